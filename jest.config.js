@@ -1,0 +1,14 @@
+// One jest run for the whole monorepo. TypeScript is transpiled by @swc/jest (fast, no type
+// checking: `npm run typecheck` does that), and NATS-backed suites share one throwaway
+// nats-server started by tests/global-setup.ts.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json', 'node'],
+  testTimeout: 30000,
+};
