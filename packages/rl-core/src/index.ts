@@ -1,0 +1,12 @@
+// Public surface of @ala/rl-core: pure RL maths (no I/O, no frameworks, no hidden randomness).
+// Every exported function is documented with shapes in packages/rl-core/README.md.
+export { RlCoreError, ShapeError, InvalidValueError, NoLegalActionError } from './errors';
+export type { Vec, OutVec, Flags } from './check';
+export { createRng, deriveSeed, rngSplit, randn, fillRandn, randInt, permutation, XOSHIRO128SS } from './rng';
+export type { Rng, RngState } from './rng';
+export { logsumexp, logSoftmax, softmax, biasedLogits, entropy } from './softmax';
+export { sampleCategorical, sampleLogits } from './sample';
+export { gae } from './gae';
+export type { TrajectoryArrays, GaeInput, GaeResult } from './gae';
+export { vtrace } from './vtrace';
+export type { VtraceInput, VtraceResult } from './vtrace';
