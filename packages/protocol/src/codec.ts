@@ -1,0 +1,190 @@
+// The one codec of the wire protocol: `defineMessage` builds a message definition (name, version,
+// size limit, TypeBox schema compiled once, semantic check, packed typed-array fields) and
+// `encode`/`decode` turn values into msgpack bytes and back. Decode only ever returns a value that
+// passed every check, or throws ProtocolError. This module must not know any particular message
+// and must not touch the transport.
+import { Kind, type Static, type TObject, type TSchema } from '@sinclair/typebox';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
+import { Packr, Unpackr } from 'msgpackr';
+import { DefinitionError, ProtocolError, type ProtocolErrorReason } from './errors';
+import { firstNonFinite, fromLittleEndianBytes, toLittleEndianBytes, type PackedArray } from './packed-bytes';
+import { REASON_KEY, packedElementOf, type PackedElement } from './schema-types';
+
+/** A semantic rule broken by a message that has the right shape (lengths, ranges, cross-field rules). */
+export interface Violation {
+  readonly reason: ProtocolErrorReason;
+  readonly path: string;
+  readonly detail: string;
+}
+
+/** Cross-field rules a schema cannot express; return the first violation or undefined. */
+export type SemanticCheck<T> = (msg: T) => Violation | undefined;
+
+/** A top-level field sent as raw little-endian bytes (declared by its schema kind). */
+export interface PackedField {
+  readonly key: string;
+  readonly element: PackedElement;
+  readonly optional: boolean;
+}
+
+/** One message type: everything publisher and subscriber need to agree on. */
+export interface MessageDef<T> {
+  /** Message name, e.g. 'Bias' (also the `message_` of every ProtocolError about it). */
+  readonly name: string;
+  /** Schema version carried in `v`; any other value is refused with reason 'version'. */
+  readonly version: number;
+  /** Largest encoded payload accepted, checked before parsing. */
+  readonly maxBytes: number;
+  /** TypeBox schema of the payload (also valid JSON Schema, with packed fields as custom kinds). */
+  readonly schema: TObject;
+  /** Fields sent as raw little-endian bytes, derived from the schema. */
+  readonly packedFields: readonly PackedField[];
+  /** Compiled shape check (TypeBox JIT). */
+  readonly checker: TypeCheck<TObject>;
+  /** Cross-field rules run after the shape check. */
+  readonly semanticCheck: SemanticCheck<T> | undefined;
+  /** Phantom: ties the definition to its payload type. Never set. */
+  readonly __payload?: T;
+}
+
+export interface MessageSpec<S extends TObject> {
+  readonly name: string;
+  readonly version: number;
+  readonly maxBytes: number;
+  /** Must contain `v: Type.Literal(version)` and set `additionalProperties: false`. */
+  readonly schema: S;
+  readonly check?: SemanticCheck<Static<S>>;
+}
+
+const packr = new Packr({ useRecords: false, moreTypes: false });
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, moreTypes: false, int64AsType: 'number' });
+
+/** Build a message definition; throws DefinitionError when the definition itself is inconsistent. */
+export function defineMessage<S extends TObject>(spec: MessageSpec<S>): MessageDef<Static<S>> {
+  const { name, version, maxBytes, schema } = spec;
+  if (!Number.isInteger(version) || version < 1) throw new DefinitionError(name, `version must be an integer >= 1, got ${version}`);
+  if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new DefinitionError(name, `maxBytes must be a positive integer, got ${maxBytes}`);
+  const vSchema = schema.properties['v'] as (TSchema & { const?: unknown }) | undefined;
+  if (vSchema?.const !== version || !schema.required?.includes('v')) {
+    throw new DefinitionError(name, `schema must have a required property v = Type.Literal(${version})`);
+  }
+  if (schema.additionalProperties !== false) throw new DefinitionError(name, 'schema must set additionalProperties: false');
+  const required = new Set(schema.required ?? []);
+  const packedFields: PackedField[] = [];
+  for (const [key, prop] of Object.entries(schema.properties)) {
+    const element = packedElementOf(prop);
+    if (element !== undefined) packedFields.push({ key, element, optional: !required.has(key) });
+  }
+  let checker: TypeCheck<TObject>;
+  try {
+    checker = TypeCompiler.Compile(schema);
+  } catch (cause) {
+    throw new DefinitionError(name, 'schema does not compile', { cause });
+  }
+  return { name, version, maxBytes, schema, packedFields, checker, semanticCheck: spec.check as SemanticCheck<Static<S>> | undefined };
+}
+
+function isPlainRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && !ArrayBuffer.isView(x);
+}
+
+const RANGE_ERRORS = new Set<ValueErrorType>([
+  ValueErrorType.NumberMinimum, ValueErrorType.NumberMaximum, ValueErrorType.NumberExclusiveMinimum,
+  ValueErrorType.NumberExclusiveMaximum, ValueErrorType.IntegerMinimum, ValueErrorType.IntegerMaximum,
+  ValueErrorType.IntegerExclusiveMinimum, ValueErrorType.IntegerExclusiveMaximum,
+]);
+const LENGTH_ERRORS = new Set<ValueErrorType>([ValueErrorType.ArrayMinItems, ValueErrorType.ArrayMaxItems]);
+
+/** Map the first TypeBox error to a protocol reason (slow path: only runs on a failed check). */
+function classify(def: MessageDef<unknown>, value: unknown): ProtocolError {
+  const first: ValueError | undefined = def.checker.Errors(value).First();
+  if (first === undefined) return new ProtocolError('schema', def.name, 'value does not match the schema');
+  const path = first.path;
+  const v = first.value;
+  let reason: ProtocolErrorReason = 'schema';
+  const declared = (first.schema as Record<string, unknown>)[REASON_KEY];
+  if ((first.type === ValueErrorType.Number || first.type === ValueErrorType.Integer) && typeof v === 'number' && !Number.isFinite(v)) {
+    reason = 'non-finite';
+  } else if (RANGE_ERRORS.has(first.type)) {
+    reason = 'range';
+  } else if (LENGTH_ERRORS.has(first.type)) {
+    reason = 'length';
+  } else if (typeof declared === 'string' && typeof v === 'string') {
+    reason = declared as ProtocolErrorReason;
+  } else if (first.type === ValueErrorType.Kind) {
+    return new ProtocolError('schema', def.name, `expected ${String((first.schema as { [Kind]?: unknown })[Kind])}`, { path });
+  }
+  return new ProtocolError(reason, def.name, first.message, { path });
+}
+
+/** Run every check of `def` on `value`; throws ProtocolError on the first failure. */
+export function validate<T>(def: MessageDef<T>, value: unknown): asserts value is T {
+  if (!isPlainRecord(value)) throw new ProtocolError('schema', def.name, 'payload must be a map/object');
+  if (value['v'] !== def.version) {
+    throw new ProtocolError('version', def.name, `expected v=${def.version}, got ${typeof value['v'] === 'number' ? value['v'] : typeof value['v']}`, { path: '/v' });
+  }
+  if (!def.checker.Check(value)) throw classify(def as MessageDef<unknown>, value);
+  for (const f of def.packedFields) {
+    if (f.element !== 'f32') continue;
+    const arr = value[f.key];
+    if (arr === undefined) continue;
+    const i = firstNonFinite(arr as Float32Array);
+    if (i >= 0) throw new ProtocolError('non-finite', def.name, `element ${i} is ${String((arr as Float32Array)[i])}`, { path: `/${f.key}/${i}` });
+  }
+  const violation = def.semanticCheck?.(value as T);
+  if (violation !== undefined) throw new ProtocolError(violation.reason, def.name, violation.detail, { path: violation.path });
+}
+
+/** Validate `msg` and encode it as msgpack; throws ProtocolError (nothing is sent). */
+export function encode<T>(def: MessageDef<T>, msg: T): Uint8Array {
+  validate(def, msg);
+  let wire: unknown = msg;
+  if (def.packedFields.length > 0) {
+    const copy: Record<string, unknown> = { ...(msg as Record<string, unknown>) };
+    for (const f of def.packedFields) {
+      const arr = copy[f.key];
+      if (arr !== undefined) copy[f.key] = toLittleEndianBytes(arr as PackedArray, f.element);
+    }
+    wire = copy;
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = packr.pack(wire);
+  } catch (cause) {
+    throw new ProtocolError('schema', def.name, 'msgpack encoding failed', { cause });
+  }
+  if (bytes.byteLength > def.maxBytes) {
+    throw new ProtocolError('too-large', def.name, `${bytes.byteLength} bytes > maxBytes ${def.maxBytes}`);
+  }
+  return bytes;
+}
+
+/** Decode and validate msgpack bytes; returns a valid T or throws ProtocolError. Never aliases `bytes`. */
+export function decode<T>(def: MessageDef<T>, bytes: Uint8Array): T {
+  if (!(bytes instanceof Uint8Array)) throw new ProtocolError('malformed', def.name, 'payload is not a byte array');
+  if (bytes.byteLength > def.maxBytes) {
+    throw new ProtocolError('too-large', def.name, `${bytes.byteLength} bytes > maxBytes ${def.maxBytes}`);
+  }
+  if (bytes.byteLength === 0) throw new ProtocolError('malformed', def.name, 'empty payload');
+  let raw: unknown;
+  try {
+    raw = unpackr.unpack(bytes);
+  } catch (cause) {
+    throw new ProtocolError('malformed', def.name, 'not one complete msgpack value', { cause });
+  }
+  if (!isPlainRecord(raw)) throw new ProtocolError('schema', def.name, 'payload must be a map/object');
+  if (raw['v'] !== def.version) validate(def, raw); // throws 'version' with a precise message
+  for (const f of def.packedFields) {
+    const bin = raw[f.key];
+    if (bin === undefined) continue; // a missing required field is reported by the schema check
+    if (!(bin instanceof Uint8Array)) throw new ProtocolError('schema', def.name, `expected bin (packed ${f.element})`, { path: `/${f.key}` });
+    const arr = fromLittleEndianBytes(bin, f.element);
+    if (arr === undefined) {
+      throw new ProtocolError('length', def.name, `${bin.byteLength} bytes is not a whole number of ${f.element} elements`, { path: `/${f.key}` });
+    }
+    raw[f.key] = arr;
+  }
+  validate(def, raw);
+  return raw;
+}
