@@ -1,0 +1,30 @@
+// Public surface of @ala/policy: the actor-critic MLP (plain weights, TF.js model), ONNX export,
+// ONNX Runtime inference, the Actor (acting) and Learner (PPO update), PpoConfig and presets,
+// the Rollout batch type, checkpoints and the serial trainer. Nothing else is public.
+export { PolicyConfigError, RolloutShapeError, CheckpointError, OnnxError } from './errors';
+export type { MlpSpec, DenseParams, ActorCriticWeights } from './weights';
+export { initActorCriticWeights, orthogonal, referenceForward, cloneWeights, validateSpec } from './weights';
+export { initTfBackend, activeTfBackend } from './backend';
+export type { TfBackendName } from './backend';
+export { TfActorCritic } from './tf-model';
+export { exportOnnx, ONNX_IO, ONNX_OPSET } from './onnx-export';
+export type { OnnxExportMeta } from './onnx-export';
+export { OrtPolicy } from './ort-policy';
+export type { PolicyOutput } from './ort-policy';
+export { Actor } from './actor';
+export type { ActAdvice, ActResult } from './actor';
+export { DEFAULT_PPO_CONFIG, PPO_PRESETS, presetFor, makePpoConfig, batchSize, minibatchSize } from './ppo-config';
+export type { PpoConfig, IsMode, AdvantageEstimator } from './ppo-config';
+export { allocRollout, validateRollout } from './rollout';
+export type { Rollout, MutableRollout, Column } from './rollout';
+export { ppoLoss, LOSS_STATS } from './ppo-loss';
+export type { LossBatch, LossCoefs } from './ppo-loss';
+export { isStats, lagFilter, explainedVariance } from './batch-stats';
+export type { UpdateMetrics } from './metrics';
+export { TorchAdam } from './adam';
+export type { AdamState } from './adam';
+export { Learner } from './learner';
+export type { LearnerOptions, LearnerState } from './learner';
+export { SerialTrainer } from './serial-trainer';
+export type { SerialTrainerOptions, IterationResult, TrainerState } from './serial-trainer';
+export type { EpisodeRecord, EnvSlotState } from './env-slots';

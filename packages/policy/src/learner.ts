@@ -1,0 +1,271 @@
+// The PPO learner: a TF.js actor-critic, its Adam optimizer and the update that reads like
+// CleanRL's ppo.py (lag filter -> GAE or V-trace -> minibatch epochs -> clipped losses ->
+// grad-norm clip -> target-KL early stop -> LR anneal). It consumes a Rollout in the wire
+// TrajectoryChunk layout, so the ppo-learner service and the serial trainer share it.
+// Must not: act in environments, touch the bus or files (checkpoint.ts writes state to disk).
+import * as tf from '@tensorflow/tfjs';
+import { createRng, gae, permutation, rngSplit, vtrace, type Rng, type RngState } from '@ala/rl-core';
+import { TorchAdam, type AdamState } from './adam';
+import { initTfBackend, type TfBackendName } from './backend';
+import { explainedVariance, isStats, lagFilter } from './batch-stats';
+import { CheckpointError, PolicyConfigError } from './errors';
+import type { UpdateMetrics } from './metrics';
+import { exportOnnx } from './onnx-export';
+import { makePpoConfig, type PpoConfig } from './ppo-config';
+import { LOSS_STATS, ppoLoss, refLogp } from './ppo-loss';
+import { validateRollout, type Column, type Rollout } from './rollout';
+import { TfActorCritic } from './tf-model';
+import { initActorCriticWeights, type ActorCriticWeights } from './weights';
+
+export interface LearnerOptions {
+  /** Observation length of the env. */
+  readonly obsDim: number;
+  /** Number of discrete actions. */
+  readonly nActions: number;
+  /** PPO configuration (hidden sizes come from config.hidden). */
+  readonly config: PpoConfig;
+  /** Run seed: weight init and minibatch order derive from it. */
+  readonly seed: number;
+  /** TF.js backend preference (default wasm, falls back to cpu with a warning). */
+  readonly backend?: TfBackendName;
+}
+
+/** Everything needed to continue a run exactly (checkpoint payload, plain data). */
+export interface LearnerState {
+  readonly policyVersion: number;
+  /** Env samples consumed so far (drives LR / clip annealing). */
+  readonly samplesSeen: number;
+  readonly weights: ActorCriticWeights;
+  readonly adam: AdamState;
+  /** Minibatch-shuffle generator state. */
+  readonly rng: RngState;
+}
+
+const f32 = (c: Column): Float32Array => (c instanceof Float32Array ? c : Float32Array.from(c));
+
+export class Learner {
+  private version = 0;
+  private samplesSeen = 0;
+
+  private constructor(
+    readonly config: PpoConfig,
+    private readonly model: TfActorCritic,
+    private readonly adam: TorchAdam,
+    private readonly rng: Rng,
+    /** TF.js backend in use. */
+    readonly backend: string,
+  ) {}
+
+  static async create(opts: LearnerOptions): Promise<Learner> {
+    const config = makePpoConfig(opts.config);
+    const backend = await initTfBackend(opts.backend ?? 'wasm');
+    const spec = { obsDim: opts.obsDim, nActions: opts.nActions, hidden: config.hidden };
+    const weights = initActorCriticWeights(spec, rngSplit(opts.seed, 0));
+    const model = new TfActorCritic(weights);
+    const adam = new TorchAdam(model.variables(), config.learningRate, 0.9, 0.999, config.adamEps);
+    return new Learner(config, model, adam, rngSplit(opts.seed, 1), backend);
+  }
+
+  /** Version of the current weights: 0 at init, +1 per update that learned something. */
+  get policyVersion(): number {
+    return this.version;
+  }
+
+  get obsDim(): number {
+    return this.model.spec.obsDim;
+  }
+
+  get nActions(): number {
+    return this.model.spec.nActions;
+  }
+
+  /** One PPO update on a rollout. Bad input throws RolloutShapeError and changes nothing. */
+  update(batch: Rollout): UpdateMetrics {
+    const t0 = performance.now();
+    const c = this.config;
+    const { obsDim, nActions } = this.model.spec;
+    validateRollout(batch, obsDim, nActions);
+    const n = batch.T * batch.nAgents;
+
+    // Lag filter: drop samples acted by a policy more than maxPolicyLag versions old
+    const lag = lagFilter(batch.policyVersion, batch.advised, this.version, c.maxPolicyLag);
+    const keep = lag.keep;
+    const keptFrac = keep.length / n;
+
+    // Annealing (CleanRL: frac = 1 − (iteration − 1) / num_iterations), LR scaled by kept fraction
+    const frac = Math.max(0, 1 - this.samplesSeen / c.totalTimesteps);
+    const learningRate = (c.annealLr ? c.learningRate * frac : c.learningRate) * keptFrac;
+    const clipCoef = c.annealClip ? c.clipCoef * frac : c.clipCoef;
+    this.samplesSeen += n;
+
+    // π_prox: the current (pre-update) policy's log-prob of the taken actions
+    const obsAll = f32(batch.obs);
+    const actionsAll = Int32Array.from(batch.actions);
+    const logpProx = tf.tidy(() => {
+      const lp = tf.logSoftmax(this.model.logits(tf.tensor2d(obsAll, [n, obsDim])));
+      return tf.sum(tf.mul(lp, tf.oneHot(tf.tensor1d(actionsAll, 'int32'), nActions)), 1).dataSync() as Float32Array;
+    });
+
+    // Advantages: GAE, or V-trace with ρ = π_prox/μ truncated at c̄
+    const traj = {
+      rewards: batch.rewards, values: batch.values, terminated: batch.terminated, truncated: batch.truncated,
+      truncValues: batch.truncValue, nextValue: batch.nextValue, T: batch.T, N: batch.nAgents, gamma: c.gamma,
+    };
+    let advantages: ArrayLike<number>;
+    let returns: ArrayLike<number>;
+    if (c.advantageEstimator === 'gae') {
+      ({ advantages, returns } = gae({ ...traj, lambda: c.gaeLambda }));
+    } else {
+      const logRhos = new Float64Array(n);
+      for (let i = 0; i < n; i++) logRhos[i] = logpProx[i]! - batch.logpMu[i]!;
+      const v = vtrace({ ...traj, logRhos, rhoBar: c.isClip, cBar: c.isClip, lambda: c.gaeLambda });
+      advantages = v.pgAdvantages;
+      returns = v.vs;
+    }
+    const is = isStats(keep, logpProx, batch.logpMu, batch.logpPk, c.isClip);
+    const explainedVar = explainedVariance(keep, batch.values, returns);
+    const base = {
+      samples: n, droppedFrac: 1 - keptFrac, learningRate, clipCoef, explainedVariance: explainedVar, ...is,
+      advisedFrac: lag.advisedFrac, policyLagMin: lag.policyLagMin, policyLagMean: lag.policyLagMean, policyLagMax: lag.policyLagMax,
+    };
+    const k = keep.length;
+    if (k === 0) {
+      return { ...base, policyVersion: this.version, epochs: 0, earlyStopped: 0, loss: 0, policyLoss: 0, valueLoss: 0, entropy: 0, oldApproxKl: 0, approxKl: 0, clipFrac: 0, gradNorm: 0, updateMs: performance.now() - t0 };
+    }
+
+    // Kept samples, compacted: b_obs, b_actions, b_advantages, b_returns, b_values, ref log-prob, IS weight
+    const bObs = new Float32Array(k * obsDim);
+    const bActions = new Int32Array(k);
+    const cols = { adv: new Float32Array(k), ret: new Float32Array(k), val: new Float32Array(k), ref: new Float32Array(k), w: new Float32Array(k) };
+    const refCols = { logpMu: batch.logpMu, logpPk: batch.logpPk, biasTaken: batch.biasTaken, logpProx };
+    for (let j = 0; j < k; j++) {
+      const i = keep[j]!;
+      bObs.set(obsAll.subarray(i * obsDim, (i + 1) * obsDim), j * obsDim);
+      bActions[j] = actionsAll[i]!;
+      cols.adv[j] = advantages[i]!;
+      cols.ret[j] = returns[i]!;
+      cols.val[j] = batch.values[i]!;
+      cols.ref[j] = refLogp(c.isMode, i, refCols);
+      cols.w[j] = c.isMode === 'decoupled' ? Math.min(c.isClip, Math.exp(logpProx[i]! - batch.logpMu[i]!)) : 1;
+    }
+    const t = {
+      obs: tf.tensor2d(bObs, [k, obsDim]),
+      onehot: tf.tidy(() => tf.oneHot(tf.tensor1d(bActions, 'int32'), nActions).toFloat() as tf.Tensor2D),
+      adv: tf.tensor1d(cols.adv), ret: tf.tensor1d(cols.ret), val: tf.tensor1d(cols.val), ref: tf.tensor1d(cols.ref), w: tf.tensor1d(cols.w),
+    };
+    this.adam.learningRate = learningRate;
+    const mbSize = Math.ceil(k / c.numMinibatches);
+    const sums = new Float64Array(LOSS_STATS.length + 1);
+    let mbCount = 0;
+    let lastApproxKl = 0;
+    let epochs = 0;
+    let earlyStopped = 0;
+    const vars = this.model.variables();
+    try {
+      for (let epoch = 0; epoch < c.updateEpochs; epoch++) {
+        epochs++;
+        const perm = permutation(this.rng, k);
+        for (let start = 0; start < k; start += mbSize) {
+          const mbIdx = perm.subarray(start, Math.min(k, start + mbSize));
+          const stats = tf.tidy(() => {
+            const idx = tf.tensor1d(mbIdx, 'int32');
+            let adv = tf.gather(t.adv, idx);
+            if (c.normAdv && mbIdx.length > 1) {
+              // torch .std() is the unbiased estimator
+              const mean = tf.mean(adv);
+              const std = tf.sqrt(tf.div(tf.sum(tf.square(tf.sub(adv, mean))), mbIdx.length - 1));
+              adv = tf.div(tf.sub(adv, mean), tf.add(std, 1e-8));
+            }
+            const lossBatch = {
+              obs: tf.gather(t.obs, idx), actionsOneHot: tf.gather(t.onehot, idx) as tf.Tensor2D, advantages: adv,
+              returns: tf.gather(t.ret, idx), values: tf.gather(t.val, idx), logpRef: tf.gather(t.ref, idx), isWeight: tf.gather(t.w, idx),
+            };
+            let statsT: tf.Tensor1D | undefined;
+            const { grads } = tf.variableGrads(() => {
+              const out = ppoLoss(this.model, lossBatch, { clipCoef, clipVloss: c.clipVloss, entCoef: c.entCoef, vfCoef: c.vfCoef });
+              statsT = tf.keep(out.stats);
+              return out.loss;
+            }, vars);
+            // Global grad-norm clip (torch clip_grad_norm_: coef = max_norm / (norm + 1e-6), at most 1)
+            const gl = vars.map((v) => grads[v.name]!);
+            const gradNorm = tf.sqrt(tf.addN(gl.map((g) => tf.sum(tf.square(g)))));
+            const scale = tf.minimum(1, tf.div(c.maxGradNorm, tf.add(gradNorm, 1e-6)));
+            this.adam.apply(gl.map((g) => tf.mul(g, scale)));
+            const s = tf.concat([statsT!, tf.reshape(gradNorm, [1])]).dataSync();
+            statsT!.dispose();
+            return s;
+          });
+          for (let j = 0; j < sums.length; j++) sums[j]! += stats[j]!;
+          lastApproxKl = stats[LOSS_STATS.indexOf('approxKl')]!;
+          mbCount++;
+        }
+        // Target-KL early stop (CleanRL checks after each epoch)
+        if (c.targetKl !== null && lastApproxKl > c.targetKl) {
+          earlyStopped = 1;
+          break;
+        }
+      }
+    } finally {
+      tf.dispose(Object.values(t));
+    }
+    this.version += 1;
+    const mean = (name: (typeof LOSS_STATS)[number]): number => sums[LOSS_STATS.indexOf(name)]! / mbCount;
+    return {
+      ...base, policyVersion: this.version, epochs, earlyStopped,
+      loss: mean('loss'), policyLoss: mean('policyLoss'), valueLoss: mean('valueLoss'), entropy: mean('entropy'),
+      oldApproxKl: mean('oldApproxKl'), approxKl: lastApproxKl, clipFrac: mean('clipFrac'),
+      gradNorm: sums[LOSS_STATS.length]! / mbCount, updateMs: performance.now() - t0,
+    };
+  }
+
+  /** Current weights as plain arrays (copies). */
+  weights(): ActorCriticWeights {
+    return this.model.readWeights();
+  }
+
+  /** Current policy as ONNX bytes (outputs logits and value), tagged with the policy version. */
+  exportOnnx(): Uint8Array {
+    return exportOnnx(this.model.readWeights(), { policyVersion: this.version });
+  }
+
+  /** Snapshot for checkpoints. */
+  getState(): LearnerState {
+    return { policyVersion: this.version, samplesSeen: this.samplesSeen, weights: this.model.readWeights(), adam: this.adam.getState(), rng: this.rng.getState() };
+  }
+
+  /** Restore a snapshot; checks everything first, so a bad state changes nothing. */
+  setState(s: LearnerState, source = 'learner state'): void {
+    if (!Number.isInteger(s.policyVersion) || s.policyVersion < 0 || !Number.isFinite(s.samplesSeen) || s.samplesSeen < 0) {
+      throw new CheckpointError(`bad counters: policyVersion ${s.policyVersion}, samplesSeen ${s.samplesSeen}`, source);
+    }
+    const spec = this.model.spec;
+    const ws = s.weights.spec;
+    if (ws.obsDim !== spec.obsDim || ws.nActions !== spec.nActions || ws.hidden.join(',') !== spec.hidden.join(',')) {
+      throw new CheckpointError(`weights are ${ws.obsDim}->[${ws.hidden.join(',')}]->${ws.nActions}, model is ${spec.obsDim}->[${spec.hidden.join(',')}]->${spec.nActions}`, source);
+    }
+    const probe = createRng(1);
+    try {
+      probe.setState(s.rng);
+      const check = new TfActorCritic(s.weights);
+      check.dispose();
+    } catch (err) {
+      throw new CheckpointError(`invalid state: ${(err as Error).message}`, source, { cause: err });
+    }
+    const adamBefore = this.adam.getState();
+    this.adam.setState(s.adam, source); // validates sizes before assigning
+    try {
+      this.model.assignWeights(s.weights);
+    } catch (err) {
+      this.adam.setState(adamBefore, source);
+      throw new PolicyConfigError(`cannot restore weights: ${(err as Error).message}`, 'weights', { cause: err });
+    }
+    this.rng.setState(s.rng);
+    this.version = s.policyVersion;
+    this.samplesSeen = s.samplesSeen;
+  }
+
+  dispose(): void {
+    this.adam.dispose();
+    this.model.dispose();
+  }
+}

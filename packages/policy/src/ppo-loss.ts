@@ -1,0 +1,88 @@
+// The differentiable PPO loss in TF.js, one minibatch, reading like CleanRL's ppo.py update:
+// policy loss (clipped surrogate, with the ALA IS mode), value loss (optionally clipped),
+// entropy bonus. Must not: sample minibatches, step the optimizer or read weights back.
+// https://github.com/vwxyzjn/cleanrl/blob/master/cleanrl/ppo.py
+import * as tf from '@tensorflow/tfjs';
+import type { IsMode } from './ppo-config';
+import type { TfActorCritic } from './tf-model';
+
+/** One minibatch as tensors; all [mb] except obs [mb, obsDim] and actionsOneHot [mb, nActions]. */
+export interface LossBatch {
+  readonly obs: tf.Tensor2D;
+  readonly actionsOneHot: tf.Tensor2D;
+  /** Â_t (already normalised if normAdv). */
+  readonly advantages: tf.Tensor1D;
+  /** Value targets (GAE returns or V-trace vs). */
+  readonly returns: tf.Tensor1D;
+  /** V(s_t) at acting time. */
+  readonly values: tf.Tensor1D;
+  /** Log-prob the surrogate ratio is taken against: logpMu (exact), logpPk + biasTaken (seed), logpProx (decoupled). */
+  readonly logpRef: tf.Tensor1D;
+  /** Detached per-sample IS weight multiplying the surrogate: min(c̄, π_prox/μ) (decoupled) or 1. */
+  readonly isWeight: tf.Tensor1D;
+}
+
+export interface LossCoefs {
+  readonly clipCoef: number;
+  readonly clipVloss: boolean;
+  readonly entCoef: number;
+  readonly vfCoef: number;
+}
+
+/** Scalars of one minibatch, packed in this order in `stats`. */
+export const LOSS_STATS = ['loss', 'policyLoss', 'valueLoss', 'entropy', 'oldApproxKl', 'approxKl', 'clipFrac'] as const;
+
+/**
+ * Build the loss inside a tf.variableGrads closure. Returns the scalar loss and a [7] tensor of
+ * LOSS_STATS (no gradient flows through stats).
+ */
+export function ppoLoss(model: TfActorCritic, b: LossBatch, c: LossCoefs): { loss: tf.Scalar; stats: tf.Tensor1D } {
+  const logits = model.logits(b.obs);
+  const logProbs = tf.logSoftmax(logits);
+  const newLogp = tf.sum(tf.mul(logProbs, b.actionsOneHot), 1);
+  // Entropy of π_θ
+  const entropy = tf.mean(tf.neg(tf.sum(tf.mul(tf.exp(logProbs), logProbs), 1)));
+  const newValue = model.value(b.obs);
+
+  const logratio = tf.sub(newLogp, b.logpRef);
+  const ratio = tf.exp(logratio);
+
+  // Policy loss: max(−Â r, −Â clip(r, 1−ε, 1+ε)), times the detached IS weight
+  const negAdv = tf.neg(b.advantages);
+  const pg1 = tf.mul(negAdv, ratio);
+  const pg2 = tf.mul(negAdv, tf.clipByValue(ratio, 1 - c.clipCoef, 1 + c.clipCoef));
+  const policyLoss = tf.mean(tf.mul(b.isWeight, tf.maximum(pg1, pg2)));
+
+  // Value loss: 0.5 (V − R)², or CleanRL's clipped variant around the acting-time values
+  let valueLoss: tf.Scalar;
+  if (c.clipVloss) {
+    const unclipped = tf.square(tf.sub(newValue, b.returns));
+    const vClipped = tf.add(b.values, tf.clipByValue(tf.sub(newValue, b.values), -c.clipCoef, c.clipCoef));
+    const clipped = tf.square(tf.sub(vClipped, b.returns));
+    valueLoss = tf.mul(0.5, tf.mean(tf.maximum(unclipped, clipped)));
+  } else {
+    valueLoss = tf.mul(0.5, tf.mean(tf.square(tf.sub(newValue, b.returns))));
+  }
+
+  const loss = tf.add(tf.sub(policyLoss, tf.mul(c.entCoef, entropy)), tf.mul(c.vfCoef, valueLoss)) as tf.Scalar;
+
+  // Diagnostics (http://joschu.net/blog/kl-approx.html): k1 = −log r, k3 = (r − 1) − log r
+  const oldApproxKl = tf.mean(tf.neg(logratio));
+  const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logratio));
+  const clipFrac = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), c.clipCoef), 'float32'));
+  const stats = tf.stack([loss, policyLoss, valueLoss, entropy, oldApproxKl, approxKl, clipFrac]) as tf.Tensor1D;
+  return { loss, stats };
+}
+
+/** Which stored log-prob a mode's surrogate ratio is taken against (see LossBatch.logpRef). */
+export function refLogp(mode: IsMode, i: number, cols: { logpMu: ArrayLike<number>; logpPk: ArrayLike<number>; biasTaken: ArrayLike<number>; logpProx: ArrayLike<number> }): number {
+  switch (mode) {
+    case 'exact':
+      return cols.logpMu[i]!;
+    case 'seed':
+      // seed ratio exp(logπ_new − logπ_old − β·b[a]); biasTaken already holds β·b[a]
+      return cols.logpPk[i]! + cols.biasTaken[i]!;
+    case 'decoupled':
+      return cols.logpProx[i]!;
+  }
+}
