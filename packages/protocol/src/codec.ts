@@ -85,8 +85,11 @@ export function defineMessage<S extends TObject>(spec: MessageSpec<S>): MessageD
   return { name, version, maxBytes, schema, packedFields, checker, semanticCheck: spec.check as SemanticCheck<Static<S>> | undefined };
 }
 
+/** A plain map: msgpackr also decodes extension types to Date, Set, Error, RegExp... which are refused. */
 function isPlainRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) && !ArrayBuffer.isView(x);
+  if (typeof x !== 'object' || x === null) return false;
+  const proto: unknown = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
 }
 
 const RANGE_ERRORS = new Set<ValueErrorType>([
@@ -94,7 +97,7 @@ const RANGE_ERRORS = new Set<ValueErrorType>([
   ValueErrorType.NumberExclusiveMaximum, ValueErrorType.IntegerMinimum, ValueErrorType.IntegerMaximum,
   ValueErrorType.IntegerExclusiveMinimum, ValueErrorType.IntegerExclusiveMaximum,
 ]);
-const LENGTH_ERRORS = new Set<ValueErrorType>([ValueErrorType.ArrayMinItems, ValueErrorType.ArrayMaxItems]);
+const LENGTH_ERRORS = new Set<ValueErrorType>([ValueErrorType.ArrayMinItems, ValueErrorType.ArrayMaxItems, ValueErrorType.ObjectMaxProperties]);
 
 /** Map the first TypeBox error to a protocol reason (slow path: only runs on a failed check). */
 function classify(def: MessageDef<unknown>, value: unknown): ProtocolError {
