@@ -1,0 +1,186 @@
+// NumPy-compatible random numbers: SeedSequence (entropy pool and state generation) and the PCG64
+// bit generator with numpy's `next_double` and buffered `next_uint32`, so `Pcg64.fromSeed(s)`
+// draws exactly what `np.random.default_rng(s)` (and Gymnasium's `np_random`) draws.
+// Source of every constant and step: numpy/random/bit_generator.pyx (SeedSequence) and
+// numpy/random/src/pcg64/pcg64.h (pcg_setseq_128_xsl_rr_64, pcg64_next32, next_double).
+// This module must not use Math.random or any ambient entropy.
+import { InvalidOptionError } from './errors';
+
+/** The shape every seeded generator in ALA shares (same as @ala/rl-core's `Rng`). */
+export interface Rng {
+  /** Uniform double in [0, 1) with 53 random bits. */
+  nextFloat(): number;
+  /** Uniform integer in [0, 2^32). */
+  nextUint32(): number;
+  getState(): Pcg64State;
+  setState(state: Pcg64State): void;
+}
+
+/** PCG64 state, JSON-safe: 128-bit numbers as hex strings (numpy's `bit_generator.state`). */
+export interface Pcg64State {
+  readonly state: string;
+  readonly inc: string;
+  readonly hasUint32: boolean;
+  readonly uinteger: number;
+}
+
+const MASK32 = 0xffffffffn;
+const MASK64 = (1n << 64n) - 1n;
+const MASK128 = (1n << 128n) - 1n;
+const PCG_MULT_128 = 0x2360ed051fc65da44385df649fccf645n;
+
+// SeedSequence constants (numpy/random/bit_generator.pyx).
+const INIT_A = 0x43b0d7e5;
+const MULT_A = 0x931e8875;
+const INIT_B = 0x8b51f9dd;
+const MULT_B = 0x58f38ded;
+const MIX_MULT_L = 0xca01f9dd;
+const MIX_MULT_R = 0x4973f715;
+const XSHIFT = 16;
+const POOL_SIZE = 4;
+
+/** Checks a seed the way Gymnasium does: a non-negative integer (number or bigint). */
+export function toSeedBigInt(seed: unknown): bigint {
+  if (typeof seed === 'bigint' && seed >= 0n) return seed;
+  if (typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0) return BigInt(seed);
+  throw new InvalidOptionError('seed', seed, `seed must be a non-negative integer, got ${String(seed)}`);
+}
+
+function intToUint32Words(n: bigint): number[] {
+  if (n === 0n) return [0];
+  const words: number[] = [];
+  for (let v = n; v > 0n; v >>= 32n) words.push(Number(v & MASK32));
+  return words;
+}
+
+/** SeedSequence(entropy).pool: the 4-word entropy pool. */
+export function seedSequencePool(entropy: bigint): Uint32Array {
+  const words = intToUint32Words(entropy);
+  const pool = new Uint32Array(POOL_SIZE);
+  let hashConst = INIT_A;
+  const hashmix = (value: number): number => {
+    let v = (value ^ hashConst) >>> 0;
+    hashConst = Math.imul(hashConst, MULT_A) >>> 0;
+    v = Math.imul(v, hashConst) >>> 0;
+    return (v ^ (v >>> XSHIFT)) >>> 0;
+  };
+  const mix = (x: number, y: number): number => {
+    const r = (Math.imul(MIX_MULT_L, x) - Math.imul(MIX_MULT_R, y)) >>> 0;
+    return (r ^ (r >>> XSHIFT)) >>> 0;
+  };
+  for (let i = 0; i < POOL_SIZE; i++) pool[i] = hashmix(i < words.length ? (words[i] ?? 0) : 0);
+  for (let src = 0; src < POOL_SIZE; src++) {
+    for (let dst = 0; dst < POOL_SIZE; dst++) {
+      if (src !== dst) pool[dst] = mix(pool[dst] ?? 0, hashmix(pool[src] ?? 0));
+    }
+  }
+  for (let src = POOL_SIZE; src < words.length; src++) {
+    for (let dst = 0; dst < POOL_SIZE; dst++) pool[dst] = mix(pool[dst] ?? 0, hashmix(words[src] ?? 0));
+  }
+  return pool;
+}
+
+/** SeedSequence(entropy).generate_state(nWords, uint32). */
+export function seedSequenceGenerateState(entropy: bigint, nWords: number): Uint32Array {
+  const pool = seedSequencePool(entropy);
+  const out = new Uint32Array(nWords);
+  let hashConst = INIT_B;
+  for (let i = 0; i < nWords; i++) {
+    let v = ((pool[i % POOL_SIZE] ?? 0) ^ hashConst) >>> 0;
+    hashConst = Math.imul(hashConst, MULT_B) >>> 0;
+    v = Math.imul(v, hashConst) >>> 0;
+    out[i] = (v ^ (v >>> XSHIFT)) >>> 0;
+  }
+  return out;
+}
+
+/** PCG64 (XSL-RR 128/64) with numpy's seeding and output conventions. */
+export class Pcg64 implements Rng {
+  private state = 0n;
+  private inc = 1n;
+  private hasUint32 = false;
+  private uinteger = 0;
+
+  private constructor() {}
+
+  /** The generator `np.random.default_rng(seed)` / `PCG64(SeedSequence(seed))` would create. */
+  static fromSeed(seed: number | bigint): Pcg64 {
+    const words = seedSequenceGenerateState(toSeedBigInt(seed), 8);
+    // generate_state(4, uint64): little-endian pairs of uint32 words -> seed = v0:v1, inc = v2:v3.
+    const u64 = (i: number): bigint => (BigInt(words[2 * i + 1] ?? 0) << 32n) | BigInt(words[2 * i] ?? 0);
+    const initState = (u64(0) << 64n) | u64(1);
+    const initSeq = (u64(2) << 64n) | u64(3);
+    const rng = new Pcg64();
+    rng.inc = ((initSeq << 1n) | 1n) & MASK128;
+    rng.step();
+    rng.state = (rng.state + initState) & MASK128;
+    rng.step();
+    return rng;
+  }
+
+  /** A generator restored from a `getState()` snapshot. */
+  static fromState(state: Pcg64State): Pcg64 {
+    const rng = new Pcg64();
+    rng.setState(state);
+    return rng;
+  }
+
+  private step(): void {
+    this.state = (this.state * PCG_MULT_128 + this.inc) & MASK128;
+  }
+
+  /** pcg64_next64: one 64-bit output as a bigint. */
+  nextUint64(): bigint {
+    this.step();
+    const s = this.state;
+    const x = ((s >> 64n) ^ s) & MASK64;
+    const rot = s >> 122n;
+    return ((x >> rot) | (x << ((64n - rot) & 63n))) & MASK64;
+  }
+
+  nextFloat(): number {
+    return Number(this.nextUint64() >> 11n) * 1.1102230246251565e-16; // 2^-53
+  }
+
+  nextUint32(): number {
+    if (this.hasUint32) {
+      this.hasUint32 = false;
+      return this.uinteger;
+    }
+    const next = this.nextUint64();
+    this.hasUint32 = true;
+    this.uinteger = Number(next >> 32n);
+    return Number(next & MASK32);
+  }
+
+  /** numpy `Generator.uniform(low, high)`: low + (high - low) * next_double. */
+  uniform(low: number, high: number): number {
+    return low + (high - low) * this.nextFloat();
+  }
+
+  getState(): Pcg64State {
+    return { state: this.state.toString(16), inc: this.inc.toString(16), hasUint32: this.hasUint32, uinteger: this.uinteger };
+  }
+
+  setState(state: Pcg64State): void {
+    const parse = (name: string, hex: unknown): bigint => {
+      if (typeof hex !== 'string' || !/^[0-9a-f]{1,32}$/i.test(hex)) throw new InvalidOptionError(name, hex, `PCG64 ${name} must be a hex string of at most 128 bits`);
+      return BigInt(`0x${hex}`);
+    };
+    const s = parse('state', state.state);
+    const inc = parse('inc', state.inc);
+    if ((inc & 1n) !== 1n) throw new InvalidOptionError('inc', state.inc, 'PCG64 increment must be odd');
+    if (!Number.isInteger(state.uinteger) || state.uinteger < 0 || state.uinteger > 0xffffffff) {
+      throw new InvalidOptionError('uinteger', state.uinteger, 'PCG64 uinteger must be a uint32');
+    }
+    this.state = s;
+    this.inc = inc;
+    this.hasUint32 = state.hasUint32 === true;
+    this.uinteger = state.uinteger;
+  }
+}
+
+/** Uniform integer in [0, n) from any Rng (n <= 2^32; modulo-free, bias < 2^-20 for small n). */
+export function randInt(rng: Rng, n: number): number {
+  return Math.floor(rng.nextFloat() * n);
+}
