@@ -31,7 +31,7 @@ export function isStats(keep: Int32Array, logpProx: Column, logpMu: Column, logp
     sum += wi;
     sumSq += wi * wi;
     if (wi > max) max = wi;
-    if (wi > isClip) truncated++;
+    if (wi > isClip * (1 + 1e-6)) truncated++; // tolerance: float32 log-probs make π_prox/μ = 1 ± 1e-7
     kl += logpMu[i]! - logpPk[i]!;
   }
   w.sort();

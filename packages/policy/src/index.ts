@@ -28,3 +28,6 @@ export type { LearnerOptions, LearnerState } from './learner';
 export { SerialTrainer } from './serial-trainer';
 export type { SerialTrainerOptions, IterationResult, TrainerState } from './serial-trainer';
 export type { EpisodeRecord, EnvSlotState } from './env-slots';
+export { encodeCheckpoint, decodeCheckpoint, writeCheckpointFile, readCheckpointFile, CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './checkpoint';
+export { saveTrainCheckpoint, loadTrainCheckpoint, parseTrainCheckpoint } from './trainer-checkpoint';
+export type { TrainCheckpoint } from './trainer-checkpoint';
