@@ -97,7 +97,7 @@ export const arbPolicyAnnounce: fc.Arbitrary<PolicyAnnounce> = fc.record({
 
 export const arbServiceStatus: fc.Arbitrary<ServiceStatus> = fc.record({
   v: fc.constant(1 as const), service: arbId, instanceId: arbId, version: fc.string({ minLength: 1, maxLength: 20 }), uptimeS: finite(0, 1e9),
-  stats: fc.dictionary(arbId, finite(), { maxKeys: 10 }),
+  stats: fc.dictionary(arbId.filter((k) => k !== '__proto__'), finite(), { maxKeys: 10 }),
 });
 
 /** Every definition with its generator of valid messages. */

@@ -157,6 +157,15 @@ describe('decode refuses with a typed reason', () => {
     expect(decode(Bias, encode(Bias, next))).toEqual(next);
   });
 
+  it('a __proto__ stats key cannot be sent and cannot pollute a prototype when received', () => {
+    const status = { v: 1 as const, service: 's', instanceId: 'i', version: '1', uptimeS: 0, stats: JSON.parse('{"__proto__": 1, "ok": 2}') as Record<string, number> };
+    expect(() => encode(ServiceStatus, status)).toThrow(expect.objectContaining({ reason: 'schema' }));
+    const decoded = decode(ServiceStatus, rawEncode(status));
+    expect(Object.getPrototypeOf(decoded.stats)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>)['ok']).toBeUndefined();
+    expect(decoded.stats).toEqual({ __proto_: 1, ok: 2 });
+  });
+
   it('assertActionCount checks a bias against the agent action count', () => {
     expect(() => assertActionCount('Bias', bias.bias, 4)).not.toThrow();
     expect(() => assertActionCount('Bias', bias.bias, 5)).toThrow(expect.objectContaining({ reason: 'length', path: '/bias', message_: 'Bias' }));

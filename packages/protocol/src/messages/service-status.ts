@@ -12,10 +12,11 @@ const schema = Type.Object(
     instanceId: Id('instance id'),
     version: Type.String({ minLength: 1, maxLength: MAX_NAME, description: 'software version string' }),
     uptimeS: NonNegative('seconds since start'),
-    stats: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_:.-]{1,128}$' }), Type.Number(), {
+    // `__proto__` is excluded: msgpackr renames that key on decode (prototype-pollution guard).
+    stats: Type.Record(Type.String({ pattern: '^(?!__proto__$)[A-Za-z0-9_:.-]{1,128}$' }), Type.Number(), {
       additionalProperties: false,
       maxProperties: MAX_STATS,
-      description: 'free counters and gauges (finite numbers), keys [A-Za-z0-9_:.-]{1,128}',
+      description: 'free counters and gauges (finite numbers), keys [A-Za-z0-9_:.-]{1,128} except __proto__',
     }),
   },
   { additionalProperties: false, $id: 'ala.ServiceStatus.v1', description: 'Status reply of one service instance' },
