@@ -10,3 +10,7 @@ export { gae } from './gae';
 export type { TrajectoryArrays, GaeInput, GaeResult } from './gae';
 export { vtrace } from './vtrace';
 export type { VtraceInput, VtraceResult } from './vtrace';
+export { clipBias, scaleBiasToKl, behaviourRecord } from './bias';
+export type { ClipBiasOptions, ScaleBiasToKlInput, BehaviourRecord } from './bias';
+export { actBatch } from './act-batch';
+export type { ActBatchInput, ActBatchOutput } from './act-batch';

@@ -1,0 +1,192 @@
+// The actor's hot path: for every agent of a batch, add the live bias, sample an action from
+// μ = softmax(z + βb) and record logp_mu, logp_pk, β·b[a] and optionally KL(μ||π). Zero
+// allocation once the internal scratch row has grown to nActions. Everything is validated in a
+// first pass, so bad input throws before any output is written or the generator advances.
+// Must not: allocate per call (beyond first growth of the scratch), make masked actions
+// reachable, or consume more than one rng.nextFloat() per agent.
+import { checkDim, checkFinite, checkLength, checkNonNegative, type Flags, type OutVec, type Vec } from './check';
+import { InvalidValueError, NoLegalActionError } from './errors';
+import type { Rng } from './rng';
+import { scaleToKlRow } from './bias';
+import { expNonPositive } from './fast-exp';
+
+export interface ActBatchOutput {
+  /** Sampled action per agent, [nAgents]. */
+  action: Int32Array;
+  /** log μ(a) = log_softmax(z + βb)[a], [nAgents]. */
+  logpMu: OutVec;
+  /** log π(a) = log_softmax(z)[a], [nAgents]. */
+  logpPk: OutVec;
+  /** β·s·b[a] actually applied to the action taken (0 when unbiased), [nAgents]. */
+  biasTaken: OutVec;
+  /** KL(μ||π) per agent, filled when present, [nAgents]. */
+  kl?: OutVec;
+  /** Applied bias scale s in [0, 1] per agent (1 unless klBudget shrank it), filled when present. */
+  biasScale?: OutVec;
+}
+
+export interface ActBatchInput {
+  /** Policy logits z, [nAgents*nActions] row-major; -Infinity = masked. */
+  logits: Vec;
+  /** Live bias b, [nAgents*nActions]; absent = no agent is advised. */
+  bias?: Vec;
+  /** Bias strength β. */
+  beta: number;
+  /** Legal-action mask (1 = legal), [nAgents*nActions]. */
+  mask?: Flags;
+  /** Per-agent switch: only agents with a truthy entry use their bias row, [nAgents]. */
+  biasActive?: Flags;
+  /** Optional per-step KL budget ε: each biased row is scaled by the largest s in [0,1] with KL(μ||π) <= ε. */
+  klBudget?: number;
+  nAgents: number;
+  nActions: number;
+  rng: Rng;
+  out: ActBatchOutput;
+}
+
+// Scratch row for the unnormalised probabilities, and a memo of w = exp(β·s·b) per flat entry:
+// advice changes every few seconds while logits change every step, so w is recomputed only for
+// entries whose (β·s·b) changed. Results are bit-identical to recomputing every call.
+let scratch = new Float64Array(64);
+let rowMax = new Float64Array(64);
+let memoSb = new Float64Array(0);
+let memoW = new Float64Array(0);
+
+function validate(x: ActBatchInput): void {
+  checkDim('nAgents', x.nAgents);
+  checkDim('nActions', x.nActions);
+  const nA = x.nActions;
+  const total = x.nAgents * nA;
+  checkLength('logits', x.logits, total);
+  checkFinite('beta', x.beta);
+  if (x.klBudget !== undefined) checkNonNegative('klBudget', x.klBudget);
+  if (x.mask !== undefined) checkLength('mask', x.mask, total);
+  if (x.bias !== undefined) checkLength('bias', x.bias, total);
+  if (x.biasActive !== undefined) checkLength('biasActive', x.biasActive, x.nAgents);
+  const o = x.out;
+  checkLength('out.action', o.action, x.nAgents);
+  checkLength('out.logpMu', o.logpMu, x.nAgents);
+  checkLength('out.logpPk', o.logpPk, x.nAgents);
+  checkLength('out.biasTaken', o.biasTaken, x.nAgents);
+  if (o.kl !== undefined) checkLength('out.kl', o.kl, x.nAgents);
+  if (o.biasScale !== undefined) checkLength('out.biasScale', o.biasScale, x.nAgents);
+  const { logits, mask, bias } = x;
+  if (rowMax.length < x.nAgents) rowMax = new Float64Array(x.nAgents);
+  for (let i = 0; i < x.nAgents; i++) {
+    // Legal maximum of the row, kept for the sampling pass. Math.max propagates NaN and +Infinity,
+    // so one comparison per row rejects both; -Infinity means no legal action.
+    let m = -Infinity;
+    let bad = -Infinity;
+    const off = i * nA;
+    if (mask === undefined) {
+      for (let a = off; a < off + nA; a++) m = Math.max(m, logits[a] as number);
+      bad = m;
+    } else {
+      for (let a = off; a < off + nA; a++) {
+        const v = logits[a] as number;
+        bad = Math.max(bad, v);
+        if (mask[a]) m = Math.max(m, v);
+      }
+    }
+    if (!(bad < Infinity)) {
+      for (let a = off; a < off + nA; a++) {
+        const v = logits[a] as number;
+        if (v !== v || v === Infinity) throw new InvalidValueError('logits', v, 'logits must be finite or -Infinity', a);
+      }
+    }
+    if (m === -Infinity) throw new NoLegalActionError(i);
+    rowMax[i] = m;
+  }
+  if (bias !== undefined) {
+    // Branch-free finiteness check: b·0 is 0 for finite b and NaN for ±Infinity or NaN.
+    let acc = 0;
+    for (let a = 0; a < total; a++) acc += (bias[a] as number) * 0;
+    if (acc !== 0) {
+      for (let a = 0; a < total; a++) if (!Number.isFinite(bias[a] as number)) throw new InvalidValueError('bias', bias[a], 'must be finite', a);
+    }
+  }
+}
+
+/** Samples one action per agent from μ = softmax(z + βb) and records the behaviour quantities. Returns `out`. */
+export function actBatch(x: ActBatchInput): ActBatchOutput {
+  validate(x);
+  const { logits: z, bias, mask, biasActive, nAgents, nActions: nA, rng, out } = x;
+  if (scratch.length < nA) scratch = new Float64Array(nA);
+  if (bias !== undefined && memoSb.length < nAgents * nA) {
+    memoSb = new Float64Array(nAgents * nA).fill(Number.NaN); // NaN never equals: forces first computation
+    memoW = new Float64Array(nAgents * nA);
+  }
+  const e = scratch;
+  for (let i = 0; i < nAgents; i++) {
+    const off = i * nA;
+    // e[a] = exp(z_a - mZ) over legal actions (0 if masked); lseZ = mZ + log Σ e.
+    const mZ = rowMax[i] as number; // legal maximum, from validate()
+    let sZ = 0;
+    if (mask === undefined) {
+      for (let a = 0; a < nA; a++) sZ += e[a] = expNonPositive((z[off + a] as number) - mZ);
+    } else {
+      for (let a = 0; a < nA; a++) sZ += e[a] = mask[off + a] ? expNonPositive((z[off + a] as number) - mZ) : 0;
+    }
+    const lseZ = mZ + Math.log(sZ);
+    const biased = bias !== undefined && x.beta !== 0 && (biasActive === undefined || !!biasActive[i]);
+    if (!biased) {
+      const a = pick(e, nA, sZ, rng.nextFloat());
+      const lp = (z[off + a] as number) - lseZ;
+      out.action[i] = a;
+      out.logpMu[i] = lp;
+      out.logpPk[i] = lp;
+      out.biasTaken[i] = 0;
+      if (out.kl !== undefined) out.kl[i] = 0;
+      if (out.biasScale !== undefined) out.biasScale[i] = 0;
+      continue;
+    }
+    const scale = x.klBudget === undefined ? 1 : scaleToKlRow(z, off, bias, off, nA, mask, x.beta, x.klBudget, lseZ, 1e-4, 30);
+    const sBeta = scale * x.beta;
+    // μ ∝ π·e^{sβb}: e[a] ← e[a]·w[a], sY = Σ e·w, so lse(z + sβb) = mZ + log sY; eb = Σ e·w·sβb for KL.
+    const ms = memoSb;
+    const mw = memoW;
+    let sY = 0;
+    let eb = 0;
+    for (let a = 0; a < nA; a++) {
+      const ea = e[a] as number;
+      if (ea === 0) continue;
+      const sb = sBeta * (bias[off + a] as number);
+      let w: number;
+      if (ms[off + a] === sb) w = mw[off + a] as number;
+      else {
+        ms[off + a] = sb;
+        w = mw[off + a] = Math.exp(sb);
+      }
+      const p = ea * w;
+      e[a] = p;
+      sY += p;
+      eb += p * sb;
+    }
+    const lseY = mZ + Math.log(sY);
+    const a = pick(e, nA, sY, rng.nextFloat());
+    const taken = sBeta * (bias[off + a] as number);
+    out.action[i] = a;
+    out.logpMu[i] = (z[off + a] as number) + taken - lseY;
+    out.logpPk[i] = (z[off + a] as number) - lseZ;
+    out.biasTaken[i] = taken;
+    if (out.kl !== undefined) out.kl[i] = Math.max(0, eb / sY - (lseY - lseZ));
+    if (out.biasScale !== undefined) out.biasScale[i] = scale;
+  }
+  return out;
+}
+
+/** Inverse CDF over e[0..n) with total `s`; rounding falls back to the last positive entry. */
+function pick(e: Float64Array, n: number, s: number, u: number): number {
+  const target = u * s;
+  let c = 0;
+  let last = 0;
+  for (let a = 0; a < n; a++) {
+    const p = e[a] as number;
+    if (p > 0) {
+      c += p;
+      last = a;
+      if (target < c) return a;
+    }
+  }
+  return last;
+}
