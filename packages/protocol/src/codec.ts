@@ -10,6 +10,7 @@ import { Packr, Unpackr } from 'msgpackr';
 import { DefinitionError, ProtocolError, type ProtocolErrorReason } from './errors';
 import { firstNonFinite, fromLittleEndianBytes, toLittleEndianBytes, type PackedArray } from './packed-bytes';
 import { REASON_KEY, packedElementOf, type PackedElement } from './schema-types';
+import type { SubjectBinding } from './channels';
 
 /** A semantic rule broken by a message that has the right shape (lengths, ranges, cross-field rules). */
 export interface Violation {
@@ -44,6 +45,8 @@ export interface MessageDef<T> {
   readonly checker: TypeCheck<TObject>;
   /** Cross-field rules run after the shape check. */
   readonly semanticCheck: SemanticCheck<T> | undefined;
+  /** Subject family the message travels on and the payload field naming its last token. */
+  readonly subject: SubjectBinding | undefined;
   /** Phantom: ties the definition to its payload type. Never set. */
   readonly __payload?: T;
 }
@@ -55,6 +58,8 @@ export interface MessageSpec<S extends TObject> {
   /** Must contain `v: Type.Literal(version)` and set `additionalProperties: false`. */
   readonly schema: S;
   readonly check?: SemanticCheck<Static<S>>;
+  /** Where the message travels; idField must be a required id property of the schema. */
+  readonly subject?: SubjectBinding;
 }
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
@@ -76,13 +81,17 @@ export function defineMessage<S extends TObject>(spec: MessageSpec<S>): MessageD
     const element = packedElementOf(prop);
     if (element !== undefined) packedFields.push({ key, element, optional: !required.has(key) });
   }
+  const binding = spec.subject;
+  if (binding !== undefined && 'idField' in binding && (!required.has(binding.idField) || schema.properties[binding.idField]?.[REASON_KEY] !== 'invalid-id')) {
+    throw new DefinitionError(name, `subject idField ${binding.idField} must be a required Id() property`);
+  }
   let checker: TypeCheck<TObject>;
   try {
     checker = TypeCompiler.Compile(schema);
   } catch (cause) {
     throw new DefinitionError(name, 'schema does not compile', { cause });
   }
-  return { name, version, maxBytes, schema, packedFields, checker, semanticCheck: spec.check as SemanticCheck<Static<S>> | undefined };
+  return { name, version, maxBytes, schema, packedFields, checker, semanticCheck: spec.check as SemanticCheck<Static<S>> | undefined, subject: binding };
 }
 
 /** A plain map: msgpackr also decodes extension types to Date, Set, Error, RegExp... which are refused. */

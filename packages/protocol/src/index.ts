@@ -8,6 +8,8 @@ export type { MessageDef, MessageSpec, PackedField, SemanticCheck, Violation } f
 export { PackedF32, PackedI32, PackedU32, PackedU8, Id, Count, PositiveInt, Unit, NonNegative, WallMs, NumberVector } from './schema-types';
 export type { PackedElement } from './schema-types';
 export { subjects, isValidPrefix } from './subjects';
+export { subjectFor, wildcardFor, assertSubjectMatches } from './channels';
+export type { SubjectBinding } from './channels';
 export type { Subjects, SubjectKind } from './subjects';
 export { HEADER_TTL_MS, MAX_TTL_MS, formatTtlMs, parseTtlMs } from './headers';
 export { assertActionCount } from './action-count';

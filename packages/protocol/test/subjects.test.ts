@@ -3,9 +3,10 @@
 import fc from 'fast-check';
 import { Type, type TObject } from '@sinclair/typebox';
 import {
+  Advice, Bias, PolicyAnnounce, ServiceStatus, StateSnapshot, TrajectoryChunk, Vote, assertSubjectMatches, subjectFor, wildcardFor,
   DefinitionError, HEADER_TTL_MS, type MessageSpec, MAX_TTL_MS, ProtocolError, defineMessage, formatTtlMs, isValidId, parseTtlMs, subjects,
 } from '../src/index';
-import { SEED, arbId } from './arbitraries';
+import { SEED, arbBias, arbId } from './arbitraries';
 
 describe('subjects', () => {
   const s = subjects();
@@ -48,6 +49,32 @@ describe('subjects', () => {
     for (const bad of ['ala.bias', 'ala.bias.a.b', 'other.bias.a', 'ala.policy.announce', 'ala.unknown.a', 'ala.bias.*', 'alabias.a']) {
       expect(s.parse(bad)).toBeUndefined();
     }
+  });
+});
+
+describe('message to subject binding', () => {
+  const s = subjects('dev');
+  const bias = fc.sample(arbBias, { seed: SEED, numRuns: 1 })[0] as Bias;
+
+  it('derives each message subject from its payload and each wildcard from its definition', () => {
+    expect(subjectFor(s, Bias, bias)).toBe(`dev.bias.${bias.agentId}`);
+    expect(subjectFor(s, TrajectoryChunk, { actorId: 'j1' } as TrajectoryChunk)).toBe('dev.traj.j1');
+    expect(subjectFor(s, PolicyAnnounce, {} as PolicyAnnounce)).toBe('dev.policy.announce');
+    expect([StateSnapshot, Advice, Vote, Bias, TrajectoryChunk, PolicyAnnounce].map((d) => wildcardFor(s, d as never))).toEqual([
+      'dev.state.*', 'dev.advice.*', 'dev.vote.*', 'dev.bias.>', 'dev.traj.>', 'dev.policy.announce',
+    ]);
+    expect(() => wildcardFor(s, ServiceStatus as never)).toThrow(expect.objectContaining({ reason: 'invalid-subject' }));
+  });
+
+  it('refuses a payload that arrived on another agent subject', () => {
+    expect(() => assertSubjectMatches(s, Bias, `dev.bias.${bias.agentId}`, bias)).not.toThrow();
+    expect(() => assertSubjectMatches(s, Bias, 'dev.bias.someone-else', bias)).toThrow(expect.objectContaining({ reason: 'invalid-subject', message_: 'Bias' }));
+    expect(() => assertSubjectMatches(s, Bias, `ala.bias.${bias.agentId}`, bias)).toThrow(ProtocolError);
+  });
+
+  it('defineMessage refuses a subject bound to a field that is not a required id', () => {
+    const schema = Type.Object({ v: Type.Literal(1), n: Type.Number() }, { additionalProperties: false });
+    expect(() => defineMessage({ name: 'X', version: 1, maxBytes: 64, schema, subject: { family: 'bias', idField: 'n' } })).toThrow(DefinitionError);
   });
 });
 

@@ -63,6 +63,17 @@ describe('decode refuses with a typed reason', () => {
     expect(refusal(D(Bias), 'abc' as unknown as Uint8Array).reason).toBe('malformed');
   });
 
+  it('malformed: hostile headers (huge claimed lengths, deep nesting) fail cleanly', () => {
+    for (const head of [[0xdd], [0xdf], [0xdb], [0xc6], [0xc9]]) {
+      expect(refusal(D(Bias), Uint8Array.from([...head, 0xff, 0xff, 0xff, 0xff, 0x01]))).toMatchObject({ reason: 'malformed' });
+    }
+    const deep = new Uint8Array(4 * 1024 * 1024).fill(0x91); // arrays nested 4M deep: a stack overflow inside the parser
+    expect(refusal(D(TrajectoryChunk), deep).reason).toBe('malformed');
+    const t0 = Date.now();
+    expect(['malformed', 'schema']).toContain(refusal(D(Bias), new Uint8Array(Bias.maxBytes).fill(0x91)).reason);
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
   it('version: wrong, missing or mistyped v', () => {
     expectRefused(D(Bias), { ...bias, v: 2 }, 'version', '/v');
     expectRefused(D(Bias), { ...bias, v: '1' }, 'version', '/v');

@@ -32,5 +32,6 @@ export const Advice: MessageDef<Advice> = defineMessage({
   version: 1,
   maxBytes: MAX_BYTES.advice,
   schema,
+  subject: { family: 'advice', idField: 'agentId' },
   check: (m) => firstViolation(() => actionIndexBelow('/recommended', m.recommended, m.bias.length)),
 });

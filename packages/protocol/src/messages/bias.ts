@@ -31,6 +31,7 @@ export const Bias: MessageDef<Bias> = defineMessage({
   version: 1,
   maxBytes: MAX_BYTES.bias,
   schema,
+  subject: { family: 'bias', idField: 'agentId' },
   check: (m) =>
     firstViolation(
       () => allWithinBound('/bias', m.bias, m.bound),

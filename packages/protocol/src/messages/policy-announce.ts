@@ -27,4 +27,5 @@ export const PolicyAnnounce: MessageDef<PolicyAnnounce> = defineMessage({
   version: 1,
   maxBytes: MAX_BYTES.policyAnnounce,
   schema,
+  subject: { family: 'policyAnnounce' },
 });

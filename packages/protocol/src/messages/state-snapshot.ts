@@ -47,6 +47,7 @@ export const StateSnapshot: MessageDef<StateSnapshot> = defineMessage({
   version: 1,
   maxBytes: MAX_BYTES.stateSnapshot,
   schema,
+  subject: { family: 'state', idField: 'agentId' },
   check: (m) =>
     firstViolation(
       () => lengthIs('/legal', m.legal.length, m.actionNames.length, 'one flag per action name'),

@@ -84,6 +84,7 @@ export const TrajectoryChunk: MessageDef<TrajectoryChunk> = defineMessage({
   version: 1,
   maxBytes: MAX_BYTES.trajectoryChunk,
   schema,
+  subject: { family: 'traj', idField: 'actorId' },
   check: (m) =>
     firstViolation(
       () => lengths(m),

@@ -31,6 +31,7 @@ export const Vote: MessageDef<Vote> = defineMessage({
   version: 1,
   maxBytes: MAX_BYTES.vote,
   schema,
+  subject: { family: 'vote', idField: 'agentId' },
   check: (m) =>
     firstViolation(
       () => lengthIs('/advisorIds', m.advisorIds.length, m.adviceIds.length, 'one advisor per advice id'),
