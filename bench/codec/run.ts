@@ -49,7 +49,7 @@ function chunk(T: number, N: number, D: number, A: number): TrajectoryChunk {
     v: 1, actorId: 'jetson-1', chunkSeq: 42, T, nAgents: N, obsDim: D, nActions: A,
     obs: f(S * D, (i) => Math.sin(i)), actions: Int32Array.from({ length: S }, (_, i) => i % A), rewards: f(S, (i) => (i % 7 === 0 ? 1 : 0)),
     terminated: new Uint8Array(S), truncated: new Uint8Array(S), values: f(S, (i) => Math.cos(i)), logpMu: f(S, () => -2.9), logpPk: f(S, () => -3.0),
-    policyVersion: new Int32Array(S).fill(17), advised: Uint8Array.from({ length: S }, (_, i) => i % 3 === 0 ? 1 : 0),
+    policyVersion: new Uint32Array(S).fill(17), advised: Uint8Array.from({ length: S }, (_, i) => i % 3 === 0 ? 1 : 0),
     biasTaken: f(S, (i) => (i % 3 === 0 ? 0.4 : 0)), adviceAgeMs: f(S, (i) => (i % 3 === 0 ? 850 : 0)), truncValue: new Float32Array(S),
     nextObs: f(N * D, (i) => Math.sin(i)), nextValue: f(N, () => 0.5), nextDone: new Uint8Array(N),
   };

@@ -73,7 +73,7 @@ export const arbTrajectoryChunk: fc.Arbitrary<TrajectoryChunk> = fc
       v: fc.constant(1 as const), actorId: arbId, chunkSeq: count, T: fc.constant(T), nAgents: fc.constant(nAgents), obsDim: fc.constant(obsDim), nActions: fc.constant(nActions),
       obs: f32(s * obsDim), actions: fc.array(fc.nat({ max: nActions - 1 }), { minLength: s, maxLength: s }).map((a) => Int32Array.from(a)),
       rewards: f32(s), terminated: bits(s), truncated: bits(s), values: f32(s), logpMu: f32(s, -50, 0), logpPk: f32(s, -50, 0),
-      policyVersion: fc.array(fc.nat({ max: 2 ** 31 - 1 }), { minLength: s, maxLength: s }).map((a) => Int32Array.from(a)),
+      policyVersion: fc.array(fc.nat({ max: 2 ** 32 - 1 }), { minLength: s, maxLength: s }).map((a) => Uint32Array.from(a)),
       advised: bits(s), biasTaken: f32(s, -100, 100), adviceAgeMs: f32(s, 0, 1e6), truncValue: f32(s),
       nextObs: f32(nAgents * obsDim), nextValue: f32(nAgents), nextDone: bits(nAgents),
       legal: withLegal ? bits(s * nActions).map((l) => l) : fc.constant(undefined),

@@ -6,7 +6,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { allBinary, allInRange, firstViolation, lengthIs } from '../checks';
 import { defineMessage, type MessageDef, type Violation } from '../codec';
 import { MAX_ACTIONS, MAX_AGENTS, MAX_BYTES, MAX_CHUNK_STEPS, MAX_OBS_DIM } from '../limits';
-import { Count, Id, PackedF32, PackedI32, PackedU8, PositiveInt } from '../schema-types';
+import { Count, Id, PackedF32, PackedI32, PackedU32, PackedU8, PositiveInt } from '../schema-types';
 
 const schema = Type.Object(
   {
@@ -25,7 +25,7 @@ const schema = Type.Object(
     values: PackedF32('[T][nAgents] critic value V(s_t)'),
     logpMu: PackedF32('[T][nAgents] log mu(a_t|s_t), mu = softmax(z + beta b): the behaviour policy'),
     logpPk: PackedF32('[T][nAgents] log pi_k(a_t|s_t), the unbiased policy that acted'),
-    policyVersion: PackedI32('[T][nAgents] policy version that produced z (>= 0)'),
+    policyVersion: PackedU32('[T][nAgents] policy version that produced z (as @ala/policy Rollout)'),
     advised: PackedU8('[T][nAgents] 1 when a live bias was applied'),
     biasTaken: PackedF32('[T][nAgents] beta * b[a_t] (0 when not advised): the seed IS mode needs it'),
     adviceAgeMs: PackedF32('[T][nAgents] age of the applied advice in ms (>= 0; 0 when not advised)'),
@@ -89,7 +89,6 @@ export const TrajectoryChunk: MessageDef<TrajectoryChunk> = defineMessage({
     firstViolation(
       () => lengths(m),
       () => allInRange('/actions', m.actions, 0, m.nActions - 1),
-      () => allInRange('/policyVersion', m.policyVersion, 0, 2 ** 31 - 1),
       () => allInRange('/adviceAgeMs', m.adviceAgeMs, 0, Number.MAX_VALUE),
       () => allBinary('/terminated', m.terminated),
       () => allBinary('/truncated', m.truncated),
