@@ -14,3 +14,14 @@ export { clipBias, scaleBiasToKl, behaviourRecord } from './bias';
 export type { ClipBiasOptions, ScaleBiasToKlInput, BehaviourRecord } from './bias';
 export { actBatch } from './act-batch';
 export type { ActBatchInput, ActBatchOutput } from './act-batch';
+export { isWeights, isWeightStats, IS_MODES } from './is-weights';
+export type { IsMode, IsWeightsInput, IsWeightsResult, WeightStats } from './is-weights';
+export {
+  clippedSurrogate, ppoPolicyLoss, ppoPolicyLossDecoupled, isPolicyLoss, valueLoss, approxKl, clipFraction,
+  explainedVariance, normalizeAdvantages,
+} from './ppo';
+export type { SurrogateResult } from './ppo';
+export { filterByPolicyLag, lagLrScale } from './policy-lag';
+export type { PolicyLagResult } from './policy-lag';
+export { voteSelect, voteBlend, voteWeight, agreementRate, preferredAction } from './vote';
+export type { AdviceCandidate, VoteOptions, VoteSelection, VoteBlend } from './vote';
