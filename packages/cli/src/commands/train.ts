@@ -19,8 +19,10 @@ import { RUN_FILES, appendJsonl, readJsonl, runtimeVersions, writeFileAtomic, wr
 export const SOLVED_THRESHOLDS: Readonly<Record<string, number>> = { 'CartPole-v1': 475 };
 
 export interface TrainArgs {
-  readonly env: string;
-  readonly seed: number;
+  /** Env id (default CartPole-v1; with --resume it must match the checkpoint if given). */
+  readonly env?: string;
+  /** Run seed (default 1; ignored with --resume). */
+  readonly seed?: number;
   /** Env steps to train for (default: the preset's totalTimesteps). */
   readonly totalSteps?: number;
   /** Output directory (default runs/<env>-<seed>-<timestamp>). */
@@ -95,13 +97,13 @@ async function exists(p: string): Promise<boolean> {
 export async function runTrain(args: TrainArgs, out: NodeJS.WriteStream = process.stdout): Promise<TrainOutcome> {
   let ckpt: TrainCheckpoint | undefined;
   let outDir: string;
-  let envId = args.env;
-  let seed = args.seed;
+  let envId = args.env ?? 'CartPole-v1';
+  let seed = args.seed ?? 1;
   let config: PpoConfig;
   if (args.resume !== undefined) {
     outDir = args.resume;
     ckpt = await loadTrainCheckpoint(path.join(outDir, RUN_FILES.checkpoint));
-    if (args.env !== ckpt.envId && args.env !== 'CartPole-v1') throw new CliUsageError(`--env ${args.env} conflicts with the checkpoint's env ${ckpt.envId}`, 'env');
+    if (args.env !== undefined && args.env !== ckpt.envId) throw new CliUsageError(`--env ${args.env} conflicts with the checkpoint's env ${ckpt.envId}`, 'env');
     envId = ckpt.envId;
     seed = ckpt.seed;
     config = makePpoConfig({ ...parseOverrides(args.set ?? []), ...(args.totalSteps !== undefined ? { totalTimesteps: args.totalSteps } : {}) }, ckpt.config);
@@ -199,8 +201,8 @@ export function register(program: Command): void {
   program
     .command('train')
     .description('train a PPO agent serially (no bus) and write metrics, model, curve and summary')
-    .option('--env <id>', 'environment id', 'CartPole-v1')
-    .option('--seed <n>', 'run seed', int('--seed'), 1)
+    .option('--env <id>', 'environment id (default CartPole-v1)')
+    .option('--seed <n>', 'run seed (default 1)', int('--seed'))
     .option('--total-steps <n>', 'env steps to train for (default: the env preset)', int('--total-steps'))
     .option('--out <dir>', 'output directory (default runs/<env>-<seed>-<timestamp>)')
     .option('--resume <dir>', 'continue the run in <dir> from its checkpoint')
@@ -208,7 +210,7 @@ export function register(program: Command): void {
     .option('--checkpoint-every <seconds>', 'seconds between periodic checkpoints', int('--checkpoint-every'), 60)
     .option('--stop-when-solved', 'stop once the mean of the last 100 episodes reaches the threshold', false)
     .option('--progress <mode>', 'auto | plain | none', 'auto')
-    .action(async (o: { env: string; seed: number; totalSteps?: number; out?: string; resume?: string; set: string[]; checkpointEvery: number; stopWhenSolved: boolean; progress: string }) => {
+    .action(async (o: { env?: string; seed?: number; totalSteps?: number; out?: string; resume?: string; set: string[]; checkpointEvery: number; stopWhenSolved: boolean; progress: string }) => {
       if (!['auto', 'plain', 'none'].includes(o.progress)) throw new CliUsageError(`--progress must be auto, plain or none, got ${o.progress}`, 'progress');
       const ac = new AbortController();
       const onSigint = (): void => {
