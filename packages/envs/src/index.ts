@@ -15,3 +15,12 @@ export { CartPoleEnv, CARTPOLE_ID, CARTPOLE_X_THRESHOLD, CARTPOLE_THETA_THRESHOL
 export { cartPoleExpert, cartPoleControl, CARTPOLE_EXPERT_GAINS } from './cartpole-expert';
 export type { EpisodeStats, VectorStepInfo, VectorResetResult, VectorStepResult } from './vector-env';
 export { VectorEnv } from './vector-env';
+export type { CraftWorldOptions, CraftWorldState } from './craft-world';
+export { CraftWorldEnv, CRAFTWORLD_ID } from './craft-world';
+export { CRAFTWORLD_VARIANTS } from './builtins';
+export type { Difficulty, MapParams } from './craft-world-map';
+export { difficultyParams, generateMap } from './craft-world-map';
+export type { Milestone, Recipe } from './craft-world-rules';
+export { Tile, Item, Action as CraftAction, ACTION_NAMES as CRAFT_ACTION_NAMES, ITEM_NAMES, TILE_NAMES, MILESTONES, RECIPES, recipesText } from './craft-world-rules';
+export type { PlanStep } from './craft-world-expert';
+export { craftWorldExpert, craftWorldScores, nextPlanStep } from './craft-world-expert';
