@@ -24,3 +24,5 @@ export { Bias } from './messages/bias';
 export { TrajectoryChunk } from './messages/trajectory-chunk';
 export { PolicyAnnounce } from './messages/policy-announce';
 export { ServiceStatus } from './messages/service-status';
+export { EnvRequest, EnvReply, envBridgeSubject, ENV_OPS, ENV_ERROR_KINDS } from './env-bridge';
+export type { EnvOp, EnvErrorKind } from './env-bridge';
