@@ -1,0 +1,96 @@
+// Learner throughput: sample-gradients per second of Learner.update (64-64 MLP, minibatch 512),
+// plus ONNX export, session creation and batched ORT inference times.
+// Run: npx tsx bench/policy/learner-throughput.ts [--backend wasm|cpu]
+// Writes bench/results/learner-throughput[-cpu].json. Must not: run in the default test suite.
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Learner, OrtPolicy, allocRollout, makePpoConfig, type TfBackendName } from '@ala/policy';
+import { createRng, randn } from '@ala/rl-core';
+
+const backend = (process.argv.includes('--backend') ? process.argv[process.argv.indexOf('--backend') + 1] : 'wasm') as TfBackendName;
+
+function rollout(T: number, N: number, obsDim: number, seed: number, version: number): ReturnType<typeof allocRollout> {
+  const rng = createRng(seed);
+  const r = allocRollout(T, N, obsDim);
+  r.obs.forEach((_, i) => (r.obs[i] = randn(rng)));
+  for (let k = 0; k < T * N; k++) {
+    r.actions[k] = rng.nextFloat() < 0.5 ? 0 : 1;
+    r.rewards[k] = 1;
+    r.terminated[k] = rng.nextFloat() < 0.02 ? 1 : 0;
+    r.values[k] = randn(rng);
+    r.logpMu[k] = Math.log(0.5);
+    r.logpPk[k] = Math.log(0.5);
+    r.policyVersion[k] = version; // acted by the current policy: nothing is dropped by the lag filter
+  }
+  return r;
+}
+
+const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+
+async function main(): Promise<void> {
+  const obsDim = 4;
+  const minibatch = 512;
+  const config = makePpoConfig({ numEnvs: 8, numSteps: 256, numMinibatches: 4, updateEpochs: 10, hidden: [64, 64], annealLr: false, totalTimesteps: 10_000_000 });
+  const learner = await Learner.create({ obsDim, nActions: 2, config, seed: 1, backend });
+  const batch = config.numEnvs * config.numSteps;
+  learner.update(rollout(config.numSteps, config.numEnvs, obsDim, 0, learner.policyVersion)); // warm-up
+  const rates: number[] = [];
+  const t0 = performance.now();
+  for (let i = 1; i <= 6; i++) {
+    const m = learner.update(rollout(config.numSteps, config.numEnvs, obsDim, i, learner.policyVersion));
+    if (m.droppedFrac !== 0 || m.epochs !== config.updateEpochs) throw new Error('benchmark batch was filtered');
+    rates.push((m.epochs * batch) / (m.updateMs / 1000));
+  }
+  const total = (6 * config.updateEpochs * batch) / ((performance.now() - t0) / 1000);
+
+  // ONNX export + session creation, and one batched inference call for 20 agents
+  const exportMs: number[] = [];
+  const sessionMs: number[] = [];
+  let policy: OrtPolicy | undefined;
+  for (let i = 0; i < 30; i++) {
+    const a = performance.now();
+    const bytes = learner.exportOnnx();
+    const b = performance.now();
+    const p = await OrtPolicy.create(bytes, { obsDim, nActions: 2 });
+    sessionMs.push(performance.now() - b);
+    exportMs.push(b - a);
+    if (policy) await policy.release();
+    policy = p;
+  }
+  const obs20 = new Float32Array(20 * obsDim).map((_, i) => Math.sin(i));
+  const runUs: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const a = performance.now();
+    await policy!.run(obs20, 20);
+    runUs.push((performance.now() - a) * 1000);
+  }
+  await policy!.release();
+
+  const result = {
+    benchmark: 'learner throughput (Learner.update, PPO, 64-64 tanh MLP, CartPole-sized obs)',
+    backend: learner.backend,
+    minibatch,
+    batch,
+    updateEpochs: config.updateEpochs,
+    sampleGradientsPerSec: { mean: total, perUpdateMedian: pct(rates, 0.5), perUpdateMin: Math.min(...rates) },
+    targetSampleGradientsPerSec: 50_000,
+    meetsTarget: total >= 50_000,
+    onnxExportMs: { p50: pct(exportMs, 0.5), p99: pct(exportMs, 0.99) },
+    ortSessionCreateMs: { p50: pct(sessionMs, 0.5), p99: pct(sessionMs, 0.99) },
+    ortRunBatch20Us: { p50: pct(runUs, 0.5), p99: pct(runUs, 0.99) },
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg: os.loadavg(), node: process.version },
+    note: 'machine shared with other agents while measured',
+    measuredAt: new Date().toISOString(),
+  };
+  const out = path.resolve(__dirname, '..', 'results', backend === 'cpu' ? 'learner-throughput-cpu.json' : 'learner-throughput.json');
+  await fs.mkdir(path.dirname(out), { recursive: true });
+  await fs.writeFile(out, JSON.stringify(result, null, 2) + '\n');
+  console.log(JSON.stringify(result, null, 2));
+  learner.dispose();
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
