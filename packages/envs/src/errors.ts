@@ -59,3 +59,15 @@ export class InvalidOptionError extends EnvError {
     super(message, options);
   }
 }
+
+/** A remote env did not answer, answered garbage, or the transport failed. The remote state is unknown. */
+export class EnvBridgeError extends EnvError {
+  override readonly name = 'EnvBridgeError';
+  constructor(
+    readonly subject: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
