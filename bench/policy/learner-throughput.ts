@@ -12,7 +12,7 @@ const backend = (process.argv.includes('--backend') ? process.argv[process.argv.
 
 function rollout(T: number, N: number, obsDim: number, seed: number, version: number): ReturnType<typeof allocRollout> {
   const rng = createRng(seed);
-  const r = allocRollout(T, N, obsDim);
+  const r = allocRollout(T, N, obsDim, 2);
   r.obs.forEach((_, i) => (r.obs[i] = randn(rng)));
   for (let k = 0; k < T * N; k++) {
     r.actions[k] = rng.nextFloat() < 0.5 ? 0 : 1;

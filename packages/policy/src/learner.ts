@@ -12,7 +12,7 @@ import { CheckpointError, PolicyConfigError } from './errors';
 import type { UpdateMetrics } from './metrics';
 import { exportOnnx } from './onnx-export';
 import { makePpoConfig, type PpoConfig } from './ppo-config';
-import { LOSS_STATS, ppoLoss, refLogp } from './ppo-loss';
+import { LOSS_STATS, maskLogits, ppoLoss, refLogp } from './ppo-loss';
 import { validateRollout, type Column, type Rollout } from './rollout';
 import { TfActorCritic } from './tf-model';
 import { initActorCriticWeights, type ActorCriticWeights } from './weights';
@@ -101,8 +101,11 @@ export class Learner {
     // π_prox: the current (pre-update) policy's log-prob of the taken actions
     const obsAll = f32(batch.obs);
     const actionsAll = Int32Array.from(batch.actions);
+    // Legal-action mask, skipped when absent or all-legal (saves the masking ops)
+    const legalAll = batch.legal === undefined || Array.prototype.every.call(batch.legal, (x: number) => x === 1) ? undefined : Float32Array.from(batch.legal);
     const logpProx = tf.tidy(() => {
-      const lp = tf.logSoftmax(this.model.logits(tf.tensor2d(obsAll, [n, obsDim])));
+      const legal = legalAll && tf.tensor2d(legalAll, [n, nActions]);
+      const lp = tf.logSoftmax(maskLogits(this.model.logits(tf.tensor2d(obsAll, [n, obsDim])), legal));
       return tf.sum(tf.mul(lp, tf.oneHot(tf.tensor1d(actionsAll, 'int32'), nActions)), 1).dataSync() as Float32Array;
     });
 
@@ -136,12 +139,14 @@ export class Learner {
     // Kept samples, compacted: b_obs, b_actions, b_advantages, b_returns, b_values, ref log-prob, IS weight
     const bObs = new Float32Array(k * obsDim);
     const bActions = new Int32Array(k);
+    const bLegal = legalAll && new Float32Array(k * nActions);
     const cols = { adv: new Float32Array(k), ret: new Float32Array(k), val: new Float32Array(k), ref: new Float32Array(k), w: new Float32Array(k) };
     const refCols = { logpMu: batch.logpMu, logpPk: batch.logpPk, biasTaken: batch.biasTaken, logpProx };
     for (let j = 0; j < k; j++) {
       const i = keep[j]!;
       bObs.set(obsAll.subarray(i * obsDim, (i + 1) * obsDim), j * obsDim);
       bActions[j] = actionsAll[i]!;
+      bLegal?.set(legalAll!.subarray(i * nActions, (i + 1) * nActions), j * nActions);
       cols.adv[j] = advantages[i]!;
       cols.ret[j] = returns[i]!;
       cols.val[j] = batch.values[i]!;
@@ -151,6 +156,7 @@ export class Learner {
     const t = {
       obs: tf.tensor2d(bObs, [k, obsDim]),
       onehot: tf.tidy(() => tf.oneHot(tf.tensor1d(bActions, 'int32'), nActions).toFloat() as tf.Tensor2D),
+      legal: bLegal && tf.tensor2d(bLegal, [k, nActions]),
       adv: tf.tensor1d(cols.adv), ret: tf.tensor1d(cols.ret), val: tf.tensor1d(cols.val), ref: tf.tensor1d(cols.ref), w: tf.tensor1d(cols.w),
     };
     this.adam.learningRate = learningRate;
@@ -179,6 +185,7 @@ export class Learner {
             const lossBatch = {
               obs: tf.gather(t.obs, idx), actionsOneHot: tf.gather(t.onehot, idx) as tf.Tensor2D, advantages: adv,
               returns: tf.gather(t.ret, idx), values: tf.gather(t.val, idx), logpRef: tf.gather(t.ref, idx), isWeight: tf.gather(t.w, idx),
+              legal: t.legal && (tf.gather(t.legal, idx) as tf.Tensor2D),
             };
             let statsT: tf.Tensor1D | undefined;
             const { grads } = tf.variableGrads(() => {
@@ -206,7 +213,7 @@ export class Learner {
         }
       }
     } finally {
-      tf.dispose(Object.values(t));
+      tf.dispose(Object.values(t).filter((x) => x !== undefined) as tf.Tensor[]);
     }
     this.version += 1;
     const mean = (name: (typeof LOSS_STATS)[number]): number => sums[LOSS_STATS.indexOf(name)]! / mbCount;

@@ -20,6 +20,8 @@ export interface LossBatch {
   readonly logpRef: tf.Tensor1D;
   /** Detached per-sample IS weight multiplying the surrogate: min(c̄, π_prox/μ) (decoupled) or 1. */
   readonly isWeight: tf.Tensor1D;
+  /** Optional legal-action mask (1 = legal), [mb, nActions]; illegal logits get −1e9 (probability 0). */
+  readonly legal?: tf.Tensor2D;
 }
 
 export interface LossCoefs {
@@ -37,7 +39,7 @@ export const LOSS_STATS = ['loss', 'policyLoss', 'valueLoss', 'entropy', 'oldApp
  * LOSS_STATS (no gradient flows through stats).
  */
 export function ppoLoss(model: TfActorCritic, b: LossBatch, c: LossCoefs): { loss: tf.Scalar; stats: tf.Tensor1D } {
-  const logits = model.logits(b.obs);
+  const logits = maskLogits(model.logits(b.obs), b.legal);
   const logProbs = tf.logSoftmax(logits);
   const newLogp = tf.sum(tf.mul(logProbs, b.actionsOneHot), 1);
   // Entropy of π_θ
@@ -72,6 +74,11 @@ export function ppoLoss(model: TfActorCritic, b: LossBatch, c: LossCoefs): { los
   const clipFrac = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), c.clipCoef), 'float32'));
   const stats = tf.stack([loss, policyLoss, valueLoss, entropy, oldApproxKl, approxKl, clipFrac]) as tf.Tensor1D;
   return { loss, stats };
+}
+
+/** Logits with illegal actions pushed to −1e9 (exp underflows to exactly 0; legal ones unchanged). */
+export function maskLogits(logits: tf.Tensor2D, legal: tf.Tensor2D | undefined): tf.Tensor2D {
+  return legal === undefined ? logits : tf.add(logits, tf.mul(tf.sub(1, legal), -1e9));
 }
 
 /** Which stored log-prob a mode's surrogate ratio is taken against (see LossBatch.logpRef). */

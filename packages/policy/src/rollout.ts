@@ -45,6 +45,8 @@ export interface Rollout {
   readonly nextValue: Column;
   /** 1 where s_T starts a new episode, [nAgents]. */
   readonly nextDone: Column;
+  /** Optional legal-action mask, 1 = legal, [T][nAgents][nActions]; absent = all legal. */
+  readonly legal?: Column;
 }
 
 /** A Rollout with writable typed arrays (what the serial trainer fills). */
@@ -64,10 +66,11 @@ export interface MutableRollout extends Rollout {
   readonly nextObs: Float32Array;
   readonly nextValue: Float32Array;
   readonly nextDone: Uint8Array;
+  readonly legal: Uint8Array;
 }
 
-/** Zero-filled rollout of the given shape. */
-export function allocRollout(T: number, nAgents: number, obsDim: number): MutableRollout {
+/** Zero-filled rollout of the given shape (legal mask all 1). */
+export function allocRollout(T: number, nAgents: number, obsDim: number, nActions: number): MutableRollout {
   const n = T * nAgents;
   return {
     T,
@@ -88,12 +91,14 @@ export function allocRollout(T: number, nAgents: number, obsDim: number): Mutabl
     nextObs: new Float32Array(nAgents * obsDim),
     nextValue: new Float32Array(nAgents),
     nextDone: new Uint8Array(nAgents),
+    legal: new Uint8Array(n * nActions).fill(1),
   };
 }
 
 /**
  * Throws RolloutShapeError unless every column has its length, floats are finite (truncValue
- * only where truncated), actions are integers in [0, nActions) and log-probs are <= 0.
+ * only where truncated), actions are integers in [0, nActions) (and legal, when a mask is
+ * given) and log-probs are <= 0.
  */
 export function validateRollout(r: Rollout, obsDim: number, nActions: number): void {
   const dim = (f: string, v: number): void => {
@@ -138,6 +143,12 @@ export function validateRollout(r: Rollout, obsDim: number, nActions: number): v
     for (let i = 0; i < n; i++) {
       const v = col[i]!;
       if (!(Number.isFinite(v) && v <= 1e-6)) throw new RolloutShapeError(`${f}[${i}] = ${v} is not a finite log-probability`, f, '<= 0', v);
+    }
+  }
+  if (r.legal !== undefined) {
+    const legal = len('legal', n * nActions);
+    for (let i = 0; i < n; i++) {
+      if (legal[i * nActions + actions[i]!] !== 1) throw new RolloutShapeError(`actions[${i}] = ${actions[i]} was not legal`, 'legal', 1, String(legal[i * nActions + actions[i]!]));
     }
   }
   const versions = len('policyVersion', n);

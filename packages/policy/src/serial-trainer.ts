@@ -62,7 +62,7 @@ export class SerialTrainer {
     private readonly slots: EnvSlots,
     private readonly actRng: ReturnType<typeof rngSplit>,
   ) {
-    this.rollout = allocRollout(options.config.numSteps, options.config.numEnvs, learner.obsDim);
+    this.rollout = allocRollout(options.config.numSteps, options.config.numEnvs, learner.obsDim, learner.nActions);
   }
 
   static async create(options: SerialTrainerOptions): Promise<SerialTrainer> {
@@ -114,6 +114,7 @@ export class SerialTrainer {
         mask.set(this.slots.legal(i), i * nActions);
       }
       r.obs.set(obsBatch, t * N * obsDim);
+      r.legal.set(mask, t * N * nActions);
       const act = await this.actor.act(obsBatch, undefined, mask);
       const finals: { k: number; obs: Float32Array }[] = [];
       for (let i = 0; i < N; i++) {

@@ -4,7 +4,7 @@ import { allocRollout, type MutableRollout } from '@ala/policy';
 
 export function syntheticRollout(T: number, N: number, obsDim: number, nActions: number, seed: number, opts: { version?: number; advisedFrac?: number } = {}): MutableRollout {
   const rng = createRng(seed);
-  const r = allocRollout(T, N, obsDim);
+  const r = allocRollout(T, N, obsDim, nActions);
   r.obs.forEach((_, i) => (r.obs[i] = randn(rng)));
   r.nextObs.forEach((_, i) => (r.nextObs[i] = randn(rng)));
   for (let k = 0; k < T * N; k++) {

@@ -14,6 +14,7 @@ describe('bad input', () => {
     ['action out of range', (r) => ({ ...r, actions: r.actions.map((a, i) => (i === 0 ? 4 : a)) })],
     ['positive log-prob', (r) => ({ ...r, logpMu: r.logpMu.map((x, i) => (i === 1 ? 0.5 : x)) })],
     ['wrong obsDim', (r) => ({ ...r, obsDim: 2 })],
+    ['illegal taken action', (r) => ({ ...r, legal: Array.from({ length: 64 * 4 }, (_, j) => (j === r.actions[0]! ? 0 : 1)) })],
     ['negative version', (r) => ({ ...r, policyVersion: Array.from(r.policyVersion, (v, i) => (i === 2 ? -1 : v)) })],
   ];
   it.each(cases)('%s: RolloutShapeError and no state change', async (_name, corrupt) => {
@@ -74,6 +75,19 @@ describe('update', () => {
     expect(m.klMuPi).not.toBe(0);
     for (const v of Object.values(m)) expect(Number.isFinite(v)).toBe(true);
     learner.dispose();
+  });
+
+  it('legal-action masks: illegal actions get probability 0 in the learner', async () => {
+    const learner = await make({ entCoef: 0.01 });
+    const r = syntheticRollout(16, 4, 3, 4, 13);
+    // Actions 2 and 3 illegal everywhere; taken actions remapped to the legal ones.
+    const legal = Array.from({ length: 64 * 4 }, (_, j) => (j % 4 < 2 ? 1 : 0));
+    const m = learner.update({ ...r, actions: r.actions.map((a) => a % 2), legal });
+    expect(m.entropy).toBeLessThanOrEqual(Math.log(2) + 1e-6);
+    const unmasked = await make({ entCoef: 0.01 });
+    expect(unmasked.update({ ...r, actions: r.actions.map((a) => a % 2) }).entropy).toBeGreaterThan(Math.log(2));
+    learner.dispose();
+    unmasked.dispose();
   });
 
   it('V-trace estimator', async () => {

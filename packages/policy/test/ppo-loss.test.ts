@@ -8,7 +8,9 @@ beforeAll(async () => {
   await initTfBackend();
 });
 
-function statsOf(model: TfActorCritic, b: { obs: number[][]; actions: number[]; adv: number[]; ret: number[]; val: number[]; ref: number[]; w: number[] }, c: LossCoefs, nActions: number): Record<string, number> {
+type Mb = { obs: number[][]; actions: number[]; adv: number[]; ret: number[]; val: number[]; ref: number[]; w: number[]; legal?: number[][] };
+
+function statsOf(model: TfActorCritic, b: Mb, c: LossCoefs, nActions: number): Record<string, number> {
   const s = tf.tidy(() =>
     ppoLoss(
       model,
@@ -20,6 +22,7 @@ function statsOf(model: TfActorCritic, b: { obs: number[][]; actions: number[]; 
         values: tf.tensor1d(b.val),
         logpRef: tf.tensor1d(b.ref),
         isWeight: tf.tensor1d(b.w),
+        ...(b.legal ? { legal: tf.tensor2d(b.legal) } : {}),
       },
       c,
     ).stats.dataSync(),
@@ -74,17 +77,17 @@ describe('hand-computed minibatch (uniform policy, V = 0)', () => {
 });
 
 /** CleanRL ppo.py loss in plain float64 JS (the numeric reference). */
-function reference(w: ActorCriticWeights, b: { obs: number[][]; actions: number[]; adv: number[]; ret: number[]; val: number[]; ref: number[]; w: number[] }, c: LossCoefs): Record<string, number> {
+function reference(w: ActorCriticWeights, b: Mb, c: LossCoefs): Record<string, number> {
   const n = b.actions.length;
   const A = w.spec.nActions;
   const { logits, value } = referenceForward(w, Float32Array.from(b.obs.flat()), n);
   let pg = 0, vl = 0, ent = 0, k1 = 0, k3 = 0, cf = 0;
   for (let i = 0; i < n; i++) {
-    const row = Array.from(logits.subarray(i * A, (i + 1) * A));
+    const row = Array.from(logits.subarray(i * A, (i + 1) * A), (z, a) => (b.legal && !b.legal[i]![a] ? -Infinity : z));
     const m = Math.max(...row);
     const lse = m + Math.log(row.reduce((s, z) => s + Math.exp(z - m), 0));
     const lp = row.map((z) => z - lse);
-    ent -= lp.reduce((s, l) => s + Math.exp(l) * l, 0);
+    ent -= lp.reduce((s, l) => s + (l === -Infinity ? 0 : Math.exp(l) * l), 0);
     const logratio = lp[b.actions[i]!]! - b.ref[i]!;
     const r = Math.exp(logratio);
     const clipped = Math.min(Math.max(r, 1 - c.clipCoef), 1 + c.clipCoef);
@@ -103,10 +106,11 @@ function reference(w: ActorCriticWeights, b: { obs: number[][]; actions: number[
 
 describe('random minibatches against the float64 reference', () => {
   it.each([
-    [{ clipCoef: 0.2, clipVloss: true, entCoef: 0.01, vfCoef: 0.5 }],
-    [{ clipCoef: 0.1, clipVloss: false, entCoef: 0.0, vfCoef: 1.0 }],
-    [{ clipCoef: 0.3, clipVloss: true, entCoef: 0.05, vfCoef: 0.25 }],
-  ])('%j', (c) => {
+    [{ clipCoef: 0.2, clipVloss: true, entCoef: 0.01, vfCoef: 0.5 }, false],
+    [{ clipCoef: 0.1, clipVloss: false, entCoef: 0.0, vfCoef: 1.0 }, false],
+    [{ clipCoef: 0.3, clipVloss: true, entCoef: 0.05, vfCoef: 0.25 }, false],
+    [{ clipCoef: 0.2, clipVloss: true, entCoef: 0.01, vfCoef: 0.5 }, true],
+  ])('%j, legal mask %s', (c, masked) => {
     const rng = createRng(5);
     const spec = { obsDim: 6, nActions: 4, hidden: [32, 32] };
     const base = initActorCriticWeights(spec, rng);
@@ -122,8 +126,9 @@ describe('random minibatches against the float64 reference', () => {
       ref: Array.from({ length: n }, () => Math.log(0.25) + 0.3 * randn(rng)),
       w: Array.from({ length: n }, () => Math.min(1, Math.exp(0.2 * randn(rng)))),
     };
-    const ours = statsOf(model, b, c, 4);
-    const ref = reference(w, b, c);
+    const mb: Mb = masked ? { ...b, legal: b.actions.map((a) => [0, 1, 2, 3].map((k) => (k === a || rng.nextFloat() < 0.5 ? 1 : 0))) } : b;
+    const ours = statsOf(model, mb, c, 4);
+    const ref = reference(w, mb, c);
     for (const k of Object.keys(ref)) expect(ours[k]).toBeCloseTo(ref[k]!, 5);
     expect(ref.clipFrac).toBeGreaterThan(0); // clipping is exercised
     expect(ref.clipFrac).toBeLessThan(1);
