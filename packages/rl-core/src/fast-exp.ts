@@ -8,11 +8,14 @@
 // ln2/64 is split into a high part with trailing zero bits (exact products) and a low part
 // (fdlibm's ln2_hi/ln2_lo divided by 64). Must not: be used for x > 0 (returns garbage there).
 
+// Module-local aliases: a global `Math` lookup per call is ~50x slower inside jest's vm sandbox.
+const { pow, round } = Math;
+
 const TWO_POW_J64 = new Float64Array(64);
-for (let j = 0; j < 64; j++) TWO_POW_J64[j] = Math.pow(2, j / 64);
+for (let j = 0; j < 64; j++) TWO_POW_J64[j] = pow(2, j / 64);
 /** 2^-m for m = 0..1100 (exact: powers of two, down into subnormals). */
 const TWO_POW_NEG = new Float64Array(1101);
-for (let m = 0; m <= 1100; m++) TWO_POW_NEG[m] = Math.pow(2, -m);
+for (let m = 0; m <= 1100; m++) TWO_POW_NEG[m] = pow(2, -m);
 const INV_L = 64 / Math.LN2;
 const L_HI = 6.93147180369123816490e-1 / 64;
 const L_LO = 1.90821492927058770002e-10 / 64;
@@ -20,7 +23,7 @@ const L_LO = 1.90821492927058770002e-10 / 64;
 /** exp(x) for x <= 0 (including -Infinity, which gives 0). */
 export function expNonPositive(x: number): number {
   if (!(x > -745.2)) return 0; // below the smallest subnormal, -Infinity, or NaN (callers validate NaN away)
-  const k = Math.round(x * INV_L);
+  const k = round(x * INV_L);
   const r = x - k * L_HI - k * L_LO;
   const p = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120)))));
   return (TWO_POW_J64[k & 63] as number) * p * (TWO_POW_NEG[-(k >> 6)] as number);

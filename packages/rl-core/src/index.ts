@@ -17,7 +17,7 @@ export type { ActBatchInput, ActBatchOutput } from './act-batch';
 export { isWeights, isWeightStats, IS_MODES } from './is-weights';
 export type { IsMode, IsWeightsInput, IsWeightsResult, WeightStats } from './is-weights';
 export {
-  clippedSurrogate, ppoPolicyLoss, ppoPolicyLossDecoupled, isPolicyLoss, valueLoss, approxKl, clipFraction,
+  clippedSurrogate, clippedSurrogateGrad, ppoPolicyLoss, ppoPolicyLossDecoupled, isPolicyLoss, valueLoss, approxKl, clipFraction,
   explainedVariance, normalizeAdvantages,
 } from './ppo';
 export type { SurrogateResult } from './ppo';
@@ -25,3 +25,5 @@ export { filterByPolicyLag, lagLrScale } from './policy-lag';
 export type { PolicyLagResult } from './policy-lag';
 export { voteSelect, voteBlend, voteWeight, agreementRate, preferredAction } from './vote';
 export type { AdviceCandidate, VoteOptions, VoteSelection, VoteBlend } from './vote';
+export { runIsStudy, ADVICE_KINDS } from './is-study';
+export type { AdviceKind, IsStudyOptions, IsStudyRow } from './is-study';

@@ -12,6 +12,10 @@
 import { checkAllFinite, checkLength, outBuffer, type OutVec, type Vec } from './check';
 import { InvalidValueError } from './errors';
 
+// Module-local aliases: a global `Math` lookup per call is ~50x slower inside jest's vm sandbox.
+const { exp, floor, min } = Math;
+const INF = Infinity;
+
 export type IsMode = 'seed' | 'exact' | 'decoupled';
 export const IS_MODES: readonly IsMode[] = ['seed', 'exact', 'decoupled'];
 
@@ -53,7 +57,7 @@ export function isWeights(input: IsWeightsInput): IsWeightsResult {
   const { mode, newLogp } = input;
   const n = newLogp.length;
   checkAllFinite('newLogp', newLogp);
-  const cBar = input.cBar ?? Infinity;
+  const cBar = input.cBar ?? INF;
   if (!(cBar > 0)) throw new InvalidValueError('cBar', cBar, 'must be > 0');
   let a: Vec;
   let b: Vec | undefined;
@@ -74,13 +78,13 @@ export function isWeights(input: IsWeightsInput): IsWeightsResult {
   let truncated = 0;
   for (let i = 0; i < n; i++) {
     const ref = (a[i] as number) + (b === undefined ? 0 : (b[i] as number));
-    ratio[i] = Math.exp((newLogp[i] as number) - ref);
+    ratio[i] = exp((newLogp[i] as number) - ref);
     if (base === undefined) {
       weight[i] = 1;
     } else {
-      const w = Math.exp((a[i] as number) - (base[i] as number));
+      const w = exp((a[i] as number) - (base[i] as number));
       if (w > cBar) truncated++;
-      weight[i] = Math.min(cBar, w);
+      weight[i] = min(cBar, w);
     }
   }
   return { ratio, weight, truncated };
@@ -106,11 +110,11 @@ export function isWeightStats(weights: Vec, cBar?: number): WeightStats {
   if (n === 0) throw new InvalidValueError('weights', n, 'at least one weight is needed');
   let sum = 0;
   let sq = 0;
-  let max = -Infinity;
+  let max = -INF;
   let over = 0;
   for (let i = 0; i < n; i++) {
     const w = weights[i] as number;
-    if (!(w >= 0) || w === Infinity) throw new InvalidValueError('weights', w, 'must be finite and >= 0', i);
+    if (!(w >= 0) || w === INF) throw new InvalidValueError('weights', w, 'must be finite and >= 0', i);
     sum += w;
     sq += w * w;
     if (w > max) max = w;
@@ -118,8 +122,8 @@ export function isWeightStats(weights: Vec, cBar?: number): WeightStats {
   }
   const sorted = Float64Array.from(weights).sort();
   const pos = 0.99 * (n - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(n - 1, lo + 1);
+  const lo = floor(pos);
+  const hi = min(n - 1, lo + 1);
   const p99 = (sorted[lo] as number) + (pos - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
   return { mean: sum / n, max, p99, truncatedFraction: over / n, essOverN: sq > 0 ? (sum * sum) / (n * sq) : 0 };
 }

@@ -8,6 +8,9 @@ import { checkAllFinite, checkLength, checkNonNegative, outBuffer, type OutVec, 
 import { InvalidValueError } from './errors';
 import { isWeights, type IsMode } from './is-weights';
 
+// Module-local aliases: a global `Math` lookup per call is ~50x slower inside jest's vm sandbox.
+const { abs, exp, expm1, max, min, sqrt } = Math;
+
 export interface SurrogateResult {
   /** Policy loss (to minimise): mean_i weight_i · max(−A_i·r_i, −A_i·clip(r_i, 1−ε, 1+ε)). */
   pgLoss: number;
@@ -43,18 +46,42 @@ export function clippedSurrogate(input: { ratio: Vec; advantages: Vec; clipCoef:
     const r = ratio[i] as number;
     const adv = advantages[i] as number;
     const pg1 = -adv * r;
-    const pg2 = -adv * Math.min(1 + clipCoef, Math.max(1 - clipCoef, r));
-    loss += (weight === undefined ? 1 : (weight[i] as number)) * Math.max(pg1, pg2);
-    if (Math.abs(r - 1) > clipCoef) clipped++;
+    const pg2 = -adv * min(1 + clipCoef, max(1 - clipCoef, r));
+    loss += (weight === undefined ? 1 : (weight[i] as number)) * max(pg1, pg2);
+    if (abs(r - 1) > clipCoef) clipped++;
   }
   return { pgLoss: loss / n, clipFrac: clipped / n };
+}
+
+/**
+ * Per-sample derivative of the clipped surrogate with respect to log π_θ(a_i), not divided by n:
+ * ∂/∂logπ_θ [w·max(−A·r, −A·clip(r))] = −w·A·r where the unclipped branch is active
+ * (1−ε <= r <= 1+ε, or A > 0 with r < 1−ε, or A < 0 with r > 1+ε), else 0 (the clipped branch
+ * is constant). The TF.js learner's autodiff must agree with this. Shapes: all [n].
+ */
+export function clippedSurrogateGrad(input: { ratio: Vec; advantages: Vec; clipCoef: number; weight?: Vec; out?: OutVec }): OutVec {
+  const { ratio, advantages, clipCoef, weight } = input;
+  const n = checkSamples(['ratio', 'advantages'], [ratio, advantages]);
+  checkNonNegative('clipCoef', clipCoef);
+  if (weight !== undefined) {
+    checkLength('weight', weight, n);
+    checkAllFinite('weight', weight);
+  }
+  const o = outBuffer('out', input.out, n);
+  for (let i = 0; i < n; i++) {
+    const r = ratio[i] as number;
+    const adv = advantages[i] as number;
+    const active = (r >= 1 - clipCoef && r <= 1 + clipCoef) || (adv > 0 && r < 1 - clipCoef) || (adv < 0 && r > 1 + clipCoef);
+    o[i] = active ? -(weight === undefined ? 1 : (weight[i] as number)) * adv * r : 0;
+  }
+  return o;
 }
 
 /** CleanRL's policy loss: ratio = exp(newLogp − oldLogp). Shapes: all [n]. */
 export function ppoPolicyLoss(input: { newLogp: Vec; oldLogp: Vec; advantages: Vec; clipCoef: number }): SurrogateResult {
   const n = checkSamples(['newLogp', 'oldLogp'], [input.newLogp, input.oldLogp]);
   const ratio = new Float64Array(n);
-  for (let i = 0; i < n; i++) ratio[i] = Math.exp((input.newLogp[i] as number) - (input.oldLogp[i] as number));
+  for (let i = 0; i < n; i++) ratio[i] = exp((input.newLogp[i] as number) - (input.oldLogp[i] as number));
   return clippedSurrogate({ ratio, advantages: input.advantages, clipCoef: input.clipCoef });
 }
 
@@ -101,8 +128,8 @@ export function valueLoss(input: { newValues: Vec; oldValues?: Vec; returns: Vec
       s += unclipped;
     } else {
       const old = oldValues[i] as number;
-      const vClipped = old + Math.min(clipCoef, Math.max(-clipCoef, v - old));
-      s += Math.max(unclipped, (vClipped - ret) ** 2);
+      const vClipped = old + min(clipCoef, max(-clipCoef, v - old));
+      s += max(unclipped, (vClipped - ret) ** 2);
     }
   }
   return (0.5 * s) / n;
@@ -120,7 +147,7 @@ export function approxKl(input: { newLogp: Vec; oldLogp: Vec }): { k1: number; k
   for (let i = 0; i < n; i++) {
     const logRatio = (input.newLogp[i] as number) - (input.oldLogp[i] as number);
     k1 -= logRatio;
-    k3 += Math.expm1(logRatio) - logRatio;
+    k3 += expm1(logRatio) - logRatio;
   }
   return { k1: k1 / n, k3: k3 / n };
 }
@@ -130,7 +157,7 @@ export function clipFraction(ratio: Vec, clipCoef: number): number {
   const n = checkSamples(['ratio'], [ratio]);
   checkNonNegative('clipCoef', clipCoef);
   let c = 0;
-  for (let i = 0; i < n; i++) if (Math.abs((ratio[i] as number) - 1) > clipCoef) c++;
+  for (let i = 0; i < n; i++) if (abs((ratio[i] as number) - 1) > clipCoef) c++;
   return c / n;
 }
 
@@ -167,7 +194,7 @@ export function normalizeAdvantages(advantages: Vec, eps = 1e-8, out?: OutVec): 
   mean /= n;
   let ss = 0;
   for (let i = 0; i < n; i++) ss += ((advantages[i] as number) - mean) ** 2;
-  const std = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
+  const std = n > 1 ? sqrt(ss / (n - 1)) : 0;
   for (let i = 0; i < n; i++) o[i] = ((advantages[i] as number) - mean) / (std + eps);
   return o;
 }

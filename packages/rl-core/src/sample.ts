@@ -6,6 +6,10 @@ import { InvalidValueError, NoLegalActionError } from './errors';
 import type { Rng } from './rng';
 import { logsumexpRow } from './softmax';
 
+// Module-local aliases: a global `Math` lookup per call is ~50x slower inside jest's vm sandbox.
+const { exp } = Math;
+const INF = Infinity;
+
 /**
  * Samples a ~ p from non-negative weights `probs` (need not sum exactly to 1: they are
  * normalised by their sum). Shapes: probs [A]. Consumes exactly one rng.nextFloat().
@@ -14,7 +18,7 @@ export function sampleCategorical(probs: Vec, rng: Rng): number {
   let total = 0;
   for (let a = 0; a < probs.length; a++) {
     const p = probs[a] as number;
-    if (!(p >= 0) || p === Infinity) throw new InvalidValueError('probs', p, 'must be finite and >= 0', a);
+    if (!(p >= 0) || p === INF) throw new InvalidValueError('probs', p, 'must be finite and >= 0', a);
     total += p;
   }
   if (!(total > 0)) throw new NoLegalActionError(0);
@@ -46,13 +50,13 @@ export function sampleLogits(logits: Vec, rng: Rng, mask?: Flags): number {
   if (mask !== undefined) checkLength('mask', mask, logits.length);
   const n = logits.length;
   const lse = logsumexpRow(logits, 0, n, mask, 0);
-  if (lse === -Infinity) throw new NoLegalActionError(0);
+  if (lse === -INF) throw new NoLegalActionError(0);
   const target = rng.nextFloat();
   let c = 0;
   let last = -1;
   for (let a = 0; a < n; a++) {
     if (mask !== undefined && !mask[a]) continue;
-    const p = Math.exp((logits[a] as number) - lse);
+    const p = exp((logits[a] as number) - lse);
     if (p > 0) {
       c += p;
       last = a;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {
-  approxKl, biasedLogits, clipFraction, clippedSurrogate, explainedVariance, InvalidValueError, IS_MODES, isPolicyLoss,
+  approxKl, biasedLogits, clipFraction, clippedSurrogate, clippedSurrogateGrad, explainedVariance, InvalidValueError, IS_MODES, isPolicyLoss,
   isWeights, isWeightStats, logSoftmax, normalizeAdvantages, ppoPolicyLoss, ppoPolicyLossDecoupled, ShapeError, valueLoss,
 } from '@ala/rl-core';
 
@@ -101,6 +101,18 @@ describe('PPO pieces', () => {
     const viaLogp = ppoPolicyLoss({ newLogp: ratio.map(Math.log), oldLogp: ratio.map(() => 0), advantages, clipCoef: 0.2 });
     expect(viaLogp.pgLoss).toBeCloseTo(-0.4 / 6, 12);
     expect(clipFraction([1.5, 1, 0.7], 0.2)).toBeCloseTo(2 / 3, 14);
+  });
+
+  it('clipping around 1 silences negative-advantage updates of advised actions under the seed ratio', () => {
+    // Advised action, β·b[a] = 1: at θ = θ_old the seed ratio is e^{-1} = 0.37 < 1 − ε.
+    const r = Math.exp(-1);
+    const g = clippedSurrogateGrad({ ratio: [r, r, Math.exp(1), Math.exp(1)], advantages: [-1, 1, 1, -1], clipCoef: 0.2 });
+    expect(g[0]).toBe(0); // advised, A < 0: no gradient at all
+    expect(g[1]).toBeCloseTo(-r, 14); // advised, A > 0: full gradient −A·r
+    expect(g[2]).toBe(0); // discouraged action (ratio e > 1 + ε), A > 0: silenced too
+    expect(g[3]).toBeCloseTo(Math.exp(1), 14);
+    // weights multiply the derivative
+    expect(clippedSurrogateGrad({ ratio: [1], advantages: [2], clipCoef: 0.2, weight: [0.5] })[0]).toBeCloseTo(-1, 14);
   });
 
   it('decoupled loss multiplies by the truncated detached weight', () => {
