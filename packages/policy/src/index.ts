@@ -17,9 +17,9 @@ export { DEFAULT_PPO_CONFIG, PPO_PRESETS, presetFor, makePpoConfig, batchSize, m
 export type { PpoConfig, IsMode, AdvantageEstimator } from './ppo-config';
 export { allocRollout, validateRollout } from './rollout';
 export type { Rollout, MutableRollout, Column } from './rollout';
-export { ppoLoss, LOSS_STATS } from './ppo-loss';
-export type { LossBatch, LossCoefs } from './ppo-loss';
-export { isStats, lagFilter, explainedVariance } from './batch-stats';
+export { ppoLoss, clippedSurrogateTf, LOSS_STATS, refLogp, isWeightFor, maskLogits } from './ppo-loss';
+export type { LossBatch, LossCoefs, IsColumns } from './ppo-loss';
+export { isStats, lagFilter } from './batch-stats';
 export type { UpdateMetrics } from './metrics';
 export { TorchAdam } from './adam';
 export type { AdamState } from './adam';

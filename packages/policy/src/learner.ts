@@ -4,15 +4,15 @@
 // TrajectoryChunk layout, so the ppo-learner service and the serial trainer share it.
 // Must not: act in environments, touch the bus or files (checkpoint.ts writes state to disk).
 import * as tf from '@tensorflow/tfjs';
-import { createRng, gae, permutation, rngSplit, vtrace, type Rng, type RngState } from '@ala/rl-core';
+import { createRng, gae, lagLrScale, permutation, rngSplit, vtrace, type Rng, type RngState } from '@ala/rl-core';
 import { TorchAdam, type AdamState } from './adam';
 import { initTfBackend, type TfBackendName } from './backend';
-import { explainedVariance, isStats, lagFilter } from './batch-stats';
+import { isStats, keptExplainedVariance, lagFilter } from './batch-stats';
 import { CheckpointError, PolicyConfigError } from './errors';
 import type { UpdateMetrics } from './metrics';
 import { exportOnnx } from './onnx-export';
 import { makePpoConfig, type PpoConfig } from './ppo-config';
-import { LOSS_STATS, maskLogits, ppoLoss, refLogp } from './ppo-loss';
+import { LOSS_STATS, isWeightFor, maskLogits, ppoLoss, refLogp } from './ppo-loss';
 import { validateRollout, type Column, type Rollout } from './rollout';
 import { TfActorCritic } from './tf-model';
 import { initActorCriticWeights, type ActorCriticWeights } from './weights';
@@ -90,11 +90,11 @@ export class Learner {
     // Lag filter: drop samples acted by a policy more than maxPolicyLag versions old
     const lag = lagFilter(batch.policyVersion, batch.advised, this.version, c.maxPolicyLag);
     const keep = lag.keep;
-    const keptFrac = keep.length / n;
+    const keptFrac = lag.keptFraction;
 
     // Annealing (CleanRL: frac = 1 − (iteration − 1) / num_iterations), LR scaled by kept fraction
     const frac = Math.max(0, 1 - this.samplesSeen / c.totalTimesteps);
-    const learningRate = (c.annealLr ? c.learningRate * frac : c.learningRate) * keptFrac;
+    const learningRate = (c.annealLr ? c.learningRate * frac : c.learningRate) * lagLrScale(keptFrac);
     const clipCoef = c.annealClip ? c.clipCoef * frac : c.clipCoef;
     this.samplesSeen += n;
 
@@ -126,7 +126,7 @@ export class Learner {
       returns = v.vs;
     }
     const is = isStats(keep, logpProx, batch.logpMu, batch.logpPk, c.isClip);
-    const explainedVar = explainedVariance(keep, batch.values, returns);
+    const explainedVar = keptExplainedVariance(keep, batch.values, returns);
     const base = {
       samples: n, droppedFrac: 1 - keptFrac, learningRate, clipCoef, explainedVariance: explainedVar, ...is,
       advisedFrac: lag.advisedFrac, policyLagMin: lag.policyLagMin, policyLagMean: lag.policyLagMean, policyLagMax: lag.policyLagMax,
@@ -151,7 +151,7 @@ export class Learner {
       cols.ret[j] = returns[i]!;
       cols.val[j] = batch.values[i]!;
       cols.ref[j] = refLogp(c.isMode, i, refCols);
-      cols.w[j] = c.isMode === 'decoupled' ? Math.min(c.isClip, Math.exp(logpProx[i]! - batch.logpMu[i]!)) : 1;
+      cols.w[j] = isWeightFor(c.isMode, i, refCols, c.isClip);
     }
     const t = {
       obs: tf.tensor2d(bObs, [k, obsDim]),

@@ -41,19 +41,13 @@ export const LOSS_STATS = ['loss', 'policyLoss', 'valueLoss', 'entropy', 'oldApp
 export function ppoLoss(model: TfActorCritic, b: LossBatch, c: LossCoefs): { loss: tf.Scalar; stats: tf.Tensor1D } {
   const logits = maskLogits(model.logits(b.obs), b.legal);
   const logProbs = tf.logSoftmax(logits);
-  const newLogp = tf.sum(tf.mul(logProbs, b.actionsOneHot), 1);
+  const newLogp = tf.sum(tf.mul(logProbs, b.actionsOneHot), 1) as tf.Tensor1D;
   // Entropy of π_θ
   const entropy = tf.mean(tf.neg(tf.sum(tf.mul(tf.exp(logProbs), logProbs), 1)));
   const newValue = model.value(b.obs);
 
-  const logratio = tf.sub(newLogp, b.logpRef);
-  const ratio = tf.exp(logratio);
-
-  // Policy loss: max(−Â r, −Â clip(r, 1−ε, 1+ε)), times the detached IS weight
-  const negAdv = tf.neg(b.advantages);
-  const pg1 = tf.mul(negAdv, ratio);
-  const pg2 = tf.mul(negAdv, tf.clipByValue(ratio, 1 - c.clipCoef, 1 + c.clipCoef));
-  const policyLoss = tf.mean(tf.mul(b.isWeight, tf.maximum(pg1, pg2)));
+  // Policy loss: clipped surrogate times the detached IS weight
+  const { policyLoss, ratio, logratio } = clippedSurrogateTf(newLogp, b.logpRef, b.advantages, b.isWeight, c.clipCoef);
 
   // Value loss: 0.5 (V − R)², or CleanRL's clipped variant around the acting-time values
   let valueLoss: tf.Scalar;
@@ -76,13 +70,37 @@ export function ppoLoss(model: TfActorCritic, b: LossBatch, c: LossCoefs): { los
   return { loss, stats };
 }
 
+/**
+ * Policy loss: mean(w · max(−Â r, −Â clip(r, 1−ε, 1+ε))), r = exp(newLogp − logpRef), w detached.
+ * Its gradient with respect to newLogp is tested against @ala/rl-core clippedSurrogateGrad.
+ */
+export function clippedSurrogateTf(newLogp: tf.Tensor1D, logpRef: tf.Tensor1D, advantages: tf.Tensor1D, isWeight: tf.Tensor1D, clipCoef: number): { policyLoss: tf.Scalar; ratio: tf.Tensor1D; logratio: tf.Tensor1D } {
+  const logratio = tf.sub(newLogp, logpRef) as tf.Tensor1D;
+  const ratio = tf.exp(logratio) as tf.Tensor1D;
+  const negAdv = tf.neg(advantages);
+  const pg1 = tf.mul(negAdv, ratio);
+  const pg2 = tf.mul(negAdv, tf.clipByValue(ratio, 1 - clipCoef, 1 + clipCoef));
+  return { policyLoss: tf.mean(tf.mul(isWeight, tf.maximum(pg1, pg2))), ratio, logratio };
+}
+
 /** Logits with illegal actions pushed to −1e9 (exp underflows to exactly 0; legal ones unchanged). */
 export function maskLogits(logits: tf.Tensor2D, legal: tf.Tensor2D | undefined): tf.Tensor2D {
   return legal === undefined ? logits : tf.add(logits, tf.mul(tf.sub(1, legal), -1e9));
 }
 
-/** Which stored log-prob a mode's surrogate ratio is taken against (see LossBatch.logpRef). */
-export function refLogp(mode: IsMode, i: number, cols: { logpMu: ArrayLike<number>; logpPk: ArrayLike<number>; biasTaken: ArrayLike<number>; logpProx: ArrayLike<number> }): number {
+/** Per-sample columns the IS modes read. */
+export interface IsColumns {
+  readonly logpMu: ArrayLike<number>;
+  readonly logpPk: ArrayLike<number>;
+  readonly biasTaken: ArrayLike<number>;
+  readonly logpProx: ArrayLike<number>;
+}
+
+/**
+ * Which stored log-prob a mode's surrogate ratio is taken against (see LossBatch.logpRef): the
+ * TF.js side of @ala/rl-core isWeights (ratio = exp(logπ_θ − refLogp)); tested against it.
+ */
+export function refLogp(mode: IsMode, i: number, cols: IsColumns): number {
   switch (mode) {
     case 'exact':
       return cols.logpMu[i]!;
@@ -92,4 +110,9 @@ export function refLogp(mode: IsMode, i: number, cols: { logpMu: ArrayLike<numbe
     case 'decoupled':
       return cols.logpProx[i]!;
   }
+}
+
+/** Detached multiplier of the surrogate: min(c̄, π_prox/μ) in decoupled mode, else 1 (rl-core isWeights' weight). */
+export function isWeightFor(mode: IsMode, i: number, cols: IsColumns, isClip: number): number {
+  return mode === 'decoupled' ? Math.min(isClip, Math.exp(cols.logpProx[i]! - cols.logpMu[i]!)) : 1;
 }

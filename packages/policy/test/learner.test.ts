@@ -15,6 +15,7 @@ describe('bad input', () => {
     ['positive log-prob', (r) => ({ ...r, logpMu: r.logpMu.map((x, i) => (i === 1 ? 0.5 : x)) })],
     ['wrong obsDim', (r) => ({ ...r, obsDim: 2 })],
     ['illegal taken action', (r) => ({ ...r, legal: Array.from({ length: 64 * 4 }, (_, j) => (j === r.actions[0]! ? 0 : 1)) })],
+    ['version newer than the learner', (r) => ({ ...r, policyVersion: Array.from(r.policyVersion, (v, i) => (i === 2 ? 1 : v)) })],
     ['negative version', (r) => ({ ...r, policyVersion: Array.from(r.policyVersion, (v, i) => (i === 2 ? -1 : v)) })],
   ];
   it.each(cases)('%s: RolloutShapeError and no state change', async (_name, corrupt) => {
@@ -120,15 +121,16 @@ describe('batch statistics', () => {
     const s = isStats(Int32Array.from([0, 1, 2, 3]), logpProx, logpMu, logpPk, 1.5);
     expect(s.isWeightMean).toBeCloseTo(4.5 / 4, 12);
     expect(s.isWeightMax).toBeCloseTo(2, 12);
-    expect(s.isWeightP99).toBeCloseTo(2, 12);
+    expect(s.isWeightP99).toBeCloseTo(1 + 0.97 * 1, 12); // NumPy-style interpolation between 1 and 2
     expect(s.isTruncatedFrac).toBe(0.25);
     expect(s.essOverN).toBeCloseTo(4.5 ** 2 / (4 * (1 + 4 + 0.25 + 1)), 12);
     expect(s.klMuPi).toBeCloseTo((0 + Math.log(0.5) + Math.log(2) + 0) / 4, 12);
   });
 
-  it('lag filter keeps lag <= maxPolicyLag', () => {
-    const s = lagFilter([5, 4, 3, 2, 6], [1, 0, 0, 1, 0], 5, 2);
+  it('lag filter keeps lag <= maxPolicyLag and refuses versions newer than the learner', () => {
+    const s = lagFilter([5, 4, 3, 2, 5], [1, 0, 0, 1, 0], 5, 2);
     expect(Array.from(s.keep)).toEqual([0, 1, 2, 4]);
-    expect([s.policyLagMin, s.policyLagMax, s.policyLagMean, s.advisedFrac]).toEqual([0, 3, 1.2, 0.4]);
+    expect([s.policyLagMin, s.policyLagMax, s.policyLagMean, s.advisedFrac, s.keptFraction]).toEqual([0, 3, 1.2, 0.4, 0.8]);
+    expect(() => lagFilter([5, 6], [0, 0], 5, 2)).toThrow(RolloutShapeError);
   });
 });

@@ -1,8 +1,8 @@
-// The differentiable TF.js PPO loss against hand-computed values and a plain-JS float64
-// implementation of CleanRL's formulas, for every IS mode and both value-loss variants.
+// The differentiable TF.js PPO loss against hand-computed values and
+// @ala/rl-core's numeric PPO reference, for every IS mode, both value-loss variants and masks.
 import * as tf from '@tensorflow/tfjs';
-import { createRng, randn } from '@ala/rl-core';
-import { LOSS_STATS, TfActorCritic, initActorCriticWeights, initTfBackend, ppoLoss, referenceForward, type ActorCriticWeights, type LossCoefs } from '@ala/policy';
+import { approxKl, clipFraction, clippedSurrogateGrad, createRng, entropy, isPolicyLoss, isWeights, logSoftmax, randn, valueLoss, type IsMode } from '@ala/rl-core';
+import { LOSS_STATS, TfActorCritic, clippedSurrogateTf, initActorCriticWeights, initTfBackend, isWeightFor, ppoLoss, refLogp, referenceForward, type ActorCriticWeights, type LossCoefs } from '@ala/policy';
 
 beforeAll(async () => {
   await initTfBackend();
@@ -76,62 +76,88 @@ describe('hand-computed minibatch (uniform policy, V = 0)', () => {
   });
 });
 
-/** CleanRL ppo.py loss in plain float64 JS (the numeric reference). */
-function reference(w: ActorCriticWeights, b: Mb, c: LossCoefs): Record<string, number> {
+/**
+ * The numeric reference: @ala/rl-core's PPO pieces (isPolicyLoss, valueLoss, approxKl,
+ * clipFraction, entropy) on log-probs from the float64 forward pass.
+ */
+function reference(w: ActorCriticWeights, b: Mb, c: LossCoefs, mode: IsMode, cols: IsCols, isClip: number): Record<string, number> {
   const n = b.actions.length;
   const A = w.spec.nActions;
   const { logits, value } = referenceForward(w, Float32Array.from(b.obs.flat()), n);
-  let pg = 0, vl = 0, ent = 0, k1 = 0, k3 = 0, cf = 0;
-  for (let i = 0; i < n; i++) {
-    const row = Array.from(logits.subarray(i * A, (i + 1) * A), (z, a) => (b.legal && !b.legal[i]![a] ? -Infinity : z));
-    const m = Math.max(...row);
-    const lse = m + Math.log(row.reduce((s, z) => s + Math.exp(z - m), 0));
-    const lp = row.map((z) => z - lse);
-    ent -= lp.reduce((s, l) => s + (l === -Infinity ? 0 : Math.exp(l) * l), 0);
-    const logratio = lp[b.actions[i]!]! - b.ref[i]!;
-    const r = Math.exp(logratio);
-    const clipped = Math.min(Math.max(r, 1 - c.clipCoef), 1 + c.clipCoef);
-    pg += b.w[i]! * Math.max(-b.adv[i]! * r, -b.adv[i]! * clipped);
-    const v = value[i]!;
-    const unc = (v - b.ret[i]!) ** 2;
-    const vc = b.val[i]! + Math.min(Math.max(v - b.val[i]!, -c.clipCoef), c.clipCoef);
-    vl += c.clipVloss ? Math.max(unc, (vc - b.ret[i]!) ** 2) : unc;
-    k1 += -logratio;
-    k3 += r - 1 - logratio;
-    cf += Math.abs(r - 1) > c.clipCoef ? 1 : 0;
-  }
-  const policyLoss = pg / n, valueLoss = (0.5 * vl) / n, entropy = ent / n;
-  return { policyLoss, valueLoss, entropy, oldApproxKl: k1 / n, approxKl: k3 / n, clipFrac: cf / n, loss: policyLoss - c.entCoef * entropy + c.vfCoef * valueLoss };
+  const mask = b.legal ? b.legal.flat() : undefined;
+  const newLogp = b.actions.map((a, i) => logSoftmax(logits.subarray(i * A, (i + 1) * A), mask?.slice(i * A, (i + 1) * A))[a]!);
+  const pg = isPolicyLoss({ mode, newLogp, advantages: b.adv, clipCoef: c.clipCoef, oldLogp: cols.logpPk, biasTaken: cols.biasTaken, logpMu: cols.logpMu, proxLogp: cols.logpProx, cBar: isClip });
+  const ref = b.actions.map((_, i) => refLogp(mode, i, cols));
+  const kl = approxKl({ newLogp, oldLogp: ref });
+  const { ratio } = isWeights({ mode, newLogp, oldLogp: cols.logpPk, biasTaken: cols.biasTaken, logpMu: cols.logpMu, proxLogp: cols.logpProx, cBar: isClip });
+  const vl = valueLoss({ newValues: value, oldValues: b.val, returns: b.ret, ...(c.clipVloss ? { clipCoef: c.clipCoef } : {}) });
+  const ent = entropy(logits, A, mask);
+  return { policyLoss: pg.pgLoss, valueLoss: vl, entropy: ent, oldApproxKl: kl.k1, approxKl: kl.k3, clipFrac: clipFraction(ratio, c.clipCoef), loss: pg.pgLoss - c.entCoef * ent + c.vfCoef * vl };
 }
 
-describe('random minibatches against the float64 reference', () => {
+type IsCols = { logpMu: number[]; logpPk: number[]; biasTaken: number[]; logpProx: number[] };
+
+describe('random minibatches against the rl-core numeric reference', () => {
   it.each([
-    [{ clipCoef: 0.2, clipVloss: true, entCoef: 0.01, vfCoef: 0.5 }, false],
-    [{ clipCoef: 0.1, clipVloss: false, entCoef: 0.0, vfCoef: 1.0 }, false],
-    [{ clipCoef: 0.3, clipVloss: true, entCoef: 0.05, vfCoef: 0.25 }, false],
-    [{ clipCoef: 0.2, clipVloss: true, entCoef: 0.01, vfCoef: 0.5 }, true],
-  ])('%j, legal mask %s', (c, masked) => {
+    [{ clipCoef: 0.2, clipVloss: true, entCoef: 0.01, vfCoef: 0.5 }, 'decoupled', false],
+    [{ clipCoef: 0.1, clipVloss: false, entCoef: 0.0, vfCoef: 1.0 }, 'exact', false],
+    [{ clipCoef: 0.3, clipVloss: true, entCoef: 0.05, vfCoef: 0.25 }, 'seed', false],
+    [{ clipCoef: 0.2, clipVloss: true, entCoef: 0.01, vfCoef: 0.5 }, 'decoupled', true],
+  ] as const)('%j, IS mode %s, legal mask %s', (c, mode, masked) => {
     const rng = createRng(5);
     const spec = { obsDim: 6, nActions: 4, hidden: [32, 32] };
     const base = initActorCriticWeights(spec, rng);
     const w = { spec, actor: base.actor.map((l, i) => ({ ...l, w: i === 2 ? l.w.map((x) => x * 80) : l.w })), critic: base.critic };
     const model = new TfActorCritic(w);
     const n = 64;
-    const b = {
+    const isClip = 1.0;
+    const actions = Array.from({ length: n }, () => Math.floor(rng.nextFloat() * 4));
+    const around = (): number => Math.log(0.25) + 0.3 * randn(rng);
+    const cols: IsCols = {
+      logpMu: Array.from({ length: n }, around),
+      logpPk: Array.from({ length: n }, around),
+      biasTaken: Array.from({ length: n }, () => 0.2 * randn(rng)),
+      logpProx: Array.from({ length: n }, around),
+    };
+    const b: Mb = {
       obs: Array.from({ length: n }, () => Array.from({ length: 6 }, () => randn(rng))),
-      actions: Array.from({ length: n }, () => Math.floor(rng.nextFloat() * 4)),
+      actions,
       adv: Array.from({ length: n }, () => randn(rng)),
       ret: Array.from({ length: n }, () => 2 * randn(rng)),
       val: Array.from({ length: n }, () => randn(rng)),
-      ref: Array.from({ length: n }, () => Math.log(0.25) + 0.3 * randn(rng)),
-      w: Array.from({ length: n }, () => Math.min(1, Math.exp(0.2 * randn(rng)))),
+      ref: actions.map((_, i) => refLogp(mode, i, cols)),
+      w: actions.map((_, i) => isWeightFor(mode, i, cols, isClip)),
+      ...(masked ? { legal: actions.map((a) => [0, 1, 2, 3].map((k) => (k === a || rng.nextFloat() < 0.5 ? 1 : 0))) } : {}),
     };
-    const mb: Mb = masked ? { ...b, legal: b.actions.map((a) => [0, 1, 2, 3].map((k) => (k === a || rng.nextFloat() < 0.5 ? 1 : 0))) } : b;
-    const ours = statsOf(model, mb, c, 4);
-    const ref = reference(w, mb, c);
-    for (const k of Object.keys(ref)) expect(ours[k]).toBeCloseTo(ref[k]!, 5);
+    const ours = statsOf(model, b, c, 4);
+    const ref = reference(w, b, c, mode, cols, isClip);
+    for (const k of Object.keys(ref)) expect([k, ours[k]]).toEqual([k, expect.closeTo(ref[k]!, 5)]);
     expect(ref.clipFrac).toBeGreaterThan(0); // clipping is exercised
     expect(ref.clipFrac).toBeLessThan(1);
+    if (mode === 'decoupled') expect(b.w.some((x) => x < 1)).toBe(true); // the IS weight is exercised
     model.dispose();
+  });
+});
+
+describe('surrogate gradient', () => {
+  it('d policyLoss / d log π_θ equals rl-core clippedSurrogateGrad / n', () => {
+    const rng = createRng(21);
+    const n = 200;
+    const newLogp = Array.from({ length: n }, () => Math.log(0.3) + 0.4 * randn(rng));
+    const ref = Array.from({ length: n }, () => Math.log(0.3) + 0.4 * randn(rng));
+    const adv = Array.from({ length: n }, () => randn(rng));
+    const weight = Array.from({ length: n }, () => Math.min(1, Math.exp(0.3 * randn(rng))));
+    const grad = tf.tidy(() =>
+      tf.grad((lp: tf.Tensor) => clippedSurrogateTf(lp as tf.Tensor1D, tf.tensor1d(ref), tf.tensor1d(adv), tf.tensor1d(weight), 0.2).policyLoss)(tf.tensor1d(newLogp)).dataSync(),
+    );
+    const ratio = newLogp.map((l, i) => Math.exp(l - ref[i]!));
+    const expected = clippedSurrogateGrad({ ratio, advantages: adv, clipCoef: 0.2, weight });
+    let zeros = 0;
+    expected.forEach((g, i) => {
+      expect(grad[i]!).toBeCloseTo(g / n, 6);
+      if (g === 0) zeros++;
+    });
+    expect(zeros).toBeGreaterThan(10); // clipped branches are exercised
+    expect(zeros).toBeLessThan(n - 10);
   });
 });
