@@ -6,23 +6,28 @@
 // This module must not use Math.random or any ambient entropy.
 import { InvalidOptionError } from './errors';
 
-/** The shape every seeded generator in ALA shares (same as @ala/rl-core's `Rng`). */
+/** A generator's state, JSON-safe (the same shape as @ala/rl-core's `RngState`). */
+export interface RngState {
+  readonly algorithm: string;
+  readonly s: readonly number[];
+}
+
+/** The shape every seeded generator in ALA shares (structurally @ala/rl-core's `Rng`). */
 export interface Rng {
-  /** Uniform double in [0, 1) with 53 random bits. */
+  /** Uniform double in [0, 1). */
   nextFloat(): number;
   /** Uniform integer in [0, 2^32). */
   nextUint32(): number;
-  getState(): Pcg64State;
-  setState(state: Pcg64State): void;
+  getState(): RngState;
+  setState(state: RngState): void;
 }
 
-/** PCG64 state, JSON-safe: 128-bit numbers as hex strings (numpy's `bit_generator.state`). */
-export interface Pcg64State {
-  readonly state: string;
-  readonly inc: string;
-  readonly hasUint32: boolean;
-  readonly uinteger: number;
-}
+/**
+ * PCG64 state as an RngState: algorithm 'pcg64-numpy', s = [state as 4 uint32 words, least
+ * significant first; inc as 4 words; hasUint32 (0/1); uinteger] (numpy's `bit_generator.state`).
+ */
+export type Pcg64State = RngState;
+export const PCG64_ALGORITHM = 'pcg64-numpy';
 
 const MASK32 = 0xffffffffn;
 const MASK64 = (1n << 64n) - 1n;
@@ -158,25 +163,31 @@ export class Pcg64 implements Rng {
     return low + (high - low) * this.nextFloat();
   }
 
+  /** The 128-bit state and increment (numpy's `bit_generator.state['state']`). */
+  state128(): { state: bigint; inc: bigint } {
+    return { state: this.state, inc: this.inc };
+  }
+
   getState(): Pcg64State {
-    return { state: this.state.toString(16), inc: this.inc.toString(16), hasUint32: this.hasUint32, uinteger: this.uinteger };
+    const words = (v: bigint): number[] => [0n, 32n, 64n, 96n].map((k) => Number((v >> k) & MASK32));
+    return { algorithm: PCG64_ALGORITHM, s: [...words(this.state), ...words(this.inc), this.hasUint32 ? 1 : 0, this.uinteger] };
   }
 
   setState(state: Pcg64State): void {
-    const parse = (name: string, hex: unknown): bigint => {
-      if (typeof hex !== 'string' || !/^[0-9a-f]{1,32}$/i.test(hex)) throw new InvalidOptionError(name, hex, `PCG64 ${name} must be a hex string of at most 128 bits`);
-      return BigInt(`0x${hex}`);
-    };
-    const s = parse('state', state.state);
-    const inc = parse('inc', state.inc);
-    if ((inc & 1n) !== 1n) throw new InvalidOptionError('inc', state.inc, 'PCG64 increment must be odd');
-    if (!Number.isInteger(state.uinteger) || state.uinteger < 0 || state.uinteger > 0xffffffff) {
-      throw new InvalidOptionError('uinteger', state.uinteger, 'PCG64 uinteger must be a uint32');
+    const s = state?.s;
+    if (state?.algorithm !== PCG64_ALGORITHM || !Array.isArray(s) || s.length !== 10) {
+      throw new InvalidOptionError('state', state, `expected a ${PCG64_ALGORITHM} state with 10 words`);
     }
-    this.state = s;
+    if (!s.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) || (s[8] !== 0 && s[8] !== 1)) {
+      throw new InvalidOptionError('state', state, 'PCG64 state words must be uint32 (hasUint32 0 or 1)');
+    }
+    const big = (i: number): bigint => [0, 1, 2, 3].reduce((acc, k) => acc | (BigInt(s[i + k] as number) << BigInt(32 * k)), 0n);
+    const inc = big(4);
+    if ((inc & 1n) !== 1n) throw new InvalidOptionError('state', state, 'PCG64 increment must be odd');
+    this.state = big(0);
     this.inc = inc;
-    this.hasUint32 = state.hasUint32 === true;
-    this.uinteger = state.uinteger;
+    this.hasUint32 = s[8] === 1;
+    this.uinteger = s[9] as number;
   }
 }
 

@@ -15,9 +15,9 @@ describe('Pcg64 (numpy default_rng)', () => {
   });
 
   it('seeds multi-word entropy like SeedSequence', () => {
-    const s = Pcg64.fromSeed(2n ** 100n + 5n).getState();
-    expect(s.state).toBe('323ac980cbf48a29fb1a9e1a743c04c8');
-    expect(s.inc).toBe('b6c95f64ae134e213fb5b1a84cfb616d');
+    const s = Pcg64.fromSeed(2n ** 100n + 5n).state128();
+    expect(s.state).toBe(0x323ac980cbf48a29fb1a9e1a743c04c8n);
+    expect(s.inc).toBe(0xb6c95f64ae134e213fb5b1a84cfb616dn);
     expect(seedSequenceGenerateState(0n, 2)).toHaveLength(2);
   });
 
@@ -37,8 +37,10 @@ describe('Pcg64 (numpy default_rng)', () => {
     for (const bad of [-1, 1.5, NaN, '3', -2n]) expect(() => Pcg64.fromSeed(bad as number)).toThrow(InvalidOptionError);
     const r = Pcg64.fromSeed(1);
     const before = r.getState();
-    expect(() => r.setState({ ...before, inc: '2' })).toThrow(InvalidOptionError);
-    expect(() => r.setState({ ...before, state: 'xyz' })).toThrow(InvalidOptionError);
+    expect(() => r.setState({ ...before, s: before.s.map((w, i) => (i === 4 ? 2 : w)) })).toThrow(InvalidOptionError); // even inc
+    expect(() => r.setState({ ...before, s: before.s.slice(1) })).toThrow(InvalidOptionError);
+    expect(() => r.setState({ ...before, algorithm: 'xoshiro128**' })).toThrow(InvalidOptionError);
+    expect(() => r.setState({ ...before, s: before.s.map((w, i) => (i === 0 ? -1 : w)) })).toThrow(InvalidOptionError);
     expect(r.getState()).toEqual(before);
   });
 
