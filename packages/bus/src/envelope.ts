@@ -1,0 +1,38 @@
+// Outgoing side of the TTL contract, shared by both bus implementations and the JetStream
+// helpers: validate options, encode the payload once, build the header set with `Ala-Ttl-Ms`.
+// It must not send anything and must not read a clock (the caller passes the remaining time).
+import { encode, formatTtlMs, HEADER_TTL_MS, MAX_TTL_MS, type MessageDef } from '@ala/protocol';
+import { BusInputError } from './errors';
+import type { PublishOptions } from './types';
+
+export interface Envelope {
+  readonly data: Uint8Array;
+  /** Headers to send (undefined when there are none). */
+  readonly headers: Record<string, string> | undefined;
+}
+
+/**
+ * Checks `ttlMs` (a whole number of ms in [1, MAX_TTL_MS] after flooring) and headers, then
+ * encodes. Throws BusInputError or ProtocolError before anything is sent.
+ */
+export function envelope<T>(def: MessageDef<T>, msg: T, opts: PublishOptions = {}): Envelope {
+  const headers: Record<string, string> = {};
+  if (opts.headers !== undefined) {
+    for (const [k, v] of Object.entries(opts.headers)) {
+      if (k.toLowerCase() === HEADER_TTL_MS.toLowerCase()) throw new BusInputError('headers', `set ${HEADER_TTL_MS} through the ttlMs option`);
+      if (!/^[!-9;-~]+$/.test(k) || typeof v !== 'string' || /[\r\n]/.test(v)) {
+        throw new BusInputError('headers', `invalid header ${JSON.stringify(k)}`);
+      }
+      headers[k] = v;
+    }
+  }
+  if (opts.ttlMs !== undefined) {
+    const ttl = opts.ttlMs;
+    if (!Number.isFinite(ttl) || Math.floor(ttl) < 1 || ttl > MAX_TTL_MS) {
+      throw new BusInputError('ttlMs', `must be a finite number of ms in [1, ${MAX_TTL_MS}], got ${ttl}`);
+    }
+    headers[HEADER_TTL_MS] = formatTtlMs(ttl);
+  }
+  const data = encode(def, msg);
+  return { data, headers: Object.keys(headers).length > 0 ? headers : undefined };
+}

@@ -1,0 +1,113 @@
+// The real Bus over a nats.js v3 connection (core NATS): typed publish/subscribe/request with the
+// TTL contract and metrics of the shared receive pipeline. Subscriptions use callbacks so the
+// receipt time is taken when the client reads the message, not when a handler gets to it. It does
+// not own the connection (see connect.ts) and does not touch JetStream (see jetstream.ts).
+import { decode, type MessageDef } from '@ala/protocol';
+import { headers as natsHeaders, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { systemClock } from './clock';
+import { envelope } from './envelope';
+import { BusClosedError, BusRequestError } from './errors';
+import { consoleLogger } from './logger';
+import { noopBusMetrics } from './metrics';
+import { Receiver, type ReceiverDeps } from './receive';
+import { assertPublishSubject, assertSubscribeSubject } from './subject-match';
+import type { Bus, BusDeps, BusSubscription, Handler, PublishOptions, RequestOptions, SubscribeOptions } from './types';
+
+/** nats.js headers from a plain record (undefined when empty). */
+export function toMsgHdrs(h: Record<string, string> | undefined): MsgHdrs | undefined {
+  if (h === undefined) return undefined;
+  const out = natsHeaders();
+  for (const [k, v] of Object.entries(h)) out.set(k, v);
+  return out;
+}
+
+/** A header of a received nats.js message, undefined when absent. */
+export function readHeader(h: MsgHdrs | undefined, name: string): string | undefined {
+  return h !== undefined && h.has(name) ? h.get(name) : undefined;
+}
+
+export class NatsBus implements Bus {
+  private readonly deps: ReceiverDeps;
+  private readonly subs = new Map<Subscription, Receiver<unknown>>();
+  private closed = false;
+
+  constructor(
+    readonly nc: NatsConnection,
+    deps: BusDeps = {},
+  ) {
+    this.deps = {
+      clock: deps.clock ?? systemClock,
+      metrics: deps.metrics ?? noopBusMetrics,
+      logger: deps.logger ?? consoleLogger,
+      subjects: deps.subjects,
+      sendReply: (reply, data, headers) => this.nc.publish(reply, data, { headers: toMsgHdrs(headers) }),
+    };
+  }
+
+  publish<T>(def: MessageDef<T>, subject: string, msg: T, opts?: PublishOptions): void {
+    if (this.closed) throw new BusClosedError('publish');
+    assertPublishSubject(subject);
+    const env = envelope(def, msg, opts);
+    this.nc.publish(subject, env.data, { headers: toMsgHdrs(env.headers) });
+    this.deps.metrics.count('out', def.name);
+  }
+
+  subscribe<T>(def: MessageDef<T>, subject: string, handler: Handler<T>, opts: SubscribeOptions = {}): BusSubscription {
+    if (this.closed) throw new BusClosedError('subscribe');
+    assertSubscribeSubject(subject);
+    const receiver = new Receiver(def, handler, this.deps);
+    const sub = this.nc.subscribe(subject, {
+      queue: opts.queue,
+      callback: (err, msg) => {
+        if (err) {
+          this.deps.logger.error('subscription error', { subject, error: err });
+          return;
+        }
+        receiver.deliver({ subject: msg.subject, data: msg.data, reply: msg.reply, header: (name) => readHeader(msg.headers, name) });
+      },
+    });
+    this.subs.set(sub, receiver as Receiver<unknown>);
+    return {
+      subject,
+      queue: opts.queue,
+      unsubscribe: async () => {
+        this.subs.delete(sub);
+        if (!sub.isClosed()) sub.unsubscribe();
+        await receiver.close();
+      },
+    };
+  }
+
+  async request<T, R>(def: MessageDef<T>, subject: string, msg: T, resDef: MessageDef<R>, opts: RequestOptions): Promise<R> {
+    if (this.closed) throw new BusClosedError('request');
+    assertPublishSubject(subject);
+    const env = envelope(def, msg, opts);
+    let reply;
+    try {
+      reply = await this.nc.request(subject, env.data, { timeout: opts.timeoutMs, headers: toMsgHdrs(env.headers) });
+    } catch (err) {
+      const noResponders = typeof (err as { isNoResponders?: unknown }).isNoResponders === 'function' && (err as { isNoResponders(): boolean }).isNoResponders();
+      const closed = this.nc.isClosed();
+      throw new BusRequestError(subject, noResponders ? 'no-responders' : closed ? 'closed' : 'timeout', { cause: err });
+    } finally {
+      this.deps.metrics.count('out', def.name);
+    }
+    try {
+      return decode(resDef, reply.data);
+    } catch (err) {
+      throw new BusRequestError(subject, 'bad-reply', { cause: err });
+    }
+  }
+
+  async flush(): Promise<void> {
+    await this.nc.flush();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const entries = [...this.subs];
+    this.subs.clear();
+    for (const [sub] of entries) if (!sub.isClosed()) sub.unsubscribe();
+    await Promise.all(entries.map(([, r]) => r.close()));
+  }
+}
