@@ -153,13 +153,16 @@ export function actBatch(x: ActBatchInput): ActBatchOutput {
     let eb = 0;
     for (let a = 0; a < nA; a++) {
       const ea = e[a] as number;
-      if (ea === 0) continue;
       const sb = sBeta * (bias[off + a] as number);
-      let w: number;
-      if (ms[off + a] === sb) w = mw[off + a] as number;
-      else {
-        ms[off + a] = sb;
-        w = mw[off + a] = exp(sb);
+      if (sb === 0 || ea === 0) {
+        sY += ea; // w = 1: nothing to multiply
+        continue;
+      }
+      const j = off + a;
+      let w = mw[j] as number;
+      if (ms[j] !== sb) {
+        ms[j] = sb;
+        w = mw[j] = exp(sb);
       }
       const p = ea * w;
       e[a] = p;
