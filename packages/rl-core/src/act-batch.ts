@@ -125,17 +125,16 @@ export function actBatch(x: ActBatchInput): ActBatchOutput {
     const off = i * nA;
     // e[a] = exp(z_a - mZ) over legal actions (0 if masked); lseZ = mZ + log Σ e.
     const mZ = rowMax[i] as number; // legal maximum, from validate()
-    let sZ = 0;
-    if (mask === undefined) {
-      for (let a = 0; a < nA; a++) sZ += e[a] = expNonPositive((z[off + a] as number) - mZ);
-    } else {
-      for (let a = 0; a < nA; a++) sZ += e[a] = mask[off + a] ? expNonPositive((z[off + a] as number) - mZ) : 0;
-    }
-    const lseZ = mZ + log(sZ);
     const biased = bias !== undefined && x.beta !== 0 && (biasActive === undefined || !!biasActive[i]);
     if (!biased) {
+      let sZ = 0;
+      if (mask === undefined) {
+        for (let a = 0; a < nA; a++) sZ += e[a] = expNonPositive((z[off + a] as number) - mZ);
+      } else {
+        for (let a = 0; a < nA; a++) sZ += e[a] = mask[off + a] ? expNonPositive((z[off + a] as number) - mZ) : 0;
+      }
       const a = pick(e, nA, sZ, rng.nextFloat());
-      const lp = (z[off + a] as number) - lseZ;
+      const lp = (z[off + a] as number) - (mZ + log(sZ));
       out.action[i] = a;
       out.logpMu[i] = lp;
       out.logpPk[i] = lp;
@@ -144,31 +143,36 @@ export function actBatch(x: ActBatchInput): ActBatchOutput {
       if (out.biasScale !== undefined) out.biasScale[i] = 0;
       continue;
     }
-    const scale = x.klBudget === undefined ? 1 : scaleToKlRow(z, off, bias, off, nA, mask, x.beta, x.klBudget, lseZ, 1e-4, 30);
+    const scale = x.klBudget === undefined ? 1 : scaleToKlRow(z, off, bias, off, nA, mask, x.beta, x.klBudget, lseRow(z, off, nA, mask, mZ), 1e-4, 30);
     const sBeta = scale * x.beta;
-    // μ ∝ π·e^{sβb}: e[a] ← e[a]·w[a], sY = Σ e·w, so lse(z + sβb) = mZ + log sY; eb = Σ e·w·sβb for KL.
+    // One pass: ez = exp(z_a − mZ) ∝ π(a); p = ez·w with w = exp(sβb_a) memoised ∝ μ(a).
+    // lse(z) = mZ + log Σ ez, lse(z + sβb) = mZ + log Σ p, eb = Σ p·sβb for KL(μ||π).
     const ms = memoSb;
     const mw = memoW;
+    let sZ = 0;
     let sY = 0;
     let eb = 0;
     for (let a = 0; a < nA; a++) {
-      const ea = e[a] as number;
-      const sb = sBeta * (bias[off + a] as number);
-      if (sb === 0 || ea === 0) {
-        sY += ea; // w = 1: nothing to multiply
+      const j = off + a;
+      const ez = mask === undefined || mask[j] ? expNonPositive((z[j] as number) - mZ) : 0;
+      sZ += ez;
+      const sb = sBeta * (bias[j] as number);
+      if (sb === 0 || ez === 0) {
+        e[a] = ez;
+        sY += ez;
         continue;
       }
-      const j = off + a;
       let w = mw[j] as number;
       if (ms[j] !== sb) {
         ms[j] = sb;
         w = mw[j] = exp(sb);
       }
-      const p = ea * w;
+      const p = ez * w;
       e[a] = p;
       sY += p;
       eb += p * sb;
     }
+    const lseZ = mZ + log(sZ);
     const lseY = mZ + log(sY);
     const a = pick(e, nA, sY, rng.nextFloat());
     const taken = sBeta * (bias[off + a] as number);
@@ -180,6 +184,13 @@ export function actBatch(x: ActBatchInput): ActBatchOutput {
     if (out.biasScale !== undefined) out.biasScale[i] = scale;
   }
   return out;
+}
+
+/** logsumexp of one row given its legal maximum mZ (only needed by the KL-budget path). */
+function lseRow(z: Vec, off: number, nA: number, mask: Flags | undefined, mZ: number): number {
+  let s = 0;
+  for (let a = 0; a < nA; a++) if (mask === undefined || mask[off + a]) s += expNonPositive((z[off + a] as number) - mZ);
+  return mZ + log(s);
 }
 
 /** Inverse CDF over e[0..n) with total `s`; rounding falls back to the last positive entry. */

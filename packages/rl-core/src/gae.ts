@@ -25,6 +25,11 @@ export interface TrajectoryArrays {
   truncValues: Vec;
   /** V(s_T): value of the observation after the chunk's last step, [N]. */
   nextValue: Vec;
+  /**
+   * Optional, CleanRL's `next_done`: whether the chunk's last step ended the episode, [N]. It is
+   * implied by terminated/truncated of row T−1; when given it must agree (a layout check).
+   */
+  nextDone?: Flags;
   /** Number of steps. */
   T: number;
   /** Number of agents (environments). */
@@ -62,6 +67,15 @@ export function checkTrajectory(x: TrajectoryArrays): void {
   checkAllFinite('rewards', x.rewards);
   checkAllFinite('values', x.values);
   checkAllFinite('nextValue', x.nextValue);
+  if (x.nextDone !== undefined) {
+    checkLength('nextDone', x.nextDone, x.N);
+    for (let k = 0; k < x.N; k++) {
+      const i = (x.T - 1) * x.N + k;
+      if (!!x.nextDone[k] !== (!!x.terminated[i] || !!x.truncated[i])) {
+        throw new InvalidValueError('nextDone', x.nextDone[k], 'must equal terminated || truncated of the last step', k);
+      }
+    }
+  }
   for (let i = 0; i < n; i++) {
     if (x.truncated[i] && !x.terminated[i] && !isFiniteNum(x.truncValues[i] as number)) {
       throw new InvalidValueError('truncValues', x.truncValues[i], 'must be finite where truncated', i);

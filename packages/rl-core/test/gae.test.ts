@@ -85,6 +85,9 @@ describe('gae', () => {
     expect(() => gae({ ...base, gamma: 1.5 })).toThrow(InvalidValueError);
     expect(() => gae({ ...base, truncated: [0, 1], truncValues: [0, Number.NaN] })).toThrow(InvalidValueError);
     expect(() => gae({ ...base, T: 0 })).toThrow(InvalidValueError);
+    expect(() => gae({ ...base, nextDone: [1] })).toThrow(InvalidValueError); // last step did not end
+    expect(() => gae({ ...base, nextDone: [0, 0] })).toThrow(ShapeError);
+    expect(gae({ ...base, out: undefined, nextDone: [0] }).advantages[1]).toBeCloseTo(2, 12);
     expect(Array.from(out.advantages)).toEqual([7, 7]);
   });
 });
