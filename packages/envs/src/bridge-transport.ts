@@ -1,24 +1,39 @@
-// The transport seam of the external-env bridge: request/reply of bytes on a subject. The bridge
-// client and server only see these two interfaces; `natsBridgeTransport` adapts a NATS v3
-// connection (or anything with the same `request`/`subscribe` shape, e.g. an @ala/bus wrapper).
-// This module must not encode or decode messages.
+// The transport seam of the external-env bridge: typed request/reply of EnvRequest/EnvReply on a
+// subject. The bridge client and server only see these two interfaces. Two adapters:
+// `busBridgeTransport` over an @ala/bus `Bus` (NatsBus or InProcessBus: the bus decodes and
+// validates at its edge), and `natsBridgeTransport` over a bare NATS v3 connection (for a process
+// without @ala/bus; it runs the protocol codec itself and answers undecodable requests with a
+// `bad-request` reply). This module must not know about envs.
+import type { Bus } from '@ala/bus';
+import { decode, encode, EnvReply, EnvRequest } from '@ala/protocol';
 
 export interface BridgeClientTransport {
-  /** Sends `payload` to `subject` and resolves with the reply bytes; rejects on timeout or no responder. */
-  request(subject: string, payload: Uint8Array, timeoutMs: number): Promise<Uint8Array>;
+  /** Sends `req` to `subject` and resolves with the validated reply; rejects on timeout, no responder or an invalid reply. */
+  request(subject: string, req: EnvRequest, timeoutMs: number): Promise<EnvReply>;
 }
 
 export interface BridgeServing {
-  /** Stops answering (drains pending requests). */
+  /** Stops answering. */
   stop(): Promise<void>;
 }
 
 export interface BridgeServerTransport {
-  /** Answers every request on `subject` with `handle(payload)`; requests are handled one at a time, in order. */
-  serve(subject: string, handle: (payload: Uint8Array) => Uint8Array): BridgeServing;
+  /** Answers every valid request on `subject` with `handle(req)`, one at a time, in order. */
+  serve(subject: string, handle: (req: EnvRequest) => EnvReply): BridgeServing;
 }
 
-/** The part of a NATS v3 `NatsConnection` the bridge uses. */
+/** Bridge transport over an @ala/bus Bus (malformed requests are dropped and counted by the bus). */
+export function busBridgeTransport(bus: Bus): BridgeClientTransport & BridgeServerTransport {
+  return {
+    request: (subject, req, timeoutMs) => bus.request(EnvRequest, subject, req, EnvReply, { timeoutMs }),
+    serve: (subject, handle) => {
+      const sub = bus.subscribe(EnvRequest, subject, (req, meta) => meta.respond(EnvReply, handle(req)));
+      return { stop: () => sub.unsubscribe() };
+    },
+  };
+}
+
+/** The part of a NATS v3 `NatsConnection` the raw adapter uses. */
 export interface NatsLikeConnection {
   request(subject: string, payload?: Uint8Array, opts?: { timeout: number }): Promise<{ data: Uint8Array }>;
   subscribe(
@@ -27,15 +42,21 @@ export interface NatsLikeConnection {
   ): { drain(): Promise<void> };
 }
 
-/** Bridge transport over a NATS connection: core request/reply, one subscription per served env. */
+/** Bridge transport over a bare NATS connection: core request/reply, one subscription per served env. */
 export function natsBridgeTransport(nc: NatsLikeConnection): BridgeClientTransport & BridgeServerTransport {
   return {
-    request: async (subject, payload, timeoutMs) => (await nc.request(subject, payload, { timeout: timeoutMs })).data,
+    request: async (subject, req, timeoutMs) => decode(EnvReply, (await nc.request(subject, encode(EnvRequest, req), { timeout: timeoutMs })).data),
     serve: (subject, handle) => {
       const sub = nc.subscribe(subject, {
         callback: (err, msg) => {
           if (err) return; // subscription closed or permission error: nothing to answer
-          msg.respond(handle(msg.data));
+          let reply: EnvReply;
+          try {
+            reply = handle(decode(EnvRequest, msg.data));
+          } catch (cause) {
+            reply = { v: 1, ok: false, errorKind: 'bad-request', errorMessage: String(cause).slice(0, 2000) };
+          }
+          msg.respond(encode(EnvReply, reply));
         },
       });
       return { stop: () => sub.drain() };

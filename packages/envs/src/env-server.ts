@@ -3,7 +3,7 @@
 // so the bridge client is tested against the same contract the Python example implements.
 // Every failure becomes an `ok: false` reply with an error kind; the env is never left
 // half-stepped because the env itself validates before mutating. Must not hold env logic.
-import { decode, encode, envBridgeSubject, EnvReply, EnvRequest, type EnvErrorKind } from '@ala/protocol';
+import { envBridgeSubject, type EnvErrorKind, type EnvReply, type EnvRequest } from '@ala/protocol';
 import type { BridgeServerTransport, BridgeServing } from './bridge-transport';
 import type { Env } from './env';
 import { InvalidActionError, InvalidOptionError, ResetNeededError } from './errors';
@@ -29,14 +29,8 @@ function errorKind(err: unknown): EnvErrorKind {
   return 'internal';
 }
 
-/** Handles one request against `env` (exported for tests of the contract without a transport). */
-export function handleEnvRequest(env: Env, payload: Uint8Array): EnvReply {
-  let req: EnvRequest;
-  try {
-    req = decode(EnvRequest, payload);
-  } catch (err) {
-    return { v: 1, ok: false, errorKind: 'bad-request', errorMessage: String(err).slice(0, 2000) };
-  }
+/** Handles one decoded request against `env` (exported to test the contract without a transport). */
+export function handleEnvRequest(env: Env, req: EnvRequest): EnvReply {
   try {
     switch (req.op) {
       case 'spec':
@@ -64,11 +58,11 @@ export function handleEnvRequest(env: Env, payload: Uint8Array): EnvReply {
 export function serveEnv(env: Env, transport: BridgeServerTransport, options: ServeEnvOptions): EnvServerHandle {
   const subject = envBridgeSubject(options.prefix ?? 'ala', options.instanceId);
   const stats = { requests: 0, errors: 0 };
-  const serving = transport.serve(subject, (payload) => {
-    const reply = handleEnvRequest(env, payload);
+  const serving = transport.serve(subject, (req) => {
+    const reply = handleEnvRequest(env, req);
     stats.requests++;
     if (!reply.ok) stats.errors++;
-    return encode(EnvReply, reply);
+    return reply;
   });
   return { subject, stats, stop: () => serving.stop() };
 }

@@ -26,7 +26,7 @@ export type { PlanStep } from './craft-world-expert';
 export { craftWorldExpert, craftWorldScores, nextPlanStep } from './craft-world-expert';
 export { EnvBridgeError } from './errors';
 export type { BridgeClientTransport, BridgeServerTransport, BridgeServing, NatsLikeConnection } from './bridge-transport';
-export { natsBridgeTransport } from './bridge-transport';
+export { natsBridgeTransport, busBridgeTransport } from './bridge-transport';
 export type { ServeEnvOptions, EnvServerHandle } from './env-server';
 export { serveEnv, handleEnvRequest } from './env-server';
 export type { RemoteEnvOptions } from './remote-env';

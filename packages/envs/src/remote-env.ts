@@ -3,7 +3,7 @@
 // against the last legal mask before sending, so a bad action costs no round trip and changes
 // nothing; remote errors come back as the same named errors a local env throws; transport
 // failures and invalid replies are EnvBridgeError. Must not know any concrete env.
-import { decode, encode, envBridgeSubject, EnvReply, EnvRequest, type EnvErrorKind } from '@ala/protocol';
+import { envBridgeSubject, type EnvErrorKind, type EnvReply, type EnvRequest } from '@ala/protocol';
 import type { BridgeClientTransport } from './bridge-transport';
 import type { AsyncEnv, ResetArgs, ResetResult, StepResult } from './env';
 import { EnvBridgeError, InvalidActionError, InvalidOptionError, ResetNeededError, type EnvError } from './errors';
@@ -120,17 +120,11 @@ function remoteError(kind: EnvErrorKind, envId: string, message: string): EnvErr
 }
 
 async function call(transport: BridgeClientTransport, subject: string, timeoutMs: number, req: EnvRequest): Promise<EnvReply> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await transport.request(subject, encode(EnvRequest, req), timeoutMs);
-  } catch (cause) {
-    throw new EnvBridgeError(subject, `${req.op} request on ${subject} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-  }
   let reply: EnvReply;
   try {
-    reply = decode(EnvReply, bytes);
+    reply = await transport.request(subject, req, timeoutMs);
   } catch (cause) {
-    throw new EnvBridgeError(subject, `invalid ${req.op} reply from ${subject}`, { cause });
+    throw new EnvBridgeError(subject, `${req.op} request on ${subject} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
   if (!reply.ok) throw remoteError(reply.errorKind ?? 'internal', subject, reply.errorMessage ?? '');
   return reply;

@@ -4,9 +4,10 @@
 // AsyncVectorEnv steps several remote envs concurrently with same-step autoreset.
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { decode, encode, EnvReply, EnvRequest } from '@ala/protocol';
+import { InProcessBus, NatsBus, silentLogger } from '@ala/bus';
 import { startNatsServer, type NatsServerHandle } from '@ala/testkit';
 import {
-  AsyncVectorEnv, CartPoleEnv, CraftWorldEnv, EnvBridgeError, InvalidActionError, InvalidOptionError, natsBridgeTransport, RemoteEnv,
+  AsyncVectorEnv, busBridgeTransport, CartPoleEnv, CraftWorldEnv, EnvBridgeError, InvalidActionError, InvalidOptionError, natsBridgeTransport, RemoteEnv,
   ResetNeededError, serveEnv, type EnvServerHandle,
 } from '../src/index';
 
@@ -95,6 +96,26 @@ describe('external-env bridge over NATS', () => {
     await expect(RemoteEnv.connect(natsBridgeTransport(nc), { prefix: 'test', instanceId: 'garbage' })).rejects.toThrow(EnvBridgeError);
     await sub.drain();
     await expect(RemoteEnv.connect(natsBridgeTransport(nc), { prefix: 'test', instanceId: 'bad.id' })).rejects.toThrow();
+  });
+
+  it('runs over an @ala/bus Bus: NatsBus against the server, and InProcessBus in one process', async () => {
+    const natsBus = new NatsBus(nc, { logger: silentLogger });
+    const inProc = new InProcessBus({ logger: silentLogger });
+    for (const bus of [natsBus, inProc]) {
+      const transport = busBridgeTransport(bus);
+      const handle = serveEnv(new CraftWorldEnv(), transport, { prefix: 'bus', instanceId: 'craft' });
+      const remote = await RemoteEnv.connect(transport, { prefix: 'bus', instanceId: 'craft' });
+      const local = new CraftWorldEnv();
+      expect(Array.from((await remote.reset({ seed: 8 })).obs)).toEqual(Array.from(local.reset({ seed: 8 }).obs));
+      for (const a of [1, 1, 4, 5, 3, 5, 2]) {
+        const [r, l] = [await remote.step(a), local.step(a)];
+        expect([Array.from(r.obs), r.reward]).toEqual([Array.from(l.obs), l.reward]);
+      }
+      expect(await remote.describe()).toBe(local.describe());
+      await handle.stop();
+      await expect(RemoteEnv.connect(transport, { prefix: 'bus', instanceId: 'craft', timeoutMs: 200 })).rejects.toThrow(EnvBridgeError);
+    }
+    await inProc.close();
   });
 
   it('AsyncVectorEnv steps remote envs concurrently with same-step autoreset', async () => {
