@@ -15,7 +15,7 @@ export { Actor } from './actor';
 export type { ActAdvice, ActResult } from './actor';
 export { DEFAULT_PPO_CONFIG, PPO_PRESETS, presetFor, makePpoConfig, batchSize, minibatchSize } from './ppo-config';
 export type { PpoConfig, IsMode, AdvantageEstimator } from './ppo-config';
-export { allocRollout, validateRollout } from './rollout';
+export { allocRollout, validateRollout, concatRollouts } from './rollout';
 export type { Rollout, MutableRollout, Column } from './rollout';
 export { ppoLoss, clippedSurrogateTf, LOSS_STATS, refLogp, isWeightFor, maskLogits } from './ppo-loss';
 export type { LossBatch, LossCoefs, IsColumns } from './ppo-loss';

@@ -157,3 +157,43 @@ export function validateRollout(r: Rollout, obsDim: number, nActions: number): v
     if (!Number.isInteger(v) || v < 0) throw new RolloutShapeError(`policyVersion[${i}] = ${v} is not a non-negative integer`, 'policyVersion', 'integer >= 0', v);
   }
 }
+
+/**
+ * Join rollouts with the same T and obsDim along the agent axis ([T][n1] + [T][n2] -> [T][n1+n2]),
+ * e.g. chunks from several actors into one learner batch. Legal masks are kept only if every
+ * input has one (nActions is needed to lay them out).
+ */
+export function concatRollouts(parts: readonly Rollout[], nActions: number): MutableRollout {
+  const first = parts[0];
+  if (first === undefined) throw new RolloutShapeError('concatRollouts needs at least one rollout', 'parts', '>= 1', 0);
+  const { T, obsDim } = first;
+  for (const p of parts) {
+    if (p.T !== T || p.obsDim !== obsDim) throw new RolloutShapeError(`cannot join T=${p.T}, obsDim=${p.obsDim} with T=${T}, obsDim=${obsDim}`, 'T', T, p.T);
+  }
+  const N = parts.reduce((s, p) => s + p.nAgents, 0);
+  const out = allocRollout(T, N, obsDim, nActions);
+  const perStep = ['actions', 'rewards', 'terminated', 'truncated', 'values', 'logpMu', 'logpPk', 'policyVersion', 'advised', 'biasTaken', 'truncValue'] as const;
+  const withMask = parts.every((p) => p.legal !== undefined);
+  let off = 0;
+  for (const p of parts) {
+    const n = p.nAgents;
+    for (let t = 0; t < T; t++) {
+      for (const f of perStep) {
+        const src = p[f];
+        const dst = out[f];
+        for (let i = 0; i < n; i++) dst[t * N + off + i] = src[t * n + i]!;
+      }
+      for (let i = 0; i < n; i++) {
+        for (let d = 0; d < obsDim; d++) out.obs[((t * N + off + i) * obsDim) + d] = p.obs[(t * n + i) * obsDim + d]!;
+        if (withMask) for (let a = 0; a < nActions; a++) out.legal[(t * N + off + i) * nActions + a] = p.legal![(t * n + i) * nActions + a]!;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      for (let d = 0; d < obsDim; d++) out.nextObs[(off + i) * obsDim + d] = p.nextObs[i * obsDim + d]!;
+      out.nextValue[off + i] = p.nextValue[i]!;
+      out.nextDone[off + i] = p.nextDone[i]!;
+    }
+    off += n;
+  }
+  return out;
+}

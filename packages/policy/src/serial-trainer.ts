@@ -186,6 +186,9 @@ export class SerialTrainer {
       throw new CheckpointError('bad trainer counters', source);
     }
     if (s.envs.length !== this.slots.size) throw new CheckpointError(`checkpoint has ${s.envs.length} envs, config has ${this.slots.size}`, source);
+    if (!s.envs.every((e) => Number.isInteger(e?.episode) && Array.isArray(e.actions) && e.actions.every((a) => Number.isInteger(a)))) {
+      throw new CheckpointError('env replay state must be {episode, actions: integer[]} per env', source);
+    }
     this.learner.setState(s.learner, source);
     this.slots.setState(s.envs, source);
     try {

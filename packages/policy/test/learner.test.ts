@@ -1,7 +1,7 @@
 /** @jest-environment ./packages/policy/test/ort-environment.js */
 // Learner.update: bad input changes nothing, the lag filter drops and scales the LR, every IS
 // mode and V-trace run and report finite metrics, decoded (number[]) chunks work unchanged.
-import { Learner, RolloutShapeError, isStats, lagFilter, makePpoConfig, presetFor, type Rollout } from '@ala/policy';
+import { Learner, RolloutShapeError, concatRollouts, isStats, lagFilter, makePpoConfig, presetFor, type Rollout } from '@ala/policy';
 import { syntheticRollout } from './helpers';
 
 const config = makePpoConfig({ numEnvs: 4, numSteps: 16, numMinibatches: 2, updateEpochs: 2, totalTimesteps: 640 }, presetFor('unknown-env'));
@@ -109,6 +109,24 @@ describe('update', () => {
     expect(b.weights()).toEqual(a.weights());
     a.dispose();
     b.dispose();
+  });
+});
+
+describe('concatRollouts', () => {
+  it('joins chunks along the agent axis and the learner takes the result', async () => {
+    const a = syntheticRollout(8, 2, 3, 4, 30);
+    const b = syntheticRollout(8, 3, 3, 4, 31);
+    const j = concatRollouts([a, b], 4);
+    expect([j.T, j.nAgents]).toEqual([8, 5]);
+    for (let t = 0; t < 8; t++) {
+      expect(j.rewards.subarray(t * 5, t * 5 + 5)).toEqual(Float32Array.from([...a.rewards.subarray(t * 2, t * 2 + 2), ...b.rewards.subarray(t * 3, t * 3 + 3)]));
+      expect(Array.from(j.obs.subarray((t * 5 + 2) * 3, (t * 5 + 3) * 3))).toEqual(Array.from(b.obs.subarray(t * 3 * 3, t * 3 * 3 + 3)));
+    }
+    expect(Array.from(j.nextValue)).toEqual([...a.nextValue, ...b.nextValue]);
+    expect(() => concatRollouts([a, syntheticRollout(4, 2, 3, 4, 1)], 4)).toThrow(RolloutShapeError);
+    const learner = await make();
+    expect(learner.update(j).samples).toBe(40);
+    learner.dispose();
   });
 });
 
