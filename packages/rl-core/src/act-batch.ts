@@ -74,22 +74,32 @@ function validate(x: ActBatchInput): void {
   checkLength('out.biasTaken', o.biasTaken, x.nAgents);
   if (o.kl !== undefined) checkLength('out.kl', o.kl, x.nAgents);
   if (o.biasScale !== undefined) checkLength('out.biasScale', o.biasScale, x.nAgents);
-  const { logits, mask, bias } = x;
+  const { logits, mask, bias, biasActive } = x;
   if (rowMax.length < x.nAgents) rowMax = new Float64Array(x.nAgents);
   for (let i = 0; i < x.nAgents; i++) {
     // Legal maximum of the row, kept for the sampling pass. Math.max propagates NaN and +Infinity,
-    // so one comparison per row rejects both; -Infinity means no legal action.
+    // so one comparison per row rejects both; -Infinity means no legal action. The bias row is
+    // checked only where it is used: b·0 is 0 for finite b and NaN for ±Infinity or NaN.
     let m = -INF;
     let bad = -INF;
+    let acc = 0;
     const off = i * nA;
+    const rowBias = bias !== undefined && x.beta !== 0 && (biasActive === undefined || !!biasActive[i]) ? bias : undefined;
     if (mask === undefined) {
-      for (let a = off; a < off + nA; a++) m = max(m, logits[a] as number);
+      if (rowBias === undefined) for (let a = off; a < off + nA; a++) m = max(m, logits[a] as number);
+      else {
+        for (let a = off; a < off + nA; a++) {
+          m = max(m, logits[a] as number);
+          acc += (rowBias[a] as number) * 0;
+        }
+      }
       bad = m;
     } else {
       for (let a = off; a < off + nA; a++) {
         const v = logits[a] as number;
         bad = max(bad, v);
         if (mask[a]) m = max(m, v);
+        if (rowBias !== undefined) acc += (rowBias[a] as number) * 0;
       }
     }
     if (!(bad < INF)) {
@@ -98,16 +108,11 @@ function validate(x: ActBatchInput): void {
         if (v !== v || v === INF) throw new InvalidValueError('logits', v, 'logits must be finite or -Infinity', a);
       }
     }
+    if (acc !== 0 && rowBias !== undefined) {
+      for (let a = off; a < off + nA; a++) if (!isFiniteNum(rowBias[a] as number)) throw new InvalidValueError('bias', rowBias[a], 'must be finite', a);
+    }
     if (m === -INF) throw new NoLegalActionError(i);
     rowMax[i] = m;
-  }
-  if (bias !== undefined) {
-    // Branch-free finiteness check: b·0 is 0 for finite b and NaN for ±Infinity or NaN.
-    let acc = 0;
-    for (let a = 0; a < total; a++) acc += (bias[a] as number) * 0;
-    if (acc !== 0) {
-      for (let a = 0; a < total; a++) if (!isFiniteNum(bias[a] as number)) throw new InvalidValueError('bias', bias[a], 'must be finite', a);
-    }
   }
 }
 
