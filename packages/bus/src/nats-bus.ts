@@ -3,7 +3,7 @@
 // receipt time is taken when the client reads the message, not when a handler gets to it. It does
 // not own the connection (see connect.ts) and does not touch JetStream (see jetstream.ts).
 import { decode, type MessageDef } from '@ala/protocol';
-import { headers as natsHeaders, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { Match, headers as natsHeaders, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { systemClock } from './clock';
 import { envelope } from './envelope';
 import { BusClosedError, BusRequestError } from './errors';
@@ -21,9 +21,9 @@ export function toMsgHdrs(h: Record<string, string> | undefined): MsgHdrs | unde
   return out;
 }
 
-/** A header of a received nats.js message, undefined when absent. */
+/** A header of a received nats.js message (name case-insensitive, as HTTP), undefined when absent. */
 export function readHeader(h: MsgHdrs | undefined, name: string): string | undefined {
-  return h !== undefined && h.has(name) ? h.get(name) : undefined;
+  return h !== undefined && h.has(name, Match.IgnoreCase) ? h.get(name, Match.IgnoreCase) : undefined;
 }
 
 export class NatsBus implements Bus {

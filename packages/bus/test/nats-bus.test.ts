@@ -58,11 +58,15 @@ describe('NatsBus', () => {
     const bad = natsHeaders();
     bad.set(HEADER_TTL_MS, 'soon');
     conn.nc.publish(s.bias('a1'), encode(Bias, makeBias()), { headers: bad });
+    const zero = natsHeaders();
+    zero.set(HEADER_TTL_MS.toLowerCase(), '0'); // header names are case-insensitive
+    conn.nc.publish(s.bias('a1'), encode(Bias, makeBias()), { headers: zero });
     conn.nc.publish(s.bias('a1'), encode(Bias, { ...makeBias(), stateSeq: 99 }));
     const [ok] = await got;
     expect(ok?.stateSeq).toBe(99);
     expect(metrics.get('decodeErrors', 'Bias')).toBe(3);
-    expect(metrics.get('in', 'Bias')).toBe(4);
+    expect(metrics.get('expired', 'Bias')).toBe(1);
+    expect(metrics.get('in', 'Bias')).toBe(5);
   });
 
   it('splits a queue group across connections and fans out to plain subscribers', async () => {
