@@ -13,6 +13,8 @@ import { expNonPositive } from './fast-exp';
 // Module-local aliases: a global `Math` lookup per call is ~50x slower inside jest's vm sandbox.
 const { exp, log, max } = Math;
 const INF = Infinity;
+/** |β·s·b| above which the fast path could lose precision (e^{sβb} overflow or hidden underflow). */
+const BIG = 300;
 
 export interface ActBatchOutput {
   /** Sampled action per agent, [nAgents]. */
@@ -157,11 +159,13 @@ export function actBatch(x: ActBatchInput): ActBatchOutput {
     let sZ = 0;
     let sY = 0;
     let eb = 0;
+    let large = false;
     for (let a = 0; a < nA; a++) {
       const j = off + a;
       const ez = mask === undefined || mask[j] ? expNonPositive((z[j] as number) - mZ) : 0;
       sZ += ez;
       const sb = sBeta * (bias[j] as number);
+      if (sb > BIG || sb < -BIG) large = true;
       if (sb === 0 || ez === 0) {
         e[a] = ez;
         sY += ez;
@@ -178,7 +182,18 @@ export function actBatch(x: ActBatchInput): ActBatchOutput {
       eb += p * sb;
     }
     const lseZ = mZ + log(sZ);
-    const lseY = mZ + log(sY);
+    let lseY = mZ + log(sY);
+    if (large) {
+      // |β·b| this large could overflow e^{sβb} or hide an action whose exp(z − mZ) underflowed:
+      // redo the row shifted by the maximum of z + sβb (exact, slower; never hit with bounded bias).
+      lseY = exactBiasedRow(z, off, bias, nA, mask, sBeta, e);
+      sY = 0;
+      eb = 0;
+      for (let a = 0; a < nA; a++) {
+        sY += e[a] as number;
+        eb += (e[a] as number) * sBeta * (bias[off + a] as number);
+      }
+    }
     const a = pick(e, nA, sY, rng.nextFloat());
     const taken = sBeta * (bias[off + a] as number);
     out.action[i] = a;
@@ -189,6 +204,24 @@ export function actBatch(x: ActBatchInput): ActBatchOutput {
     if (out.biasScale !== undefined) out.biasScale[i] = scale;
   }
   return out;
+}
+
+/**
+ * Exact biased row: e[a] = exp(y_a − mY) with y = z + sβb over legal actions (0 if masked);
+ * returns lse(y) = mY + log Σ e. Used only when |sβb| > BIG.
+ */
+function exactBiasedRow(z: Vec, off: number, bias: Vec, nA: number, mask: Flags | undefined, sBeta: number, e: Float64Array): number {
+  let mY = -INF;
+  for (let a = 0; a < nA; a++) {
+    if (mask !== undefined && !mask[off + a]) continue;
+    mY = max(mY, (z[off + a] as number) + sBeta * (bias[off + a] as number));
+  }
+  let s = 0;
+  for (let a = 0; a < nA; a++) {
+    const legal = (mask === undefined || !!mask[off + a]) && (z[off + a] as number) !== -INF;
+    s += e[a] = legal ? exp((z[off + a] as number) + sBeta * (bias[off + a] as number) - mY) : 0;
+  }
+  return mY + log(s);
 }
 
 /** logsumexp of one row given its legal maximum mZ (only needed by the KL-budget path). */

@@ -179,3 +179,20 @@ describe('actBatch', () => {
     expect(Array.from(out.logpMu)).toEqual([7, 7]);
   });
 });
+
+describe('actBatch with extreme bias', () => {
+  it('stays exact when |β·b| is huge (falls back to the max-shifted row)', () => {
+    const logits = [0, -900, 5, -Infinity];
+    const bias = [0, 1000, 0, 1000];
+    const out = outputs(1);
+    for (let k = 0; k < 50; k++) {
+      actBatch({ logits, bias, beta: 1, nAgents: 1, nActions: 4, rng: createRng(k), out });
+      // z + βb = [0, 100, 5, -inf]: action 1 has probability 1 − O(e^-95)
+      expect(out.action[0]).toBe(1);
+      const r = behaviourRecord(logits, bias, 1, 1);
+      expect(out.logpMu[0]).toBeCloseTo(r.logpMu, 9);
+      expect(out.logpPk[0]).toBeCloseTo(r.logpPk, 9);
+      expect(out.kl![0]).toBeCloseTo(r.klMuPi, 6);
+    }
+  });
+});
