@@ -55,7 +55,7 @@ export class InProcessBus implements Bus {
   subscribe<T>(def: MessageDef<T>, subject: string, handler: Handler<T>, opts: SubscribeOptions = {}): BusSubscription {
     if (this.closed) throw new BusClosedError('subscribe');
     assertSubscribeSubject(subject);
-    const receiver = new Receiver(def, handler, this.deps);
+    const receiver = new Receiver(def, handler, this.deps, opts.maxPending);
     const entry: Entry = {
       pattern: subject,
       queue: opts.queue,

@@ -5,9 +5,10 @@
 /**
  * in: deliveries received (before any check); out: messages published; decodeErrors: payload or
  * header refused by the codec, dropped; expired: remaining lifetime <= 0 at receipt, at handler
- * start or at forward, dropped; handlerErrors: handler threw or rejected.
+ * start or at forward, dropped; handlerErrors: handler threw or rejected; overflow: oldest waiting
+ * message dropped because a subscription had maxPending messages waiting for its handler.
  */
-export type BusCounter = 'in' | 'out' | 'decodeErrors' | 'expired' | 'handlerErrors';
+export type BusCounter = 'in' | 'out' | 'decodeErrors' | 'expired' | 'handlerErrors' | 'overflow';
 
 export interface BusMetrics {
   count(counter: BusCounter, message: string, n?: number): void;
@@ -22,6 +23,7 @@ export const BUS_METRIC_NAMES: Readonly<Record<BusCounter | 'handlerSeconds', st
   decodeErrors: 'ala_bus_decode_errors_total',
   expired: 'ala_bus_expired_total',
   handlerErrors: 'ala_bus_handler_errors_total',
+  overflow: 'ala_bus_overflow_total',
   handlerSeconds: 'ala_bus_handler_duration_seconds',
 };
 

@@ -55,7 +55,7 @@ export class NatsBus implements Bus {
   subscribe<T>(def: MessageDef<T>, subject: string, handler: Handler<T>, opts: SubscribeOptions = {}): BusSubscription {
     if (this.closed) throw new BusClosedError('subscribe');
     assertSubscribeSubject(subject);
-    const receiver = new Receiver(def, handler, this.deps);
+    const receiver = new Receiver(def, handler, this.deps, opts.maxPending);
     const sub = this.nc.subscribe(subject, {
       queue: opts.queue,
       callback: (err, msg) => {

@@ -43,7 +43,10 @@ export class Receiver<T> {
     private readonly def: MessageDef<T>,
     private readonly handler: Handler<T>,
     private readonly deps: ReceiverDeps,
-  ) {}
+    private readonly maxPending = 10_000,
+  ) {
+    if (!Number.isInteger(maxPending) || maxPending < 1) throw new BusInputError('maxPending', `must be an integer >= 1, got ${maxPending}`);
+  }
 
   /** Called by the transport for each message, at arrival. Never throws. */
   deliver(raw: RawDelivery): void {
@@ -87,6 +90,10 @@ export class Receiver<T> {
       },
     };
     this.queue.push({ value, meta });
+    if (this.queue.length > this.maxPending) {
+      this.queue.shift();
+      metrics.count('overflow', name);
+    }
     if (!this.pumping) {
       this.pumping = true;
       this.running = this.pump();

@@ -16,6 +16,11 @@ export interface PublishOptions {
 export interface SubscribeOptions {
   /** Queue group: each message goes to one member of the group. */
   queue?: string;
+  /**
+   * Most messages waiting for the handler (default 10 000). Beyond it the oldest waiting message
+   * is dropped and counted `overflow`: a slow handler never grows memory without bound.
+   */
+  maxPending?: number;
 }
 
 export interface RequestOptions extends PublishOptions {
