@@ -21,18 +21,21 @@ export class BusClosedError extends Error {
   }
 }
 
-export type RequestFailure = 'timeout' | 'no-responders' | 'bad-reply' | 'closed';
+export type RequestFailure = 'timeout' | 'no-responders' | 'bad-reply' | 'service-error' | 'closed';
 
-/** A request got no usable reply. */
+/** A request got no usable reply. `serviceError` is set when the responder sent service error headers. */
 export class BusRequestError extends Error {
   override readonly name = 'BusRequestError';
   constructor(
     readonly subject: string,
     readonly reason: RequestFailure,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { serviceError?: { code: number; description: string } },
   ) {
-    super(`request on ${subject} failed: ${reason}`, options);
+    const se = options?.serviceError;
+    super(`request on ${subject} failed: ${reason}${se ? ` ${se.code} ${se.description}` : ''}`, options);
+    this.serviceError = se;
   }
+  readonly serviceError: { code: number; description: string } | undefined;
 }
 
 /** A JetStream stream, KV or object store could not be created or its config read back differs. */

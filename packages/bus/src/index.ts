@@ -10,6 +10,8 @@ export { openJetStream, ensureStreams, detectTtlSupport, ensurePolicyStores, res
 export type { JetStreamContext, StreamsOptions, EnsuredStreams, TtlSupport, PolicyStores } from './jetstream';
 export { publishBiasStored, readLastBias, publishDurable, natsTtl } from './stored';
 export type { StoredBias, DurableOptions } from './stored';
+export { startService, addTypedEndpoint, ServiceErrorCodeHeader, ServiceErrorHeader } from './service';
+export type { ServiceOptions, EndpointOptions, Service, ServiceGroup } from './service';
 export { systemClock, ManualClock } from './clock';
 export type { Clock } from './clock';
 export { noopBusMetrics, CountingBusMetrics, BUS_METRIC_NAMES } from './metrics';

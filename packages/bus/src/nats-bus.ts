@@ -92,6 +92,11 @@ export class NatsBus implements Bus {
     } finally {
       this.deps.metrics.count('out', def.name);
     }
+    const code = readHeader(reply.headers, 'Nats-Service-Error-Code');
+    if (code !== undefined) {
+      const description = readHeader(reply.headers, 'Nats-Service-Error') ?? '';
+      throw new BusRequestError(subject, 'service-error', { serviceError: { code: Number(code), description } });
+    }
     try {
       return decode(resDef, reply.data);
     } catch (err) {
