@@ -36,3 +36,8 @@ export function envelope<T>(def: MessageDef<T>, msg: T, opts: PublishOptions = {
   const data = encode(def, msg);
   return { data, headers: Object.keys(headers).length > 0 ? headers : undefined };
 }
+
+/** Throws BusInputError unless `timeoutMs` is a finite number > 0. */
+export function assertTimeout(timeoutMs: number): void {
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new BusInputError('timeoutMs', `must be a finite number > 0, got ${timeoutMs}`);
+}

@@ -5,7 +5,7 @@
 // cross processes, and it must not share mutable message objects between publisher and receiver.
 import { decode, type MessageDef } from '@ala/protocol';
 import { systemClock } from './clock';
-import { envelope } from './envelope';
+import { assertTimeout, envelope } from './envelope';
 import { BusClosedError, BusRequestError } from './errors';
 import { consoleLogger } from './logger';
 import { noopBusMetrics } from './metrics';
@@ -78,6 +78,7 @@ export class InProcessBus implements Bus {
   async request<T, R>(def: MessageDef<T>, subject: string, msg: T, resDef: MessageDef<R>, opts: RequestOptions): Promise<R> {
     if (this.closed) throw new BusClosedError('request');
     assertPublishSubject(subject);
+    assertTimeout(opts.timeoutMs);
     const env = envelope(def, msg, opts);
     const inbox = `_INBOX.${++this.inboxSeq}`;
     return new Promise<R>((resolve, reject) => {

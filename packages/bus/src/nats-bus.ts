@@ -5,7 +5,7 @@
 import { decode, type MessageDef } from '@ala/protocol';
 import { Match, headers as natsHeaders, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { systemClock } from './clock';
-import { envelope } from './envelope';
+import { assertTimeout, envelope } from './envelope';
 import { BusClosedError, BusRequestError } from './errors';
 import { consoleLogger } from './logger';
 import { noopBusMetrics } from './metrics';
@@ -81,6 +81,7 @@ export class NatsBus implements Bus {
   async request<T, R>(def: MessageDef<T>, subject: string, msg: T, resDef: MessageDef<R>, opts: RequestOptions): Promise<R> {
     if (this.closed) throw new BusClosedError('request');
     assertPublishSubject(subject);
+    assertTimeout(opts.timeoutMs);
     const env = envelope(def, msg, opts);
     let reply;
     try {

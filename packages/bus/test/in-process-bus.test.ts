@@ -168,6 +168,7 @@ describe('InProcessBus delivery', () => {
     await expect(bus.request(Bias, 'ala.nobody', makeBias(), Bias, { timeoutMs: 500 })).rejects.toMatchObject({ reason: 'no-responders' });
     bus.subscribe(Bias, 'ala.silent', () => undefined);
     await expect(bus.request(Bias, 'ala.silent', makeBias(), Bias, { timeoutMs: 30 })).rejects.toBeInstanceOf(BusRequestError);
+    await expect(bus.request(Bias, 'ala.echo', makeBias(), Bias, { timeoutMs: NaN })).rejects.toBeInstanceOf(BusInputError);
     await bus.close();
   });
 });
