@@ -62,6 +62,12 @@ describe('JetStream set-up', () => {
     await expect(detectTtlSupport(ctx, 'NO_SUCH_STREAM')).rejects.toThrow(/cannot read the stream config/);
   });
 
+  it('refuses an existing stream it cannot bring to the wanted config', async () => {
+    await ctx.jsm.streams.add({ name: 'OTHER_BIAS', subjects: ['other.bias.>'], storage: StorageType.File });
+    await expect(ensureStreams(ctx, 'other')).rejects.toThrow(/OTHER_BIAS: could not create or update the stream/);
+    await expect(ensureStreams(ctx, 'bad prefix')).rejects.toThrow(/prefix/);
+  });
+
   it('creates the policy KV and weights object store', async () => {
     const { kv, weights } = await ensurePolicyStores(ctx, 'ala');
     await kv.put('latest', '3');
@@ -98,6 +104,19 @@ describe('stored bias', () => {
     await waitFor(async () => (await direct()) === null, 5_000, { intervalMs: 100, what: 'server-side expiry' });
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1500);
     expect(await readLastBias(ctx, 'a1')).toBeUndefined();
+  });
+
+  it('readLastBias subtracts the age since storing from Ala-Ttl-Ms', async () => {
+    const metrics = new CountingBusMetrics();
+    await publishBiasStored(ctx, s.bias('a3'), makeBias('a3'), 10_000);
+    const later = (ms: number) => () => Date.now() + ms;
+    const at9s = await readLastBias(ctx, 'a3', { wallNow: later(9_500), metrics });
+    expect(at9s?.remainingMs()).toBeGreaterThan(0);
+    expect(at9s?.remainingMs()).toBeLessThanOrEqual(500);
+    expect(await readLastBias(ctx, 'a3', { wallNow: later(10_500), metrics })).toBeUndefined();
+    expect(metrics.get('expired', 'Bias')).toBe(1);
+    // a clock behind the server's never makes the bias live longer than its TTL
+    expect((await readLastBias(ctx, 'a3', { wallNow: later(-60_000) }))?.remainingMs()).toBeLessThanOrEqual(10_000);
   });
 
   it('keeps only the last bias per agent', async () => {

@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { createServer } from 'node:http';
 import {
   compareVersions,
+  dockerAnswers,
   locateNatsServer,
   NatsServerNotFoundError,
   NatsServerVersionError,
@@ -72,5 +74,25 @@ describe('startNatsServer', () => {
     expect(compareVersions('2.10.22', '2.11.0')).toBe(-1);
     expect(compareVersions('2.14.9', '2.11.0')).toBe(1);
     expect(compareVersions('v2.11.0', '2.11.0')).toBe(0);
+  });
+});
+
+describe('dockerAnswers', () => {
+  it('is true only when something answers GET /_ping on DOCKER_HOST', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ala-docker-'));
+    const sock = path.join(dir, 'docker.sock');
+    // a stand-in engine that implements only the ping endpoint
+    const engine = createServer((req, res) => {
+      res.writeHead(req.url === '/_ping' ? 200 : 404).end('OK');
+    });
+    await new Promise<void>((r) => engine.listen(sock, r));
+    try {
+      expect(await dockerAnswers({ DOCKER_HOST: `unix://${sock}` })).toBe(true);
+    } finally {
+      await new Promise((r) => engine.close(r));
+    }
+    expect(await dockerAnswers({ DOCKER_HOST: `unix://${sock}` })).toBe(false);
+    expect(await dockerAnswers({ DOCKER_HOST: `unix://${path.join(dir, 'missing.sock')}` })).toBe(false);
+    expect(await dockerAnswers({ DOCKER_HOST: 'tcp://127.0.0.1:1' }, 300)).toBe(false);
   });
 });
