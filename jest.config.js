@@ -1,6 +1,6 @@
 // One jest run for the whole monorepo. TypeScript is transpiled by @swc/jest (fast, no type
-// checking: `npm run typecheck` does that), and NATS-backed suites share one throwaway
-// nats-server started by tests/global-setup.ts.
+// checking: `npm run typecheck` does that). NATS-backed suites each start their own throwaway
+// nats-server through @ala/testkit (~50 ms), so fault tests can stop and restart theirs.
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
