@@ -1,10 +1,13 @@
 // One jest run for the whole monorepo. TypeScript is transpiled by @swc/jest (fast, no type
 // checking: `npm run typecheck` does that). NATS-backed suites each start their own throwaway
 // nats-server through @ala/testkit (~50 ms), so fault tests can stop and restart theirs.
+const fs = require('node:fs');
+const path = require('node:path');
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/tests'],
+  roots: ['packages', 'services', 'tests'].filter((d) => fs.existsSync(path.join(__dirname, d))).map((d) => `<rootDir>/${d}`),
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
