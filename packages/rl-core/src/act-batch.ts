@@ -11,7 +11,7 @@ import { scaleToKlRow } from './bias';
 import { expNonPositive } from './fast-exp';
 
 // Module-local aliases: a global `Math` lookup per call is ~50x slower inside jest's vm sandbox.
-const { exp, log, max } = Math;
+const { abs, exp, log, max } = Math;
 const INF = Infinity;
 /** |β·s·b| above which the fast path could lose precision (e^{sβb} overflow or hidden underflow). */
 const BIG = 300;
@@ -55,6 +55,7 @@ export interface ActBatchInput {
 // entries whose (β·s·b) changed. Results are bit-identical to recomputing every call.
 let scratch = new Float64Array(64);
 let rowMax = new Float64Array(64);
+let rowBiasMax = new Float64Array(64);
 let memoSb = new Float64Array(0);
 let memoW = new Float64Array(0);
 
@@ -77,14 +78,17 @@ function validate(x: ActBatchInput): void {
   if (o.kl !== undefined) checkLength('out.kl', o.kl, x.nAgents);
   if (o.biasScale !== undefined) checkLength('out.biasScale', o.biasScale, x.nAgents);
   const { logits, mask, bias, biasActive } = x;
-  if (rowMax.length < x.nAgents) rowMax = new Float64Array(x.nAgents);
+  if (rowMax.length < x.nAgents) {
+    rowMax = new Float64Array(x.nAgents);
+    rowBiasMax = new Float64Array(x.nAgents);
+  }
   for (let i = 0; i < x.nAgents; i++) {
     // Legal maximum of the row, kept for the sampling pass. Math.max propagates NaN and +Infinity,
     // so one comparison per row rejects both; -Infinity means no legal action. The bias row is
-    // checked only where it is used: b·0 is 0 for finite b and NaN for ±Infinity or NaN.
+    // checked only where it is used; its max |b| picks the exact fallback for huge β·b.
     let m = -INF;
     let bad = -INF;
-    let acc = 0;
+    let bm = 0; // max |b| of the row; NaN or Infinity if any entry is not finite (max propagates both)
     const off = i * nA;
     const rowBias = bias !== undefined && x.beta !== 0 && (biasActive === undefined || !!biasActive[i]) ? bias : undefined;
     if (mask === undefined) {
@@ -92,7 +96,7 @@ function validate(x: ActBatchInput): void {
       else {
         for (let a = off; a < off + nA; a++) {
           m = max(m, logits[a] as number);
-          acc += (rowBias[a] as number) * 0;
+          bm = max(bm, abs(rowBias[a] as number));
         }
       }
       bad = m;
@@ -101,7 +105,7 @@ function validate(x: ActBatchInput): void {
         const v = logits[a] as number;
         bad = max(bad, v);
         if (mask[a]) m = max(m, v);
-        if (rowBias !== undefined) acc += (rowBias[a] as number) * 0;
+        if (rowBias !== undefined) bm = max(bm, abs(rowBias[a] as number));
       }
     }
     if (!(bad < INF)) {
@@ -110,11 +114,12 @@ function validate(x: ActBatchInput): void {
         if (v !== v || v === INF) throw new InvalidValueError('logits', v, 'logits must be finite or -Infinity', a);
       }
     }
-    if (acc !== 0 && rowBias !== undefined) {
+    if (!(bm < INF) && rowBias !== undefined) {
       for (let a = off; a < off + nA; a++) if (!isFiniteNum(rowBias[a] as number)) throw new InvalidValueError('bias', rowBias[a], 'must be finite', a);
     }
     if (m === -INF) throw new NoLegalActionError(i);
     rowMax[i] = m;
+    rowBiasMax[i] = bm;
   }
 }
 
@@ -159,13 +164,11 @@ export function actBatch(x: ActBatchInput): ActBatchOutput {
     let sZ = 0;
     let sY = 0;
     let eb = 0;
-    let large = false;
     for (let a = 0; a < nA; a++) {
       const j = off + a;
       const ez = mask === undefined || mask[j] ? expNonPositive((z[j] as number) - mZ) : 0;
       sZ += ez;
       const sb = sBeta * (bias[j] as number);
-      if (sb > BIG || sb < -BIG) large = true;
       if (sb === 0 || ez === 0) {
         e[a] = ez;
         sY += ez;
@@ -183,7 +186,7 @@ export function actBatch(x: ActBatchInput): ActBatchOutput {
     }
     const lseZ = mZ + log(sZ);
     let lseY = mZ + log(sY);
-    if (large) {
+    if (abs(sBeta) * (rowBiasMax[i] as number) > BIG) {
       // |β·b| this large could overflow e^{sβb} or hide an action whose exp(z − mZ) underflowed:
       // redo the row shifted by the maximum of z + sβb (exact, slower; never hit with bounded bias).
       lseY = exactBiasedRow(z, off, bias, nA, mask, sBeta, e);
