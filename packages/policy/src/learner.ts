@@ -96,7 +96,6 @@ export class Learner {
     const frac = Math.max(0, 1 - this.samplesSeen / c.totalTimesteps);
     const learningRate = (c.annealLr ? c.learningRate * frac : c.learningRate) * lagLrScale(keptFrac);
     const clipCoef = c.annealClip ? c.clipCoef * frac : c.clipCoef;
-    this.samplesSeen += n;
 
     // π_prox: the current (pre-update) policy's log-prob of the taken actions
     const obsAll = f32(batch.obs);
@@ -125,6 +124,7 @@ export class Learner {
       advantages = v.pgAdvantages;
       returns = v.vs;
     }
+    this.samplesSeen += n; // after everything that can throw on bad input
     const is = isStats(keep, logpProx, batch.logpMu, batch.logpPk, c.isClip);
     const explainedVar = keptExplainedVariance(keep, batch.values, returns);
     const base = {
