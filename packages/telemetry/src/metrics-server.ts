@@ -1,0 +1,53 @@
+// A tiny HTTP server exposing a prom-client registry on GET /metrics (and GET /healthz), for
+// Prometheus to scrape. It must not expose anything else or block the event loop.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import { MetricsServerError } from './errors';
+
+export interface MetricsServer {
+  /** The bound port (useful with port 0). */
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Listens on `port` (0 = any free port) and `host` (default 0.0.0.0). */
+export async function startMetricsServer(port: number, registry: Registry, opts: { host?: string } = {}): Promise<MetricsServer> {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new MetricsServerError(port, 'port must be an integer in [0, 65535]');
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/metrics') {
+      registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': registry.contentType });
+          res.end(text);
+        },
+        (err: unknown) => {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`metrics failed: ${String(err)}\n`);
+        },
+      );
+      return;
+    }
+    if (req.method === 'GET' && path === '/healthz') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok\n');
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) => reject(new MetricsServerError(port, 'could not listen', { cause: err })));
+    server.listen(port, opts.host ?? '0.0.0.0', () => resolve());
+  });
+  const bound = (server.address() as AddressInfo).port;
+  return {
+    port: bound,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}

@@ -1,0 +1,86 @@
+// The shared shell of every service's main.ts: connect to NATS, build the Prometheus metrics and
+// the bus (with its metrics adapter), start the service, serve /metrics, register the NATS
+// services `status` endpoint, and on SIGTERM/SIGINT stop the service and drain. It must not hold
+// any service logic: the service's own `start` is passed in.
+import { connect, drainOnSignal, NatsBus, systemClock, consoleLogger, type AlaConnection, type Bus, type BusLogger, type BusMetrics, type Clock } from '@ala/bus';
+import { subjects } from '@ala/protocol';
+import { promBusMetrics } from './bus-metrics';
+import { startMetricsServer, type MetricsServer } from './metrics-server';
+import { PromMetrics, type ServiceMetrics } from './metrics';
+import { registerStatusEndpoint, type StatusEndpoint } from './status-endpoint';
+
+export interface RunningServiceLike {
+  stop(): Promise<void>;
+  stats(): Record<string, number>;
+}
+
+export interface ServiceContext {
+  conn: AlaConnection;
+  bus: Bus;
+  clock: Clock;
+  metrics: ServiceMetrics;
+  busMetrics: BusMetrics;
+  log: BusLogger;
+}
+
+export interface ServiceMainOptions {
+  /** Service name ([A-Za-z0-9_-]), also the NATS connection name and `service` metric label. */
+  name: string;
+  version: string;
+  natsUrl: string;
+  prefix: string;
+  /** /metrics port (0 = no server). */
+  metricsPort: number;
+  start: (ctx: ServiceContext) => RunningServiceLike | Promise<RunningServiceLike>;
+  log?: BusLogger;
+}
+
+export interface ServiceMainHandle {
+  readonly ctx: ServiceContext;
+  readonly running: RunningServiceLike;
+  readonly metricsServer: MetricsServer | undefined;
+  readonly status: StatusEndpoint;
+  /** Stops everything and drains the connection (what SIGTERM does, without exiting). */
+  shutdown(): Promise<void>;
+}
+
+export async function runServiceMain(opts: ServiceMainOptions): Promise<ServiceMainHandle> {
+  const log = opts.log ?? consoleLogger;
+  const conn = await connect({ servers: opts.natsUrl, name: opts.name, logger: log, waitOnFirstConnect: true });
+  const metrics = new PromMetrics({ defaultLabels: { service: opts.name } });
+  const busMetrics = promBusMetrics(metrics);
+  const bus = new NatsBus(conn.nc, { metrics: busMetrics, clock: systemClock, logger: log, subjects: subjects(opts.prefix) });
+  const ctx: ServiceContext = { conn, bus, clock: systemClock, metrics, busMetrics, log };
+  const running = await opts.start(ctx);
+  const metricsServer = opts.metricsPort > 0 ? await startMetricsServer(opts.metricsPort, metrics.registry) : undefined;
+  const status = await registerStatusEndpoint(conn.nc, {
+    name: opts.name,
+    version: opts.version,
+    stats: () => ({ ...running.stats(), ...prefixed('nats_', conn.stats() as unknown as Record<string, number>) }),
+  });
+  let stopping: Promise<void> | undefined;
+  const stopAll = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await running.stop();
+      await status.stop();
+      await metricsServer?.close();
+    })());
+  drainOnSignal(conn, { beforeDrain: stopAll, logger: log });
+  log.info(`${opts.name} started`, { nats: opts.natsUrl, metricsPort: metricsServer?.port ?? 0, instance: status.instanceId });
+  return {
+    ctx,
+    running,
+    metricsServer,
+    status,
+    shutdown: async () => {
+      await stopAll();
+      await conn.drain();
+    },
+  };
+}
+
+function prefixed(p: string, stats: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(stats)) if (typeof v === 'number') out[`${p}${k}`] = v;
+  return out;
+}

@@ -1,0 +1,14 @@
+// Public surface of @ala/advisor-worker: start the service, its config, the backend seam and the
+// shipped backends, the score -> bias mapping, and the metric catalogue.
+export { start } from './service';
+export type { AdvisorDeps, RunningService } from './service';
+export { loadConfig, BACKENDS } from './config';
+export type { AdvisorConfig, BackendKind, LlmConfig } from './config';
+export { BackendError } from './backend';
+export type { AdvisorBackend, BackendAnswer, BackendFailure } from './backend';
+export { scriptedBackend } from './scripted-backend';
+export type { ScriptedOptions } from './scripted-backend';
+export { createBackend } from './create-backend';
+export { answerToBias } from './score-to-bias';
+export type { AdviceBias } from './score-to-bias';
+export { ADVISOR_METRICS, ADVISOR_METRIC_DEFS } from './metrics';

@@ -1,0 +1,50 @@
+// Turns a backend answer into an advice bias: per-action scores (or a one-hot of the recommended
+// action) restricted to legal actions with finite scores, centred on their mean and scaled so the
+// largest |b_i| equals `scale`; illegal or unscored actions get 0. Pure: no I/O, no clock.
+import type { BackendAnswer } from './backend';
+import { BackendError } from './backend';
+
+export interface AdviceBias {
+  /** b over the actions, max |b_i| = scale, mean 0 over the scored legal actions. */
+  readonly bias: number[];
+  /** Highest-scored legal action (lowest index on ties). */
+  readonly recommended: number;
+}
+
+/**
+ * b_i = scale * (s_i - mean) / max_j |s_j - mean| over usable actions (legal, finite score).
+ * Returns undefined when the answer carries no preference (fewer than two usable actions, or all
+ * usable scores equal). Throws BackendError('invalid-answer') for a malformed answer.
+ */
+export function answerToBias(answer: BackendAnswer, legal: readonly boolean[], scale: number): AdviceBias | undefined {
+  const n = legal.length;
+  if (!(answer.confidence >= 0 && answer.confidence <= 1)) throw new BackendError('invalid-answer', `confidence ${answer.confidence} not in [0, 1]`);
+  let scores: readonly number[];
+  if (answer.scores !== undefined) {
+    if (answer.scores.length !== n) throw new BackendError('invalid-answer', `${answer.scores.length} scores for ${n} actions`);
+    scores = answer.scores;
+  } else if (answer.action !== undefined) {
+    const a = answer.action;
+    if (!Number.isInteger(a) || a < 0 || a >= n) throw new BackendError('invalid-answer', `action ${a} not in [0, ${n})`);
+    if (!legal[a]) throw new BackendError('invalid-answer', `action ${a} is illegal`);
+    scores = legal.map((_, i) => (i === a ? 1 : 0));
+  } else {
+    throw new BackendError('invalid-answer', 'neither scores nor action');
+  }
+  const usable: number[] = [];
+  for (let i = 0; i < n; i++) if (legal[i] && Number.isFinite(scores[i])) usable.push(i);
+  if (usable.length < 2) return undefined;
+  let mean = 0;
+  for (const i of usable) mean += scores[i] as number;
+  mean /= usable.length;
+  let maxDev = 0;
+  let best = usable[0] as number;
+  for (const i of usable) {
+    maxDev = Math.max(maxDev, Math.abs((scores[i] as number) - mean));
+    if ((scores[i] as number) > (scores[best] as number)) best = i;
+  }
+  if (!(maxDev > 0)) return undefined;
+  const bias = new Array<number>(n).fill(0);
+  for (const i of usable) bias[i] = (scale * ((scores[i] as number) - mean)) / maxDev;
+  return { bias, recommended: best };
+}

@@ -1,0 +1,145 @@
+// The advisor worker's wiring: the only module that touches the bus. One subscription in, one
+// publication out; every snapshot is answered off the subscription's handler (so replicas and
+// slow backends never block delivery), with at most `maxInFlight` answers at once (excess dropped
+// and counted, never queued). The advisor's thinking time counts against the snapshot's TTL
+// (ARCHITECTURE §3.1): the backend is aborted at the snapshot's deadline, and the advice is
+// published with what is left.
+import { randomBytes } from 'node:crypto';
+import type { Bus, BusLogger, Clock, MessageMeta } from '@ala/bus';
+import { silentLogger } from '@ala/bus';
+import { Advice, StateSnapshot, subjects } from '@ala/protocol';
+import { noopMetrics, type ServiceMetrics } from '@ala/telemetry';
+import { BackendError, type AdvisorBackend, type BackendFailure } from './backend';
+import type { AdvisorConfig } from './config';
+import { createBackend } from './create-backend';
+import { ADVISOR_METRIC_DEFS, ADVISOR_METRICS as M } from './metrics';
+import { answerToBias } from './score-to-bias';
+
+export interface AdvisorDeps {
+  bus: Bus;
+  clock: Clock;
+  config: AdvisorConfig;
+  metrics?: ServiceMetrics;
+  log?: BusLogger;
+  /** Overrides the backend chosen by `config.backend`. */
+  backend?: AdvisorBackend;
+}
+
+export interface RunningService {
+  stop(): Promise<void>;
+  stats(): Record<string, number>;
+}
+
+type DropReason = 'expired' | 'busy' | 'no_signal' | 'error' | 'invalid_answer' | Exclude<BackendFailure, 'invalid-answer'>;
+
+class TtlExpired extends Error {
+  override readonly name = 'TtlExpired';
+}
+
+export function start(deps: AdvisorDeps): RunningService {
+  const { bus, clock, config } = deps;
+  const metrics = deps.metrics ?? noopMetrics;
+  const log = deps.log ?? silentLogger;
+  const s = subjects(config.prefix);
+  const backend = deps.backend ?? createBackend(config, metrics);
+  const labels = { advisor: config.advisorId };
+  metrics.define(ADVISOR_METRIC_DEFS);
+  const instance = randomBytes(4).toString('hex');
+  const idPrefix = `${config.advisorId.slice(0, 40)}-${instance}-`;
+  const stopping = new AbortController();
+  const pending = new Set<Promise<void>>();
+  const counts = { received: 0, published: 0, dropped: 0 };
+  const dropped = new Map<DropReason, number>();
+  let nextId = 0;
+
+  const drop = (reason: DropReason): void => {
+    counts.dropped++;
+    dropped.set(reason, (dropped.get(reason) ?? 0) + 1);
+    metrics.inc(M.dropped, { ...labels, reason });
+  };
+  const setInFlight = (): void => metrics.set(M.inFlight, pending.size, labels);
+
+  async function answer(snap: StateSnapshot, meta: MessageMeta): Promise<void> {
+    const budgetMs = meta.remainingMs();
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new TtlExpired('snapshot TTL over')), Math.max(0, budgetMs));
+    let result;
+    try {
+      result = await backend.advise(snap, AbortSignal.any([deadline.signal, stopping.signal]));
+    } catch (err) {
+      if (deadline.signal.aborted) return drop('expired');
+      if (err instanceof BackendError) return drop(err.kind === 'invalid-answer' ? 'invalid_answer' : err.kind);
+      log.warn('advisor backend failed', { advisor: config.advisorId, error: err });
+      return drop('error');
+    } finally {
+      clearTimeout(timer);
+    }
+    let mapped;
+    try {
+      mapped = answerToBias(result, snap.legal, config.biasScale);
+    } catch (err) {
+      if (err instanceof BackendError) return drop('invalid_answer');
+      throw err;
+    }
+    if (mapped === undefined) return drop('no_signal');
+    // The advisor's thinking time is dwell time: publish with the snapshot's remaining lifetime.
+    const ttlMs = Math.floor(meta.remainingMs());
+    if (ttlMs < 1) return drop('expired');
+    const advice: Advice = {
+      v: 1,
+      adviceId: `${idPrefix}${(nextId++).toString(36)}`,
+      advisorId: config.advisorId,
+      agentId: snap.agentId,
+      priority: config.priority,
+      stateSeq: snap.seq,
+      bias: mapped.bias,
+      recommended: mapped.recommended,
+      confidence: result.confidence,
+      model: result.model.slice(0, 128) || backend.kind,
+      latencyMs: Math.max(0, clock.now() - meta.receivedAt),
+    };
+    // edge out: advice for the agent -> vote-aggregator (core NATS, Ala-Ttl-Ms = remaining lifetime)
+    bus.publish(Advice, s.advice(snap.agentId), advice, { ttlMs });
+    counts.published++;
+    metrics.inc(M.published, labels);
+    metrics.observe(M.latency, advice.latencyMs / 1000, labels);
+  }
+
+  // edge in: state snapshots of every agent, shared among replicas of this advisor (queue group)
+  const sub = bus.subscribe(
+    StateSnapshot,
+    s.stateAll,
+    (snap, meta) => {
+      counts.received++;
+      metrics.inc(M.snapshots, labels);
+      if (stopping.signal.aborted) return drop('aborted');
+      if (meta.remainingMs() < Math.max(config.minRemainingMs, Number.MIN_VALUE)) return drop('expired');
+      if (pending.size >= config.maxInFlight) return drop('busy');
+      const p: Promise<void> = answer(snap, meta)
+        .catch((err: unknown) => {
+          log.error('advisor failed to answer', { advisor: config.advisorId, error: err });
+          drop('error');
+        })
+        .finally(() => {
+          pending.delete(p);
+          setInFlight();
+        });
+      pending.add(p);
+      setInFlight();
+    },
+    { queue: `advisor-${config.advisorId}` },
+  );
+
+  return {
+    async stop() {
+      stopping.abort();
+      await sub.unsubscribe();
+      await Promise.allSettled([...pending]);
+    },
+    stats() {
+      const out: Record<string, number> = { ...counts, inFlight: pending.size };
+      for (const [reason, n] of dropped) out[`dropped_${reason}`] = n;
+      return { ...out, ...(backend.stats?.() ?? {}) };
+    },
+  };
+}

@@ -1,0 +1,34 @@
+// Entry point of the bias router: config from the environment, connect, ensure the ALA_BIAS
+// stream and report whether the server enforces per-message TTL, start, /metrics, NATS status
+// endpoint, drain on SIGTERM. `tsx services/bias-router/src/main.ts`.
+import { ensureStreams, openJetStream } from '@ala/bus';
+import { runServiceMain } from '@ala/telemetry';
+import { loadConfig } from './config';
+import { start } from './service';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await runServiceMain({
+    name: 'bias-router',
+    version: '0.1.0',
+    natsUrl: config.natsUrl,
+    prefix: config.prefix,
+    metricsPort: config.metricsPort,
+    start: async ({ conn, bus, clock, metrics, busMetrics, log }) => {
+      let jetstream;
+      if (config.store) {
+        jetstream = await openJetStream(conn.nc);
+        const streams = await ensureStreams(jetstream, config.prefix);
+        const ttl = streams.ttl;
+        if (ttl.enforced) log.info('ALA_BIAS: server enforces per-message TTL', { serverVersion: ttl.serverVersion });
+        else log.warn('ALA_BIAS: server does NOT enforce per-message TTL; max_age is the only ceiling', { serverVersion: ttl.serverVersion, reason: ttl.reason });
+      }
+      return start({ bus, clock, metrics, log, config, jetstream, busMetrics });
+    },
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error('bias-router failed to start:', err);
+  process.exit(1);
+});
