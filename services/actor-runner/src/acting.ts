@@ -1,0 +1,151 @@
+// One vector step of an actor-runner: a single batched ONNX Runtime call for all agents, the live
+// bias of each agent applied through @ala/rl-core actBatch (μ = softmax(z + βb), optional KL
+// budget), the behaviour fields recorded into the trajectory chunk, snapshots prepared for the
+// agents that are due, the env stepped, and V(final obs) bootstrapped for time-limit truncations.
+// Must not: touch the bus, wait for advice, or swap the policy in the middle of a step.
+import type { VectorEnv } from '@ala/envs';
+import type { OrtPolicy } from '@ala/policy';
+import type { StateSnapshot, TrajectoryChunk } from '@ala/protocol';
+import { actBatch, softmax, type ActBatchOutput, type Rng } from '@ala/rl-core';
+import type { BiasTable } from './bias-table';
+import { ChunkBuilder } from './chunk-builder';
+
+export interface ActingOptions {
+  readonly actorId: string;
+  readonly envId: string;
+  readonly agentIds: readonly string[];
+  readonly beta: number;
+  /** KL budget ε per step; 0 = off. */
+  readonly klBudget: number;
+  readonly chunkSteps: number;
+  /** Snapshot agent i every this many of its steps; 0 = never. */
+  readonly snapshotEvery: number;
+}
+
+/** What one step produced for the service to publish. */
+export interface StepOutcome {
+  /** Snapshots due at this step (the state the agents just acted in), without TTL (the service sets it). */
+  readonly snapshots: StateSnapshot[];
+  /** A complete trajectory chunk, when this step filled one. */
+  readonly chunk?: TrajectoryChunk;
+  /** Returns of episodes that ended at this step. */
+  readonly episodeReturns: number[];
+  /** Agents that acted with a live bias at this step. */
+  readonly advised: number;
+}
+
+export class Acting {
+  private readonly out: ActBatchOutput;
+  private readonly builder: ChunkBuilder;
+  private readonly episodeStep: Int32Array;
+  private readonly snapSeq: Float64Array;
+  private readonly probs: Float64Array;
+  private obs: Float32Array;
+
+  constructor(
+    private readonly venv: VectorEnv,
+    private policy: OrtPolicy,
+    private policyVersion: number,
+    private readonly opts: ActingOptions,
+    private readonly rng: Rng,
+    seed: number,
+  ) {
+    const n = venv.numEnvs;
+    this.out = { action: new Int32Array(n), logpMu: new Float64Array(n), logpPk: new Float64Array(n), biasTaken: new Float64Array(n) };
+    this.builder = new ChunkBuilder(opts.actorId, opts.chunkSteps, n, venv.obsDim, venv.numActions);
+    this.episodeStep = new Int32Array(n);
+    this.snapSeq = new Float64Array(n);
+    this.probs = new Float64Array(venv.numActions);
+    this.obs = venv.reset({ seed }).obs;
+  }
+
+  /** Version acting now. */
+  get version(): number {
+    return this.policyVersion;
+  }
+
+  /** Swap the policy (between steps only); returns the previous one for the caller to release. */
+  setPolicy(next: OrtPolicy, version: number): OrtPolicy {
+    const prev = this.policy;
+    this.policy = next;
+    this.policyVersion = version;
+    return prev;
+  }
+
+  /** Free the policy in use (on stop; the object must not step afterwards). */
+  async release(): Promise<void> {
+    await this.policy.release();
+  }
+
+  /** One vector step at receiver-clock time `now` with the live biases of `table` (prepared for `now`). */
+  async step(table: BiasTable): Promise<StepOutcome> {
+    const venv = this.venv;
+    const n = venv.numEnvs;
+    const A = venv.numActions;
+    const policy = this.policy;
+    const version = this.policyVersion;
+    const legal = venv.legalActionMasks();
+    const { logits, value } = await policy.run(this.obs, n);
+    const advised = table.active.reduce((s, x) => s + x, 0);
+
+    // Snapshots for due agents: the state they act in now, with π(·|s) before any bias
+    const snapshots: StateSnapshot[] = [];
+    const every = this.opts.snapshotEvery;
+    if (every > 0) {
+      for (let i = 0; i < n; i++) {
+        if (this.episodeStep[i]! % every !== 0) continue;
+        const row = logits.subarray(i * A, (i + 1) * A);
+        const lrow = legal.subarray(i * A, (i + 1) * A);
+        softmax(row, lrow, this.probs);
+        snapshots.push({
+          v: 1, agentId: this.opts.agentIds[i]!, actorId: this.opts.actorId, envId: this.opts.envId, seq: this.snapSeq[i]!++,
+          policyVersion: version, episodeStep: this.episodeStep[i]!, text: venv.describe(i), actionNames: [...venv.singleActionSpace.actionNames],
+          legal: Array.from(lrow, (x) => x === 1), obs: Array.from(this.obs.subarray(i * venv.obsDim, (i + 1) * venv.obsDim)),
+          probs: Array.from(this.probs), createdAt: Date.now(),
+        });
+      }
+    }
+
+    // μ = softmax(z + βb) for advised agents, π otherwise; exact behaviour log-probs recorded
+    actBatch({
+      logits, bias: advised > 0 ? table.bias : undefined, biasActive: table.active, beta: this.opts.beta, mask: legal,
+      ...(this.opts.klBudget > 0 ? { klBudget: this.opts.klBudget } : {}), nAgents: n, nActions: A, rng: this.rng, out: this.out,
+    });
+    table.markApplied();
+    this.builder.beginStep(this.obs, legal);
+    const r = venv.step(this.out.action);
+    const episodeReturns: number[] = [];
+    const truncatedAgents: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const isAdvised = table.active[i] === 1;
+      this.builder.record(i, {
+        action: this.out.action[i]!, reward: r.rewards[i]!, terminated: r.terminated[i] === 1, truncated: r.truncated[i] === 1,
+        value: value[i]!, logpMu: this.out.logpMu[i]!, logpPk: this.out.logpPk[i]!, policyVersion: version, advised: isAdvised,
+        biasTaken: isAdvised ? this.out.biasTaken[i]! : 0, adviceAgeMs: isAdvised ? table.ageMs[i]! : 0,
+      });
+      const ep = r.infos[i]?.episode;
+      if (ep !== undefined) {
+        episodeReturns.push(ep.return);
+        this.episodeStep[i] = 0;
+        if (r.truncated[i] === 1 && r.terminated[i] === 0) truncatedAgents.push(i);
+      } else {
+        this.episodeStep[i]! += 1;
+      }
+    }
+    // Time-limit truncation: bootstrap from V(final obs), one batched call for all of them
+    if (truncatedAgents.length > 0) {
+      const fo = new Float32Array(truncatedAgents.length * venv.obsDim);
+      truncatedAgents.forEach((i, j) => fo.set(r.infos[i]!.finalObs!, j * venv.obsDim));
+      const v = (await policy.run(fo, truncatedAgents.length)).value;
+      truncatedAgents.forEach((i, j) => this.builder.setTruncValue(i, v[j]!));
+    }
+    this.builder.endStep();
+    this.obs = r.obs;
+    let chunk: TrajectoryChunk | undefined;
+    if (this.builder.full) {
+      const nextValue = (await policy.run(this.obs, n)).value;
+      chunk = this.builder.finish(this.obs, nextValue);
+    }
+    return { snapshots, ...(chunk ? { chunk } : {}), episodeReturns, advised };
+  }
+}

@@ -1,0 +1,132 @@
+// The live-bias table of one actor: the latest bias per agent with its deadline on this process's
+// monotonic clock. Before each step `prepare(now)` fills the dense [nAgents][nActions] bias and the
+// per-agent `active` flags, dropping (and counting) every entry whose deadline has passed, so an
+// agent reverts to the unbiased policy the very step its advice expires (ARCHITECTURE §3).
+// Must not: touch the bus, wait for advice, or apply a bias at or after its deadline.
+import { BIAS_REJECT, type BiasReject } from './stats';
+
+export interface BiasEntry {
+  readonly adviceId: string;
+  /** Receiver-clock ms when the bias arrived (advice age is measured from here). */
+  readonly receivedAt: number;
+  /** Receiver-clock ms after which the bias is void. */
+  readonly deadline: number;
+}
+
+/** Counters of the table (monotonic). */
+export interface BiasTableCounts {
+  /** Biases accepted into the table. */
+  accepted: number;
+  /** Biases refused, by reason. */
+  rejected: Record<BiasReject, number>;
+  /** Entries removed because their deadline passed (whether or not they were applied). */
+  expired: number;
+  /** Of those, entries that expired before being applied to a single step. */
+  expiredUnused: number;
+  /** Entries replaced by a newer bias before their deadline. */
+  replaced: number;
+}
+
+export class BiasTable {
+  /** Dense bias rows, [nAgents][nActions]; rows of inactive agents are stale and ignored. */
+  readonly bias: Float64Array;
+  /** 1 where the agent has a live bias for the coming step, [nAgents]. */
+  readonly active: Uint8Array;
+  /** Age in ms of the live bias at the coming step (0 when none), [nAgents]. */
+  readonly ageMs: Float64Array;
+  private readonly entries: (BiasEntry | undefined)[];
+  private readonly used: Uint8Array;
+  private readonly index = new Map<string, number>();
+  readonly counts: BiasTableCounts = { accepted: 0, rejected: { ...BIAS_REJECT }, expired: 0, expiredUnused: 0, replaced: 0 };
+
+  constructor(
+    readonly agentIds: readonly string[],
+    readonly nActions: number,
+  ) {
+    const n = agentIds.length;
+    this.bias = new Float64Array(n * nActions);
+    this.active = new Uint8Array(n);
+    this.ageMs = new Float64Array(n);
+    this.entries = new Array<BiasEntry | undefined>(n).fill(undefined);
+    this.used = new Uint8Array(n);
+    agentIds.forEach((id, i) => this.index.set(id, i));
+  }
+
+  /** Number of agents currently holding a (not yet checked) bias. */
+  get size(): number {
+    return this.entries.reduce((s, e) => s + (e === undefined ? 0 : 1), 0);
+  }
+
+  /**
+   * Store a bias for `agentId` valid until `deadline` (receiver clock). Returns the reason when
+   * refused (unknown agent, wrong length, non-finite value, already expired); nothing changes then.
+   */
+  set(agentId: string, bias: readonly number[], entry: BiasEntry, now: number): BiasReject | undefined {
+    const i = this.index.get(agentId);
+    let reason: BiasReject | undefined;
+    if (i === undefined) reason = 'unknownAgent';
+    else if (bias.length !== this.nActions) reason = 'length';
+    else if (!bias.every((x) => Number.isFinite(x))) reason = 'nonFinite';
+    else if (!(entry.deadline > now)) reason = 'expired';
+    if (reason !== undefined || i === undefined) {
+      this.counts.rejected[reason ?? 'unknownAgent'] += 1;
+      return reason;
+    }
+    if (this.entries[i] !== undefined) this.retire(i, 'replaced');
+    this.bias.set(bias, i * this.nActions);
+    this.entries[i] = entry;
+    this.used[i] = 0;
+    this.counts.accepted += 1;
+    return undefined;
+  }
+
+  /** Look-up of an agent's entry (tests and status). */
+  entry(agentId: string): BiasEntry | undefined {
+    const i = this.index.get(agentId);
+    return i === undefined ? undefined : this.entries[i];
+  }
+
+  /**
+   * Fill `active` and `ageMs` for a step taken at `now`: entries whose deadline is <= now are
+   * removed first. Returns the number of agents with a live bias.
+   */
+  prepare(now: number): number {
+    let live = 0;
+    for (let i = 0; i < this.entries.length; i++) {
+      const e = this.entries[i];
+      if (e !== undefined && e.deadline <= now) this.retire(i, 'expired');
+      const cur = this.entries[i];
+      if (cur === undefined) {
+        this.active[i] = 0;
+        this.ageMs[i] = 0;
+      } else {
+        this.active[i] = 1;
+        this.ageMs[i] = Math.max(0, now - cur.receivedAt);
+        live++;
+      }
+    }
+    return live;
+  }
+
+  /** Mark the prepared live entries as applied (call after the step used them). */
+  markApplied(): void {
+    for (let i = 0; i < this.active.length; i++) if (this.active[i] === 1) this.used[i] = 1;
+  }
+
+  /** Remove every entry (e.g. on stop); counts nothing. */
+  clear(): void {
+    this.entries.fill(undefined);
+    this.active.fill(0);
+  }
+
+  private retire(i: number, why: 'expired' | 'replaced'): void {
+    if (why === 'expired') {
+      this.counts.expired += 1;
+      if (this.used[i] === 0) this.counts.expiredUnused += 1;
+    } else {
+      this.counts.replaced += 1;
+    }
+    this.entries[i] = undefined;
+    this.active[i] = 0;
+  }
+}

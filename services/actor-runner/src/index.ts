@@ -1,0 +1,17 @@
+// Public surface of @ala/actor-runner: start(deps), its config, ports (policy source, trajectory
+// sink, stored bias) with JetStream implementations, stats and errors.
+export { start } from './service';
+export type { ActorRunner, ActorRunnerDeps } from './service';
+export { loadConfig, validateActorConfig, ACTOR_DEFAULTS } from './config';
+export type { ActorRunnerConfig } from './config';
+export { policyObjectName } from './ports';
+export type { PolicySource, TrajectorySink, StoredBiasSource } from './ports';
+export { jetStreamActorPorts, jetStreamPolicySource, jetStreamTrajectorySink, jetStreamStoredBias } from './nats-io';
+export { BiasTable } from './bias-table';
+export type { BiasEntry, BiasTableCounts } from './bias-table';
+export { ChunkBuilder } from './chunk-builder';
+export type { StepRecord } from './chunk-builder';
+export { emptyActorStats } from './stats';
+export type { ActorStats, BiasReject } from './stats';
+export { ActorConfigError, PolicyLoadError } from './errors';
+export { main } from './main';

@@ -1,0 +1,43 @@
+// JetStream implementations of the actor-runner's ports: policies from KV `latest` and the
+// weights Object Store, trajectory chunks into ALA_TRAJ with a msg id (publishDurable), the last
+// stored bias per agent from ALA_BIAS (readLastBias). Must not: subscribe or hold domain logic.
+import { TrajectoryChunk, subjects } from '@ala/protocol';
+import { ensurePolicyStores, publishDurable, readLastBias, type BusMetrics, type Clock, type JetStreamContext, type PolicyStores } from '@ala/bus';
+import type { PolicySource, StoredBiasSource, TrajectorySink } from './ports';
+
+/** Policy versions from KV key `latest` and ONNX bytes from the weights Object Store. */
+export function jetStreamPolicySource(stores: PolicyStores): PolicySource {
+  return {
+    latestVersion: async () => {
+      const e = await stores.kv.get('latest');
+      const v = e === null ? NaN : Number(e.string());
+      return Number.isSafeInteger(v) && v >= 1 ? v : undefined;
+    },
+    fetch: async (objectName) => {
+      const bytes = await stores.weights.getBlob(objectName);
+      if (bytes === null) throw new Error(`object ${objectName} not found`);
+      return bytes;
+    },
+  };
+}
+
+/** Chunks into ALA_TRAJ, `<prefix>.traj.<actorId>`, stored once per msg id. */
+export function jetStreamTrajectorySink(ctx: JetStreamContext, prefix: string, metrics?: BusMetrics): TrajectorySink {
+  const s = subjects(prefix);
+  return {
+    publish: async (chunk, msgId) => {
+      await publishDurable(ctx, TrajectoryChunk, s.traj(chunk.actorId), chunk, msgId, metrics ? { metrics } : {});
+    },
+  };
+}
+
+/** Last unexpired bias per agent from ALA_BIAS. */
+export function jetStreamStoredBias(ctx: JetStreamContext, prefix: string, clock?: Clock): StoredBiasSource {
+  return { read: (agentId) => readLastBias(ctx, agentId, { prefix, ...(clock ? { clock } : {}) }) };
+}
+
+/** Opens the policy stores and returns all three ports. */
+export async function jetStreamActorPorts(ctx: JetStreamContext, prefix: string, opts: { metrics?: BusMetrics; clock?: Clock } = {}): Promise<{ policies: PolicySource; trajectories: TrajectorySink; storedBias: StoredBiasSource }> {
+  const stores = await ensurePolicyStores(ctx, prefix);
+  return { policies: jetStreamPolicySource(stores), trajectories: jetStreamTrajectorySink(ctx, prefix, opts.metrics), storedBias: jetStreamStoredBias(ctx, prefix, opts.clock) };
+}

@@ -1,0 +1,29 @@
+// The actor-runner's seams besides the Bus: where policies come from, where trajectory chunks go,
+// and where the last stored bias per agent is read at start. JetStream implements them in
+// production (nats-io.ts); `ala up` without a server and unit tests use in-memory ones.
+// Types only: no behaviour here.
+import type { Bias, TrajectoryChunk } from '@ala/protocol';
+
+/** Read side of the policy stores (KV `latest` + Object Store weights). */
+export interface PolicySource {
+  /** Latest stored policy version, or undefined when none was published yet. */
+  latestVersion(): Promise<number | undefined>;
+  /** ONNX bytes of a stored object (e.g. `v3.onnx`); rejects when missing. */
+  fetch(objectName: string): Promise<Uint8Array>;
+}
+
+/** Durable trajectory output (stream ALA_TRAJ). */
+export interface TrajectorySink {
+  /** Store a chunk exactly once under `msgId`; resolves when acknowledged. */
+  publish(chunk: TrajectoryChunk, msgId: string): Promise<void>;
+}
+
+/** The last stored, unexpired bias of an agent (stream ALA_BIAS), read once at start. */
+export interface StoredBiasSource {
+  read(agentId: string): Promise<{ readonly value: Bias; remainingMs(): number } | undefined>;
+}
+
+/** Object name of a policy version in the weights store. */
+export function policyObjectName(version: number): string {
+  return `v${version}.onnx`;
+}

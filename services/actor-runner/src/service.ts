@@ -1,0 +1,218 @@
+// The actor-runner service: every subscription and publication of an actor process, wired in one
+// start(deps). The step loop never waits for advice: biases land in a table by subscription and
+// are applied only before their deadline; a new policy is loaded off the hot path and swapped in
+// between steps; chunks go to JetStream with bounded in-flight acknowledgements.
+// Must not: hold RL maths (acting.ts, @ala/rl-core) or read configuration (config.ts).
+import { createHash } from 'node:crypto';
+import { VectorEnv } from '@ala/envs';
+import { OrtPolicy } from '@ala/policy';
+import { Bias, PolicyAnnounce, StateSnapshot, subjects } from '@ala/protocol';
+import { systemClock, silentLogger, type Bus, type BusLogger, type BusSubscription, type Clock } from '@ala/bus';
+import { rngSplit } from '@ala/rl-core';
+import { Acting } from './acting';
+import { BiasTable } from './bias-table';
+import type { ActorRunnerConfig } from './config';
+import { PolicyLoadError } from './errors';
+import { policyObjectName, type PolicySource, type StoredBiasSource, type TrajectorySink } from './ports';
+import { emptyActorStats, type ActorStats } from './stats';
+
+export interface ActorRunnerDeps {
+  readonly config: ActorRunnerConfig;
+  readonly bus: Bus;
+  readonly policies: PolicySource;
+  readonly trajectories: TrajectorySink;
+  /** Last stored bias per agent, read once at start (omit to skip). */
+  readonly storedBias?: StoredBiasSource;
+  readonly clock?: Clock;
+  readonly logger?: BusLogger;
+  /** Env factory (default VectorEnv.make). */
+  readonly makeVectorEnv?: (envId: string, agents: number) => VectorEnv;
+}
+
+export interface ActorRunner {
+  /** Agent ids owned by this actor (`<actorId>-<i>`). */
+  readonly agentIds: readonly string[];
+  /** Resolves once the first policy is acting. */
+  readonly ready: Promise<void>;
+  stats(): ActorStats;
+  /** Stops the loop after the current step, unsubscribes, waits for in-flight chunks, frees the policy. */
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
+  const cfg = deps.config;
+  const clock = deps.clock ?? systemClock;
+  const log = deps.logger ?? silentLogger;
+  const s = subjects(cfg.prefix);
+  const venv = (deps.makeVectorEnv ?? ((id, n) => VectorEnv.make(id, n)))(cfg.envId, cfg.agents);
+  const { obsDim, numActions: nActions } = venv;
+  const agentIds = Array.from({ length: cfg.agents }, (_, i) => `${cfg.actorId}-${i}`);
+  const table = new BiasTable(agentIds, nActions);
+  const st = emptyActorStats();
+  const recent: number[] = [];
+  let acting: Acting | undefined;
+  let pending: { policy: OrtPolicy; version: number } | undefined;
+  let newest = 0; // highest version loaded or loading
+  let stopped = false;
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((r) => (markReady = r));
+
+  const loadPolicy = async (version: number, sha256?: string): Promise<void> => {
+    if (version <= newest) return;
+    newest = version;
+    try {
+      const bytes = await deps.policies.fetch(policyObjectName(version));
+      if (sha256 !== undefined && createHash('sha256').update(bytes).digest('hex') !== sha256) {
+        throw new PolicyLoadError(version, 'digest', `policy v${version}: sha256 does not match the announcement`);
+      }
+      const policy = await OrtPolicy.create(bytes, { obsDim, nActions, policyVersion: version });
+      const probe = await policy.run(new Float32Array(obsDim), 1).catch((err: unknown) => {
+        throw new PolicyLoadError(version, 'shape', `policy v${version} does not map ${obsDim} -> ${nActions}`, { cause: err });
+      });
+      if (probe.logits.length !== nActions) throw new PolicyLoadError(version, 'shape', `policy v${version} outputs ${probe.logits.length} logits, env has ${nActions}`);
+      if (stopped || (pending !== undefined && pending.version > version)) return void (await policy.release());
+      const old = pending;
+      pending = { policy, version };
+      if (old) await old.policy.release();
+    } catch (err) {
+      st.policyLoadErrors += 1;
+      if (newest === version) newest = Math.max(acting?.version ?? 0, pending?.version ?? 0);
+      log.warn(`actor ${cfg.actorId}: cannot load policy v${version}: ${(err as Error).message}`);
+    }
+  };
+
+  const subs: BusSubscription[] = [];
+  // in: live bias for each of our agents (router -> actor); stored in the table with its deadline
+  for (const id of agentIds) {
+    subs.push(deps.bus.subscribe(Bias, s.bias(id), (b, meta) => {
+      st.biasReceived += 1;
+      const now = clock.now();
+      const why = table.set(b.agentId, b.bias, { adviceId: b.adviceId, receivedAt: meta.receivedAt, deadline: meta.deadline }, now);
+      if (why !== undefined) st.biasRejected += 1;
+    }));
+  }
+  // in: new policy versions (learner -> actors); loaded off the hot path, swapped between steps
+  subs.push(deps.bus.subscribe(PolicyAnnounce, s.policyAnnounce, (a) => {
+    if (a.obsDim !== obsDim || a.nActions !== nActions) {
+      st.policyLoadErrors += 1;
+      log.warn(`actor ${cfg.actorId}: ignoring policy v${a.version} for ${a.obsDim}->${a.nActions} (env is ${obsDim}->${nActions})`);
+      return;
+    }
+    void loadPolicy(a.version, a.sha256);
+  }));
+
+  // in (once): last stored bias per agent; expired ones are gone (Nats-TTL) or refused by deadline
+  if (deps.storedBias) {
+    for (const id of agentIds) {
+      const sb = await deps.storedBias.read(id).catch(() => undefined);
+      if (sb === undefined) continue;
+      const now = clock.now();
+      if (table.set(id, sb.value.bias, { adviceId: sb.value.adviceId, receivedAt: now, deadline: now + sb.remainingMs() }, now) === undefined) st.biasRestored += 1;
+    }
+  }
+  // in (once): the latest stored policy, if the learner published one before we started
+  const latest = await deps.policies.latestVersion().catch(() => undefined);
+  if (latest !== undefined) await loadPolicy(latest);
+
+  const inflight = new Set<Promise<void>>();
+  const incarnation = Date.now().toString(36);
+  const sendChunk = (chunk: Parameters<TrajectorySink['publish']>[0]): void => {
+    // out: trajectory chunk (actor -> learner), JetStream with msg id <actorId>-<incarnation>-<chunkSeq>
+    const p = deps.trajectories.publish(chunk, `${cfg.actorId}-${incarnation}-${chunk.chunkSeq}`).then(
+      () => void (st.chunksPublished += 1),
+      (err: unknown) => {
+        st.chunkPublishErrors += 1;
+        log.warn(`actor ${cfg.actorId}: chunk ${chunk.chunkSeq} not stored: ${(err as Error).message}`);
+      },
+    ).finally(() => inflight.delete(p));
+    inflight.add(p);
+  };
+
+  const loop = async (): Promise<void> => {
+    const period = cfg.stepHz > 0 ? 1000 / cfg.stepHz : 0;
+    let next = clock.now();
+    while (!stopped) {
+      if (pending !== undefined) {
+        const p = pending;
+        pending = undefined;
+        if (acting === undefined) {
+          acting = new Acting(venv, p.policy, p.version, { ...cfg, agentIds }, rngSplit(cfg.seed, 2), cfg.seed);
+          markReady();
+        } else {
+          await acting.setPolicy(p.policy, p.version).release();
+        }
+        st.policySwaps += 1;
+        st.policyVersion = p.version;
+      }
+      if (acting === undefined) {
+        await sleep(5);
+        next = clock.now();
+        continue;
+      }
+      const now = clock.now();
+      const live = table.prepare(now);
+      const out = await acting.step(table);
+      st.vectorSteps += 1;
+      st.envSteps += cfg.agents;
+      st.advisedSteps += live;
+      if (live > 0) for (let i = 0; i < cfg.agents; i++) if (table.active[i] === 1) st.adviceAgeMsSum += table.ageMs[i]!;
+      // out: state snapshots for advisors (actor -> advisors), TTL = adviceTtlMs
+      for (const snap of out.snapshots) deps.bus.publish(StateSnapshot, s.state(snap.agentId), snap, { ttlMs: cfg.adviceTtlMs });
+      st.snapshotsPublished += out.snapshots.length;
+      for (const r of out.episodeReturns) {
+        recent.push(r);
+        if (recent.length > 100) recent.shift();
+        st.episodes += 1;
+      }
+      if (out.chunk) {
+        sendChunk(out.chunk);
+        while (inflight.size >= cfg.maxInflightChunks && !stopped) {
+          st.chunkBackpressureWaits += 1;
+          await Promise.race(inflight);
+        }
+      }
+      if (period > 0) {
+        next += period;
+        const wait = next - clock.now();
+        if (wait > 0) await sleep(wait);
+        else {
+          if (wait < -10 * period) next = clock.now(); // fell far behind: do not burst to catch up
+          await tick();
+        }
+      } else {
+        await tick();
+      }
+    }
+  };
+  const loopDone = loop().catch((err: unknown) => {
+    st.loopErrors += 1;
+    log.error(`actor ${cfg.actorId}: step loop stopped: ${(err as Error).message}`);
+  });
+
+  return {
+    agentIds,
+    ready,
+    stats: () => {
+      const c = table.counts;
+      st.biasAccepted = c.accepted;
+      st.biasExpired = c.expired + c.rejected.expired;
+      st.biasExpiredUnused = c.expiredUnused + c.rejected.expired;
+      st.meanReturn100 = recent.length === 0 ? 0 : recent.reduce((a, b) => a + b, 0) / recent.length;
+      st.chunksInflight = inflight.size;
+      return { ...st };
+    },
+    stop: async () => {
+      stopped = true;
+      await loopDone;
+      await Promise.all(subs.map((x) => x.unsubscribe()));
+      await Promise.allSettled([...inflight]);
+      table.clear();
+      if (pending) await pending.policy.release();
+      if (acting) await acting.release();
+      venv.close();
+    },
+  };
+}

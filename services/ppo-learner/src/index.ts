@@ -1,0 +1,16 @@
+// Public surface of @ala/ppo-learner: start(deps), its config, ports (trajectory source, policy
+// sink) with JetStream implementations, the batcher, checkpoints, stats and errors.
+export { start } from './service';
+export type { PpoLearner, PpoLearnerDeps } from './service';
+export { loadConfig, validateLearnerConfig, LEARNER_DEFAULTS } from './config';
+export type { PpoLearnerConfig } from './config';
+export type { TrajectorySource, PolicySink } from './ports';
+export { jetStreamLearnerPorts, jetStreamTrajectorySource, jetStreamPolicySink } from './nats-io';
+export { Batcher } from './batcher';
+export type { AddResult, BatcherCounts } from './batcher';
+export { loadLearnerCheckpoint, saveLearnerCheckpoint, checkpointPath, CHECKPOINT_FILE } from './checkpoint';
+export type { LearnerCheckpoint } from './checkpoint';
+export { emptyLearnerStats } from './stats';
+export type { LearnerStats } from './stats';
+export { LearnerConfigError, LearnerCheckpointError } from './errors';
+export { main } from './main';

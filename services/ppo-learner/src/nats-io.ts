@@ -1,0 +1,82 @@
+// JetStream implementations of the ppo-learner's ports: a durable pull consumer on ALA_TRAJ
+// (messages are acknowledged when the service takes them, so max_ack_pending bounds what waits
+// in memory) and the policy stores (weights Object Store, KV `latest`). Must not: hold domain logic.
+import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { TrajectoryChunk, decode, subjects } from '@ala/protocol';
+import { ensurePolicyStores, resourceNames, type JetStreamContext, type PolicyStores } from '@ala/bus';
+import type { PolicySink, TrajectorySource } from './ports';
+
+/** Durable consumer `name` on ALA_TRAJ (created if missing, delivering new chunks only). */
+export async function jetStreamTrajectorySource(ctx: JetStreamContext, prefix: string, name: string, opts: { maxAckPending?: number } = {}): Promise<TrajectorySource> {
+  const stream = resourceNames(prefix).traj;
+  const existing = await ctx.jsm.consumers.info(stream, name).catch(() => null);
+  if (existing === null) {
+    await ctx.jsm.consumers.add(stream, {
+      durable_name: name, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, filter_subject: subjects(prefix).trajAll,
+      max_ack_pending: opts.maxAckPending ?? 256, ack_wait: 60_000_000_000,
+    });
+  }
+  const consumer = await ctx.js.consumers.get(stream, name);
+  const messages: ConsumerMessages = await consumer.consume({ max_messages: 64 });
+  const queue: JsMsg[] = [];
+  let wake: (() => void) | undefined;
+  let invalid = 0;
+  const pump = (async () => {
+    for await (const m of messages) {
+      queue.push(m);
+      wake?.();
+    }
+  })().catch(() => undefined);
+  return {
+    pull: async (max, expiresMs) => {
+      if (queue.length === 0) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, expiresMs);
+          wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+      const out: TrajectoryChunk[] = [];
+      for (const m of queue.splice(0, max)) {
+        m.ack();
+        try {
+          out.push(decode(TrajectoryChunk, m.data));
+        } catch {
+          invalid += 1;
+        }
+      }
+      return out;
+    },
+    invalid: () => invalid,
+    close: async () => {
+      await messages.close();
+      await pump;
+      wake?.();
+    },
+  };
+}
+
+/** Weights into the Object Store as `objectName`, then KV `latest` = version; keeps the last `keep` versions. */
+export function jetStreamPolicySink(stores: PolicyStores, keep = 5): PolicySink {
+  return {
+    latestVersion: async () => {
+      const e = await stores.kv.get('latest');
+      const v = e === null ? NaN : Number(e.string());
+      return Number.isSafeInteger(v) && v >= 1 ? v : undefined;
+    },
+    put: async (version, objectName, bytes) => {
+      await stores.weights.putBlob({ name: objectName }, bytes);
+      await stores.kv.put('latest', String(version));
+      if (version > keep) await stores.weights.delete(`v${version - keep}.onnx`).catch(() => undefined);
+    },
+  };
+}
+
+/** Opens the policy stores and the consumer; returns both ports. */
+export async function jetStreamLearnerPorts(ctx: JetStreamContext, prefix: string, consumer: string): Promise<{ trajectories: TrajectorySource; policies: PolicySink }> {
+  const stores = await ensurePolicyStores(ctx, prefix);
+  return { trajectories: await jetStreamTrajectorySource(ctx, prefix, consumer), policies: jetStreamPolicySink(stores) };
+}
