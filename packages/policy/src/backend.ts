@@ -5,32 +5,44 @@ import '@tensorflow/tfjs-backend-wasm';
 
 export type TfBackendName = 'wasm' | 'cpu';
 
+/**
+ * The choice itself, with the backend switch injected (tests pass a failing one): try wasm
+ * unless cpu is asked for; on failure warn and use cpu.
+ */
+export async function chooseTfBackend(
+  prefer: TfBackendName,
+  trySet: (name: TfBackendName) => Promise<boolean>,
+  warn: (msg: string) => void,
+): Promise<TfBackendName> {
+  if (prefer === 'wasm') {
+    let reason = 'setBackend returned false';
+    try {
+      if (await trySet('wasm')) return 'wasm';
+    } catch (err) {
+      reason = err instanceof Error ? err.message : String(err);
+    }
+    warn(`@ala/policy: TF.js wasm backend unavailable (${reason}); falling back to the cpu backend (~10x slower)`);
+  }
+  if (!(await trySet('cpu'))) throw new Error('TF.js cpu backend could not be initialised');
+  return 'cpu';
+}
+
 let ready: Promise<TfBackendName> | undefined;
 
 /**
- * Initialise TF.js once per process and return the backend in use. `prefer` = 'cpu' forces the
- * fallback (tests use it to check it works). The warning goes to `warn` (default console.warn).
+ * Initialise TF.js once per process and return the backend in use (later calls return the first
+ * choice). `prefer` = 'cpu' skips wasm. The warning goes to `warn` (default console.warn).
  */
-export function initTfBackend(
-  prefer: TfBackendName = 'wasm',
-  warn: (msg: string) => void = (m) => console.warn(m),
-): Promise<TfBackendName> {
-  ready ??= (async (): Promise<TfBackendName> => {
-    if (prefer === 'wasm') {
-      try {
-        if (await tf.setBackend('wasm')) {
-          await tf.ready();
-          return 'wasm';
-        }
-      } catch (err) {
-        warn(`@ala/policy: wasm backend unavailable (${String(err)}); falling back to cpu (~4x slower)`);
-      }
-      if (tf.getBackend() !== 'wasm') warn('@ala/policy: wasm backend unavailable; falling back to cpu (~4x slower)');
-    }
-    await tf.setBackend('cpu');
-    await tf.ready();
-    return 'cpu';
-  })();
+export function initTfBackend(prefer: TfBackendName = 'wasm', warn: (msg: string) => void = (m) => console.warn(m)): Promise<TfBackendName> {
+  ready ??= chooseTfBackend(
+    prefer,
+    async (name) => {
+      const ok = await tf.setBackend(name);
+      if (ok) await tf.ready();
+      return ok;
+    },
+    warn,
+  );
   return ready;
 }
 

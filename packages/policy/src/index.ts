@@ -4,7 +4,7 @@
 export { PolicyConfigError, RolloutShapeError, CheckpointError, OnnxError } from './errors';
 export type { MlpSpec, DenseParams, ActorCriticWeights } from './weights';
 export { initActorCriticWeights, orthogonal, referenceForward, cloneWeights, validateSpec } from './weights';
-export { initTfBackend, activeTfBackend } from './backend';
+export { initTfBackend, activeTfBackend, chooseTfBackend } from './backend';
 export type { TfBackendName } from './backend';
 export { TfActorCritic } from './tf-model';
 export { exportOnnx, ONNX_IO, ONNX_OPSET } from './onnx-export';
