@@ -9,6 +9,6 @@ export type { AdvisorBackend, BackendAnswer, BackendFailure } from './backend';
 export { scriptedBackend } from './scripted-backend';
 export type { ScriptedOptions } from './scripted-backend';
 export { createBackend } from './create-backend';
-export { answerToBias } from './score-to-bias';
+export { answerToBias, NO_SIGNAL_TOLERANCE } from './score-to-bias';
 export type { AdviceBias } from './score-to-bias';
 export { ADVISOR_METRICS, ADVISOR_METRIC_DEFS } from './metrics';

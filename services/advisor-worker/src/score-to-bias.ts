@@ -4,6 +4,9 @@
 import type { BackendAnswer } from './backend';
 import { BackendError } from './backend';
 
+/** Relative spread of the scores below which an answer carries no preference. */
+export const NO_SIGNAL_TOLERANCE = 1e-9;
+
 export interface AdviceBias {
   /** b over the actions, max |b_i| = scale, mean 0 over the scored legal actions. */
   readonly bias: number[];
@@ -13,8 +16,8 @@ export interface AdviceBias {
 
 /**
  * b_i = scale * (s_i - mean) / max_j |s_j - mean| over usable actions (legal, finite score).
- * Returns undefined when the answer carries no preference (fewer than two usable actions, or all
- * usable scores equal). Throws BackendError('invalid-answer') for a malformed answer.
+ * Returns undefined when the answer carries no preference (fewer than two usable actions, or a
+ * spread max |s_i - mean| <= NO_SIGNAL_TOLERANCE * max(1, max |s_i|)). Throws BackendError('invalid-answer') for a malformed answer.
  */
 export function answerToBias(answer: BackendAnswer, legal: readonly boolean[], scale: number): AdviceBias | undefined {
   const n = legal.length;
@@ -38,12 +41,15 @@ export function answerToBias(answer: BackendAnswer, legal: readonly boolean[], s
   for (const i of usable) mean += scores[i] as number;
   mean /= usable.length;
   let maxDev = 0;
+  let maxAbs = 0;
   let best = usable[0] as number;
   for (const i of usable) {
     maxDev = Math.max(maxDev, Math.abs((scores[i] as number) - mean));
+    maxAbs = Math.max(maxAbs, Math.abs(scores[i] as number));
     if ((scores[i] as number) > (scores[best] as number)) best = i;
   }
-  if (!(maxDev > 0)) return undefined;
+  // A spread at rounding level (relative to the scores, or to 1) is no preference, not a signal.
+  if (!(maxDev > NO_SIGNAL_TOLERANCE * Math.max(1, maxAbs))) return undefined;
   const bias = new Array<number>(n).fill(0);
   for (const i of usable) bias[i] = (scale * ((scores[i] as number) - mean)) / maxDev;
   return { bias, recommended: best };
