@@ -3,6 +3,7 @@
 // Must not: implement commands.
 import { Command } from 'commander';
 import * as train from './commands/train';
+import * as up from './commands/up';
 
 /** A subcommand module: adds itself to the program. */
 export interface CommandModule {
@@ -10,7 +11,7 @@ export interface CommandModule {
 }
 
 /** Every subcommand, in help order. */
-export const COMMANDS: readonly CommandModule[] = [train];
+export const COMMANDS: readonly CommandModule[] = [train, up];
 
 /** The `ala` program with every subcommand registered. */
 export function createProgram(): Command {

@@ -1,24 +1,28 @@
 // Entry point of one actor-runner process (what a container runs, also `ala actor-runner`):
-// config from the environment, connect, ensure the streams, start, drain on SIGTERM.
+// config from the environment, then @ala/telemetry's service shell (connect, bus with metrics,
+// /metrics, NATS services `status` endpoint, drain on SIGTERM) around start().
 // Must not: contain service logic (service.ts).
-import { connect, consoleLogger, drainOnSignal, ensureStreams, NatsBus, openJetStream } from '@ala/bus';
-import { subjects } from '@ala/protocol';
+import { ensureStreams, openJetStream } from '@ala/bus';
+import { runServiceMain, type ServiceMainHandle } from '@ala/telemetry';
 import { loadConfig } from './config';
 import { jetStreamActorPorts } from './nats-io';
-import { start, type ActorRunner } from './service';
+import { start } from './service';
 
-/** Runs until SIGTERM/SIGINT; resolves with the running service. */
-export async function main(env: NodeJS.ProcessEnv = process.env): Promise<ActorRunner> {
+/** Runs until SIGTERM/SIGINT. */
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<ServiceMainHandle> {
   const config = loadConfig(env);
-  const conn = await connect({ servers: config.natsUrl, name: `actor-runner-${config.actorId}`, logger: consoleLogger });
-  const ctx = await openJetStream(conn.nc);
-  const streams = await ensureStreams(ctx, config.prefix);
-  if (!streams.ttl.enforced) consoleLogger.warn(`advice TTL not enforced by the server: ${streams.ttl.reason}`);
-  const bus = new NatsBus(conn.nc, { logger: consoleLogger, subjects: subjects(config.prefix) });
-  const service = await start({ config, bus, ...(await jetStreamActorPorts(ctx, config.prefix)), logger: consoleLogger });
-  drainOnSignal(conn, { beforeDrain: () => service.stop() });
-  consoleLogger.info(`actor-runner ${config.actorId}: ${config.agents} x ${config.envId} on ${config.natsUrl}`);
-  return service;
+  const metricsPort = Number(env.ALA_METRICS_PORT ?? 0);
+  return runServiceMain({
+    name: 'actor-runner', version: '0.1.0', natsUrl: config.natsUrl, prefix: config.prefix, metricsPort: Number.isInteger(metricsPort) ? metricsPort : 0,
+    start: async (ctx) => {
+      const js = await openJetStream(ctx.conn.nc);
+      const streams = await ensureStreams(js, config.prefix);
+      if (!streams.ttl.enforced) ctx.log.warn(`advice TTL not enforced by the server: ${streams.ttl.reason}`);
+      const actor = await start({ config, bus: ctx.bus, ...(await jetStreamActorPorts(js, config.prefix, { metrics: ctx.busMetrics })), logger: ctx.log });
+      ctx.log.info(`actor-runner ${config.actorId}: ${config.agents} x ${config.envId}, waiting for a policy`);
+      return { stop: () => actor.stop(), stats: () => ({ ...actor.stats() }) };
+    },
+  });
 }
 
 if (require.main === module) {

@@ -91,7 +91,7 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
       st.biasReceived += 1;
       const now = clock.now();
       const why = table.set(b.agentId, b.bias, { adviceId: b.adviceId, receivedAt: meta.receivedAt, deadline: meta.deadline }, now);
-      if (why !== undefined) st.biasRejected += 1;
+      if (why !== undefined && why !== 'expired') st.biasRejected += 1; // expired ones count in biasExpired
     }));
   }
   // in: new policy versions (learner -> actors); loaded off the hot path, swapped between steps

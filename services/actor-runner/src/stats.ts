@@ -28,7 +28,7 @@ export interface ActorStats {
   biasReceived: number;
   /** Biases accepted into the live table. */
   biasAccepted: number;
-  /** Biases refused after decoding (wrong length, unknown agent, non-finite, already expired). */
+  /** Biases refused after decoding as invalid (wrong length, unknown agent, non-finite); already-expired ones count in biasExpired. */
   biasRejected: number;
   /** Live biases removed at their deadline (plus those refused as already expired). */
   biasExpired: number;

@@ -1,23 +1,27 @@
 // Entry point of one ppo-learner process (what a container runs, also `ala ppo-learner`): config
-// from the environment, connect, ensure streams and stores, start, drain on SIGTERM (after a
-// final checkpoint). Must not: contain service logic (service.ts).
-import { connect, consoleLogger, drainOnSignal, ensureStreams, NatsBus, openJetStream } from '@ala/bus';
-import { subjects } from '@ala/protocol';
+// from the environment, then @ala/telemetry's service shell (connect, bus with metrics, /metrics,
+// NATS services `status` endpoint, drain on SIGTERM after a final checkpoint) around start().
+// Must not: contain service logic (service.ts).
+import { ensureStreams, openJetStream } from '@ala/bus';
+import { runServiceMain, type ServiceMainHandle } from '@ala/telemetry';
 import { loadConfig } from './config';
 import { jetStreamLearnerPorts } from './nats-io';
-import { start, type PpoLearner } from './service';
+import { start } from './service';
 
-/** Runs until SIGTERM/SIGINT; resolves with the running service. */
-export async function main(env: NodeJS.ProcessEnv = process.env): Promise<PpoLearner> {
+/** Runs until SIGTERM/SIGINT. */
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<ServiceMainHandle> {
   const config = loadConfig(env);
-  const conn = await connect({ servers: config.natsUrl, name: 'ppo-learner', logger: consoleLogger });
-  const ctx = await openJetStream(conn.nc);
-  await ensureStreams(ctx, config.prefix);
-  const bus = new NatsBus(conn.nc, { logger: consoleLogger, subjects: subjects(config.prefix) });
-  const service = await start({ config, bus, ...(await jetStreamLearnerPorts(ctx, config.prefix, config.consumer)), logger: consoleLogger });
-  drainOnSignal(conn, { beforeDrain: () => service.stop() });
-  consoleLogger.info(`ppo-learner: ${config.envId}, policy v${service.stats().policyVersion} on ${config.natsUrl}`);
-  return service;
+  const metricsPort = Number(env.ALA_METRICS_PORT ?? 0);
+  return runServiceMain({
+    name: 'ppo-learner', version: '0.1.0', natsUrl: config.natsUrl, prefix: config.prefix, metricsPort: Number.isInteger(metricsPort) ? metricsPort : 0,
+    start: async (ctx) => {
+      const js = await openJetStream(ctx.conn.nc);
+      await ensureStreams(js, config.prefix);
+      const learner = await start({ config, bus: ctx.bus, ...(await jetStreamLearnerPorts(js, config.prefix, config.consumer)), logger: ctx.log });
+      ctx.log.info(`ppo-learner: ${config.envId}, published policy v${learner.stats().policyVersion}`);
+      return { stop: () => learner.stop(), stats: () => ({ ...learner.stats() }) };
+    },
+  });
 }
 
 if (require.main === module) {

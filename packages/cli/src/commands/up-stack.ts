@@ -1,0 +1,157 @@
+// The whole ALA system in one process, for `ala up`, the e2e tests and the system benchmarks: the
+// transport (NATS_URL, else a nats-server started here through @ala/testkit, else the InProcessBus
+// with in-memory trajectory/policy stores and a warning), then ppo-learner, actor-runner and,
+// unless the advisor is 'none', advisor-worker, vote-aggregator and bias-router, all on one bus.
+// Must not: print progress or write run files (up.ts does).
+import { start as startActor, ACTOR_DEFAULTS, jetStreamActorPorts, validateActorConfig, type ActorRunner, type ActorRunnerConfig } from '@ala/actor-runner';
+import { start as startAdvisor, loadConfig as advisorConfig } from '@ala/advisor-worker';
+import { start as startRouter, loadConfig as routerConfig } from '@ala/bias-router';
+import { start as startAggregator, loadConfig as aggregatorConfig } from '@ala/vote-aggregator';
+import { start as startLearner, LEARNER_DEFAULTS, jetStreamLearnerPorts, validateLearnerConfig, type PpoLearner } from '@ala/ppo-learner';
+import { connect, ensureStreams, InProcessBus, NatsBus, openJetStream, silentLogger, systemClock, type AlaConnection, type Bus, type BusCounter, type BusLogger, type BusMetrics, type JetStreamContext } from '@ala/bus';
+import { subjects } from '@ala/protocol';
+import { NatsServerNotFoundError, NatsServerVersionError, startNatsServer, type NatsServerHandle } from '@ala/testkit';
+import { MemoryPolicies, MemoryTrajectories } from './up-memory';
+
+export type AdvisorKind = 'scripted' | 'openai-compatible' | 'none';
+export type TransportChoice = 'auto' | 'nats' | 'in-process';
+
+export interface StackOptions {
+  readonly envId: string;
+  readonly agents: number;
+  readonly stepHz: number;
+  readonly advisor: AdvisorKind;
+  /** Scripted advisor thinking time, ms. */
+  readonly advisorLatencyMs: number;
+  readonly adviceTtlMs: number;
+  readonly seed: number;
+  /** Use this server (default: NATS_URL from the environment, else start one, else in-process). */
+  readonly natsUrl?: string;
+  readonly transport?: TransportChoice;
+  readonly prefix?: string;
+  readonly chunkSteps?: number;
+  readonly snapshotEvery?: number;
+  readonly beta?: number;
+  /** Router bound B on |b|∞. */
+  readonly biasBound?: number;
+  /** Learner checkpoint directory ('' = none). */
+  readonly checkpointDir?: string;
+  /** Extra environment for the advice services (e.g. ALA_LLM_ENDPOINT for openai-compatible). */
+  readonly adviceEnv?: Record<string, string>;
+  readonly logger?: BusLogger;
+  readonly onUpdate?: (m: Record<string, number>) => void;
+}
+
+/** Counts bus events (no handler-time history: `ala up` runs for hours). */
+export class BusCounts implements BusMetrics {
+  readonly totals: Record<BusCounter, number> = { in: 0, out: 0, decodeErrors: 0, expired: 0, handlerErrors: 0, overflow: 0 };
+  count(counter: BusCounter, _message: string, n = 1): void {
+    this.totals[counter] += n;
+  }
+  handlerMs(): void {}
+}
+
+export interface StackStats {
+  readonly actor: ReturnType<ActorRunner['stats']>;
+  readonly learner: ReturnType<PpoLearner['stats']>;
+  readonly advisor: Record<string, number>;
+  readonly aggregator: Record<string, number>;
+  readonly router: Record<string, number>;
+  readonly bus: Record<BusCounter, number>;
+}
+
+export interface Stack {
+  /** 'nats' (given server), 'nats-embedded' (started here) or 'in-process'. */
+  readonly transport: 'nats' | 'nats-embedded' | 'in-process';
+  readonly natsUrl: string | undefined;
+  readonly serverVersion: string | undefined;
+  readonly ttlEnforced: boolean;
+  readonly actorConfig: ActorRunnerConfig;
+  readonly learner: PpoLearner;
+  readonly actor: ActorRunner;
+  readonly bus: Bus;
+  readonly jetstream: JetStreamContext | undefined;
+  stats(): StackStats;
+  stop(): Promise<void>;
+}
+
+interface Transport {
+  kind: Stack['transport'];
+  url?: string;
+  server?: NatsServerHandle;
+  conn?: AlaConnection;
+  warning?: string;
+}
+
+async function openTransport(opts: StackOptions): Promise<Transport> {
+  const choice = opts.transport ?? 'auto';
+  if (choice === 'in-process') return { kind: 'in-process' };
+  const url = opts.natsUrl ?? process.env.NATS_URL;
+  if (url) return { kind: 'nats', url, conn: await connect({ servers: url, name: 'ala-up', logger: opts.logger ?? silentLogger }) };
+  try {
+    const server = await startNatsServer({ docker: 'never' });
+    return { kind: 'nats-embedded', url: server.url, server, conn: await connect({ servers: server.url, name: 'ala-up', logger: opts.logger ?? silentLogger }) };
+  } catch (err) {
+    if (choice === 'nats' || !(err instanceof NatsServerNotFoundError || err instanceof NatsServerVersionError)) throw err;
+    return { kind: 'in-process', warning: `no usable nats-server (${(err as Error).message.split('\n')[0]}); running on the in-process bus: trajectories and policies stay in memory` };
+  }
+}
+
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const log = opts.logger ?? silentLogger;
+  const prefix = opts.prefix ?? 'ala';
+  const t = await openTransport(opts);
+  if (t.warning) log.warn(t.warning);
+  const counts = new BusCounts();
+  const s = subjects(prefix);
+  const bus: Bus = t.conn ? new NatsBus(t.conn.nc, { metrics: counts, logger: log, subjects: s }) : new InProcessBus({ metrics: counts, logger: log, subjects: s });
+  let js: JetStreamContext | undefined;
+  let ttlEnforced = false;
+  if (t.conn) {
+    js = await openJetStream(t.conn.nc);
+    ttlEnforced = (await ensureStreams(js, prefix)).ttl.enforced;
+  }
+  const memTraj = new MemoryTrajectories();
+  const memPolicies = new MemoryPolicies();
+
+  const learnerConfig = validateLearnerConfig({ ...LEARNER_DEFAULTS, natsUrl: t.url ?? '', prefix, envId: opts.envId, seed: opts.seed, checkpointDir: opts.checkpointDir ?? '' });
+  const learnerPorts = js ? await jetStreamLearnerPorts(js, prefix, learnerConfig.consumer) : { trajectories: memTraj, policies: memPolicies };
+  const learner = await startLearner({ config: learnerConfig, bus, ...learnerPorts, logger: log, ...(opts.onUpdate ? { onUpdate: opts.onUpdate } : {}) });
+
+  const actorConfig = validateActorConfig({
+    ...ACTOR_DEFAULTS, natsUrl: t.url ?? '', prefix, envId: opts.envId, agents: opts.agents, stepHz: opts.stepHz, adviceTtlMs: opts.adviceTtlMs,
+    seed: opts.seed, chunkSteps: opts.chunkSteps ?? ACTOR_DEFAULTS.chunkSteps, snapshotEvery: opts.advisor === 'none' ? 0 : opts.snapshotEvery ?? ACTOR_DEFAULTS.snapshotEvery,
+    beta: opts.beta ?? ACTOR_DEFAULTS.beta,
+  });
+  const actorPorts = js ? await jetStreamActorPorts(js, prefix, { metrics: counts }) : { policies: memPolicies, trajectories: memTraj };
+
+  // The advice chain (optional): advisor -> aggregator -> router -> actor
+  const env: Record<string, string> = {
+    ALA_PREFIX: prefix, ALA_ADVISOR_BACKEND: opts.advisor === 'none' ? 'scripted' : opts.advisor, ALA_SCRIPTED_LATENCY_MS: String(opts.advisorLatencyMs),
+    ALA_SCRIPTED_SEED: String(opts.seed), ALA_ADVISOR_MAX_IN_FLIGHT: String(Math.max(8, opts.agents * 4)), ALA_AGG_WINDOW_MS: '5',
+    ALA_ROUTER_BOUND: String(opts.biasBound ?? 1), ALA_ROUTER_STORE: js ? 'true' : 'false', ALA_ROUTER_RATE_PER_S: '100000', ALA_ROUTER_BURST: '100000',
+    ...opts.adviceEnv,
+  };
+  const chain = opts.advisor === 'none' ? undefined : {
+    advisor: startAdvisor({ bus, clock: systemClock, config: advisorConfig(env), log }),
+    aggregator: startAggregator({ bus, clock: systemClock, config: aggregatorConfig(env), log }),
+    router: startRouter({ bus, clock: systemClock, config: routerConfig(env), log, busMetrics: counts, ...(js ? { jetstream: js } : {}) }),
+  };
+  const actor = await startActor({ config: actorConfig, bus, ...actorPorts, logger: log });
+
+  return {
+    transport: t.kind, natsUrl: t.url, serverVersion: t.server?.version ?? t.conn?.nc.info?.version, ttlEnforced, actorConfig, learner, actor, bus, jetstream: js,
+    stats: () => ({
+      actor: actor.stats(), learner: learner.stats(), advisor: chain?.advisor.stats() ?? {}, aggregator: chain?.aggregator.stats() ?? {},
+      router: chain?.router.stats() ?? {}, bus: { ...counts.totals },
+    }),
+    stop: async () => {
+      await actor.stop();
+      if (chain) await Promise.all([chain.advisor.stop(), chain.aggregator.stop(), chain.router.stop()]);
+      await learner.stop();
+      await bus.close();
+      if (t.conn) await t.conn.drain().catch(() => undefined);
+      if (t.server) await t.server.stop();
+    },
+  };
+}

@@ -1,0 +1,98 @@
+// What `ala up` reports: the live progress line, summary.json and the final table, all computed
+// from the stack's stats (pure functions). Advice accounting (docs/metrics.md):
+//   published = biases the router sent; applied = agent-steps that acted with a live bias;
+//   expired   = advice that died before steering a single step, at any stage (advisor over its
+//               deadline, aggregator window, router, bus receipt, actor table);
+//   invalid   = messages refused by the codec on any subscription, plus biases the actor refused
+//               (wrong length, unknown agent, non-finite);
+//   coverage  = applied / envSteps.
+// Must not: do I/O.
+import type { StackStats } from './up-stack';
+
+export interface AdviceSummary {
+  readonly published: number;
+  readonly applied: number;
+  readonly expired: number;
+  readonly invalid: number;
+  readonly coverage: number;
+  readonly meanAgeMs: number;
+}
+
+export interface UpSummary {
+  readonly envId: string;
+  readonly envSteps: number;
+  readonly wallSeconds: number;
+  readonly stepsPerSecond: number;
+  readonly episodes: number;
+  /** Mean return of the last 100 episodes (null before any finished). */
+  readonly meanReturnLast100: number | null;
+  readonly policyVersion: number;
+  readonly learnerUpdates: number;
+  readonly policyLagMean: number;
+  readonly advice: AdviceSummary;
+  readonly advisedStepFraction: number;
+  readonly transport: string;
+  readonly ttlEnforcedByServer: boolean;
+  readonly stoppedBy: 'target-return' | 'max-seconds' | 'signal' | 'error';
+}
+
+const n = (r: Record<string, number>, k: string): number => r[k] ?? 0;
+
+export function adviceSummary(st: StackStats): AdviceSummary {
+  const a = st.actor;
+  const expired = a.biasExpiredUnused + n(st.advisor, 'dropped_expired') + n(st.aggregator, 'adviceExpiredInWindow') + n(st.aggregator, 'dropped_expired')
+    + n(st.router, 'expired') + st.bus.expired;
+  return {
+    published: n(st.router, 'routed'),
+    applied: a.advisedSteps,
+    expired,
+    invalid: st.bus.decodeErrors + a.biasRejected,
+    coverage: a.envSteps === 0 ? 0 : a.advisedSteps / a.envSteps,
+    meanAgeMs: a.advisedSteps === 0 ? 0 : a.adviceAgeMsSum / a.advisedSteps,
+  };
+}
+
+export function summarize(st: StackStats, meta: { envId: string; wallSeconds: number; transport: string; ttlEnforced: boolean; stoppedBy: UpSummary['stoppedBy'] }): UpSummary {
+  const a = st.actor;
+  return {
+    envId: meta.envId,
+    envSteps: a.envSteps,
+    wallSeconds: meta.wallSeconds,
+    stepsPerSecond: meta.wallSeconds > 0 ? a.envSteps / meta.wallSeconds : 0,
+    episodes: a.episodes,
+    meanReturnLast100: a.episodes === 0 ? null : a.meanReturn100,
+    policyVersion: a.policyVersion,
+    learnerUpdates: st.learner.updates,
+    policyLagMean: st.learner.lastLagMean,
+    advice: adviceSummary(st),
+    advisedStepFraction: a.envSteps === 0 ? 0 : a.advisedSteps / a.envSteps,
+    transport: meta.transport,
+    ttlEnforcedByServer: meta.ttlEnforced,
+    stoppedBy: meta.stoppedBy,
+  };
+}
+
+const k = (x: number): string => (x >= 10_000 ? `${(x / 1000).toFixed(1)}k` : String(Math.round(x)));
+
+/** One progress line. */
+export function progressLine(st: StackStats, elapsedS: number, stepsPerS: number): string {
+  const a = st.actor;
+  const adv = adviceSummary(st);
+  const ret = a.episodes === 0 ? '-' : a.meanReturn100.toFixed(1);
+  return `${elapsedS.toFixed(0)}s | ${k(a.envSteps)} steps ${k(stepsPerS)}/s | return ${ret} (${a.episodes} ep) | advised ${(adv.coverage * 100).toFixed(0)}% age ${adv.meanAgeMs.toFixed(0)}ms`
+    + ` | policy v${a.policyVersion} lag ${st.learner.lastLagMean.toFixed(1)} | advice pub ${adv.published} exp ${adv.expired} inv ${adv.invalid}`;
+}
+
+/** The final table, one `name  value` row per line. */
+export function summaryTable(s: UpSummary): string {
+  const rows: [string, string][] = [
+    ['env', s.envId], ['transport', `${s.transport}${s.ttlEnforcedByServer ? ' (server enforces TTL)' : ''}`], ['stopped by', s.stoppedBy],
+    ['env steps', String(s.envSteps)], ['wall seconds', s.wallSeconds.toFixed(1)], ['steps/s', s.stepsPerSecond.toFixed(0)],
+    ['episodes', String(s.episodes)], ['mean return (last 100)', s.meanReturnLast100 === null ? '-' : s.meanReturnLast100.toFixed(1)],
+    ['policy version', String(s.policyVersion)], ['learner updates', String(s.learnerUpdates)], ['policy lag (mean, last update)', s.policyLagMean.toFixed(2)],
+    ['advice published', String(s.advice.published)], ['advice applied (steps)', String(s.advice.applied)], ['advice expired', String(s.advice.expired)],
+    ['advice invalid', String(s.advice.invalid)], ['advised-step fraction', s.advisedStepFraction.toFixed(3)], ['mean advice age (ms)', s.advice.meanAgeMs.toFixed(1)],
+  ];
+  const w = Math.max(...rows.map((r) => r[0].length));
+  return rows.map(([name, v]) => `${name.padEnd(w)}  ${v}`).join('\n');
+}

@@ -1,0 +1,193 @@
+// `ala up` (and `npm start`): the whole system in one process — ppo-learner, actor-runner and the
+// advice chain (advisor-worker, vote-aggregator, bias-router) — on NATS_URL, on a nats-server it
+// starts itself, or on the in-process bus. Prints a live progress line, stops at --target-return,
+// --max-seconds or Ctrl-C, then prints a summary table and writes DIR/summary.json,
+// DIR/config.json and DIR/metrics.jsonl (one line per learner update).
+// Must not: implement services (see services/*); up-stack.ts wires them, up-summary.ts reports.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import * as tf from '@tensorflow/tfjs';
+import * as ort from 'onnxruntime-node';
+import { consoleLogger, type BusLogger } from '@ala/bus';
+import { listEnvs } from '@ala/envs';
+import { CliUsageError } from '../errors';
+import { appendJsonl, runtimeVersions, writeJson } from '../train/run-dir';
+import { SOLVED_THRESHOLDS } from './train';
+import { startStack, type AdvisorKind, type StackOptions, type TransportChoice } from './up-stack';
+import { progressLine, summarize, summaryTable, type UpSummary } from './up-summary';
+
+/**
+ * Defaults: CartPole-v1 with 20 agents paced at 100 steps/s each (2,000 env-steps/s), a scripted
+ * expert advisor answering in 50 ms and advice living 250 ms. A snapshot goes out every 5 steps
+ * (50 ms) per agent, so an advice arrives ~60 ms after its state (advisor + vote window + hops) and
+ * steers the next ~19 steps of its agent before it expires: advice visibly covers most steps, and
+ * stale advice (CartPole changes its mind within a few steps) expires before it can do harm.
+ */
+export const UP_DEFAULTS = {
+  env: 'CartPole-v1', agents: 20, stepHz: 100, advisor: 'scripted' as AdvisorKind, advisorLatencyMs: 50, adviceTtlMs: 250, maxSeconds: 120, seed: 1,
+  snapshotEvery: 5, transport: 'auto' as TransportChoice,
+};
+
+export interface UpArgs {
+  readonly env?: string;
+  readonly agents?: number;
+  readonly stepHz?: number;
+  readonly advisor?: string;
+  readonly advisorLatencyMs?: number;
+  readonly adviceTtlMs?: number;
+  readonly maxSeconds?: number;
+  /** Stop once the mean return of the last 100 episodes reaches this (default: the env's solved threshold). */
+  readonly targetReturn?: number;
+  readonly out?: string;
+  readonly seed?: number;
+  readonly natsUrl?: string;
+  readonly transport?: string;
+  readonly snapshotEvery?: number;
+  /** 'auto' (rewritten line on a TTY), 'plain' (one line per interval) or 'none'. */
+  readonly progress?: string;
+  readonly progressEveryS?: number;
+  readonly signal?: AbortSignal;
+  readonly logger?: BusLogger;
+}
+
+export interface UpOutcome {
+  readonly outDir: string;
+  readonly summary: UpSummary;
+}
+
+function check(args: UpArgs): void {
+  const envs = listEnvs().map((e) => e.id);
+  if (args.env !== undefined && !envs.includes(args.env)) throw new CliUsageError(`--env ${args.env} is not registered (one of ${envs.join(', ')})`, 'env');
+  if (args.advisor !== undefined && !['scripted', 'openai-compatible', 'none'].includes(args.advisor)) throw new CliUsageError(`--advisor must be scripted, openai-compatible or none, got ${args.advisor}`, 'advisor');
+  if (args.transport !== undefined && !['auto', 'nats', 'in-process'].includes(args.transport)) throw new CliUsageError(`--transport must be auto, nats or in-process, got ${args.transport}`, 'transport');
+  if (args.progress !== undefined && !['auto', 'plain', 'none'].includes(args.progress)) throw new CliUsageError(`--progress must be auto, plain or none, got ${args.progress}`, 'progress');
+  if (args.agents !== undefined && args.agents < 1) throw new CliUsageError('--agents must be >= 1', 'agents');
+  if (args.adviceTtlMs !== undefined && args.adviceTtlMs < 1) throw new CliUsageError('--advice-ttl-ms must be >= 1', 'advice-ttl-ms');
+  if (args.maxSeconds !== undefined && !(args.maxSeconds > 0)) throw new CliUsageError('--max-seconds must be > 0', 'max-seconds');
+}
+
+/** Run the system until a stop condition; resolves when every file is written and everything stopped. */
+export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.stdout): Promise<UpOutcome> {
+  check(args);
+  const d = UP_DEFAULTS;
+  const envId = args.env ?? d.env;
+  const seed = args.seed ?? d.seed;
+  const maxSeconds = args.maxSeconds ?? d.maxSeconds;
+  const targetReturn = args.targetReturn ?? SOLVED_THRESHOLDS[envId];
+  const outDir = args.out ?? path.join('runs', `up-${envId}-${seed}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  await fs.mkdir(outDir, { recursive: true });
+  const metricsFile = path.join(outDir, 'metrics.jsonl');
+  await fs.rm(metricsFile, { force: true });
+  const updates: Record<string, number>[] = [];
+  const opts: StackOptions = {
+    envId, seed, agents: args.agents ?? d.agents, stepHz: args.stepHz ?? d.stepHz, advisor: (args.advisor ?? d.advisor) as AdvisorKind,
+    advisorLatencyMs: args.advisorLatencyMs ?? d.advisorLatencyMs, adviceTtlMs: args.adviceTtlMs ?? d.adviceTtlMs,
+    snapshotEvery: args.snapshotEvery ?? d.snapshotEvery, transport: (args.transport ?? d.transport) as TransportChoice,
+    checkpointDir: path.join(outDir, 'learner'), logger: args.logger ?? consoleLogger,
+    ...(args.natsUrl ? { natsUrl: args.natsUrl } : {}),
+    onUpdate: (m) => void updates.push({ t: Date.now(), ...m }),
+  };
+  const stack = await startStack(opts);
+  await writeJson(path.join(outDir, 'config.json'), {
+    command: 'ala up', options: { ...opts, logger: undefined, onUpdate: undefined }, seed, maxSeconds, targetReturn: targetReturn ?? null,
+    transport: stack.transport, natsUrl: stack.natsUrl ?? null, natsServerVersion: stack.serverVersion ?? null, ttlEnforcedByServer: stack.ttlEnforced,
+    actor: stack.actorConfig, ppo: stack.learner.ppo, versions: runtimeVersions(tf.version.tfjs, ort.env.versions.common),
+  });
+
+  const tty = (args.progress ?? 'auto') === 'auto' && (out as NodeJS.WriteStream).isTTY === true;
+  const quiet = args.progress === 'none';
+  const t0 = performance.now();
+  let stoppedBy: UpSummary['stoppedBy'] = 'max-seconds';
+  let lastSteps = 0;
+  let lastT = t0;
+  let outcome!: UpOutcome;
+  try {
+    await Promise.race([stack.actor.ready, new Promise((r) => setTimeout(r, 30_000))]);
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 1000 * (args.progressEveryS ?? 1)));
+      const st = stack.stats();
+      const now = performance.now();
+      const rate = ((st.actor.envSteps - lastSteps) * 1000) / Math.max(1, now - lastT);
+      [lastSteps, lastT] = [st.actor.envSteps, now];
+      await appendJsonl(metricsFile, updates.splice(0));
+      if (!quiet) out.write(tty ? `\r\x1b[2K${progressLine(st, (now - t0) / 1000, rate)}` : `${progressLine(st, (now - t0) / 1000, rate)}\n`);
+      if (st.actor.loopErrors > 0) {
+        stoppedBy = 'error';
+        break;
+      }
+      if (targetReturn !== undefined && st.actor.episodes >= 100 && st.actor.meanReturn100 >= targetReturn) {
+        stoppedBy = 'target-return';
+        break;
+      }
+      if ((now - t0) / 1000 >= maxSeconds) break;
+      if (args.signal?.aborted) {
+        stoppedBy = 'signal';
+        break;
+      }
+    }
+  } finally {
+    if (tty) out.write('\n');
+    const final = stack.stats();
+    const wallSeconds = (performance.now() - t0) / 1000;
+    await stack.stop();
+    await appendJsonl(metricsFile, updates.splice(0));
+    const summary = summarize(final, { envId, wallSeconds, transport: stack.transport, ttlEnforced: stack.ttlEnforced, stoppedBy });
+    await writeJson(path.join(outDir, 'summary.json'), { ...summary, stats: final });
+    if (!quiet) out.write(`${summaryTable(summary)}\nwrote ${outDir}\n`);
+    outcome = { outDir, summary };
+  }
+  return outcome;
+}
+
+const num = (name: string, integer = true) => (v: string): number => {
+  const x = Number(v);
+  if (!Number.isFinite(x) || x < 0 || (integer && !Number.isSafeInteger(x))) throw new CliUsageError(`${name} must be a non-negative ${integer ? 'integer' : 'number'}, got ${v}`, name);
+  return x;
+};
+
+export function register(program: Command): void {
+  const d = UP_DEFAULTS;
+  program
+    .command('up')
+    .description('run the whole system in one process (learner, actor, advisor, aggregator, router) and train with advice')
+    .addHelpText('after', `
+Transport: NATS_URL (or --nats-url) if set, else a nats-server >= 2.11 started here (.tools/bin, NATS_SERVER_BIN or PATH),
+else the in-process bus with a warning (trajectories and policies then stay in memory).
+Defaults: ${d.agents} CartPole agents paced at ${d.stepHz} steps/s each, a scripted expert answering in ${d.advisorLatencyMs} ms,
+advice living ${d.adviceTtlMs} ms: each advice steers ~20 steps of its agent, so advice visibly matters, and stale advice
+(CartPole's best action changes within a few steps) expires before it can do harm. Files: DIR/summary.json, DIR/config.json,
+DIR/metrics.jsonl, DIR/learner/ (checkpoint).`)
+    .option('--env <id>', `environment id (default ${d.env})`)
+    .option('--agents <n>', `agents in the actor (default ${d.agents})`, num('--agents'))
+    .option('--step-hz <n>', `steps per second per agent, 0 = unpaced (default ${d.stepHz})`, num('--step-hz', false))
+    .option('--advisor <kind>', `scripted | openai-compatible | none (default ${d.advisor})`)
+    .option('--advisor-latency-ms <n>', `scripted advisor thinking time (default ${d.advisorLatencyMs})`, num('--advisor-latency-ms', false))
+    .option('--advice-ttl-ms <n>', `lifetime of a snapshot and its advice (default ${d.adviceTtlMs})`, num('--advice-ttl-ms'))
+    .option('--max-seconds <n>', `stop after this long (default ${d.maxSeconds})`, num('--max-seconds', false))
+    .option('--target-return <x>', 'stop when the mean return of the last 100 episodes reaches this (default: the env threshold, CartPole 475)', num('--target-return', false))
+    .option('--out <dir>', 'output directory (default runs/up-<env>-<seed>-<timestamp>)')
+    .option('--seed <n>', `seed (default ${d.seed})`, num('--seed'))
+    .option('--nats-url <url>', 'NATS server to use (default: NATS_URL)')
+    .option('--transport <kind>', 'auto | nats | in-process (default auto)')
+    .option('--snapshot-every <n>', `state snapshot every n steps per agent (default ${d.snapshotEvery})`, num('--snapshot-every'))
+    .option('--progress <mode>', 'auto | plain | none', 'auto')
+    .action(async (o: UpArgs) => {
+      const ac = new AbortController();
+      const onSigint = (): void => {
+        if (ac.signal.aborted) process.exit(130);
+        process.stderr.write('\nala up: stopping (Ctrl-C again to quit now)\n');
+        ac.abort();
+      };
+      process.on('SIGINT', onSigint);
+      process.on('SIGTERM', onSigint);
+      try {
+        const { summary } = await runUp({ ...o, signal: ac.signal });
+        if (summary.stoppedBy === 'signal') process.exitCode = 130;
+        if (summary.stoppedBy === 'error') process.exitCode = 1;
+      } finally {
+        process.off('SIGINT', onSigint);
+        process.off('SIGTERM', onSigint);
+      }
+    });
+}
