@@ -2,13 +2,14 @@
 import type { ServiceMetrics } from '@ala/telemetry';
 import type { AdvisorBackend } from './backend';
 import type { AdvisorConfig } from './config';
+import { openAiBackend } from './llm/openai-backend';
 import { scriptedBackend } from './scripted-backend';
 
-export function createBackend(config: AdvisorConfig, _metrics: ServiceMetrics): AdvisorBackend {
+export function createBackend(config: AdvisorConfig, metrics: ServiceMetrics): AdvisorBackend {
   switch (config.backend) {
     case 'scripted':
       return scriptedBackend(config.scripted);
     case 'openai-compatible':
-      throw new Error('openai-compatible backend: not built yet');
+      return openAiBackend({ config: config.llm, advisorId: config.advisorId, metrics });
   }
 }

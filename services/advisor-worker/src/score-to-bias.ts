@@ -37,20 +37,21 @@ export function answerToBias(answer: BackendAnswer, legal: readonly boolean[], s
   const usable: number[] = [];
   for (let i = 0; i < n; i++) if (legal[i] && Number.isFinite(scores[i])) usable.push(i);
   if (usable.length < 2) return undefined;
-  let mean = 0;
-  for (const i of usable) mean += scores[i] as number;
-  mean /= usable.length;
+  // Centred as n*s_i - sum(s) (= n * (s_i - mean)): exact for integer scores, same ratios.
+  const m = usable.length;
+  let sum = 0;
+  for (const i of usable) sum += scores[i] as number;
   let maxDev = 0;
   let maxAbs = 0;
   let best = usable[0] as number;
   for (const i of usable) {
-    maxDev = Math.max(maxDev, Math.abs((scores[i] as number) - mean));
+    maxDev = Math.max(maxDev, Math.abs(m * (scores[i] as number) - sum));
     maxAbs = Math.max(maxAbs, Math.abs(scores[i] as number));
     if ((scores[i] as number) > (scores[best] as number)) best = i;
   }
   // A spread at rounding level (relative to the scores, or to 1) is no preference, not a signal.
-  if (!(maxDev > NO_SIGNAL_TOLERANCE * Math.max(1, maxAbs))) return undefined;
+  if (!(maxDev > m * NO_SIGNAL_TOLERANCE * Math.max(1, maxAbs))) return undefined;
   const bias = new Array<number>(n).fill(0);
-  for (const i of usable) bias[i] = (scale * ((scores[i] as number) - mean)) / maxDev;
+  for (const i of usable) bias[i] = (scale * (m * (scores[i] as number) - sum)) / maxDev;
   return { bias, recommended: best };
 }

@@ -30,7 +30,17 @@ export interface RunningService {
   stats(): Record<string, number>;
 }
 
-type DropReason = 'expired' | 'busy' | 'no_signal' | 'error' | 'invalid_answer' | Exclude<BackendFailure, 'invalid-answer'>;
+type DropReason = 'expired' | 'busy' | 'no_signal' | 'error' | 'invalid_answer' | 'unsupported' | 'timeout' | 'unavailable' | 'circuit_open' | 'budget' | 'aborted';
+
+const FAILURE_REASON: Record<BackendFailure, DropReason> = {
+  unsupported: 'unsupported',
+  timeout: 'timeout',
+  unavailable: 'unavailable',
+  'invalid-answer': 'invalid_answer',
+  'circuit-open': 'circuit_open',
+  budget: 'budget',
+  aborted: 'aborted',
+};
 
 class TtlExpired extends Error {
   override readonly name = 'TtlExpired';
@@ -68,7 +78,7 @@ export function start(deps: AdvisorDeps): RunningService {
       result = await backend.advise(snap, AbortSignal.any([deadline.signal, stopping.signal]));
     } catch (err) {
       if (deadline.signal.aborted) return drop('expired');
-      if (err instanceof BackendError) return drop(err.kind === 'invalid-answer' ? 'invalid_answer' : err.kind);
+      if (err instanceof BackendError) return drop(FAILURE_REASON[err.kind]);
       log.warn('advisor backend failed', { advisor: config.advisorId, error: err });
       return drop('error');
     } finally {
