@@ -7,6 +7,11 @@ import { connect, CountingBusMetrics, ensureStreams, NatsBus, openJetStream, sil
 import { subjects } from '@ala/protocol';
 import { startNatsServer, type NatsServerHandle } from '@ala/testkit';
 import { ACTOR_DEFAULTS, jetStreamActorPorts, start as startActor, type ActorRunner, type ActorRunnerConfig } from '@ala/actor-runner';
+import { start as startAdvisor, loadConfig as advisorConfig } from '@ala/advisor-worker';
+import { start as startRouter, loadConfig as routerConfig } from '@ala/bias-router';
+import { start as startAggregator, loadConfig as aggregatorConfig } from '@ala/vote-aggregator';
+import { systemClock } from '@ala/bus';
+import type { TrajectoryChunk } from '@ala/protocol';
 import { LEARNER_DEFAULTS, jetStreamLearnerPorts, start as startLearner, type PpoLearner, type PpoLearnerConfig } from '@ala/ppo-learner';
 
 export interface Harness {
@@ -40,14 +45,43 @@ export async function harness(server?: NatsServerHandle): Promise<Harness> {
   };
 }
 
-export async function actorOn(h: Harness, over: Partial<ActorRunnerConfig> = {}): Promise<ActorRunner> {
+/** Another bus on the same connection with its own counters (to attribute drops to one service). */
+export function busOn(h: Harness): { bus: NatsBus; metrics: CountingBusMetrics } {
+  const metrics = new CountingBusMetrics();
+  return { bus: new NatsBus(h.conn.nc, { metrics, logger: silentLogger, subjects: subjects(h.prefix) }), metrics };
+}
+
+/** An actor on its own bus; every chunk it stores is also kept in `chunks`. */
+export async function actorOn(h: Harness, over: Partial<ActorRunnerConfig> = {}): Promise<{ actor: ActorRunner; chunks: TrajectoryChunk[]; metrics: CountingBusMetrics }> {
   const config: ActorRunnerConfig = { ...ACTOR_DEFAULTS, natsUrl: h.server.url, prefix: h.prefix, ...over };
-  return startActor({ config, bus: h.bus, ...(await jetStreamActorPorts(h.ctx, h.prefix)), logger: silentLogger });
+  const { bus, metrics } = busOn(h);
+  const ports = await jetStreamActorPorts(h.ctx, h.prefix);
+  const chunks: TrajectoryChunk[] = [];
+  const trajectories = { publish: (c: TrajectoryChunk, id: string) => (chunks.push(c), ports.trajectories.publish(c, id)) };
+  const actor = await startActor({ config, bus, ...ports, trajectories, logger: silentLogger });
+  return { actor, chunks, metrics };
+}
+
+/** advisor-worker (scripted CartPole expert), vote-aggregator and bias-router on their own bus. */
+export function adviceChainOn(h: Harness, env: Record<string, string> = {}): { stop(): Promise<void>; stats(): Record<string, Record<string, number>>; metrics: CountingBusMetrics } {
+  const { bus, metrics } = busOn(h);
+  const e = { ALA_PREFIX: h.prefix, ALA_AGG_WINDOW_MS: '5', ALA_ADVISOR_MAX_IN_FLIGHT: '64', ALA_ROUTER_RATE_PER_S: '100000', ALA_ROUTER_BURST: '100000', ...env };
+  const advisor = startAdvisor({ bus, clock: systemClock, config: advisorConfig(e), log: silentLogger });
+  const aggregator = startAggregator({ bus, clock: systemClock, config: aggregatorConfig(e), log: silentLogger });
+  const router = startRouter({ bus, clock: systemClock, config: routerConfig(e), log: silentLogger, jetstream: h.ctx });
+  return {
+    metrics,
+    stats: () => ({ advisor: advisor.stats(), aggregator: aggregator.stats(), router: router.stats() }),
+    stop: async () => {
+      await Promise.all([advisor.stop(), aggregator.stop(), router.stop()]);
+      await bus.close();
+    },
+  };
 }
 
 export async function learnerOn(h: Harness, over: Partial<PpoLearnerConfig> = {}): Promise<PpoLearner> {
   const config: PpoLearnerConfig = { ...LEARNER_DEFAULTS, natsUrl: h.server.url, prefix: h.prefix, ...over };
-  return startLearner({ config, bus: h.bus, ...(await jetStreamLearnerPorts(h.ctx, h.prefix, config.consumer)), logger: silentLogger });
+  return startLearner({ config, bus: busOn(h).bus, ...(await jetStreamLearnerPorts(h.ctx, h.prefix, config.consumer)), logger: silentLogger });
 }
 
 export function tempDir(tag: string): string {

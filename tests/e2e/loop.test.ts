@@ -20,7 +20,7 @@ afterAll(async () => {
 test('CartPole return improves through the bus (actor -> JetStream -> learner -> policy -> actor)', async () => {
   const learner = await learnerOn(h, { seed: 3 });
   expect(learner.stats().policyVersion).toBe(1);
-  const actor = await actorOn(h, { agents: 16, chunkSteps: 32, snapshotEvery: 0, seed: 3 });
+  const { actor } = await actorOn(h, { agents: 16, chunkSteps: 32, snapshotEvery: 0, seed: 3 });
   await actor.ready;
   const t0 = performance.now();
   let best = 0;

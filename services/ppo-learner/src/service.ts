@@ -51,13 +51,18 @@ export async function start(deps: PpoLearnerDeps): Promise<PpoLearner> {
   const minBatch = cfg.minBatch > 0 ? cfg.minBatch : ppo.numEnvs * ppo.numSteps;
   const maxBatch = cfg.maxBatch > 0 ? cfg.maxBatch : 8 * minBatch;
   const st = emptyLearnerStats();
+  const ckpt = cfg.checkpointDir ? await loadLearnerCheckpoint(cfg.checkpointDir, cfg.envId) : undefined; // refused before anything starts
   const learner = await Learner.create({ obsDim, nActions, config: ppo, seed: cfg.seed });
   let updates = 0;
 
   // Resume from the checkpoint, then move the version above anything already stored
-  const ckpt = cfg.checkpointDir ? await loadLearnerCheckpoint(cfg.checkpointDir, cfg.envId) : undefined;
   if (ckpt) {
-    learner.setState(ckpt.learner, 'learner checkpoint');
+    try {
+      learner.setState(ckpt.learner, 'learner checkpoint');
+    } catch (err) {
+      learner.dispose();
+      throw err;
+    }
     updates = ckpt.updates;
     st.resumed = 1;
   }

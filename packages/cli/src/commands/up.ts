@@ -103,7 +103,9 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
   let lastT = t0;
   let outcome!: UpOutcome;
   try {
-    await Promise.race([stack.actor.ready, new Promise((r) => setTimeout(r, 30_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([stack.actor.ready, new Promise((r) => (timer = setTimeout(r, 30_000)))]); // no policy yet: report anyway
+    clearTimeout(timer);
     for (;;) {
       await new Promise((r) => setTimeout(r, 1000 * (args.progressEveryS ?? 1)));
       const st = stack.stats();

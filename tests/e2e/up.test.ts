@@ -1,0 +1,72 @@
+/**
+ * @jest-environment ./tests/e2e/ort-environment.js
+ */
+// `ala up` end to end (runUp, the function behind the command): on a real nats-server with the
+// scripted advisor, and on the in-process bus; both write summary.json and config.json with the
+// documented fields. Bad flags are refused before anything starts.
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import { silentLogger } from '@ala/bus';
+import { runUp } from '../../packages/cli/src/commands/up';
+import { startNatsServer, type NatsServerHandle } from '@ala/testkit';
+import { tempDir } from './harness';
+
+jest.setTimeout(60_000);
+
+let server: NatsServerHandle;
+beforeAll(async () => {
+  server = await startNatsServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+function sink(): { stream: Writable; text: () => string } {
+  let text = '';
+  const stream = new Writable({ write: (c: Buffer, _e, cb) => ((text += c.toString()), cb()) });
+  return { stream, text: () => text };
+}
+
+const read = (dir: string, f: string): Record<string, unknown> => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Record<string, unknown>;
+
+test('ala up on NATS: the whole system trains with advice and writes summary.json/config.json', async () => {
+  const out = tempDir('up-nats');
+  const o = sink();
+  const { summary } = await runUp({ natsUrl: server.url, agents: 8, stepHz: 100, maxSeconds: 4, out, progress: 'plain', logger: silentLogger }, o.stream);
+  expect(summary.transport).toBe('nats');
+  expect(summary.stoppedBy).toBe('max-seconds');
+  expect(summary.envSteps).toBeGreaterThan(1000);
+  expect(summary.advice.published).toBeGreaterThan(10);
+  expect(summary.advice.applied).toBeGreaterThan(100);
+  expect(summary.advisedStepFraction).toBeGreaterThan(0.2);
+  expect(summary.advice.invalid).toBe(0);
+  expect(summary.policyVersion).toBeGreaterThan(1);
+  const s = read(out, 'summary.json');
+  for (const k of ['envSteps', 'wallSeconds', 'episodes', 'meanReturnLast100', 'policyVersion', 'advice', 'advisedStepFraction']) expect(s).toHaveProperty(k);
+  for (const k of ['published', 'applied', 'expired', 'invalid']) expect(s.advice).toHaveProperty(k);
+  const c = read(out, 'config.json');
+  expect(c).toHaveProperty('seed', 1);
+  expect(c).toHaveProperty('versions.node', process.version);
+  expect(existsSync(path.join(out, 'learner', 'learner.ckpt'))).toBe(true);
+  expect(o.text()).toMatch(/steps .*\/s \| return .* \| advised \d+% .* \| policy v\d+/);
+  expect(o.text()).toMatch(/advice applied \(steps\)\s+\d+/);
+});
+
+test('ala up without a server runs on the in-process bus', async () => {
+  const out = tempDir('up-mem');
+  const { summary } = await runUp({ transport: 'in-process', agents: 4, stepHz: 100, maxSeconds: 3, out, progress: 'none', logger: silentLogger });
+  expect(summary.transport).toBe('in-process');
+  expect(summary.ttlEnforcedByServer).toBe(false);
+  expect(summary.envSteps).toBeGreaterThan(500);
+  expect(summary.advice.applied).toBeGreaterThan(0);
+  expect(summary.policyVersion).toBeGreaterThan(1);
+  expect(read(out, 'summary.json')).toHaveProperty('envSteps', summary.envSteps);
+});
+
+test('bad flags are refused before anything starts', async () => {
+  const out = path.join(tempDir('up-bad'), 'run');
+  await expect(runUp({ advisor: 'oracle', out })).rejects.toThrow(/--advisor must be scripted, openai-compatible or none/);
+  await expect(runUp({ env: 'Pong-v9', out })).rejects.toThrow(/--env Pong-v9 is not registered/);
+  expect(existsSync(out)).toBe(false);
+});
