@@ -49,9 +49,10 @@ export function start(deps: RouterDeps): RunningService {
 
   async function onVote(vote: Vote, meta: MessageMeta): Promise<void> {
     counts.received = (counts.received ?? 0) + 1;
-    if (!limiter.take(chargedAdvisors(vote), clock.now())) return outcome('rateLimited', 'rate_limited');
+    // Expiry first, so a dead vote never spends an advisor's token.
     const bounded = boundVote(vote, meta.remainingMs(), opts, wallNow());
     if (!bounded.ok) return outcome('expired', 'expired');
+    if (!limiter.take(chargedAdvisors(vote), clock.now())) return outcome('rateLimited', 'rate_limited');
     if (bounded.clipped) {
       counts.clipped = (counts.clipped ?? 0) + 1;
       metrics.inc(M.clipped);
