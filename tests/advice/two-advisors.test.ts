@@ -34,7 +34,8 @@ afterAll(async () => {
 });
 
 it('select follows the higher-priority advisor; every advisor id answers each snapshot once', async () => {
-  for (let seq = 1; seq <= N; seq++) chain.actor.publish(StateSnapshot, s.state('t1'), cartPoleSnapshot('t1', seq), { ttlMs: 5_000 });
+  // one snapshot for each of N agents (a newer state of the same agent would supersede older windows)
+  for (let i = 0; i < N; i++) chain.actor.publish(StateSnapshot, s.state(`t${i}`), cartPoleSnapshot(`t${i}`, 1), { ttlMs: 5_000 });
   await waitFor(() => biases.length === N, 5_000, { what: `${N} biases` });
   // the expert pushes right ([-1, 1]); the adversary says the opposite with 3x the weight
   expect(biases.map((b) => b.bias)).toEqual(Array.from({ length: N }, () => [1, -1]));
