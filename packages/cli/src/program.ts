@@ -4,6 +4,8 @@
 import { Command } from 'commander';
 import * as train from './commands/train';
 import * as up from './commands/up';
+import * as service from './commands/service';
+import * as status from './commands/status';
 
 /** A subcommand module: adds itself to the program. */
 export interface CommandModule {
@@ -11,7 +13,7 @@ export interface CommandModule {
 }
 
 /** Every subcommand, in help order. */
-export const COMMANDS: readonly CommandModule[] = [train, up];
+export const COMMANDS: readonly CommandModule[] = [train, up, service, status];
 
 /** The `ala` program with every subcommand registered. */
 export function createProgram(): Command {
