@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Throwaway Python venv for the peer benchmarks: CPU-only PyTorch, Stable-Baselines3 and RL Zoo
-# (whose CartPole-v1 PPO hyperparameters are ALA's preset). Idempotent; nothing goes into the repo.
+# Throwaway Python venv for the peer benchmarks: PyTorch (CPU), Stable-Baselines3 and RL Zoo (whose
+# CartPole-v1 PPO hyperparameters are ALA's preset), and CleanRL's single-file ppo.py with its
+# pinned gymnasium 0.29.1 (SB3 2.7 accepts it too). Idempotent; nothing goes into the repo.
+# PyPI's `cleanrl` package is 0.4.8 (2021, gym<0.26 API), so ppo.py comes from CleanRL's
+# repository at a pinned commit, or from $CLEANRL_PPO if set.
 set -euo pipefail
 VENV=${ALA_PEERS_VENV:-/tmp/ala-peers-venv}
 if [ ! -x "$VENV/bin/python" ]; then python3 -m venv "$VENV"; fi
@@ -10,5 +13,13 @@ if [ ! -x "$VENV/bin/python" ]; then python3 -m venv "$VENV"; fi
 if ! "$VENV/bin/pip" install -q torch --index-url "${TORCH_INDEX:-https://download.pytorch.org/whl/cpu}" 2>/dev/null; then
   "$VENV/bin/pip" install -q torch
 fi
-"$VENV/bin/pip" install -q "stable-baselines3==2.7.*" "rl_zoo3==2.7.*" "gymnasium==1.2.*"
+"$VENV/bin/pip" install -q "stable-baselines3==2.7.*" "rl_zoo3==2.7.*"
+"$VENV/bin/pip" install -q "gymnasium==0.29.1" "tyro>=0.5.10" "tensorboard>=2.10.0" 2>/dev/null || true
+CLEANRL_COMMIT=fe8d8a03
+if [ -n "${CLEANRL_PPO:-}" ]; then
+  [ "$CLEANRL_PPO" -ef "$VENV/cleanrl_ppo.py" ] || cp "$CLEANRL_PPO" "$VENV/cleanrl_ppo.py"
+elif [ ! -f "$VENV/cleanrl_ppo.py" ]; then
+  curl -fsSL "https://raw.githubusercontent.com/vwxyzjn/cleanrl/$CLEANRL_COMMIT/cleanrl/ppo.py" -o "$VENV/cleanrl_ppo.py" \
+    || echo "CleanRL ppo.py unavailable (no network to GitHub; set CLEANRL_PPO=/path/to/ppo.py): CleanRL is skipped" >&2
+fi
 "$VENV/bin/python" -c "import torch, stable_baselines3, rl_zoo3, gymnasium; print('torch', torch.__version__, 'sb3', stable_baselines3.__version__, 'rl_zoo3', rl_zoo3.__version__, 'gymnasium', gymnasium.__version__)"
