@@ -11,6 +11,7 @@ import { start as startLearner, LEARNER_DEFAULTS, jetStreamLearnerPorts, validat
 import { connect, ensureStreams, InProcessBus, NatsBus, openJetStream, silentLogger, systemClock, type AlaConnection, type Bus, type BusCounter, type BusLogger, type BusMetrics, type JetStreamContext } from '@ala/bus';
 import { subjects } from '@ala/protocol';
 import { NatsServerNotFoundError, NatsServerVersionError, startNatsServer, type NatsServerHandle } from '@ala/testkit';
+import { registerStatusEndpoint, type StatusEndpoint } from '@ala/telemetry';
 import { MemoryPolicies, MemoryTrajectories } from './up-memory';
 
 export type AdvisorKind = 'scripted' | 'openai-compatible' | 'none';
@@ -138,6 +139,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     router: startRouter({ bus, clock: systemClock, config: routerConfig(env), log, busMetrics: counts, ...(js ? { jetstream: js } : {}) }),
   };
   const actor = await startActor({ config: actorConfig, bus, ...actorPorts, logger: log });
+  // NATS services framework `status` endpoint per service, so `ala status` sees this process too
+  const endpoints: StatusEndpoint[] = [];
+  if (t.conn) {
+    const services: [string, () => Record<string, number>][] = [['actor-runner', () => ({ ...actor.stats() })], ['ppo-learner', () => ({ ...learner.stats() })]];
+    if (chain) services.push(['advisor-worker', () => chain.advisor.stats()], ['vote-aggregator', () => chain.aggregator.stats()], ['bias-router', () => chain.router.stats()]);
+    for (const [name, stats] of services) endpoints.push(await registerStatusEndpoint(t.conn.nc, { name, version: '0.1.0', stats, metadata: { mode: 'ala-up' } }));
+  }
 
   return {
     transport: t.kind, natsUrl: t.url, serverVersion: t.server?.version ?? t.conn?.nc.info?.version, ttlEnforced, actorConfig, learner, actor, bus, jetstream: js,
@@ -146,6 +154,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       router: chain?.router.stats() ?? {}, bus: { ...counts.totals },
     }),
     stop: async () => {
+      await Promise.all(endpoints.map((e) => e.stop()));
       await actor.stop();
       if (chain) await Promise.all([chain.advisor.stop(), chain.aggregator.stop(), chain.router.stop()]);
       await learner.stop();

@@ -1,0 +1,23 @@
+// actor-runner config: documented defaults, env parsing, and a typed error for every bad value.
+import { ACTOR_DEFAULTS, ActorConfigError, loadConfig } from '../src';
+
+test('defaults without environment', () => {
+  expect(loadConfig({})).toEqual(ACTOR_DEFAULTS);
+});
+
+test('reads every variable', () => {
+  const c = loadConfig({ NATS_URL: 'nats://h:1', ALA_PREFIX: 'x.y', ALA_ACTOR_ID: 'jetson-3', ALA_ENV: 'CraftWorld-v0', ALA_AGENTS: '5', ALA_STEP_HZ: '20.5', ALA_CHUNK_STEPS: '64', ALA_SNAPSHOT_EVERY: '0', ALA_ADVICE_TTL_MS: '3000', ALA_BETA: '0.5', ALA_KL_BUDGET: '0.1', ALA_SEED: '9', ALA_MAX_INFLIGHT_CHUNKS: '2' });
+  expect(c).toEqual({ natsUrl: 'nats://h:1', prefix: 'x.y', actorId: 'jetson-3', envId: 'CraftWorld-v0', agents: 5, stepHz: 20.5, chunkSteps: 64, snapshotEvery: 0, adviceTtlMs: 3000, beta: 0.5, klBudget: 0.1, seed: 9, maxInflightChunks: 2 });
+});
+
+test.each([
+  ['ALA_AGENTS', '0', 'agents'], ['ALA_AGENTS', '2.5', 'agents'], ['ALA_STEP_HZ', '-1', 'stepHz'], ['ALA_ADVICE_TTL_MS', '0', 'adviceTtlMs'],
+  ['ALA_CHUNK_STEPS', 'many', 'chunkSteps'], ['ALA_ACTOR_ID', 'a.b', 'actorId'], ['ALA_PREFIX', 'a..b', 'prefix'], ['ALA_BETA', 'NaN', 'beta'],
+])('%s=%s is refused', (key, value, field) => {
+  expect(() => loadConfig({ [key]: value })).toThrow(ActorConfigError);
+  try {
+    loadConfig({ [key]: value });
+  } catch (e) {
+    expect((e as ActorConfigError).field).toBe(field);
+  }
+});
