@@ -25,6 +25,8 @@ export interface ActorRunnerDeps {
   readonly storedBias?: StoredBiasSource;
   readonly clock?: Clock;
   readonly logger?: BusLogger;
+  /** Called right after a new policy version starts acting (between steps), e.g. to time refreshes. */
+  readonly onPolicySwap?: (version: number) => void;
   /** Env factory (default VectorEnv.make). */
   readonly makeVectorEnv?: (envId: string, agents: number) => VectorEnv;
 }
@@ -146,6 +148,7 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
         }
         st.policySwaps += 1;
         st.policyVersion = p.version;
+        deps.onPolicySwap?.(p.version);
       }
       if (acting === undefined) {
         await sleep(5);
