@@ -120,7 +120,7 @@ export class Learner {
     } else {
       const logRhos = new Float64Array(n);
       for (let i = 0; i < n; i++) logRhos[i] = logpProx[i]! - batch.logpMu[i]!;
-      const v = vtrace({ ...traj, logRhos, rhoBar: c.isClip, cBar: c.isClip, lambda: c.gaeLambda });
+      const v = vtrace({ ...traj, logRhos, rhoBar: c.vtraceRhoBar, cBar: c.vtraceCBar, lambda: c.gaeLambda });
       advantages = v.pgAdvantages;
       returns = v.vs;
     }

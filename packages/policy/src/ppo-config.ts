@@ -50,8 +50,15 @@ export interface PpoConfig {
   readonly totalTimesteps: number;
   /** IS correction for biased samples (ALA default 'decoupled', Hilton et al. 2022). */
   readonly isMode: IsMode;
-  /** c̄: truncation of the IS weight min(c̄, π_prox/μ) and of V-trace traces (default 1). */
+  /**
+   * c̄: truncation of the decoupled IS weight min(c̄, π_prox/μ) (default 10). With |b|∞ <= B the
+   * advice alone gives π/μ <= e^{2βB} (7.4 at β = B = 1), so c̄ below that biases the gradient
+   * towards the advised policy (docs/is-correction.md); 10 leaves headroom for policy lag.
+   */
   readonly isClip: number;
+  /** V-trace ρ̄ and c̄ (IMPALA's 1, 1), used when advantageEstimator is 'vtrace'. */
+  readonly vtraceRhoBar: number;
+  readonly vtraceCBar: number;
   /** Drop samples with currentVersion - policyVersion above this (default 4). */
   readonly maxPolicyLag: number;
   /** Bias scale β used by actors: μ = softmax(z + β b) (default 1). */
@@ -82,7 +89,9 @@ export const DEFAULT_PPO_CONFIG: PpoConfig = Object.freeze({
   hidden: Object.freeze([64, 64]),
   totalTimesteps: 500_000,
   isMode: 'decoupled',
-  isClip: 1.0,
+  isClip: 10,
+  vtraceRhoBar: 1,
+  vtraceCBar: 1,
   maxPolicyLag: 4,
   beta: 1.0,
   advantageEstimator: 'gae',
@@ -159,6 +168,8 @@ export function makePpoConfig(overrides: Partial<PpoConfig> = {}, base: PpoConfi
   pos('adamEps', c.adamEps);
   int('totalTimesteps', c.totalTimesteps);
   pos('isClip', c.isClip);
+  pos('vtraceRhoBar', c.vtraceRhoBar);
+  pos('vtraceCBar', c.vtraceCBar);
   if (!(Number.isInteger(c.maxPolicyLag) && c.maxPolicyLag >= 0)) throw new PolicyConfigError(`maxPolicyLag must be an integer >= 0, got ${c.maxPolicyLag}`, 'maxPolicyLag');
   nonNeg('beta', c.beta);
   if (!['seed', 'exact', 'decoupled'].includes(c.isMode)) throw new PolicyConfigError(`isMode must be seed|exact|decoupled, got ${String(c.isMode)}`, 'isMode');
