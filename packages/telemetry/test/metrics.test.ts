@@ -1,5 +1,5 @@
 // PromMetrics (declare, inc/set/observe, refusals), the bus adapter, env-config reading, and the
-// /metrics HTTP server (scraped over real HTTP; linted by `promtool check metrics` when installed).
+// /metrics HTTP server (scraped over real HTTP; linted by the real `promtool check metrics`; PROMTOOL_BIN overrides the binary).
 import { execFileSync } from 'node:child_process';
 import { BUS_METRIC_NAMES } from '@ala/bus';
 import { ConfigError, envReader, MetricsServerError, PromMetrics, promBusMetrics, startMetricsServer, TelemetryError } from '../src';
@@ -57,13 +57,14 @@ describe('/metrics server', () => {
       expect(text).toContain('ala_bus_messages_received_total{message="Bias"} 1');
       expect((await fetch(`http://127.0.0.1:${server.port}/other`)).status).toBe(404);
       expect((await fetch(`http://127.0.0.1:${server.port}/healthz`)).status).toBe(200);
-      let promtool = true;
+      // Lint with the real promtool; a missing one is a failure, not a skip.
+      const promtool = process.env.PROMTOOL_BIN ?? 'promtool';
       try {
-        execFileSync('promtool', ['--version'], { stdio: 'ignore' });
-      } catch {
-        promtool = false;
+        execFileSync(promtool, ['--version'], { stdio: 'ignore' });
+      } catch (err) {
+        throw new Error(`promtool not found ('${promtool}'): run \`npm run setup\` (installs Prometheus with promtool) or set PROMTOOL_BIN`, { cause: err });
       }
-      if (promtool) expect(execFileSync('promtool', ['check', 'metrics'], { input: text }).toString()).toBe('');
+      expect(execFileSync(promtool, ['check', 'metrics'], { input: text }).toString()).toBe('');
     } finally {
       await server.close();
     }
