@@ -4,7 +4,7 @@
 // (`ala <service>`, what a container runs). Must not: skip when a binary is missing (it throws,
 // saying how to install it), or leave a process running (an exit hook kills stragglers).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { freePort, waitFor } from '@ala/testkit';
@@ -119,6 +119,8 @@ export interface PrometheusHandle {
   readonly proc: Proc;
   /** Instant query through `/api/v1/query`; throws on an API error or a non-vector result. */
   query(expr: string): Promise<Sample[]>;
+  /** Loaded rules from `/api/v1/rules`: name, kind and evaluation health (`ok`, `unknown`, `err`). */
+  rules(): Promise<RuleState[]>;
   /** Stops the server and removes its temp dir. */
   stop(): Promise<void>;
 }
@@ -127,12 +129,23 @@ export interface StartPrometheusOptions {
   /** job name -> `host:port` targets scraped on `/metrics`. */
   readonly jobs: Record<string, string[]>;
   readonly scrapeIntervalS?: number;
+  /** Rule files to load (copied next to the generated config). */
+  readonly ruleFiles?: string[];
   readonly readyTimeoutMs?: number;
 }
 
+export interface RuleState {
+  readonly name: string;
+  readonly type: 'alerting' | 'recording';
+  readonly health: string;
+  readonly lastError?: string;
+}
+
 /** The config `startPrometheus` writes: one static job per entry. */
-export function scrapeConfig(jobs: Record<string, string[]>, scrapeIntervalS = 1): string {
-  const lines = ['global:', `  scrape_interval: ${scrapeIntervalS}s`, `  scrape_timeout: ${scrapeIntervalS}s`, `  evaluation_interval: ${scrapeIntervalS}s`, 'scrape_configs:'];
+export function scrapeConfig(jobs: Record<string, string[]>, scrapeIntervalS = 1, ruleFiles: string[] = []): string {
+  const lines = ['global:', `  scrape_interval: ${scrapeIntervalS}s`, `  scrape_timeout: ${scrapeIntervalS}s`, `  evaluation_interval: ${scrapeIntervalS}s`];
+  if (ruleFiles.length > 0) lines.push('rule_files:', ...ruleFiles.map((f) => `  - ${JSON.stringify(f)}`));
+  lines.push('scrape_configs:');
   for (const [job, targets] of Object.entries(jobs)) {
     lines.push(`  - job_name: ${JSON.stringify(job)}`, '    static_configs:', `      - targets: [${targets.map((t) => JSON.stringify(t)).join(', ')}]`);
   }
@@ -143,7 +156,12 @@ export async function startPrometheus(opts: StartPrometheusOptions): Promise<Pro
   const bin = locatePromBinary('prometheus');
   const dir = mkdtempSync(path.join(tmpdir(), 'ala-prometheus-'));
   const configFile = path.join(dir, 'prometheus.yml');
-  writeFileSync(configFile, scrapeConfig(opts.jobs, opts.scrapeIntervalS ?? 1));
+  const rules = (opts.ruleFiles ?? []).map((f, i) => {
+    const name = `rules-${i}-${path.basename(f)}`;
+    copyFileSync(f, path.join(dir, name));
+    return name;
+  });
+  writeFileSync(configFile, scrapeConfig(opts.jobs, opts.scrapeIntervalS ?? 1, rules));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const proc = spawnProc('prometheus', bin, [
@@ -165,7 +183,7 @@ export async function startPrometheus(opts: StartPrometheusOptions): Promise<Pro
     await stop();
     throw new Error(`prometheus did not become ready; output:\n${proc.output()}`, { cause: err });
   }
-  return { url, proc, query: (expr) => instantQuery(url, expr), stop };
+  return { url, proc, query: (expr) => instantQuery(url, expr), rules: () => loadedRules(url), stop };
 }
 
 interface ApiVector {
@@ -180,4 +198,11 @@ async function instantQuery(url: string, expr: string): Promise<Sample[]> {
   if (body.status !== 'success' || !body.data) throw new Error(`query ${expr} failed (HTTP ${res.status}): ${body.error ?? 'no data'}`);
   if (body.data.resultType !== 'vector') throw new Error(`query ${expr}: expected a vector, got ${body.data.resultType}`);
   return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]), time: r.value[0] }));
+}
+
+async function loadedRules(url: string): Promise<RuleState[]> {
+  const res = await fetch(`${url}/api/v1/rules`);
+  const body = (await res.json()) as { status: string; error?: string; data?: { groups: { rules: RuleState[] }[] } };
+  if (body.status !== 'success' || !body.data) throw new Error(`/api/v1/rules failed (HTTP ${res.status}): ${body.error ?? 'no data'}`);
+  return body.data.groups.flatMap((g) => g.rules.map((r) => ({ name: r.name, type: r.type, health: r.health, ...(r.lastError ? { lastError: r.lastError } : {}) })));
 }

@@ -1,10 +1,13 @@
 // A real Prometheus scrapes the real services: the five ALA services run as processes
 // (`ala <service>`, what each container runs) on a real nats-server with their /metrics on free
-// ports; a `prometheus` server scrapes them every second, and its HTTP API must report every
-// target up and `ala_` counters that moved with the traffic (trajectories, the advice chain).
+// ports; a `prometheus` server (with the shipped infra/prometheus/alerts.yml) scrapes them every
+// second, and its HTTP API must report every target up, `ala_` counters that moved with the
+// traffic (trajectories, the advice chain) and every alert rule evaluating cleanly. Each
+// service's live exposition also passes `promtool check metrics`.
 // A missing prometheus binary fails the suite with the instruction to run `npm run setup`.
+import * as path from 'node:path';
 import { freePort, startNatsServer, waitFor, type NatsServerHandle } from '@ala/testkit';
-import { locatePromBinary, spawnService, startPrometheus, type PrometheusHandle, type Proc, type Sample } from './prometheus-fixture';
+import { locatePromBinary, promtool, REPO_ROOT, spawnService, startPrometheus, type PrometheusHandle, type Proc, type Sample } from './prometheus-fixture';
 
 const SERVICES = ['ppo-learner', 'actor-runner', 'advisor-worker', 'vote-aggregator', 'bias-router'] as const;
 /** Small, quick traffic: 4 CartPole agents at 50 steps/s, a snapshot every 2 steps, votes on the first advice. */
@@ -38,7 +41,11 @@ beforeAll(async () => {
     });
     if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited early:\n${outputs()}`);
   }
-  prometheus = await startPrometheus({ jobs: Object.fromEntries(procs.map(({ proc, port }) => [proc.name, [`127.0.0.1:${port}`]])), scrapeIntervalS: 1 });
+  prometheus = await startPrometheus({
+    jobs: Object.fromEntries(procs.map(({ proc, port }) => [proc.name, [`127.0.0.1:${port}`]])),
+    scrapeIntervalS: 1,
+    ruleFiles: [path.join(REPO_ROOT, 'infra', 'prometheus', 'alerts.yml')],
+  });
 }, 30_000);
 
 afterAll(async () => {
@@ -85,4 +92,17 @@ test('prometheus scrapes every service: all targets up, ala_ counters move with 
   // nothing was refused on the wire
   const decodeErrors = await prometheus!.query('sum(ala_bus_decode_errors_total) or vector(0)');
   expect(decodeErrors[0]?.value).toBe(0);
+
+  // the shipped alert rules load and evaluate against the real series; a healthy system fires none
+  let rules = await prometheus!.rules();
+  await waitFor(async () => (rules = await prometheus!.rules()).length > 0 && rules.every((r) => r.health !== 'unknown'), 10_000, { what: 'alert rules evaluated', intervalMs: 250 });
+  expect(rules.filter((r) => r.health !== 'ok')).toEqual([]);
+  expect(rules.map((r) => r.name).sort()).toEqual(['AlaAdviceMostlyExpired', 'AlaBiasPublishErrors', 'AlaHandlerErrors', 'AlaInvalidMessages', 'AlaLlmCircuitOpen', 'AlaServiceDown']);
+  expect(await prometheus!.query('ALERTS')).toEqual([]);
+
+  // what each service serves is a clean exposition
+  for (const { proc, port } of procs) {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect({ service: proc.name, lint: promtool(['check', 'metrics'], text) }).toEqual({ service: proc.name, lint: { code: 0, stdout: '', stderr: '' } });
+  }
 }, 30_000);
