@@ -1,5 +1,6 @@
 // Shared helpers of the system benchmarks: percentiles and the results file. Must not: measure.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import * as path from 'node:path';
 
 export interface Dist {
@@ -23,7 +24,7 @@ export function writeResult(name: string, result: object): string {
   const dir = path.join(__dirname, '..', 'results');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}.json`);
-  writeFileSync(file, JSON.stringify({ bench: name, date: new Date().toISOString(), node: process.version, cpus: require('node:os').cpus().length, ...result }, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify({ bench: name, date: new Date().toISOString(), node: process.version, cpus: cpus().length, ...result }, null, 2) + '\n');
   return file;
 }
 

@@ -5,7 +5,7 @@ import { TrajectoryChunk, subjects } from '@ala/protocol';
 import { ensurePolicyStores, publishDurable, readLastBias, type BusMetrics, type Clock, type JetStreamContext, type PolicyStores } from '@ala/bus';
 import type { PolicySource, StoredBiasSource, TrajectorySink } from './ports';
 
-/** Policy versions from KV key `latest` and ONNX bytes from the weights Object Store. */
+/** Policy versions from KV key `latest`; ONNX bytes from KV (small models) or the weights Object Store. */
 export function jetStreamPolicySource(stores: PolicyStores): PolicySource {
   return {
     latestVersion: async () => {
@@ -14,6 +14,9 @@ export function jetStreamPolicySource(stores: PolicyStores): PolicySource {
       return Number.isSafeInteger(v) && v >= 1 ? v : undefined;
     },
     fetch: async (objectName) => {
+      // fast path: small models are also in KV under their object name (one direct get)
+      const e = await stores.kv.get(objectName).catch(() => null);
+      if (e !== null && e.operation === 'PUT' && e.length > 0) return e.value;
       const bytes = await stores.weights.getBlob(objectName);
       if (bytes === null) throw new Error(`object ${objectName} not found`);
       return bytes;

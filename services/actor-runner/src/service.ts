@@ -59,6 +59,7 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
   let pending: { policy: OrtPolicy; version: number } | undefined;
   let newest = 0; // highest version loaded or loading
   let stopped = false;
+  let inStep = false; // a vector step is running (its awaits let policy loads finish meanwhile)
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((r) => (markReady = r));
 
@@ -79,6 +80,7 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
       const old = pending;
       pending = { policy, version };
       if (old) await old.policy.release();
+      installPending(); // at once when no step is running, else the loop does it before the next step
     } catch (err) {
       st.policyLoadErrors += 1;
       if (newest === version) newest = Math.max(acting?.version ?? 0, pending?.version ?? 0);
@@ -133,23 +135,28 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
     inflight.add(p);
   };
 
+  // Swap in a loaded policy; only ever called between steps (the loop, or a load finishing while the loop sleeps)
+  function installPending(): void {
+    const p = pending;
+    if (p === undefined || inStep || stopped) return;
+    pending = undefined;
+    if (acting === undefined) {
+      acting = new Acting(venv, p.policy, p.version, { ...cfg, agentIds }, rngSplit(cfg.seed, 2), cfg.seed);
+      markReady();
+    } else {
+      const old = acting.setPolicy(p.policy, p.version);
+      old.release().catch((err: unknown) => log.warn(`actor ${cfg.actorId}: releasing a policy failed: ${(err as Error).message}`));
+    }
+    st.policySwaps += 1;
+    st.policyVersion = p.version;
+    deps.onPolicySwap?.(p.version);
+  }
+
   const loop = async (): Promise<void> => {
     const period = cfg.stepHz > 0 ? 1000 / cfg.stepHz : 0;
     let next = clock.now();
     while (!stopped) {
-      if (pending !== undefined) {
-        const p = pending;
-        pending = undefined;
-        if (acting === undefined) {
-          acting = new Acting(venv, p.policy, p.version, { ...cfg, agentIds }, rngSplit(cfg.seed, 2), cfg.seed);
-          markReady();
-        } else {
-          await acting.setPolicy(p.policy, p.version).release();
-        }
-        st.policySwaps += 1;
-        st.policyVersion = p.version;
-        deps.onPolicySwap?.(p.version);
-      }
+      installPending();
       if (acting === undefined) {
         await sleep(5);
         next = clock.now();
@@ -157,7 +164,11 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
       }
       const now = clock.now();
       const live = table.prepare(now);
-      const out = await acting.step(table);
+      inStep = true;
+      const out = await acting.step(table).finally(() => {
+        inStep = false;
+        installPending(); // a load that finished during the step: swap now, not after the pacing sleep
+      });
       st.vectorSteps += 1;
       st.envSteps += cfg.agents;
       st.advisedSteps += live;

@@ -5,7 +5,7 @@ export type { PpoLearner, PpoLearnerDeps } from './service';
 export { loadConfig, validateLearnerConfig, LEARNER_DEFAULTS } from './config';
 export type { PpoLearnerConfig } from './config';
 export type { TrajectorySource, PolicySink } from './ports';
-export { jetStreamLearnerPorts, jetStreamTrajectorySource, jetStreamPolicySink } from './nats-io';
+export { jetStreamLearnerPorts, jetStreamTrajectorySource, jetStreamPolicySink, KV_FAST_PATH_MAX_BYTES } from './nats-io';
 export { Batcher } from './batcher';
 export type { AddResult, BatcherCounts } from './batcher';
 export { loadLearnerCheckpoint, saveLearnerCheckpoint, checkpointPath, CHECKPOINT_FILE } from './checkpoint';

@@ -59,7 +59,14 @@ export async function jetStreamTrajectorySource(ctx: JetStreamContext, prefix: s
   };
 }
 
-/** Weights into the Object Store as `objectName`, then KV `latest` = version; keeps the last `keep` versions. */
+/** Models up to this size are also put in the KV bucket (key = object name): one direct get for actors. */
+export const KV_FAST_PATH_MAX_BYTES = 512 * 1024;
+
+/**
+ * Weights into the Object Store as `objectName` (canonical copy) and, when small enough, into KV under
+ * the same key (the actors' fast path: a KV get is one round trip, an Object Store read several),
+ * then KV `latest` = version; keeps the last `keep` versions.
+ */
 export function jetStreamPolicySink(stores: PolicyStores, keep = 5): PolicySink {
   return {
     latestVersion: async () => {
@@ -69,8 +76,13 @@ export function jetStreamPolicySink(stores: PolicyStores, keep = 5): PolicySink 
     },
     put: async (version, objectName, bytes) => {
       await stores.weights.putBlob({ name: objectName }, bytes);
+      if (bytes.byteLength <= KV_FAST_PATH_MAX_BYTES) await stores.kv.put(objectName, bytes);
       await stores.kv.put('latest', String(version));
-      if (version > keep) await stores.weights.delete(`v${version - keep}.onnx`).catch(() => undefined);
+      if (version > keep) {
+        const old = `v${version - keep}.onnx`;
+        await stores.weights.delete(old).catch(() => undefined);
+        await stores.kv.purge(old).catch(() => undefined);
+      }
     },
   };
 }
