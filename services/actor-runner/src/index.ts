@@ -14,4 +14,5 @@ export type { StepRecord } from './chunk-builder';
 export { emptyActorStats } from './stats';
 export type { ActorStats, BiasReject } from './stats';
 export { ActorConfigError, PolicyLoadError } from './errors';
+export { ACTOR_METRICS, actorMetricsExporter } from './metrics';
 export { main } from './main';

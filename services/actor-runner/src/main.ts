@@ -6,6 +6,7 @@ import { ensureStreams, openJetStream } from '@ala/bus';
 import { runServiceMain, type ServiceMainHandle } from '@ala/telemetry';
 import { loadConfig } from './config';
 import { jetStreamActorPorts } from './nats-io';
+import { actorMetricsExporter } from './metrics';
 import { start } from './service';
 
 /** Runs until SIGTERM/SIGINT. */
@@ -20,7 +21,16 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Servic
       if (!streams.ttl.enforced) ctx.log.warn(`advice TTL not enforced by the server: ${streams.ttl.reason}`);
       const actor = await start({ config, bus: ctx.bus, ...(await jetStreamActorPorts(js, config.prefix, { metrics: ctx.busMetrics })), logger: ctx.log });
       ctx.log.info(`actor-runner ${config.actorId}: ${config.agents} x ${config.envId}, waiting for a policy`);
-      return { stop: () => actor.stop(), stats: () => ({ ...actor.stats() }) };
+      const exportMetrics = actorMetricsExporter(ctx.metrics);
+      const timer = setInterval(() => exportMetrics(actor.stats()), 1000); // /metrics lags stats by <= 1 s
+      timer.unref();
+      return {
+        stop: async () => {
+          clearInterval(timer);
+          await actor.stop();
+        },
+        stats: () => ({ ...actor.stats() }),
+      };
     },
   });
 }

@@ -13,4 +13,5 @@ export type { LearnerCheckpoint } from './checkpoint';
 export { emptyLearnerStats } from './stats';
 export type { LearnerStats } from './stats';
 export { LearnerConfigError, LearnerCheckpointError } from './errors';
+export { LEARNER_METRICS, learnerMetricsExporter } from './metrics';
 export { main } from './main';

@@ -6,6 +6,7 @@ import { ensureStreams, openJetStream } from '@ala/bus';
 import { runServiceMain, type ServiceMainHandle } from '@ala/telemetry';
 import { loadConfig } from './config';
 import { jetStreamLearnerPorts } from './nats-io';
+import { learnerMetricsExporter } from './metrics';
 import { start } from './service';
 
 /** Runs until SIGTERM/SIGINT. */
@@ -19,7 +20,16 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Servic
       await ensureStreams(js, config.prefix);
       const learner = await start({ config, bus: ctx.bus, ...(await jetStreamLearnerPorts(js, config.prefix, config.consumer)), logger: ctx.log });
       ctx.log.info(`ppo-learner: ${config.envId}, published policy v${learner.stats().policyVersion}`);
-      return { stop: () => learner.stop(), stats: () => ({ ...learner.stats() }) };
+      const exportMetrics = learnerMetricsExporter(ctx.metrics);
+      const timer = setInterval(() => exportMetrics(learner.stats()), 1000); // /metrics lags stats by <= 1 s
+      timer.unref();
+      return {
+        stop: async () => {
+          clearInterval(timer);
+          await learner.stop();
+        },
+        stats: () => ({ ...learner.stats() }),
+      };
     },
   });
 }

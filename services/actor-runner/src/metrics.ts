@@ -1,0 +1,46 @@
+// Prometheus metrics of the actor-runner: one `ala_actor_*` metric per stats field (the catalogue
+// doubles as docs/metrics.md), exported from stats() snapshots: counters advance by the difference
+// since the last export, gauges are set. Must not: do I/O (the telemetry shell serves /metrics).
+import type { MetricDef, ServiceMetrics } from '@ala/telemetry';
+import type { ActorStats } from './stats';
+
+type Field = keyof ActorStats;
+const C = 'counter' as const;
+const G = 'gauge' as const;
+
+export const ACTOR_METRICS: readonly (MetricDef & { field: Field })[] = [
+  { field: 'envSteps', name: 'ala_actor_env_steps_total', kind: C, help: 'agent-steps taken' },
+  { field: 'episodes', name: 'ala_actor_episodes_total', kind: C, help: 'episodes finished' },
+  { field: 'meanReturn100', name: 'ala_actor_mean_return', kind: G, help: 'mean undiscounted return of the last 100 episodes' },
+  { field: 'policyVersion', name: 'ala_actor_policy_version', kind: G, help: 'policy version acting now' },
+  { field: 'policySwaps', name: 'ala_actor_policy_swaps_total', kind: C, help: 'policies swapped in between steps' },
+  { field: 'policyLoadErrors', name: 'ala_actor_policy_load_errors_total', kind: C, help: 'announced policies that could not be loaded' },
+  { field: 'advisedSteps', name: 'ala_actor_advised_steps_total', kind: C, help: 'agent-steps that acted with a live bias' },
+  { field: 'adviceAgeMsSum', name: 'ala_actor_advice_age_ms_sum', kind: C, help: 'sum of advice ages over advised steps, ms (mean = this / advised steps)' },
+  { field: 'biasReceived', name: 'ala_actor_bias_received_total', kind: C, help: 'valid Bias messages delivered to the actor' },
+  { field: 'biasRejected', name: 'ala_actor_bias_rejected_total', kind: C, help: 'biases refused as invalid (wrong length, unknown agent, non-finite)' },
+  { field: 'biasExpired', name: 'ala_actor_bias_expired_total', kind: C, help: 'biases removed at their deadline or refused as already expired' },
+  { field: 'biasExpiredUnused', name: 'ala_actor_bias_expired_unused_total', kind: C, help: 'expired biases that never steered a step' },
+  { field: 'snapshotsPublished', name: 'ala_actor_snapshots_published_total', kind: C, help: 'state snapshots published' },
+  { field: 'chunksPublished', name: 'ala_actor_chunks_published_total', kind: C, help: 'trajectory chunks acknowledged by JetStream' },
+  { field: 'chunkPublishErrors', name: 'ala_actor_chunk_publish_errors_total', kind: C, help: 'trajectory chunks that could not be stored' },
+  { field: 'chunksInflight', name: 'ala_actor_chunks_inflight', kind: G, help: 'chunks sent, not yet acknowledged' },
+  { field: 'chunkBackpressureWaits', name: 'ala_actor_chunk_backpressure_waits_total', kind: C, help: 'times the loop waited for chunk acknowledgements' },
+];
+
+/** Returns an exporter: call it with a fresh stats() snapshot (e.g. every second). */
+export function actorMetricsExporter(metrics: ServiceMetrics): (s: ActorStats) => void {
+  metrics.define(ACTOR_METRICS.map(({ field: _f, ...d }) => d));
+  const last = new Map<Field, number>();
+  return (s) => {
+    for (const m of ACTOR_METRICS) {
+      const v = s[m.field];
+      if (m.kind === 'gauge') metrics.set(m.name, v);
+      else {
+        const d = v - (last.get(m.field) ?? 0);
+        if (d > 0) metrics.inc(m.name, undefined, d);
+        last.set(m.field, v);
+      }
+    }
+  };
+}
