@@ -127,10 +127,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const actorPorts = js ? await jetStreamActorPorts(js, prefix, { metrics: counts }) : { policies: memPolicies, trajectories: memTraj };
 
   // The advice chain (optional): advisor -> aggregator -> router -> actor
+  // Precedence: defaults for one process < ALA_* from the environment (e.g. ALA_LLM_ENDPOINT) < flags < adviceEnv
+  const fromProcess = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('ALA_') && e[1] !== undefined));
   const env: Record<string, string> = {
+    ALA_ADVISOR_MAX_IN_FLIGHT: String(Math.max(8, opts.agents * 4)), ALA_AGG_WINDOW_MS: '5', ALA_ROUTER_BOUND: String(opts.biasBound ?? 1),
+    ALA_ROUTER_RATE_PER_S: '100000', ALA_ROUTER_BURST: '100000',
+    ...fromProcess,
     ALA_PREFIX: prefix, ALA_ADVISOR_BACKEND: opts.advisor === 'none' ? 'scripted' : opts.advisor, ALA_SCRIPTED_LATENCY_MS: String(opts.advisorLatencyMs),
-    ALA_SCRIPTED_SEED: String(opts.seed), ALA_ADVISOR_MAX_IN_FLIGHT: String(Math.max(8, opts.agents * 4)), ALA_AGG_WINDOW_MS: '5',
-    ALA_ROUTER_BOUND: String(opts.biasBound ?? 1), ALA_ROUTER_STORE: js ? 'true' : 'false', ALA_ROUTER_RATE_PER_S: '100000', ALA_ROUTER_BURST: '100000',
+    ALA_SCRIPTED_SEED: String(opts.seed), ALA_ROUTER_STORE: js ? 'true' : 'false', ALA_METRICS_PORT: '0',
     ...opts.adviceEnv,
   };
   const chain = opts.advisor === 'none' ? undefined : {
