@@ -101,7 +101,15 @@ export async function start(deps: PpoLearnerDeps): Promise<PpoLearner> {
   const loop = async (): Promise<void> => {
     while (!stopped) {
       // in: trajectory chunks (actors -> learner), durable pull consumer on ALA_TRAJ
-      const chunks = await deps.trajectories.pull(64, 100);
+      let chunks: Awaited<ReturnType<TrajectorySource['pull']>>;
+      try {
+        chunks = await deps.trajectories.pull(64, 100);
+      } catch (err) {
+        st.pullErrors += 1; // e.g. server gone: counted, retried; the loop never dies on I/O
+        log.warn(`ppo-learner: pulling chunks failed: ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
       for (const c of chunks) batcher.add(c, learner.policyVersion, ppo.maxPolicyLag);
       if (batcher.ready() && !stopped) {
         const batch = batcher.take()!;
