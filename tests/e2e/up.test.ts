@@ -88,6 +88,22 @@ test('ala up --advisor openai-compatible: an LLM that answers steers the agents,
   }
 });
 
+test('ala up with no server to be found falls back to the in-process bus with a warning', async () => {
+  const saved = { ...process.env };
+  const warnings: string[] = [];
+  process.env.NATS_SERVER_BIN = '/nonexistent/nats-server';
+  delete process.env.NATS_URL;
+  try {
+    const logger = { ...silentLogger, warn: (m: string) => void warnings.push(m) };
+    const { summary } = await runUp({ agents: 2, stepHz: 50, maxSeconds: 2, out: tempDir('up-auto'), progress: 'none', logger });
+    expect(summary.transport).toBe('in-process');
+    expect(summary.envSteps).toBeGreaterThan(0);
+    expect(warnings.join('\n')).toMatch(/no usable nats-server .*in-process bus/);
+  } finally {
+    process.env = saved;
+  }
+});
+
 test('bad flags are refused before anything starts', async () => {
   const out = path.join(tempDir('up-bad'), 'run');
   await expect(runUp({ advisor: 'oracle', out })).rejects.toThrow(/--advisor must be scripted, openai-compatible or none/);
