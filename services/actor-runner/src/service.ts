@@ -76,7 +76,8 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
         throw new PolicyLoadError(version, 'shape', `policy v${version} does not map ${obsDim} -> ${nActions}`, { cause: err });
       });
       if (probe.logits.length !== nActions) throw new PolicyLoadError(version, 'shape', `policy v${version} outputs ${probe.logits.length} logits, env has ${nActions}`);
-      if (stopped || (pending !== undefined && pending.version > version)) return void (await policy.release());
+      // a newer version may have been loaded meanwhile (loads overlap): never go back
+      if (stopped || version <= Math.max(acting?.version ?? 0, pending?.version ?? 0)) return void (await policy.release());
       const old = pending;
       pending = { policy, version };
       if (old) await old.policy.release();

@@ -1,0 +1,81 @@
+/**
+ * @jest-environment ./packages/policy/test/ort-environment.js
+ */
+// actor-runner start(deps) on the InProcessBus with in-memory ports (pure wiring, real ORT):
+// acts without any advice, applies a live bias only to its agent, refuses wrong-length biases,
+// never goes back to an older policy when loads overlap, refuses a digest or shape mismatch.
+import { createHash } from 'node:crypto';
+import { InProcessBus, silentLogger } from '@ala/bus';
+import { Learner, presetFor } from '@ala/policy';
+import { Bias, PolicyAnnounce, subjects, type TrajectoryChunk } from '@ala/protocol';
+import { waitFor } from '@ala/testkit';
+import { ACTOR_DEFAULTS, start, type PolicySource } from '../src';
+
+jest.setTimeout(30_000);
+
+const s = subjects('ala');
+let model: Uint8Array;
+beforeAll(async () => {
+  const l = await Learner.create({ obsDim: 4, nActions: 2, config: presetFor('CartPole-v1'), seed: 1 });
+  model = l.exportOnnx();
+  l.dispose();
+});
+
+function setup(delays: Record<string, number> = {}) {
+  const bus = new InProcessBus({ logger: silentLogger });
+  const chunks: TrajectoryChunk[] = [];
+  const swaps: number[] = [];
+  const policies: PolicySource = {
+    latestVersion: () => Promise.resolve(1),
+    fetch: (name) => new Promise((r) => setTimeout(() => r(model), delays[name] ?? 0)),
+  };
+  const announce = (version: number, over: Partial<PolicyAnnounce> = {}): void =>
+    bus.publish(PolicyAnnounce, s.policyAnnounce, { v: 1, version, sha256: createHash('sha256').update(model).digest('hex'), bytes: model.byteLength, createdAt: 0, objectName: `v${version}.onnx`, obsDim: 4, nActions: 2, ...over });
+  const run = () => start({
+    config: { ...ACTOR_DEFAULTS, agents: 3, stepHz: 500, chunkSteps: 8, snapshotEvery: 0 }, bus, policies, logger: silentLogger,
+    trajectories: { publish: (c) => (chunks.push(c), Promise.resolve()) }, onPolicySwap: (v) => void swaps.push(v),
+  });
+  return { bus, chunks, swaps, announce, run };
+}
+
+test('acts without advice; a live bias steers only its agent; a wrong-length bias is refused', async () => {
+  const t = setup();
+  const actor = await t.run();
+  await actor.ready;
+  await waitFor(() => t.chunks.length >= 1, 5000);
+  const bias = (agentId: string, b: number[]): Bias => ({ v: 1, agentId, adviceId: `x-${b.length}`, stateSeq: 0, bias: b, bound: 3, ttlMs: 60_000, createdAt: 0 });
+  t.bus.publish(Bias, s.bias('actor-0-1'), bias('actor-0-1', [3, -3]), { ttlMs: 60_000 });
+  t.bus.publish(Bias, s.bias('actor-0-2'), bias('actor-0-2', [1, 1, 1]), { ttlMs: 60_000 });
+  const from = t.chunks.length;
+  await waitFor(() => t.chunks.length >= from + 3, 5000);
+  const st = actor.stats();
+  await actor.stop();
+  await t.bus.close();
+  expect(st.biasReceived).toBe(2);
+  expect(st.biasRejected).toBe(1);
+  const c = t.chunks[t.chunks.length - 1]!;
+  for (let k = 0; k < c.T; k++) {
+    expect([c.advised[k * 3], c.advised[k * 3 + 1], c.advised[k * 3 + 2]]).toEqual([0, 1, 0]);
+    expect(c.actions[k * 3 + 1]).toBe(0); // b = [3, -3] with beta 1: action 0 has probability > 0.99
+    expect(c.logpMu[k * 3]).toBe(c.logpPk[k * 3]);
+  }
+});
+
+test('overlapping loads never go back to an older version; digest and shape mismatches are refused', async () => {
+  const t = setup({ 'v5.onnx': 150 });
+  const actor = await t.run();
+  await actor.ready;
+  t.announce(5); // slow fetch
+  t.announce(6); // fast fetch, lands first
+  await waitFor(() => actor.stats().policyVersion === 6, 5000);
+  await new Promise((r) => setTimeout(r, 300)); // v5 has finished loading by now
+  t.announce(7, { sha256: '0'.repeat(64) });
+  t.announce(8, { nActions: 3 });
+  await waitFor(() => actor.stats().policyLoadErrors >= 2, 5000);
+  const st = actor.stats();
+  await actor.stop();
+  await t.bus.close();
+  expect(t.swaps).toEqual([1, 6]);
+  expect(st.policyVersion).toBe(6);
+  expect(st.policyLoadErrors).toBe(2);
+});
