@@ -30,7 +30,7 @@ function setup(delays: Record<string, number> = {}) {
     fetch: (name) => new Promise((r) => setTimeout(() => r(model), delays[name] ?? 0)),
   };
   const announce = (version: number, over: Partial<PolicyAnnounce> = {}): void =>
-    bus.publish(PolicyAnnounce, s.policyAnnounce, { v: 1, version, sha256: createHash('sha256').update(model).digest('hex'), bytes: model.byteLength, createdAt: 0, objectName: `v${version}.onnx`, obsDim: 4, nActions: 2, ...over });
+    bus.publish(PolicyAnnounce, s.policyAnnounce, { v: 1 as const, version, sha256: createHash('sha256').update(model).digest('hex'), bytes: model.byteLength, createdAt: 0, objectName: `v${version}.onnx`, obsDim: 4, nActions: 2, ...over });
   const run = () => start({
     config: { ...ACTOR_DEFAULTS, agents: 3, stepHz: 500, chunkSteps: 8, snapshotEvery: 0 }, bus, policies, logger: silentLogger,
     trajectories: { publish: (c) => (chunks.push(c), Promise.resolve()) }, onPolicySwap: (v) => void swaps.push(v),
