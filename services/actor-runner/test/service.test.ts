@@ -31,8 +31,8 @@ function setup(delays: Record<string, number> = {}) {
   };
   const announce = (version: number, over: Partial<PolicyAnnounce> = {}): void =>
     bus.publish(PolicyAnnounce, s.policyAnnounce, { v: 1 as const, version, sha256: createHash('sha256').update(model).digest('hex'), bytes: model.byteLength, createdAt: 0, objectName: `v${version}.onnx`, obsDim: 4, nActions: 2, ...over });
-  const run = () => start({
-    config: { ...ACTOR_DEFAULTS, agents: 3, stepHz: 500, chunkSteps: 8, snapshotEvery: 0 }, bus, policies, logger: silentLogger,
+  const run = (klBudget = 0) => start({
+    config: { ...ACTOR_DEFAULTS, agents: 3, stepHz: 500, chunkSteps: 8, snapshotEvery: 0, klBudget }, bus, policies, logger: silentLogger,
     trajectories: { publish: (c) => (chunks.push(c), Promise.resolve()) }, onPolicySwap: (v) => void swaps.push(v),
   });
   return { bus, chunks, swaps, announce, run };
@@ -78,4 +78,19 @@ test('overlapping loads never go back to an older version; digest and shape mism
   expect(t.swaps).toEqual([1, 6]);
   expect(st.policyVersion).toBe(6);
   expect(st.policyLoadErrors).toBe(2);
+});
+
+test('a KL budget shrinks the applied bias: KL(mu||pi) <= epsilon', async () => {
+  const t = setup();
+  const actor = await t.run(0.01);
+  await actor.ready;
+  t.bus.publish(Bias, s.bias('actor-0-0'), { v: 1, agentId: 'actor-0-0', adviceId: 'kl', stateSeq: 0, bias: [3, -3], bound: 3, ttlMs: 60_000, createdAt: 0 }, { ttlMs: 60_000 });
+  await waitFor(() => actor.stats().advisedSteps >= 30, 5000);
+  await waitFor(() => t.chunks.some((c) => c.advised[0] === 1), 5000);
+  await actor.stop();
+  await t.bus.close();
+  const advised = t.chunks.flatMap((c) => Array.from({ length: c.T }, (_, k) => k * 3).filter((k) => c.advised[k] === 1).map((k) => c.biasTaken[k]!));
+  expect(advised.length).toBeGreaterThan(0);
+  // without a budget |beta*b[a]| = 3; with KL <= 0.01 on a near-uniform initial policy the scale is ~0.05
+  for (const b of advised) expect(Math.abs(b)).toBeLessThan(0.5);
 });
