@@ -1,6 +1,6 @@
 // Prometheus metrics of the actor-runner: one `ala_actor_*` metric per stats field (the catalogue
 // doubles as docs/metrics.md), exported from stats() snapshots: counters advance by the difference
-// since the last export, gauges are set. Must not: do I/O (the telemetry shell serves /metrics).
+// since the last export, gauges are set; ms fields are exported in seconds. Must not: do I/O (the telemetry shell serves /metrics).
 import type { MetricDef, ServiceMetrics } from '@ala/telemetry';
 import type { ActorStats } from './stats';
 
@@ -8,7 +8,7 @@ type Field = keyof ActorStats;
 const C = 'counter' as const;
 const G = 'gauge' as const;
 
-export const ACTOR_METRICS: readonly (MetricDef & { field: Field })[] = [
+export const ACTOR_METRICS: readonly (MetricDef & { field: Field; scale?: number })[] = [
   { field: 'envSteps', name: 'ala_actor_env_steps_total', kind: C, help: 'agent-steps taken' },
   { field: 'episodes', name: 'ala_actor_episodes_total', kind: C, help: 'episodes finished' },
   { field: 'meanReturn100', name: 'ala_actor_mean_return', kind: G, help: 'mean undiscounted return of the last 100 episodes' },
@@ -16,7 +16,7 @@ export const ACTOR_METRICS: readonly (MetricDef & { field: Field })[] = [
   { field: 'policySwaps', name: 'ala_actor_policy_swaps_total', kind: C, help: 'policies swapped in between steps' },
   { field: 'policyLoadErrors', name: 'ala_actor_policy_load_errors_total', kind: C, help: 'announced policies that could not be loaded' },
   { field: 'advisedSteps', name: 'ala_actor_advised_steps_total', kind: C, help: 'agent-steps that acted with a live bias' },
-  { field: 'adviceAgeMsSum', name: 'ala_actor_advice_age_ms_sum', kind: C, help: 'sum of advice ages over advised steps, ms (mean = this / advised steps)' },
+  { field: 'adviceAgeMsSum', name: 'ala_actor_advice_age_seconds_total', kind: C, help: 'advice age summed over advised steps (mean age = this / ala_actor_advised_steps_total)', scale: 1e-3 },
   { field: 'biasReceived', name: 'ala_actor_bias_received_total', kind: C, help: 'valid Bias messages delivered to the actor' },
   { field: 'biasRejected', name: 'ala_actor_bias_rejected_total', kind: C, help: 'biases refused as invalid (wrong length, unknown agent, non-finite)' },
   { field: 'biasExpired', name: 'ala_actor_bias_expired_total', kind: C, help: 'biases removed at their deadline or refused as already expired' },
@@ -30,11 +30,11 @@ export const ACTOR_METRICS: readonly (MetricDef & { field: Field })[] = [
 
 /** Returns an exporter: call it with a fresh stats() snapshot (e.g. every second). */
 export function actorMetricsExporter(metrics: ServiceMetrics): (s: ActorStats) => void {
-  metrics.define(ACTOR_METRICS.map(({ field: _f, ...d }) => d));
+  metrics.define(ACTOR_METRICS.map(({ field: _f, scale: _s, ...d }) => d));
   const last = new Map<Field, number>();
   return (s) => {
     for (const m of ACTOR_METRICS) {
-      const v = s[m.field];
+      const v = s[m.field] * (m.scale ?? 1);
       if (m.kind === 'gauge') metrics.set(m.name, v);
       else {
         const d = v - (last.get(m.field) ?? 0);

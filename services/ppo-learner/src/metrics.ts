@@ -1,6 +1,6 @@
 // Prometheus metrics of the ppo-learner: one `ala_learner_*` metric per stats field (the catalogue
 // doubles as docs/metrics.md), exported from stats() snapshots: counters advance by the difference
-// since the last export, gauges are set. Must not: do I/O (the telemetry shell serves /metrics).
+// since the last export, gauges are set; ms fields are exported in seconds. Must not: do I/O (the telemetry shell serves /metrics).
 import type { MetricDef, ServiceMetrics } from '@ala/telemetry';
 import type { LearnerStats } from './stats';
 
@@ -8,7 +8,7 @@ type Field = keyof LearnerStats;
 const C = 'counter' as const;
 const G = 'gauge' as const;
 
-export const LEARNER_METRICS: readonly (MetricDef & { field: Field })[] = [
+export const LEARNER_METRICS: readonly (MetricDef & { field: Field; scale?: number })[] = [
   { field: 'policyVersion', name: 'ala_learner_policy_version', kind: G, help: 'policy version published last' },
   { field: 'updates', name: 'ala_learner_updates_total', kind: C, help: 'PPO updates done by this process' },
   { field: 'samplesTrained', name: 'ala_learner_samples_trained_total', kind: C, help: 'samples used in updates (before the per-sample lag filter)' },
@@ -30,16 +30,16 @@ export const LEARNER_METRICS: readonly (MetricDef & { field: Field })[] = [
   { field: 'lastApproxKl', name: 'ala_learner_approx_kl', kind: G, help: 'approx KL of the last update' },
   { field: 'lastEntropy', name: 'ala_learner_entropy', kind: G, help: 'policy entropy of the last update' },
   { field: 'lastIsWeightMax', name: 'ala_learner_is_weight_max', kind: G, help: 'largest IS weight pi_prox/mu of the last update' },
-  { field: 'lastUpdateMs', name: 'ala_learner_update_ms', kind: G, help: 'duration of the last update, ms' },
+  { field: 'lastUpdateMs', name: 'ala_learner_update_seconds', kind: G, help: 'duration of the last update', scale: 1e-3 },
 ];
 
 /** Returns an exporter: call it with a fresh stats() snapshot (e.g. every second). */
 export function learnerMetricsExporter(metrics: ServiceMetrics): (s: LearnerStats) => void {
-  metrics.define(LEARNER_METRICS.map(({ field: _f, ...d }) => d));
+  metrics.define(LEARNER_METRICS.map(({ field: _f, scale: _s, ...d }) => d));
   const last = new Map<Field, number>();
   return (s) => {
     for (const m of LEARNER_METRICS) {
-      const v = s[m.field];
+      const v = s[m.field] * (m.scale ?? 1);
       if (m.kind === 'gauge') metrics.set(m.name, v);
       else {
         const d = v - (last.get(m.field) ?? 0);
