@@ -3,7 +3,7 @@
 // are applied only before their deadline; a new policy is loaded off the hot path and swapped in
 // between steps; chunks go to JetStream with bounded in-flight acknowledgements.
 // Must not: hold RL maths (acting.ts, @ala/rl-core) or read configuration (config.ts).
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { VectorEnv } from '@ala/envs';
 import { OrtPolicy } from '@ala/policy';
 import { Bias, PolicyAnnounce, StateSnapshot, subjects } from '@ala/protocol';
@@ -123,7 +123,7 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
   if (latest !== undefined) await loadPolicy(latest);
 
   const inflight = new Set<Promise<void>>();
-  const incarnation = Date.now().toString(36);
+  const incarnation = randomBytes(4).toString('hex'); // chunkSeq restarts at 0 per process: the msg id must not repeat
   const sendChunk = (chunk: Parameters<TrajectorySink['publish']>[0]): void => {
     // out: trajectory chunk (actor -> learner), JetStream with msg id <actorId>-<incarnation>-<chunkSeq>
     const p = deps.trajectories.publish(chunk, `${cfg.actorId}-${incarnation}-${chunk.chunkSeq}`).then(
