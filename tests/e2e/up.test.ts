@@ -43,6 +43,8 @@ test('ala up on NATS: the whole system trains with advice and writes summary.jso
   expect(summary.advisedStepFraction).toBeGreaterThan(0.2);
   expect(summary.advice.invalid).toBe(0);
   expect(summary.policyVersion).toBeGreaterThan(1);
+  expect(summary.evalEpisodes).toBe(40); // the final policy alone, without advice
+  expect(summary.evalReturnUnadvised).toBeGreaterThan(8);
   const s = read(out, 'summary.json');
   for (const k of ['envSteps', 'wallSeconds', 'episodes', 'meanReturnLast100', 'policyVersion', 'advice', 'advisedStepFraction']) expect(s).toHaveProperty(k);
   for (const k of ['published', 'applied', 'expired', 'invalid']) expect(s.advice).toHaveProperty(k);
@@ -52,6 +54,7 @@ test('ala up on NATS: the whole system trains with advice and writes summary.jso
   expect(existsSync(path.join(out, 'learner', 'learner.ckpt'))).toBe(true);
   expect(o.text()).toMatch(/steps .*\/s \| return .* \| advised \d+% .* \| policy v\d+/);
   expect(o.text()).toMatch(/advice applied \(steps\)\s+\d+/);
+  expect(o.text()).toMatch(/final policy alone \(no advice\)\s+[\d.]+ \(40 episodes\)/);
 });
 
 test('ala up without a server runs on the in-process bus', async () => {

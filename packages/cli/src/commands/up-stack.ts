@@ -73,6 +73,8 @@ export interface Stack {
   readonly bus: Bus;
   readonly jetstream: JetStreamContext | undefined;
   stats(): StackStats;
+  /** ONNX bytes of the latest stored policy (undefined if none). */
+  latestPolicy(): Promise<Uint8Array | undefined>;
   stop(): Promise<void>;
 }
 
@@ -157,6 +159,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       actor: actor.stats(), learner: learner.stats(), advisor: chain?.advisor.stats() ?? {}, aggregator: chain?.aggregator.stats() ?? {},
       router: chain?.router.stats() ?? {}, bus: { ...counts.totals },
     }),
+    latestPolicy: async () => {
+      const v = await actorPorts.policies.latestVersion();
+      return v === undefined ? undefined : actorPorts.policies.fetch(`v${v}.onnx`);
+    },
     stop: async () => {
       await Promise.all(endpoints.map((e) => e.stop()));
       await actor.stop();

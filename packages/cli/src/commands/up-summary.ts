@@ -31,6 +31,9 @@ export interface UpSummary {
   readonly policyLagMean: number;
   readonly advice: AdviceSummary;
   readonly advisedStepFraction: number;
+  /** Mean return of the final policy π alone (no advice) on fresh envs; null when not evaluated. */
+  readonly evalReturnUnadvised: number | null;
+  readonly evalEpisodes: number;
   readonly transport: string;
   readonly ttlEnforcedByServer: boolean;
   readonly stoppedBy: 'target-return' | 'max-seconds' | 'signal' | 'error';
@@ -52,7 +55,10 @@ export function adviceSummary(st: StackStats): AdviceSummary {
   };
 }
 
-export function summarize(st: StackStats, meta: { envId: string; wallSeconds: number; transport: string; ttlEnforced: boolean; stoppedBy: UpSummary['stoppedBy'] }): UpSummary {
+export function summarize(
+  st: StackStats,
+  meta: { envId: string; wallSeconds: number; transport: string; ttlEnforced: boolean; stoppedBy: UpSummary['stoppedBy']; evaluation?: { meanReturn: number; episodes: number } },
+): UpSummary {
   const a = st.actor;
   return {
     envId: meta.envId,
@@ -66,6 +72,8 @@ export function summarize(st: StackStats, meta: { envId: string; wallSeconds: nu
     policyLagMean: st.learner.lastLagMean,
     advice: adviceSummary(st),
     advisedStepFraction: a.envSteps === 0 ? 0 : a.advisedSteps / a.envSteps,
+    evalReturnUnadvised: meta.evaluation && Number.isFinite(meta.evaluation.meanReturn) ? meta.evaluation.meanReturn : null,
+    evalEpisodes: meta.evaluation?.episodes ?? 0,
     transport: meta.transport,
     ttlEnforcedByServer: meta.ttlEnforced,
     stoppedBy: meta.stoppedBy,
@@ -88,7 +96,8 @@ export function summaryTable(s: UpSummary): string {
   const rows: [string, string][] = [
     ['env', s.envId], ['transport', `${s.transport}${s.ttlEnforcedByServer ? ' (server enforces TTL)' : ''}`], ['stopped by', s.stoppedBy],
     ['env steps', String(s.envSteps)], ['wall seconds', s.wallSeconds.toFixed(1)], ['steps/s', s.stepsPerSecond.toFixed(0)],
-    ['episodes', String(s.episodes)], ['mean return (last 100)', s.meanReturnLast100 === null ? '-' : s.meanReturnLast100.toFixed(1)],
+    ['episodes', String(s.episodes)], ['mean return (last 100, with advice)', s.meanReturnLast100 === null ? '-' : s.meanReturnLast100.toFixed(1)],
+    ['final policy alone (no advice)', s.evalReturnUnadvised === null ? '-' : `${s.evalReturnUnadvised.toFixed(1)} (${s.evalEpisodes} episodes)`],
     ['policy version', String(s.policyVersion)], ['learner updates', String(s.learnerUpdates)], ['policy lag (mean, last update)', s.policyLagMean.toFixed(2)],
     ['advice published', String(s.advice.published)], ['advice applied (steps)', String(s.advice.applied)], ['advice expired', String(s.advice.expired)],
     ['advice invalid', String(s.advice.invalid)], ['advised-step fraction', s.advisedStepFraction.toFixed(3)], ['mean advice age (ms)', s.advice.meanAgeMs.toFixed(1)],

@@ -15,6 +15,7 @@ import { CliUsageError } from '../errors';
 import { appendJsonl, runtimeVersions, writeJson } from '../train/run-dir';
 import { SOLVED_THRESHOLDS } from './train';
 import { startStack, type AdvisorKind, type StackOptions, type TransportChoice } from './up-stack';
+import { evaluatePolicy } from './up-eval';
 import { progressLine, summarize, summaryTable, type UpSummary } from './up-summary';
 
 /**
@@ -47,6 +48,8 @@ export interface UpArgs {
   /** 'auto' (rewritten line on a TTY), 'plain' (one line per interval) or 'none'. */
   readonly progress?: string;
   readonly progressEveryS?: number;
+  /** Episodes to evaluate the final policy without advice (default 40; 0 = skip). */
+  readonly evalEpisodes?: number;
   readonly signal?: AbortSignal;
   readonly logger?: BusLogger;
 }
@@ -132,9 +135,12 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
     if (tty) out.write('\n');
     const final = stack.stats();
     const wallSeconds = (performance.now() - t0) / 1000;
+    const policyBytes = await stack.latestPolicy().catch(() => undefined);
     await stack.stop();
     await appendJsonl(metricsFile, updates.splice(0));
-    const summary = summarize(final, { envId, wallSeconds, transport: stack.transport, ttlEnforced: stack.ttlEnforced, stoppedBy });
+    // the actors' return is μ's (with advice); evaluate π alone on fresh envs
+    const evaluation = policyBytes && args.evalEpisodes !== 0 ? await evaluatePolicy(policyBytes, envId, { episodes: args.evalEpisodes ?? 40, seed: seed + 1_000_003 }) : undefined;
+    const summary = summarize(final, { envId, wallSeconds, transport: stack.transport, ttlEnforced: stack.ttlEnforced, stoppedBy, ...(evaluation ? { evaluation } : {}) });
     await writeJson(path.join(outDir, 'summary.json'), { ...summary, stats: final });
     if (!quiet) out.write(`${summaryTable(summary)}\nwrote ${outDir}\n`);
     outcome = { outDir, summary };
@@ -174,6 +180,7 @@ DIR/metrics.jsonl, DIR/learner/ (checkpoint).`)
     .option('--transport <kind>', 'auto | nats | in-process (default auto)')
     .option('--snapshot-every <n>', `state snapshot every n steps per agent (default ${d.snapshotEvery})`, num('--snapshot-every'))
     .option('--progress <mode>', 'auto | plain | none', 'auto')
+    .option('--eval-episodes <n>', 'episodes to run the final policy without advice for the summary (0 = skip)', num('--eval-episodes'), 40)
     .action(async (o: UpArgs) => {
       const ac = new AbortController();
       const onSigint = (): void => {
