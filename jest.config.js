@@ -6,7 +6,8 @@ const path = require('node:path');
 
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // node, with the main realm's typed-array constructors (onnxruntime-node checks instanceof).
+  testEnvironment: '<rootDir>/jest.environment.js',
   roots: ['packages', 'services', 'tests'].filter((d) => fs.existsSync(path.join(__dirname, d))).map((d) => `<rootDir>/${d}`),
   testMatch: ['**/*.test.ts'],
   transform: {

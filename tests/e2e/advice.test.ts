@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./tests/e2e/ort-environment.js
- */
 // Advice through the whole chain on a real nats-server: actor-runner -> advisor-worker (scripted
 // CartPole expert) -> vote-aggregator -> bias-router -> actor-runner, with the learner running.
 // TTL shorter than the advisor's latency is never applied; after expiry the behaviour log-prob

@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./tests/e2e/ort-environment.js
- */
 // A ppo-learner restart on a real nats-server: the second learner resumes from the checkpoint
 // directory (weights, Adam, counters), publishes a version above everything published before, the
 // running actor follows it, and versions keep increasing as training continues.

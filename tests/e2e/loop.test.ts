@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./tests/e2e/ort-environment.js
- */
 // The training loop through a real nats-server: actor-runner -> ALA_TRAJ -> ppo-learner ->
 // Object Store + KV + announce -> actor-runner, on CartPole, with no advisors. The mean return
 // must rise well above a random policy's (~22) within a bounded time.

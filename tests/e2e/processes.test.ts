@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./tests/e2e/ort-environment.js
- */
 // The deployed shape: `ala ppo-learner` and `ala actor-runner` as separate processes (what the
 // containers run) on a real nats-server, configured only by environment variables. Both answer
 // `ala status` (NATS services framework), the actor follows the learner's versions, and SIGTERM

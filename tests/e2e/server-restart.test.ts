@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./tests/e2e/ort-environment.js
- */
 // The training loop across a nats-server restart (same port and store): the actor keeps acting
 // while the server is away, its chunks are stored once it is back (durable publish with msg id),
 // the learner's durable consumer resumes, and policy versions keep increasing.

@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./tests/e2e/ort-environment.js
- */
 // `ala status` on a running system: the one-process stack registers a NATS services `status`
 // endpoint per service, and collectStatus finds all five with live counters.
 import { connect } from '@nats-io/transport-node';

@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./tests/e2e/ort-environment.js
- */
 // An actor that (re)starts reads the last stored bias per agent from ALA_BIAS: a live one steers
 // its first steps, an expired one is gone and never applied.
 import { Bias, subjects } from '@ala/protocol';

@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./tests/e2e/ort-environment.js
- */
 // `ala up` end to end (runUp, the function behind the command): on a real nats-server with the
 // scripted advisor, and on the in-process bus; both write summary.json and config.json with the
 // documented fields. Bad flags are refused before anything starts.

@@ -1,4 +1,3 @@
-/** @jest-environment ./packages/policy/test/ort-environment.js */
 // Actor: one batched ORT call + actBatch. Unbiased rows have logpMu = logpPk and no bias; biased
 // rows record log μ from softmax(z + βb) and β·b[a]; policies swap between steps.
 import { createRng, logSoftmax } from '@ala/rl-core';

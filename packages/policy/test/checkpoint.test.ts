@@ -1,4 +1,3 @@
-/** @jest-environment ./packages/policy/test/ort-environment.js */
 // Checkpoints: byte format round trip, malformed files refused with a clear CheckpointError,
 // atomic writes that leave the previous checkpoint intact, and resume == uninterrupted run.
 import { promises as fs } from 'node:fs';

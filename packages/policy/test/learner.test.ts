@@ -1,4 +1,3 @@
-/** @jest-environment ./packages/policy/test/ort-environment.js */
 // Learner.update: bad input changes nothing, the lag filter drops and scales the LR, every IS
 // mode and V-trace run and report finite metrics, decoded (number[]) chunks work unchanged.
 import { Learner, RolloutShapeError, concatRollouts, isStats, lagFilter, makePpoConfig, presetFor, type Rollout } from '@ala/policy';

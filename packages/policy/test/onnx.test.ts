@@ -1,4 +1,3 @@
-/** @jest-environment ./packages/policy/test/ort-environment.js */
 // ONNX export + ONNX Runtime: parity with TF.js (<= 1e-5) on random inputs, batched inference,
 // export and session-creation time, and clear errors for bad models and inputs.
 import * as tf from '@tensorflow/tfjs';

@@ -1,4 +1,3 @@
-/** @jest-environment ./packages/policy/test/ort-environment.js */
 // A short seeded CartPole-v1 run with the tuned preset (~20k env steps) must lift the mean
 // episodic return well above a random policy's (~22).
 import { SerialTrainer, makePpoConfig, presetFor } from '@ala/policy';

@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./packages/policy/test/ort-environment.js
- */
 // actor-runner start(deps) on the InProcessBus with in-memory ports (pure wiring, real ORT):
 // acts without any advice, applies a live bias only to its agent, refuses wrong-length biases,
 // never goes back to an older policy when loads overlap, refuses a digest or shape mismatch.

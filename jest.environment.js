@@ -1,4 +1,4 @@
-// Jest environment for e2e suites that use onnxruntime-node (same as packages/policy/test/ort-environment.js).
+// The jest environment of every suite (jest.config.js). Jest runs tests in a separate V8 realm,
 // but ORT's native binding returns typed arrays of the main realm, and onnxruntime-common then
 // rejects them (`data must be type of Float32Array`). Sharing the main realm's typed-array
 // constructors with the sandbox makes `instanceof` agree. Must not: change anything else.
