@@ -3,6 +3,8 @@
 export { PromMetrics, noopMetrics, LATENCY_BUCKETS_S } from './metrics';
 export type { MetricDef, MetricKind, Labels, ServiceMetrics } from './metrics';
 export { promBusMetrics, busMetricDefs } from './bus-metrics';
+export { statsMetricsExporter } from './stats-exporter';
+export type { StatsMetricDef } from './stats-exporter';
 export { startMetricsServer } from './metrics-server';
 export type { MetricsServer } from './metrics-server';
 export { registerStatusEndpoint } from './status-endpoint';

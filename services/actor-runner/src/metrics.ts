@@ -1,14 +1,13 @@
 // Prometheus metrics of the actor-runner: one `ala_actor_*` metric per stats field (the catalogue
 // doubles as docs/metrics.md), exported from stats() snapshots: counters advance by the difference
 // since the last export, gauges are set; ms fields are exported in seconds. Must not: do I/O (the telemetry shell serves /metrics).
-import type { MetricDef, ServiceMetrics } from '@ala/telemetry';
+import { statsMetricsExporter, type ServiceMetrics, type StatsMetricDef } from '@ala/telemetry';
 import type { ActorStats } from './stats';
 
-type Field = keyof ActorStats;
 const C = 'counter' as const;
 const G = 'gauge' as const;
 
-export const ACTOR_METRICS: readonly (MetricDef & { field: Field; scale?: number })[] = [
+export const ACTOR_METRICS: readonly StatsMetricDef<ActorStats>[] = [
   { field: 'envSteps', name: 'ala_actor_env_steps_total', kind: C, help: 'agent-steps taken' },
   { field: 'episodes', name: 'ala_actor_episodes_total', kind: C, help: 'episodes finished' },
   { field: 'meanReturn100', name: 'ala_actor_mean_return', kind: G, help: 'mean undiscounted return of the last 100 episodes' },
@@ -30,17 +29,5 @@ export const ACTOR_METRICS: readonly (MetricDef & { field: Field; scale?: number
 
 /** Returns an exporter: call it with a fresh stats() snapshot (e.g. every second). */
 export function actorMetricsExporter(metrics: ServiceMetrics): (s: ActorStats) => void {
-  metrics.define(ACTOR_METRICS.map(({ field: _f, scale: _s, ...d }) => d));
-  const last = new Map<Field, number>();
-  return (s) => {
-    for (const m of ACTOR_METRICS) {
-      const v = s[m.field] * (m.scale ?? 1);
-      if (m.kind === 'gauge') metrics.set(m.name, v);
-      else {
-        const d = v - (last.get(m.field) ?? 0);
-        if (d > 0) metrics.inc(m.name, undefined, d);
-        last.set(m.field, v);
-      }
-    }
-  };
+  return statsMetricsExporter(metrics, ACTOR_METRICS);
 }

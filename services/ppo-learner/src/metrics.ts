@@ -1,14 +1,13 @@
 // Prometheus metrics of the ppo-learner: one `ala_learner_*` metric per stats field (the catalogue
 // doubles as docs/metrics.md), exported from stats() snapshots: counters advance by the difference
 // since the last export, gauges are set; ms fields are exported in seconds. Must not: do I/O (the telemetry shell serves /metrics).
-import type { MetricDef, ServiceMetrics } from '@ala/telemetry';
+import { statsMetricsExporter, type ServiceMetrics, type StatsMetricDef } from '@ala/telemetry';
 import type { LearnerStats } from './stats';
 
-type Field = keyof LearnerStats;
 const C = 'counter' as const;
 const G = 'gauge' as const;
 
-export const LEARNER_METRICS: readonly (MetricDef & { field: Field; scale?: number })[] = [
+export const LEARNER_METRICS: readonly StatsMetricDef<LearnerStats>[] = [
   { field: 'policyVersion', name: 'ala_learner_policy_version', kind: G, help: 'policy version published last' },
   { field: 'updates', name: 'ala_learner_updates_total', kind: C, help: 'PPO updates done by this process' },
   { field: 'samplesTrained', name: 'ala_learner_samples_trained_total', kind: C, help: 'samples used in updates (before the per-sample lag filter)' },
@@ -35,17 +34,5 @@ export const LEARNER_METRICS: readonly (MetricDef & { field: Field; scale?: numb
 
 /** Returns an exporter: call it with a fresh stats() snapshot (e.g. every second). */
 export function learnerMetricsExporter(metrics: ServiceMetrics): (s: LearnerStats) => void {
-  metrics.define(LEARNER_METRICS.map(({ field: _f, scale: _s, ...d }) => d));
-  const last = new Map<Field, number>();
-  return (s) => {
-    for (const m of LEARNER_METRICS) {
-      const v = s[m.field] * (m.scale ?? 1);
-      if (m.kind === 'gauge') metrics.set(m.name, v);
-      else {
-        const d = v - (last.get(m.field) ?? 0);
-        if (d > 0) metrics.inc(m.name, undefined, d);
-        last.set(m.field, v);
-      }
-    }
-  };
+  return statsMetricsExporter(metrics, LEARNER_METRICS);
 }
