@@ -10,7 +10,7 @@ import { Bias, PolicyAnnounce, StateSnapshot, subjects } from '@ala/protocol';
 import { systemClock, silentLogger, type Bus, type BusLogger, type BusSubscription, type Clock } from '@ala/bus';
 import { rngSplit } from '@ala/rl-core';
 import { Acting } from './acting';
-import { BiasTable } from './bias-table';
+import { BiasTable, type BiasEntry } from './bias-table';
 import type { ActorRunnerConfig } from './config';
 import { PolicyLoadError } from './errors';
 import { policyObjectName, type PolicySource, type StoredBiasSource, type TrajectorySink } from './ports';
@@ -27,6 +27,10 @@ export interface ActorRunnerDeps {
   readonly logger?: BusLogger;
   /** Called right after a new policy version starts acting (between steps), e.g. to time refreshes. */
   readonly onPolicySwap?: (version: number) => void;
+  /** Called when a live bias enters the table (in the bus handler), e.g. to time advice transport. */
+  readonly onBiasAccepted?: (agentId: string, adviceId: string, atMs: number) => void;
+  /** Called once per accepted bias, right after the first step that acted with it. */
+  readonly onBiasApplied?: (agentId: string, adviceId: string, atMs: number) => void;
   /** Env factory (default VectorEnv.make). */
   readonly makeVectorEnv?: (envId: string, agents: number) => VectorEnv;
 }
@@ -97,6 +101,7 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
       const now = clock.now();
       const why = table.set(b.agentId, b.bias, { adviceId: b.adviceId, receivedAt: meta.receivedAt, deadline: meta.deadline }, now);
       if (why !== undefined && why !== 'expired') st.biasRejected += 1; // expired ones count in biasExpired
+      else if (why === undefined) deps.onBiasAccepted?.(b.agentId, b.adviceId, clock.now());
     }));
   }
   // in: new policy versions (learner -> actors); loaded off the hot path, swapped between steps
@@ -153,6 +158,17 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
     deps.onPolicySwap?.(p.version);
   }
 
+  // onBiasApplied: the entry each agent last reported, and the entries first applied by this step
+  const reported: (BiasEntry | undefined)[] = new Array<BiasEntry | undefined>(cfg.agents).fill(undefined);
+  const firstUses = (): [number, BiasEntry][] => {
+    const firsts: [number, BiasEntry][] = [];
+    for (let i = 0; i < cfg.agents; i++) {
+      const e = table.active[i] === 1 ? table.entry(agentIds[i]!) : undefined;
+      if (e !== undefined && e !== reported[i]) firsts.push([i, e]);
+    }
+    return firsts;
+  };
+
   const loop = async (): Promise<void> => {
     const period = cfg.stepHz > 0 ? 1000 / cfg.stepHz : 0;
     let next = clock.now();
@@ -165,12 +181,20 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
       }
       const now = clock.now();
       const live = table.prepare(now);
+      const firsts = deps.onBiasApplied !== undefined && live > 0 ? firstUses() : undefined;
       inStep = true;
       const out = await acting.step(table).finally(() => {
         inStep = false;
         installPending(); // a load that finished during the step: swap now, not after the pacing sleep
       });
       st.vectorSteps += 1;
+      if (firsts !== undefined && firsts.length > 0) {
+        const at = clock.now();
+        for (const [i, e] of firsts) {
+          reported[i] = e;
+          deps.onBiasApplied?.(agentIds[i]!, e.adviceId, at);
+        }
+      }
       st.envSteps += cfg.agents;
       st.advisedSteps += live;
       if (live > 0) for (let i = 0; i < cfg.agents; i++) if (table.active[i] === 1) st.adviceAgeMsSum += table.ageMs[i]!;

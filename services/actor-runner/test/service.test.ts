@@ -28,11 +28,14 @@ function setup(delays: Record<string, number> = {}) {
   };
   const announce = (version: number, over: Partial<PolicyAnnounce> = {}): void =>
     bus.publish(PolicyAnnounce, s.policyAnnounce, { v: 1 as const, version, sha256: createHash('sha256').update(model).digest('hex'), bytes: model.byteLength, createdAt: 0, objectName: `v${version}.onnx`, obsDim: 4, nActions: 2, ...over });
+  const events: string[] = []; // onBiasAccepted / onBiasApplied, in order
   const run = (klBudget = 0) => start({
     config: { ...ACTOR_DEFAULTS, agents: 3, stepHz: 500, chunkSteps: 8, snapshotEvery: 0, klBudget }, bus, policies, logger: silentLogger,
     trajectories: { publish: (c) => (chunks.push(c), Promise.resolve()) }, onPolicySwap: (v) => void swaps.push(v),
+    onBiasAccepted: (agentId, adviceId) => void events.push(`accepted ${agentId} ${adviceId}`),
+    onBiasApplied: (agentId, adviceId) => void events.push(`applied ${agentId} ${adviceId}`),
   });
-  return { bus, chunks, swaps, announce, run };
+  return { bus, chunks, swaps, events, announce, run };
 }
 
 test('acts without advice; a live bias steers only its agent; a wrong-length bias is refused', async () => {
@@ -50,6 +53,8 @@ test('acts without advice; a live bias steers only its agent; a wrong-length bia
   await t.bus.close();
   expect(st.biasReceived).toBe(2);
   expect(st.biasRejected).toBe(1);
+  // hooks: the refused bias is never reported; the accepted one once each, accepted before applied
+  expect(t.events).toEqual(['accepted actor-0-1 x-2', 'applied actor-0-1 x-2']);
   const c = t.chunks[t.chunks.length - 1]!;
   for (let k = 0; k < c.T; k++) {
     expect([c.advised[k * 3], c.advised[k * 3 + 1], c.advised[k * 3 + 2]]).toEqual([0, 1, 0]);
