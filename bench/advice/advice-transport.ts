@@ -11,7 +11,7 @@
 // Target: applied p50 <= 1 ms, p99 <= 5 ms. Must not: change the services' behaviour or config
 // beyond what is recorded in the JSON.
 // Run: npx tsx bench/advice/advice-transport.ts [--quick] [--step-hz <n>]
-//      (writes bench/results/advice-transport.json; --quick or --step-hz write advice-transport-quick.json)
+//      (writes bench/results/advice-transport.json; config.quick and config.pacings say which run it was)
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -21,6 +21,7 @@ import { loadConfig as loadRouterConfig, start as startRouter } from '@ala/bias-
 import { ACTOR_DEFAULTS, jetStreamActorPorts, start as startActor } from '@ala/actor-runner';
 import { jetStreamPolicySink } from '@ala/ppo-learner';
 import { Learner, presetFor } from '@ala/policy';
+import { createRng } from '@ala/rl-core';
 import { startNatsServer } from '@ala/testkit';
 import { dist, sleep, writeResult, type Dist } from '../system/common';
 
@@ -33,9 +34,17 @@ const WARMUP = quick ? 100 : 300;
 const AGENTS = 20;
 const VOTE_TTL_MS = 5_000;
 const TIMEOUT_MS = 1_000; // a sample not applied by then counts as lost (and as Infinity in the percentiles)
+/** Idle gap before each vote, uniform in [0, GAP_MS): spreads arrivals over the actor's step phase. */
+const GAP_MS = 2;
 const TARGET = { appliedP50Ms: 1, appliedP99Ms: 5 };
 const s = subjects('ala');
 const rawSubject = 'bench.raw.bias';
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+/** Waits without blocking the event loop (the actor's timers fire on time) and without timer granularity. */
+async function idle(ms: number): Promise<void> {
+  const until = performance.now() + ms;
+  while (performance.now() < until) await tick();
+}
 
 /** The vote the aggregator would publish for one agent (CartPole: 2 actions, one winner). */
 const vote = (seq: number, agentId: string, advisorId: string): Vote => ({
@@ -59,7 +68,11 @@ interface Phase {
   stepHz: number;
   samples: number;
   lost: number;
+  /** Vote publish -> the router's Bias reaches the actor's connection (router path, no actor work). */
+  biasDeliveredMs: Dist;
+  /** Vote publish -> bias in the actor's live table (onBiasAccepted). */
   acceptedMs: Dist;
+  /** Vote publish -> first step that acted with it has finished (onBiasApplied): the target's measure. */
   appliedMs: Dist;
   /** applied - accepted: waiting for the next step boundary plus the step itself. */
   acceptToAppliedMs: Dist;
@@ -97,9 +110,13 @@ async function main(): Promise<void> {
     // baseline receiver: raw nats.js subscription on the actor's connection
     let rawArrived: ((t: number) => void) | undefined;
     const rawSub = actorC.nc.subscribe(rawSubject, { callback: () => rawArrived?.(performance.now()) });
+    // breakdown probe: when the router's Bias reaches the actor's connection (raw callback, no decode)
+    let biasArrived: ((t: number) => void) | undefined;
+    const probeSub = actorC.nc.subscribe(s.biasAll, { callback: () => biasArrived?.(performance.now()) });
     await actorC.nc.flush();
 
     let seq = 0;
+    const rng = createRng(7);
     for (const stepHz of PACINGS) {
       const waiting = new Map<string, { accepted?: (t: number) => void; applied?: (t: number) => void }>();
       const actor = await startActor({
@@ -112,6 +129,7 @@ async function main(): Promise<void> {
       await sleep(200); // let the loop settle (first chunks, JIT)
       const steps0 = actor.stats().vectorSteps;
       const wall0 = performance.now();
+      const delivered: number[] = [];
       const accepted: number[] = [];
       const applied: number[] = [];
       const gap: number[] = [];
@@ -128,11 +146,14 @@ async function main(): Promise<void> {
         pubC.nc.publish(rawSubject, payload);
         const b1 = await rawP;
         if (keep) baseline.push(b1 - b0);
+        // a vote one step after the last one was applied would hit the same step phase every time
+        await idle(rng.nextFloat() * GAP_MS);
         // measured: Vote as the aggregator publishes it -> router -> actor table -> first step
         const id = `adv-${k}`;
         const acc = new Promise<number>((r) => waiting.set(id, { accepted: r }));
         const app = new Promise<number>((r) => (waiting.get(id)!.applied = r));
         const timeout = sleep(TIMEOUT_MS).then(() => NaN);
+        const dlv = new Promise<number>((r) => (biasArrived = r));
         const t0 = performance.now();
         pub.publish(Vote, s.vote(agentId), vote(k, agentId, `advisor-${k % AGENTS}`), { ttlMs: VOTE_TTL_MS });
         const [ta, tp] = await Promise.race([Promise.all([acc, app]), timeout.then((x) => [x, x] as const)]);
@@ -146,6 +167,7 @@ async function main(): Promise<void> {
         }
         accepted.push(ta - t0);
         applied.push(tp - t0);
+        delivered.push((await dlv) - t0);
         gap.push(tp - ta);
       }
       const wallS = (performance.now() - wall0) / 1000;
@@ -153,21 +175,23 @@ async function main(): Promise<void> {
       await actor.stop();
       const appliedMs = dist(applied);
       phases.push({
-        stepHz, samples: N, lost, acceptedMs: dist(accepted), appliedMs, acceptToAppliedMs: dist(gap), baselineMs: dist(baseline),
+        stepHz, samples: N, lost, biasDeliveredMs: dist(delivered), acceptedMs: dist(accepted), appliedMs, acceptToAppliedMs: dist(gap), baselineMs: dist(baseline),
         router: router.stats(),
         actor: { biasReceived: st.biasReceived, biasAccepted: st.biasAccepted, biasRejected: st.biasRejected, vectorSteps: st.vectorSteps, stepsPerS: Math.round((st.vectorSteps - steps0) / wallS) },
         targetsMet: { appliedP50: appliedMs.p50 <= TARGET.appliedP50Ms, appliedP99: appliedMs.p99 <= TARGET.appliedP99Ms },
       });
-      console.log(`stepHz ${stepHz}: accepted p50 ${dist(accepted).p50} ms, applied p50 ${appliedMs.p50} / p99 ${appliedMs.p99} / max ${appliedMs.max} ms, baseline p50 ${dist(baseline).p50} / p99 ${dist(baseline).p99} ms, lost ${lost}`);
+      console.log(`stepHz ${stepHz}: delivered p50 ${dist(delivered).p50}, accepted p50 ${dist(accepted).p50} ms, applied p50 ${appliedMs.p50} / p99 ${appliedMs.p99} / max ${appliedMs.max} ms, baseline p50 ${dist(baseline).p50} / p99 ${dist(baseline).p99} ms, lost ${lost}`);
     }
     rawSub.unsubscribe();
+    probeSub.unsubscribe();
     await router.stop();
 
-    const file = writeResult(quick || hzArg > 0 ? 'advice-transport-quick' : 'advice-transport', {
+    const file = writeResult('advice-transport', {
       target: TARGET,
       config: {
+        quick, pacings: PACINGS,
         process: 'one Node process: aggregator publisher, bias-router, actor-runner; 3 NATS connections; nats-server spawned by @ala/testkit',
-        samplesPerPacing: N, warmup: WARMUP, timeoutMs: TIMEOUT_MS, agents: AGENTS, env: 'CartPole-v1', voteTtlMs: VOTE_TTL_MS,
+        samplesPerPacing: N, warmup: WARMUP, gapBeforeVoteMs: `uniform [0, ${GAP_MS}) (seeded), setImmediate-yielding wait`, timeoutMs: TIMEOUT_MS, agents: AGENTS, env: 'CartPole-v1', voteTtlMs: VOTE_TTL_MS,
         router: { store: routerConfig.store, bound: routerConfig.bound, ratePerS: routerConfig.ratePerS, burst: routerConfig.burst, maxTtlMs: routerConfig.maxTtlMs },
         actor: { snapshotEvery: ACTOR_DEFAULTS.snapshotEvery, chunkSteps: ACTOR_DEFAULTS.chunkSteps, beta: ACTOR_DEFAULTS.beta },
         baseline: 'raw nats.js publish -> subscribe callback of the encoded Bias bytes (no headers, no decode), same server, interleaved',
