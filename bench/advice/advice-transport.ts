@@ -77,6 +77,7 @@ interface Phase {
   /** applied - accepted: waiting for the next step boundary plus the step itself. */
   acceptToAppliedMs: Dist;
   baselineMs: Dist;
+  /** Router counters during this pacing (warm-up included). */
   router: Record<string, number>;
   actor: { biasReceived: number; biasAccepted: number; biasRejected: number; vectorSteps: number; stepsPerS: number };
   targetsMet: { appliedP50: boolean; appliedP99: boolean };
@@ -128,6 +129,7 @@ async function main(): Promise<void> {
       await actor.ready;
       await sleep(200); // let the loop settle (first chunks, JIT)
       const steps0 = actor.stats().vectorSteps;
+      const router0 = router.stats();
       const wall0 = performance.now();
       const delivered: number[] = [];
       const accepted: number[] = [];
@@ -176,7 +178,7 @@ async function main(): Promise<void> {
       const appliedMs = dist(applied);
       phases.push({
         stepHz, samples: N, lost, biasDeliveredMs: dist(delivered), acceptedMs: dist(accepted), appliedMs, acceptToAppliedMs: dist(gap), baselineMs: dist(baseline),
-        router: router.stats(),
+        router: Object.fromEntries(Object.entries(router.stats()).map(([k, x]) => [k, k === 'received' || k === 'routed' || k === 'expired' || k === 'rateLimited' || k === 'publishErrors' || k === 'clipped' ? x - (router0[k] ?? 0) : x])),
         actor: { biasReceived: st.biasReceived, biasAccepted: st.biasAccepted, biasRejected: st.biasRejected, vectorSteps: st.vectorSteps, stepsPerS: Math.round((st.vectorSteps - steps0) / wallS) },
         targetsMet: { appliedP50: appliedMs.p50 <= TARGET.appliedP50Ms, appliedP99: appliedMs.p99 <= TARGET.appliedP99Ms },
       });
