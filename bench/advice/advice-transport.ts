@@ -152,7 +152,8 @@ async function main(): Promise<void> {
         await idle(rng.nextFloat() * GAP_MS);
         // measured: Vote as the aggregator publishes it -> router -> actor table -> first step
         const id = `adv-${k}`;
-        const acc = new Promise<number>((r) => waiting.set(id, { accepted: r }));
+        let acceptedAt = NaN; // kept when a sample is accepted but never applied
+        const acc = new Promise<number>((r) => waiting.set(id, { accepted: (x) => r((acceptedAt = x)) }));
         const app = new Promise<number>((r) => (waiting.get(id)!.applied = r));
         const timeout = sleep(TIMEOUT_MS).then(() => NaN);
         const dlv = new Promise<number>((r) => (biasArrived = r));
@@ -164,7 +165,7 @@ async function main(): Promise<void> {
         if (Number.isNaN(tp)) {
           lost++;
           applied.push(Infinity);
-          accepted.push(Number.isNaN(ta) ? Infinity : ta - t0);
+          accepted.push(Number.isNaN(acceptedAt) ? Infinity : acceptedAt - t0);
           continue;
         }
         accepted.push(ta - t0);
