@@ -19,15 +19,19 @@ import { evaluatePolicy } from './up-eval';
 import { progressLine, summarize, summaryTable, type UpSummary } from './up-summary';
 
 /**
- * Defaults: CartPole-v1 with 20 agents paced at 100 steps/s each (2,000 env-steps/s), a scripted
- * expert advisor answering in 50 ms and advice living 250 ms. A snapshot goes out every 5 steps
- * (50 ms) per agent, so an advice arrives ~60 ms after its state (advisor + vote window + hops) and
- * steers the next ~19 steps of its agent before it expires: advice visibly covers most steps, and
- * stale advice (CartPole changes its mind within a few steps) expires before it can do harm.
+ * Defaults: CartPole-v1 with 20 agents paced at 50 steps/s each (a game tick; 1,000 env-steps/s),
+ * a snapshot every step per agent, a scripted expert answering in 50 ms and advice living 100 ms
+ * from its snapshot. An advice arrives ~55-60 ms (~3 steps) after its state and steers its agent
+ * until the next one replaces it (one step later) or, when the advisor falls behind, for at most
+ * ~2 more steps. Why: CartPole's expert action is a function of the current state and flips every
+ * few steps; replaying the expert on CartPole-v1 from a uniform policy followed 88 % of the time,
+ * advice 3 steps late and refreshed every step balances ~370 steps, refreshed every 5 steps (the
+ * previous defaults: 100 Hz, snapshot every 5, TTL 250 ms) 20-40. bench/system/advice-effect.ts
+ * measures the effect on `ala up` (bench/results/advice-effect.json).
  */
 export const UP_DEFAULTS = {
-  env: 'CartPole-v1', agents: 20, stepHz: 100, advisor: 'scripted' as AdvisorKind, advisorLatencyMs: 50, adviceTtlMs: 250, maxSeconds: 120, seed: 1,
-  snapshotEvery: 5, transport: 'auto' as TransportChoice,
+  env: 'CartPole-v1', agents: 20, stepHz: 50, advisor: 'scripted' as AdvisorKind, advisorLatencyMs: 50, adviceTtlMs: 100, maxSeconds: 120, seed: 1,
+  snapshotEvery: 1, transport: 'auto' as TransportChoice,
 };
 
 export interface UpArgs {
@@ -162,9 +166,12 @@ export function register(program: Command): void {
     .addHelpText('after', `
 Transport: NATS_URL (or --nats-url) if set, else a nats-server >= 2.11 started here (.tools/bin, NATS_SERVER_BIN or PATH),
 else the in-process bus with a warning (trajectories and policies then stay in memory).
-Defaults: ${d.agents} CartPole agents paced at ${d.stepHz} steps/s each, a scripted expert answering in ${d.advisorLatencyMs} ms,
-advice living ${d.adviceTtlMs} ms: each advice steers ~20 steps of its agent, so advice visibly matters, and stale advice
-(CartPole's best action changes within a few steps) expires before it can do harm. Files: DIR/summary.json, DIR/config.json,
+Defaults: ${d.agents} CartPole agents paced at ${d.stepHz} steps/s each, a state snapshot every ${d.snapshotEvery} step(s) per agent, a scripted
+expert answering in ${d.advisorLatencyMs} ms, advice living ${d.adviceTtlMs} ms from its snapshot. An advice arrives ~3 steps after the state
+it answers and steers its agent until the next advice replaces it (~1 step) or it expires (at most ~2 steps more): CartPole's best
+action flips every few steps, so advice older than ~3 steps hurts, and fresh advice visibly lifts the return while the policy is
+weak (bench/system/advice-effect.ts). Steps covered per advice ~ min(snapshot interval, TTL x step rate - delay); the summary
+reports the advised-step fraction. Files: DIR/summary.json, DIR/config.json,
 DIR/metrics.jsonl, DIR/learner/ (checkpoint).`)
     .option('--env <id>', `environment id (default ${d.env})`)
     .option('--agents <n>', `agents in the actor (default ${d.agents})`, num('--agents'))
