@@ -1,9 +1,16 @@
-// Public surface of @ala/cli: the program factory (for tests and embedding) and the train
-// command's pieces that other tools reuse (output files, learning-curve SVG).
+// Public surface of @ala/cli: the program factory (for tests and embedding), the functions behind
+// `ala train`, `ala up` and `ala status`, and the pieces other tools reuse.
 export { createProgram, COMMANDS } from './program';
 export type { CommandModule } from './program';
 export { runTrain } from './commands/train';
 export type { TrainArgs, TrainOutcome } from './commands/train';
+export { runUp, UP_DEFAULTS } from './commands/up';
+export type { UpArgs, UpOutcome } from './commands/up';
+export { startStack } from './commands/up-stack';
+export type { Stack, StackOptions, StackStats, AdvisorKind, TransportChoice } from './commands/up-stack';
+export { collectStatus } from './commands/status';
+export type { InstanceStatus } from './commands/status';
+export { SERVICES } from './commands/service';
 export { learningCurveSvg } from './train/learning-curve-svg';
 export type { CurvePoint } from './train/learning-curve-svg';
 export { RUN_FILES } from './train/run-dir';
