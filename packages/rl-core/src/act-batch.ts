@@ -7,7 +7,7 @@
 import { checkDim, checkFinite, checkLength, checkNonNegative, type Flags, type OutVec, type Vec, isFiniteNum } from './check';
 import { InvalidValueError, NoLegalActionError } from './errors';
 import type { Rng } from './rng';
-import { scaleToKlRow } from './bias';
+import { KL_SEARCH_MAX_BIAS, klScaleSearch, scaleToKlRow } from './bias';
 import { expNonPositive } from './fast-exp';
 
 // Module-local aliases: a global `Math` lookup per call is ~50x slower inside jest's vm sandbox.
@@ -58,6 +58,9 @@ let rowMax = new Float64Array(64);
 let rowBiasMax = new Float64Array(64);
 let memoSb = new Float64Array(0);
 let memoW = new Float64Array(0);
+// KL-budget search: c = β·b of the row, and each agent's last scale as the next step's first guess.
+let cRow = new Float64Array(64);
+let prevScale = new Float64Array(0);
 
 function validate(x: ActBatchInput): void {
   checkDim('nAgents', x.nAgents);
@@ -155,7 +158,7 @@ export function actBatch(x: ActBatchInput): ActBatchOutput {
       if (out.biasScale !== undefined) out.biasScale[i] = 0;
       continue;
     }
-    const scale = x.klBudget === undefined ? 1 : scaleToKlRow(z, off, bias, off, nA, mask, x.beta, x.klBudget, lseRow(z, off, nA, mask, mZ), 1e-4, 30);
+    const scale = x.klBudget === undefined ? 1 : klScale(x, i, off, mZ);
     const sBeta = scale * x.beta;
     // One pass: ez = exp(z_a − mZ) ∝ π(a); p = ez·w with w = exp(sβb_a) memoised ∝ μ(a).
     // lse(z) = mZ + log Σ ez, lse(z + sβb) = mZ + log Σ p, eb = Σ p·sβb for KL(μ||π).
@@ -225,6 +228,38 @@ function exactBiasedRow(z: Vec, off: number, bias: Vec, nA: number, mask: Flags 
     s += e[a] = legal ? exp((z[off + a] as number) + sBeta * (bias[off + a] as number) - mY) : 0;
   }
   return mY + log(s);
+}
+
+/**
+ * KL-budget scale of agent i's row: the largest s in [0, 1] with KL(μ_s||π) <= ε (within 1e-4),
+ * by klScaleSearch warm-started from this agent's previous scale; bisection when |β·b| is huge.
+ * Leaves exp(z − mZ) of the row in `scratch` (overwritten by the caller's pass).
+ */
+function klScale(x: ActBatchInput, i: number, off: number, mZ: number): number {
+  const { logits: z, bias, mask, beta, nActions: nA, nAgents } = x;
+  const eps = x.klBudget as number;
+  const b = bias as Vec;
+  if (abs(beta) * (rowBiasMax[i] as number) > KL_SEARCH_MAX_BIAS) {
+    return scaleToKlRow(z, off, b, off, nA, mask, beta, eps, lseRow(z, off, nA, mask, mZ), 1e-4, 30);
+  }
+  if (cRow.length < nA) cRow = new Float64Array(nA);
+  if (prevScale.length < nAgents) prevScale = new Float64Array(nAgents).fill(-1);
+  const ez = scratch;
+  const c = cRow;
+  let sZ = 0;
+  let cM = -INF;
+  for (let a = 0; a < nA; a++) {
+    const j = off + a;
+    const e = mask === undefined || mask[j] ? expNonPositive((z[j] as number) - mZ) : 0;
+    ez[a] = e;
+    sZ += e;
+    const cb = beta * (b[j] as number);
+    c[a] = cb;
+    if (e > 0 && cb > cM) cM = cb;
+  }
+  const s = klScaleSearch(ez, c, nA, cM, sZ, eps, 1e-4, 30, prevScale[i] as number);
+  prevScale[i] = s;
+  return s;
 }
 
 /** logsumexp of one row given its legal maximum mZ (only needed by the KL-budget path). */

@@ -5,15 +5,16 @@
 //   log Z = logsumexp(z + βb) − logsumexp(z) = log Σ_a π(a) e^{βb_a},
 //   log μ(a) = log π(a) + βb_a − log Z,   KL(μ||π) = E_μ[βb] − log Z.
 // KL(softmax(z + sβb) || softmax(z)) is non-decreasing in s >= 0: its derivative is
-// s·Var_{μ_s}(βb) (exponential-family tilt), so bisection on s in [0, 1] finds the largest
-// admissible scale. Must not: make a masked (-Infinity) logit finite, or return a scale whose KL
+// s·Var_{μ_s}(βb) (exponential-family tilt), so a bracketed search on s in [0, 1] (safeguarded
+// Newton steps with that slope, bisection fallback) finds the largest admissible scale. Must not: make a masked (-Infinity) logit finite, or return a scale whose KL
 // exceeds the budget.
 import { checkFinite, checkLength, checkLogits, checkNonNegative, outBuffer, type Flags, type OutVec, type Vec, isFiniteNum } from './check';
 import { InvalidValueError, NoLegalActionError } from './errors';
 import { isLegal, logsumexpRow } from './softmax';
+import { expNonPositive } from './fast-exp';
 
 // Module-local aliases: a global `Math` lookup per call is ~50x slower inside jest's vm sandbox.
-const { exp, log, max, min, sqrt } = Math;
+const { abs, exp, log, max, min, sqrt } = Math;
 const INF = Infinity;
 
 export interface ClipBiasOptions {
@@ -94,6 +95,72 @@ export function scaleToKlRow(z: Vec, zoff: number, b: Vec, boff: number, n: numb
   return lo;
 }
 
+/** |s·β·b| above which klScaleSearch's shifted exponentials could underflow: callers bisect instead. */
+export const KL_SEARCH_MAX_BIAS = 300;
+let klSlope = 0; // dKL/ds at the last klTilted evaluation (module scratch: no per-call allocation)
+
+/**
+ * KL(μ_s||π) for μ_s ∝ π·e^{s·c} in one pass, with ez[a] = exp(z_a − max z) (0 if illegal),
+ * c = β·b, cM = max legal c and sZ = Σ ez. With w = ez·e^{s(c−cM)}: KL = s·E_μ[c − cM] − log(Σw/sZ).
+ * Also leaves dKL/ds = s·Var_μs(c) in klSlope (exponential-family tilt).
+ */
+function klTilted(ez: Float64Array, c: Float64Array, n: number, cM: number, sZ: number, s: number): number {
+  let S = 0;
+  let S1 = 0;
+  let S2 = 0;
+  for (let a = 0; a < n; a++) {
+    const e = ez[a] as number;
+    if (e > 0) {
+      const d = (c[a] as number) - cM;
+      const w = e * expNonPositive(s * d);
+      S += w;
+      S1 += w * d;
+      S2 += w * d * d;
+    }
+  }
+  const m1 = S1 / S;
+  klSlope = s * max(0, S2 / S - m1 * m1);
+  return max(0, s * m1 - log(S / sZ));
+}
+
+/**
+ * Internal: largest s in [0, 1] with KL(μ_s||π) <= epsilon, as scaleToKlRow but by safeguarded
+ * Newton steps on the monotone KL(s) (slope s·Var_μs(c)) from `guess` (e.g. the previous step's
+ * scale), keeping a bracket [lo feasible, hi infeasible] and bisecting when a step leaves it or
+ * stalls. Stops when hi − lo <= tol: once a Newton step moves less than tol/2 it probes s ± tol
+ * to close the bracket. Inputs as klTilted; requires max|c| <= KL_SEARCH_MAX_BIAS.
+ */
+export function klScaleSearch(ez: Float64Array, c: Float64Array, n: number, cM: number, sZ: number, epsilon: number, tol: number, maxIter: number, guess: number): number {
+  // Inside the search a hair of margin keeps the answer feasible for callers that recompute KL
+  // with Math.exp (rounding differs by ~1e-16); the scale moves by far less than tol.
+  const eps = epsilon * (1 - 1e-9) - 1e-15;
+  let lo = 0;
+  let hi = 1;
+  let hiKnown = false; // s = 1 not yet evaluated (a warm start skips it when the guess lands)
+  let s = guess > 0 && guess < 1 ? guess : 1;
+  let width3 = 1; // bracket width three evaluations ago: Newton must at least halve it
+  for (let k = 0; k < maxIter && hi - lo > tol; k++) {
+    if (!hiKnown && s >= 1) s = 1;
+    else if (!(s > lo && s < hi) || (k % 3 === 2 && hi - lo > 0.5 * width3)) s = 0.5 * (lo + hi);
+    if (k % 3 === 2) width3 = hi - lo;
+    const kl = klTilted(ez, c, n, cM, sZ, s);
+    if (s === 1) {
+      if (kl <= epsilon) return 1;
+      hiKnown = true;
+    }
+    const next = klSlope > 0 ? s - (kl - eps) / klSlope : NaN;
+    if (kl <= eps) {
+      lo = s;
+      s = next - s < 0.5 * tol ? s + tol : next;
+    } else {
+      hi = s;
+      hiKnown = true;
+      s = s - next < 0.5 * tol ? s - tol : next;
+    }
+  }
+  return lo;
+}
+
 export interface ScaleBiasToKlInput {
   /** Policy logits z, [A]. */
   logits: Vec;
@@ -125,7 +192,32 @@ export function scaleBiasToKl(input: ScaleBiasToKlInput): { scale: number; kl: n
   for (let a = 0; a < n; a++) if (!isFiniteNum(bias[a] as number)) throw new InvalidValueError('bias', bias[a], 'must be finite', a);
   const lseZ = logsumexpRow(logits, 0, n, mask, 0);
   if (lseZ === -INF) throw new NoLegalActionError(0);
-  const scale = scaleToKlRow(logits, 0, bias, 0, n, mask, beta, epsilon, lseZ, input.tol ?? 1e-6, input.maxIter ?? 60);
+  const tol = input.tol ?? 1e-6;
+  const maxIter = input.maxIter ?? 60;
+  // Newton search on one-pass KL evaluations; bisection when β·b is huge or, as a guard, when
+  // the Math.exp recomputation disagrees with the budget.
+  let mZ = -INF;
+  let cM = -INF;
+  let bMax = 0;
+  for (let a = 0; a < n; a++) {
+    bMax = max(bMax, abs(bias[a] as number));
+    if (!isLegal(logits[a] as number, mask, a)) continue;
+    mZ = max(mZ, logits[a] as number);
+    cM = max(cM, beta * (bias[a] as number));
+  }
+  let scale = -1;
+  if (abs(beta) * bMax <= KL_SEARCH_MAX_BIAS) {
+    const ez = new Float64Array(n);
+    const c = new Float64Array(n);
+    let sZ = 0;
+    for (let a = 0; a < n; a++) {
+      c[a] = beta * (bias[a] as number);
+      if (isLegal(logits[a] as number, mask, a)) sZ += ez[a] = expNonPositive((logits[a] as number) - mZ);
+    }
+    scale = klScaleSearch(ez, c, n, cM, sZ, epsilon, tol, maxIter, -1);
+    if (klScaledRow(logits, 0, bias, 0, n, mask, scale * beta, lseZ) > epsilon) scale = -1;
+  }
+  if (scale < 0) scale = scaleToKlRow(logits, 0, bias, 0, n, mask, beta, epsilon, lseZ, tol, maxIter);
   return { scale, kl: klScaledRow(logits, 0, bias, 0, n, mask, scale * beta, lseZ) };
 }
 
