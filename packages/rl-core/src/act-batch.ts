@@ -167,9 +167,28 @@ export function actBatch(x: ActBatchInput): ActBatchOutput {
     let sZ = 0;
     let sY = 0;
     let eb = 0;
-    for (let a = 0; a < nA; a++) {
+    if (mask === undefined) {
+      // Branch-free but for the memo (a zero-bias test here costs the dense case more than it saves
+      // one-hot rows): a -Infinity logit gives ez = 0 and p = 0 since w is finite below BIG
+      // (above it the row is redone exactly); sb = 0 gives w = 1 from the memo.
+      for (let a = 0; a < nA; a++) {
+        const j = off + a;
+        const ez = expNonPositive((z[j] as number) - mZ);
+        sZ += ez;
+        const sb = sBeta * (bias[j] as number);
+        let w = mw[j] as number;
+        if (ms[j] !== sb) {
+          ms[j] = sb;
+          w = mw[j] = exp(sb);
+        }
+        const p = ez * w;
+        e[a] = p;
+        sY += p;
+        eb += p * sb;
+      }
+    } else for (let a = 0; a < nA; a++) {
       const j = off + a;
-      const ez = mask === undefined || mask[j] ? expNonPositive((z[j] as number) - mZ) : 0;
+      const ez = mask[j] ? expNonPositive((z[j] as number) - mZ) : 0;
       sZ += ez;
       const sb = sBeta * (bias[j] as number);
       if (sb === 0 || ez === 0) {

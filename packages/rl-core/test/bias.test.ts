@@ -153,6 +153,28 @@ describe('actBatch', () => {
     expect(out.biasScale![1]).toBe(1);
   });
 
+  it('KL budget: warm-started scales match the reference search as logits drift', () => {
+    // Each agent's previous scale seeds the next step's Newton search; the result must stay the
+    // largest admissible scale within 1e-4 whatever the guess, and the recorded KL within budget.
+    const nAgents = 4;
+    const nA = 6;
+    const rng = createRng(7);
+    const logits = new Float64Array(nAgents * nA);
+    const bias = new Float64Array(nAgents * nA);
+    for (let j = 0; j < bias.length; j++) bias[j] = 4 * rng.nextFloat() - 2;
+    const out = outputs(nAgents);
+    for (let step = 0; step < 40; step++) {
+      for (let j = 0; j < logits.length; j++) logits[j] = step === 0 ? 3 * rng.nextFloat() : logits[j]! + 0.6 * (rng.nextFloat() - 0.5);
+      const eps = step % 5 === 4 ? 1e-3 : 0.05;
+      actBatch({ logits, bias, beta: 1.5, klBudget: eps, nAgents, nActions: nA, rng: createRng(step), out });
+      for (let i = 0; i < nAgents; i++) {
+        const ref = scaleBiasToKl({ logits: logits.subarray(i * nA, (i + 1) * nA), bias: bias.subarray(i * nA, (i + 1) * nA), beta: 1.5, epsilon: eps, tol: 1e-9 });
+        expect(Math.abs(out.biasScale![i]! - ref.scale)).toBeLessThanOrEqual(1e-4);
+        expect(out.kl![i]).toBeLessThanOrEqual(eps);
+      }
+    }
+  });
+
   it('keeps logits of +-1e3 finite and masked actions unreachable', () => {
     const out = outputs(2);
     for (let k = 0; k < 200; k++) {
