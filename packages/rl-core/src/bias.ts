@@ -125,10 +125,10 @@ function klTilted(ez: Float64Array, c: Float64Array, n: number, cM: number, sZ: 
 
 /**
  * Internal: largest s in [0, 1] with KL(μ_s||π) <= epsilon, as scaleToKlRow but by safeguarded
- * Newton steps on the monotone KL(s) (slope s·Var_μs(c)) from `guess` (e.g. the previous step's
- * scale), keeping a bracket [lo feasible, hi infeasible] and bisecting when a step leaves it or
- * stalls. Stops when hi − lo <= tol: once a Newton step moves less than tol/2 it probes s ± tol
- * to close the bracket. Inputs as klTilted; requires max|c| <= KL_SEARCH_MAX_BIAS.
+ * Newton steps on the monotone √KL(s) (KL' = s·Var_μs(c)) from `guess` (e.g. the previous step's
+ * scale), keeping a bracket [lo feasible, hi infeasible] and bisecting when a step leaves it
+ * (or after 8 evaluations). Stops when hi − lo <= tol: once a Newton step moves less than tol/2
+ * it probes s ± tol to close the bracket. Typically 3-5 one-pass evaluations per row. Inputs as klTilted; requires max|c| <= KL_SEARCH_MAX_BIAS.
  */
 export function klScaleSearch(ez: Float64Array, c: Float64Array, n: number, cM: number, sZ: number, epsilon: number, tol: number, maxIter: number, guess: number): number {
   // Inside the search a hair of margin keeps the answer feasible for callers that recompute KL
@@ -138,17 +138,19 @@ export function klScaleSearch(ez: Float64Array, c: Float64Array, n: number, cM: 
   let hi = 1;
   let hiKnown = false; // s = 1 not yet evaluated (a warm start skips it when the guess lands)
   let s = guess > 0 && guess < 1 ? guess : 1;
-  let width3 = 1; // bracket width three evaluations ago: Newton must at least halve it
+  const rootEps = sqrt(max(0, eps));
   for (let k = 0; k < maxIter && hi - lo > tol; k++) {
+    // After 8 evaluations plain bisection takes over, so the bracket always closes.
     if (!hiKnown && s >= 1) s = 1;
-    else if (!(s > lo && s < hi) || (k % 3 === 2 && hi - lo > 0.5 * width3)) s = 0.5 * (lo + hi);
-    if (k % 3 === 2) width3 = hi - lo;
+    else if (!(s > lo && s < hi) || k >= 8) s = 0.5 * (lo + hi);
     const kl = klTilted(ez, c, n, cM, sZ, s);
     if (s === 1) {
       if (kl <= epsilon) return 1;
       hiKnown = true;
     }
-    const next = klSlope > 0 ? s - (kl - eps) / klSlope : NaN;
+    // Newton on √KL(s), nearly linear since KL ≈ s²·Var_π(c)/2 for small s: d√KL/ds = KL'/(2√KL).
+    const rootKl = sqrt(kl);
+    const next = kl > 0 && klSlope > 0 ? s - (2 * (rootKl - rootEps) * rootKl) / klSlope : NaN;
     if (kl <= eps) {
       lo = s;
       s = next - s < 0.5 * tol ? s + tol : next;
