@@ -1,6 +1,7 @@
 // Benchmark of the actor hot path (@ala/rl-core actBatch): bias + softmax + sample for 20 agents
 // x 20 actions. Scenarios in one run: plain (no advice), dense bias on every agent (worst case),
-// one boosted action per agent (typical advice), and dense bias with a per-step KL budget.
+// one boosted action per agent (typical advice), and dense bias with a per-step KL budget (fixed
+// logits, and logits drifting every step).
 // Each batch is timed on its own (process.hrtime.bigint; the timer's own cost is reported).
 // Prints a table and writes bench/results/rl-core-act.json. Run: npx tsx bench/rl-core/act.ts
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ const N_ACTIONS = 20;
 const BATCHES = 200_000;
 const BETA = 0.5;
 
-type Scenario = 'plain' | 'dense' | 'oneHot' | 'denseKlBudget';
+type Scenario = 'plain' | 'dense' | 'oneHot' | 'denseKlBudget' | 'denseKlBudgetDrift';
 
 function makeInput(scenario: Scenario): ActBatchInput {
   const rng = createRng(1);
@@ -33,7 +34,7 @@ function makeInput(scenario: Scenario): ActBatchInput {
     },
   };
   if (scenario !== 'plain') input.bias = bias;
-  if (scenario === 'denseKlBudget') input.klBudget = 0.05;
+  if (scenario === 'denseKlBudget' || scenario === 'denseKlBudgetDrift') input.klBudget = 0.05;
   return input;
 }
 
@@ -43,10 +44,12 @@ function quantiles(samples: Float64Array): { p50: number; p99: number; mean: num
   return { p50: q(0.5), p99: q(0.99), mean: s.reduce((a, b) => a + b, 0) / s.length };
 }
 
-function measure(input: ActBatchInput, batches: number): { p50: number; p99: number; mean: number } {
+/** `between` runs before every batch, outside the timed region (e.g. new logits for the step). */
+function measure(input: ActBatchInput, batches: number, between?: () => void): { p50: number; p99: number; mean: number } {
   for (let i = 0; i < 20_000; i++) actBatch(input); // warm-up (JIT)
   const us = new Float64Array(batches);
   for (let i = 0; i < batches; i++) {
+    between?.();
     const t0 = process.hrtime.bigint();
     actBatch(input);
     us[i] = Number(process.hrtime.bigint() - t0) / 1000;
@@ -68,16 +71,24 @@ const plain = measure(makeInput('plain'), BATCHES);
 const dense = measure(makeInput('dense'), BATCHES);
 const oneHot = measure(makeInput('oneHot'), BATCHES);
 const denseKlBudget = measure(makeInput('denseKlBudget'), BATCHES / 10);
+// Same, but the logits move every step (random walk, sd 0.3 per logit), as a learning policy's
+// would: the per-agent warm start of the KL-budget search is then only approximate.
+const driftInput = makeInput('denseKlBudgetDrift');
+const driftRng = createRng(3);
+const driftLogits = driftInput.logits as Float32Array;
+const denseKlBudgetDrift = measure(driftInput, BATCHES / 10, () => {
+  for (let j = 0; j < driftLogits.length; j++) driftLogits[j] = 0.99 * driftLogits[j]! + 0.3 * randn(driftRng);
+});
 const result = {
   benchmark: 'rl-core actBatch (bias + softmax + sample)', nAgents: N_AGENTS, nActions: N_ACTIONS, beta: BETA, batches: BATCHES,
   unit: 'microseconds per batch of 20 agents, each batch timed on its own', timerOverheadP50Us: overhead, node: process.version,
   loadAverage1m: loadavg()[0], // the machine is shared: a load above the core count inflates every number
-  plain, biasedDense: dense, biasedOneHot: oneHot, biasedDenseKlBudget: denseKlBudget,
+  plain, biasedDense: dense, biasedOneHot: oneHot, biasedDenseKlBudget: denseKlBudget, biasedDenseKlBudgetDriftingLogits: denseKlBudgetDrift,
   ratioDenseToPlainP50: dense.p50 / plain.p50, ratioOneHotToPlainP50: oneHot.p50 / plain.p50,
   targetP50Us: 5, meetsTargetDense: dense.p50 <= 5, meetsTargetOneHot: oneHot.p50 <= 5,
 };
 const fmt = (x: { p50: number; p99: number; mean: number }) => ({ p50: +x.p50.toFixed(2), p99: +x.p99.toFixed(2), mean: +x.mean.toFixed(2) });
-console.table({ plain: fmt(plain), 'biased (dense)': fmt(dense), 'biased (one boosted action)': fmt(oneHot), 'dense + KL budget 0.05': fmt(denseKlBudget) });
+console.table({ plain: fmt(plain), 'biased (dense)': fmt(dense), 'biased (one boosted action)': fmt(oneHot), 'dense + KL budget 0.05': fmt(denseKlBudget), 'dense + KL budget, drifting logits': fmt(denseKlBudgetDrift) });
 console.log(`timer overhead p50 ${overhead.toFixed(3)} us (included above); 1-min load average ${loadavg()[0]!.toFixed(2)}`);
 console.log(`biased/plain p50: dense ${result.ratioDenseToPlainP50.toFixed(2)}, one-hot ${result.ratioOneHotToPlainP50.toFixed(2)}; target <= 5 us p50: dense ${result.meetsTargetDense ? 'met' : 'MISSED'}, one-hot ${result.meetsTargetOneHot ? 'met' : 'MISSED'}`);
 const dir = join(__dirname, '..', 'results');
