@@ -5,22 +5,10 @@
 // numpy/random/src/pcg64/pcg64.h (pcg_setseq_128_xsl_rr_64, pcg64_next32, next_double).
 // This module must not use Math.random or any ambient entropy.
 import { InvalidOptionError } from './errors';
+import type { Rng, RngState } from '@ala/rl-core';
 
-/** A generator's state, JSON-safe (the same shape as @ala/rl-core's `RngState`). */
-export interface RngState {
-  readonly algorithm: string;
-  readonly s: readonly number[];
-}
-
-/** The shape every seeded generator in ALA shares (structurally @ala/rl-core's `Rng`). */
-export interface Rng {
-  /** Uniform double in [0, 1). */
-  nextFloat(): number;
-  /** Uniform integer in [0, 2^32). */
-  nextUint32(): number;
-  getState(): RngState;
-  setState(state: RngState): void;
-}
+// The generator interface is @ala/rl-core's: Pcg64 is one more implementation of it.
+export type { Rng, RngState };
 
 /**
  * PCG64 state as an RngState: algorithm 'pcg64-numpy', s = [state as 4 uint32 words, least
