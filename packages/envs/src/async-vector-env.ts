@@ -3,9 +3,9 @@
 // same-step autoreset, `finalObs`/`episode` infos and flat Float32Array batches as VectorEnv
 // (see vector-env.ts for the semantics). Must not know any concrete env.
 import type { AsyncEnv, Env, EnvInfo, ResetArgs } from './env';
-import { EnvError, InvalidActionError, InvalidOptionError } from './errors';
+import { EnvError, InvalidActionError } from './errors';
 import { toSeedBigInt } from './numpy-random';
-import { flatSize, type BoxSpace, type DiscreteSpace } from './spaces';
+import { sharedSpaces, type BoxSpace, type DiscreteSpace } from './spaces';
 import type { VectorResetResult, VectorStepInfo, VectorStepResult } from './vector-env';
 
 export class AsyncVectorEnv {
@@ -20,18 +20,12 @@ export class AsyncVectorEnv {
   private busy = false;
 
   constructor(readonly envs: readonly (AsyncEnv | Env)[]) {
-    const first = envs[0];
-    if (!first) throw new InvalidOptionError('envs', envs, 'AsyncVectorEnv needs at least one env');
+    const spaces = sharedSpaces(envs, 'AsyncVectorEnv');
     this.numEnvs = envs.length;
-    this.singleObservationSpace = first.observationSpace;
-    this.singleActionSpace = first.actionSpace;
-    this.obsDim = flatSize(first.observationSpace);
-    this.numActions = first.actionSpace.n;
-    for (const e of envs) {
-      if (flatSize(e.observationSpace) !== this.obsDim || e.actionSpace.n !== this.numActions) {
-        throw new InvalidOptionError('envs', e.id, 'all envs of an AsyncVectorEnv must have the same spaces');
-      }
-    }
+    this.singleObservationSpace = spaces.observationSpace;
+    this.singleActionSpace = spaces.actionSpace;
+    this.obsDim = spaces.obsDim;
+    this.numActions = spaces.numActions;
     this.episodeReturn = new Float64Array(this.numEnvs);
     this.episodeLength = new Int32Array(this.numEnvs);
   }

@@ -2,6 +2,8 @@
 // and bounds only; they must not hold env state or sample (sampling needs a seeded Rng, which
 // the caller owns).
 
+import { InvalidOptionError } from './errors';
+
 /** A discrete action space {0, ..., n-1}; every action has a human-readable name for advisors. */
 export interface DiscreteSpace {
   readonly kind: 'discrete';
@@ -45,3 +47,30 @@ export function flatSize(space: BoxSpace): number {
 export function containsAction(space: DiscreteSpace, action: unknown): action is number {
   return typeof action === 'number' && Number.isInteger(action) && action >= 0 && action < space.n;
 }
+
+/** The spaces a batch of envs shares; throws when any env's spaces differ from the first's. */
+export interface SharedSpaces {
+  readonly observationSpace: BoxSpace;
+  readonly actionSpace: DiscreteSpace;
+  readonly obsDim: number;
+  readonly numActions: number;
+}
+
+/** Checks that `envs` is non-empty and that all have the first env's spaces (for vector envs). */
+export function sharedSpaces(
+  envs: readonly { readonly id?: string; readonly observationSpace: BoxSpace; readonly actionSpace: DiscreteSpace }[],
+  owner: string,
+): SharedSpaces {
+  const first = envs[0];
+  if (!first) throw new InvalidOptionError('envs', envs, `${owner} needs at least one env`);
+  const obsDim = flatSize(first.observationSpace);
+  const numActions = first.actionSpace.n;
+  for (const e of envs) {
+    if (flatSize(e.observationSpace) !== obsDim || e.actionSpace.n !== numActions) {
+      throw new InvalidOptionError('envs', e.id, `all envs of ${article(owner)} ${owner} must have the same spaces`);
+    }
+  }
+  return { observationSpace: first.observationSpace, actionSpace: first.actionSpace, obsDim, numActions };
+}
+
+const article = (word: string): string => (/^[AEIOU]/.test(word) ? 'an' : 'a');

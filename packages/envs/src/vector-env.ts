@@ -12,7 +12,7 @@ import type { Env, EnvInfo, ResetArgs } from './env';
 import { EnvError, InvalidActionError, InvalidOptionError } from './errors';
 import { toSeedBigInt } from './numpy-random';
 import { makeEnv } from './registry';
-import { flatSize, type BoxSpace, type DiscreteSpace } from './spaces';
+import { sharedSpaces, type BoxSpace, type DiscreteSpace } from './spaces';
 
 /** Statistics of one finished episode. */
 export interface EpisodeStats {
@@ -58,18 +58,12 @@ export class VectorEnv {
 
   /** Wraps existing envs (same spaces required). */
   constructor(readonly envs: readonly Env[]) {
-    const first = envs[0];
-    if (!first) throw new InvalidOptionError('envs', envs, 'VectorEnv needs at least one env');
+    const spaces = sharedSpaces(envs, 'VectorEnv');
     this.numEnvs = envs.length;
-    this.singleObservationSpace = first.observationSpace;
-    this.singleActionSpace = first.actionSpace;
-    this.obsDim = flatSize(first.observationSpace);
-    this.numActions = first.actionSpace.n;
-    for (const e of envs) {
-      if (flatSize(e.observationSpace) !== this.obsDim || e.actionSpace.n !== this.numActions) {
-        throw new InvalidOptionError('envs', e.id, 'all envs of a VectorEnv must have the same spaces');
-      }
-    }
+    this.singleObservationSpace = spaces.observationSpace;
+    this.singleActionSpace = spaces.actionSpace;
+    this.obsDim = spaces.obsDim;
+    this.numActions = spaces.numActions;
     this.episodeReturn = new Float64Array(this.numEnvs);
     this.episodeLength = new Int32Array(this.numEnvs);
   }

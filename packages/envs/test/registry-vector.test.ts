@@ -1,7 +1,7 @@
 // Registry (built-ins, user registration, errors) and VectorEnv (same-step autoreset, final obs,
 // episode statistics, flat batches, seeding seed + i, validation before any env moves).
 import {
-  CartPoleEnv, EnvRegistryError, InvalidActionError, InvalidOptionError, listEnvs, makeEnv, registerEnv, unregisterEnv, VectorEnv,
+  AsyncVectorEnv, CartPoleEnv, EnvRegistryError, InvalidActionError, InvalidOptionError, listEnvs, makeEnv, registerEnv, unregisterEnv, VectorEnv,
   type Env,
 } from '../src/index';
 
@@ -77,5 +77,18 @@ describe('VectorEnv', () => {
     expect(v.legalActionMasks()).toEqual(new Uint8Array([1, 1, 1, 1]));
     expect(() => new VectorEnv([] as Env[])).toThrow(InvalidOptionError);
     expect(() => VectorEnv.make('CartPole-v1', 0)).toThrow(InvalidOptionError);
+  });
+});
+
+describe('vector env construction', () => {
+  it.each([
+    ['VectorEnv', (envs: Env[]) => new VectorEnv(envs)],
+    ['AsyncVectorEnv', (envs: Env[]) => new AsyncVectorEnv(envs)],
+  ])('%s refuses an empty batch and envs with different spaces', (_name, make) => {
+    expect(() => make([])).toThrow(InvalidOptionError);
+    expect(() => make([makeEnv('CartPole-v1'), makeEnv('CraftWorld-v0')])).toThrow(/must have the same spaces/);
+    const ok = make([makeEnv('CartPole-v1'), makeEnv('CartPole-v1')]);
+    expect(ok.obsDim).toBe(4);
+    expect(ok.numActions).toBe(2);
   });
 });
