@@ -23,7 +23,7 @@ import { jetStreamPolicySink } from '@ala/ppo-learner';
 import { Learner, presetFor } from '@ala/policy';
 import { createRng } from '@ala/rl-core';
 import { startNatsServer } from '@ala/testkit';
-import { dist, sleep, writeResult, type Dist } from '../system/common';
+import { dist, sleep, writeResult, type Dist } from '../common';
 
 const argv = process.argv;
 const quick = argv.includes('--quick');

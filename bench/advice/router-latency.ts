@@ -13,6 +13,7 @@ import { Bias, Vote, subjects } from '@ala/protocol';
 import { connect, CountingBusMetrics, ensureStreams, NatsBus, openJetStream, silentLogger, systemClock, type AlaConnection } from '@ala/bus';
 import { loadConfig, start } from '@ala/bias-router';
 import { startNatsServer } from '@ala/testkit';
+import { distMs, type DistMs } from '../common';
 
 const quick = process.argv.includes('--quick');
 const N = quick ? 1_000 : 5_000;
@@ -29,19 +30,12 @@ const bias = (seq: number): Bias => ({
   bound: 1, recommended: 4, ttlMs: 5_000, createdAt: Date.now(),
 });
 
-interface Stats { n: number; p50Ms: number; p99Ms: number; maxMs: number; meanMs: number }
-function stats(samples: number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-  const r = (x: number) => Math.round(x * 1e4) / 1e4;
-  return { n: sorted.length, p50Ms: r(at(0.5)), p99Ms: r(at(0.99)), maxMs: r(sorted[sorted.length - 1] ?? NaN), meanMs: r(sorted.reduce((a, b) => a + b, 0) / sorted.length) };
-}
 
 /**
  * One message in flight at a time, alternating the direct path and the router path message by
  * message (so both see the same load on the shared box); one-way latency samples after warm-up.
  */
-async function measurePair(recv: NatsBus, direct: (seq: number) => void, routed: (seq: number) => void): Promise<{ direct: Stats; routed: Stats }> {
+async function measurePair(recv: NatsBus, direct: (seq: number) => void, routed: (seq: number) => void): Promise<{ direct: DistMs; routed: DistMs }> {
   let waiting: ((t: number) => void) | undefined;
   const sub = recv.subscribe(Bias, s.biasAll, () => waiting?.(performance.now()));
   await recv.flush();
@@ -55,7 +49,7 @@ async function measurePair(recv: NatsBus, direct: (seq: number) => void, routed:
   }
   waiting = undefined;
   await sub.unsubscribe();
-  return { direct: stats(samples[0]), routed: stats(samples[1]) };
+  return { direct: distMs(samples[0]), routed: distMs(samples[1]) };
 }
 
 async function main(): Promise<void> {
@@ -79,17 +73,17 @@ async function main(): Promise<void> {
     await routerC.nc.flush();
     const corePair = await measurePair(actor, sendDirect, sendVote);
     await core.stop();
-    const coreHandler = stats(routerMetrics.handlerTimes('Vote').slice(WARMUP));
+    const coreHandler = distMs(routerMetrics.handlerTimes('Vote').slice(WARMUP));
     const nCore = routerMetrics.handlerTimes('Vote').length;
 
     const stored = start({ bus: routerBus, clock: systemClock, config: loadConfig(env), jetstream: js });
     await routerC.nc.flush();
     const storedPair = await measurePair(actor, sendDirect, sendVote);
     await stored.stop();
-    const storedHandler = stats(routerMetrics.handlerTimes('Vote').slice(nCore + WARMUP));
+    const storedHandler = distMs(routerMetrics.handlerTimes('Vote').slice(nCore + WARMUP));
 
     const r = (x: number) => Math.round(x * 1e4) / 1e4;
-    const added = (x: { direct: Stats; routed: Stats }) => ({ p50Ms: r(x.routed.p50Ms - x.direct.p50Ms), p99Ms: r(x.routed.p99Ms - x.direct.p99Ms) });
+    const added = (x: { direct: DistMs; routed: DistMs }) => ({ p50Ms: r(x.routed.p50Ms - x.direct.p50Ms), p99Ms: r(x.routed.p99Ms - x.direct.p99Ms) });
     const result = {
       when: new Date().toISOString(),
       node: process.version,

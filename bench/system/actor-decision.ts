@@ -9,7 +9,7 @@ import { Learner, OrtPolicy, presetFor } from '@ala/policy';
 import { actBatch, createRng, type ActBatchOutput } from '@ala/rl-core';
 import { BiasTable } from '../../services/actor-runner/src/bias-table';
 import { Acting } from '../../services/actor-runner/src/acting';
-import { dist, writeResult } from './common';
+import { dist, writeResult } from '../common';
 
 const quick = process.argv.includes('--quick');
 const N = quick ? 2_000 : 20_000;

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CartPoleEnv, cartPoleControl, Pcg64 } from '@ala/envs';
 import { UP_DEFAULTS } from '../../packages/cli/src/commands/up';
-import { writeResult } from './common';
+import { writeResult } from '../common';
 
 const argv = process.argv.slice(2);
 const flag = (name: string): string | undefined => {

@@ -12,7 +12,7 @@ import { Learner, presetFor } from '@ala/policy';
 import { startNatsServer } from '@ala/testkit';
 import { ACTOR_DEFAULTS, jetStreamActorPorts, start as startActor, type ActorRunner } from '@ala/actor-runner';
 import { jetStreamPolicySink } from '@ala/ppo-learner';
-import { dist, sleep, writeResult } from './common';
+import { dist, sleep, writeResult } from '../common';
 
 const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 40 : 200;

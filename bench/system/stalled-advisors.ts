@@ -15,7 +15,7 @@ import { startNatsServer } from '@ala/testkit';
 import { ACTOR_DEFAULTS, jetStreamActorPorts, start as startActor } from '@ala/actor-runner';
 import { jetStreamPolicySink } from '@ala/ppo-learner';
 import { Learner, presetFor } from '@ala/policy';
-import { sleep, writeResult } from './common';
+import { sleep, writeResult } from '../common';
 
 const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 2 : 4;

@@ -15,7 +15,7 @@ import { ACTOR_DEFAULTS, jetStreamActorPorts, start as startActor, type ActorRun
 import { start as startAdvisor, loadConfig as advisorConfig } from '@ala/advisor-worker';
 import { start as startAggregator, loadConfig as aggregatorConfig } from '@ala/vote-aggregator';
 import { start as startRouter, loadConfig as routerConfig } from '@ala/bias-router';
-import { dist, sleep, writeResult } from './common';
+import { dist, sleep, writeResult } from '../common';
 
 const quick = process.argv.includes('--quick');
 const MEASURE_S = quick ? 6 : 15;

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { Bias, decode, encode, subjects } from '@ala/protocol';
 import { connect, forward, NatsBus, silentLogger, type AlaConnection } from '@ala/bus';
 import { startNatsServer } from '@ala/testkit';
+import { distMs, type DistMs } from '../common';
 
 const quick = process.argv.includes('--quick');
 const N = quick ? 1_000 : 5_000;
@@ -21,17 +22,9 @@ const bias: Bias = {
   bias: Array.from({ length: 20 }, (_, k) => 2 * Math.sin(k * 1.7) * 0.999), recommended: 4,
 };
 
-interface Stats { n: number; p50Ms: number; p99Ms: number; maxMs: number; meanMs: number }
-
-function stats(samples: number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-  const r = (x: number) => Math.round(x * 1e4) / 1e4;
-  return { n: sorted.length, p50Ms: r(at(0.5)), p99Ms: r(at(0.99)), maxMs: r(sorted[sorted.length - 1] ?? NaN), meanMs: r(sorted.reduce((a, b) => a + b, 0) / sorted.length) };
-}
 
 /** Sends one message at a time and waits for it at the end of the chain; one-way latency per message. */
-async function measure(send: (seq: number) => void, onArrive: (cb: (seq: number) => void) => void): Promise<Stats> {
+async function measure(send: (seq: number) => void, onArrive: (cb: (seq: number) => void) => void): Promise<DistMs> {
   let waiting: ((t: number) => void) | undefined;
   onArrive(() => waiting?.(performance.now()));
   const samples: number[] = [];
@@ -43,7 +36,7 @@ async function measure(send: (seq: number) => void, onArrive: (cb: (seq: number)
     if (i >= WARMUP) samples.push(t1 - t0);
   }
   waiting = undefined;
-  return stats(samples);
+  return distMs(samples);
 }
 
 function codecMicros(): { p50Us: number; meanUs: number; bytes: number } {
