@@ -11,6 +11,8 @@ export const MAX_OBS_DIM = 65_536;
 export const MAX_AGENTS = 4096;
 /** Most agent-steps (T x nAgents) in one trajectory chunk. */
 export const MAX_CHUNK_STEPS = 1_000_000;
+/** Largest env state (`StateSnapshot.envState`, env-defined bytes; CraftWorld 64x64 is ~2.1 KB). */
+export const MAX_ENV_STATE_BYTES = 64 * 1024;
 /** Longest `describe()` text in a state snapshot (UTF-16 code units). */
 export const MAX_TEXT = 16_384;
 /** Longest action name, model name, version string or free label. */

@@ -58,6 +58,7 @@ export const arbStateSnapshot: fc.Arbitrary<StateSnapshot> = fc.integer({ min: 1
       const s = w.reduce((a, b) => a + b, 0);
       return w.map((x) => x / s);
     }), { nil: undefined }),
+    envState: fc.option(fc.uint8Array({ minLength: 1, maxLength: 64 }), { nil: undefined }),
     createdAt: wallMs,
   }, { requiredKeys: ['v', 'agentId', 'actorId', 'envId', 'seq', 'policyVersion', 'episodeStep', 'text', 'actionNames', 'legal', 'createdAt'] }),
 );

@@ -2,7 +2,7 @@
 // path, encode refuses invalid values before anything is produced, and neither mutates its input.
 import { Packr } from 'msgpackr';
 import {
-  Advice, Bias, ProtocolError, ServiceStatus, StateSnapshot, TrajectoryChunk, Vote, assertActionCount, decode, encode,
+  Advice, Bias, MAX_ENV_STATE_BYTES, ProtocolError, ServiceStatus, StateSnapshot, TrajectoryChunk, Vote, assertActionCount, decode, encode,
   type MessageDef, type ProtocolErrorReason,
 } from '../src/index';
 import { rawEncode } from './arbitraries';
@@ -124,6 +124,8 @@ describe('decode refuses with a typed reason', () => {
     expectRefused(D(TrajectoryChunk), { ...chunk(), nextDone: new Uint8Array(3) }, 'length', '/nextDone');
     expectRefused(D(TrajectoryChunk), { ...chunk(), legal: new Uint8Array(11).fill(1) }, 'length', '/legal');
     expectRefused(D(TrajectoryChunk), { ...chunk(), T: 1000, nAgents: 1001 }, 'length', '/T');
+    expectRefused(D(StateSnapshot), { ...snapshot, envState: new Uint8Array(0) }, 'length', '/envState');
+    expectRefused(D(StateSnapshot), { ...snapshot, envState: new Uint8Array(MAX_ENV_STATE_BYTES + 1) }, 'length', '/envState');
     const wire = { ...chunk(), rewards: new Uint8Array(7) }; // 7 bytes is not a whole number of float32
     expect(refusal(D(TrajectoryChunk), rawEncode(wire))).toMatchObject({ reason: 'length', path: '/rewards' });
   });
@@ -159,7 +161,21 @@ describe('decode refuses with a typed reason', () => {
     expect(decode(Advice, encode(Advice, advice))).toEqual(advice);
     expect(decode(Vote, encode(Vote, vote))).toEqual(vote);
     expect(decode(StateSnapshot, encode(StateSnapshot, snapshot))).toEqual(snapshot);
+    const withState = { ...snapshot, envState: Uint8Array.from([0x43, 0x57, 1, 255, 0]) };
+    expect(decode(StateSnapshot, encode(StateSnapshot, withState))).toEqual(withState);
+    const largest = { ...snapshot, envState: new Uint8Array(MAX_ENV_STATE_BYTES).fill(7) };
+    expect(decode(StateSnapshot, encode(StateSnapshot, largest)).envState).toEqual(largest.envState);
     expect(decode(TrajectoryChunk, encode(TrajectoryChunk, chunk()))).toEqual(chunk());
+  });
+
+  it('envState: optional (snapshots without it still decode), sent as bin, never a number array', () => {
+    const old = rawEncode(snapshot); // a sender that predates envState
+    expect(decode(StateSnapshot, old)).toEqual(snapshot);
+    expect(decode(StateSnapshot, old).envState).toBeUndefined();
+    expectRefused(D(StateSnapshot), { ...snapshot, envState: [1, 2, 3] }, 'schema', '/envState');
+    const wire = new Packr({ useRecords: false }).unpack(encode(StateSnapshot, { ...snapshot, envState: Uint8Array.from([9, 8]) })) as Record<string, unknown>;
+    expect(wire['envState']).toBeInstanceOf(Uint8Array);
+    expect(Array.from(wire['envState'] as Uint8Array)).toEqual([9, 8]);
   });
 
   it('a hostile payload that defines msgpack records cannot change how the next message decodes', () => {

@@ -1,12 +1,14 @@
 // StateSnapshot (`<prefix>.state.<agentId>`): what an advisor sees of one agent at one step: a
 // text description, the actions with names and legality, optional structured observation and
-// the policy's probabilities. Its remaining lifetime travels in the `Ala-Ttl-Ms` header.
+// the policy's probabilities, and optionally the env's full state in the env's own versioned
+// binary form (`envState`), so a scripted advisor can restore the env and plan from it. Its
+// remaining lifetime travels in the `Ala-Ttl-Ms` header.
 // Definition only: no env or policy logic here.
 import { Type, type Static } from '@sinclair/typebox';
 import { firstViolation, lengthIs } from '../checks';
 import { defineMessage, type MessageDef, type Violation } from '../codec';
-import { MAX_ACTIONS, MAX_BYTES, MAX_NAME, MAX_SNAPSHOT_OBS, MAX_TEXT } from '../limits';
-import { Count, Id, NumberVector, Unit, WallMs } from '../schema-types';
+import { MAX_ACTIONS, MAX_BYTES, MAX_ENV_STATE_BYTES, MAX_NAME, MAX_SNAPSHOT_OBS, MAX_TEXT } from '../limits';
+import { Count, Id, NumberVector, PackedU8, Unit, WallMs } from '../schema-types';
 
 /** Tolerance on sum(probs) = 1 (float32 softmax rounding is far below this). */
 export const PROBS_SUM_TOLERANCE = 1e-3;
@@ -25,6 +27,7 @@ const schema = Type.Object(
     legal: Type.Array(Type.Boolean(), { minItems: 1, maxItems: MAX_ACTIONS, description: 'legal[i]: action i may be taken; same length as actionNames' }),
     obs: Type.Optional(NumberVector('structured observation', 0, MAX_SNAPSHOT_OBS)),
     probs: Type.Optional(Type.Array(Unit('pi(a|s)'), { minItems: 1, maxItems: MAX_ACTIONS, description: 'policy probabilities, same length as actionNames, summing to 1' })),
+    envState: Type.Optional(PackedU8(`full env state, env-defined and versioned by the env (e.g. CraftWorldEnv.exportState()), 1..${MAX_ENV_STATE_BYTES} bytes`)),
     createdAt: WallMs('wall-clock ms when the snapshot was taken (informational, never used for expiry)'),
   },
   { additionalProperties: false, $id: 'ala.StateSnapshot.v1', description: 'One agent state for advisors' },
@@ -42,6 +45,12 @@ function probsCheck(probs: readonly number[] | undefined, nActions: number): Vio
   return undefined;
 }
 
+function envStateCheck(envState: Uint8Array | undefined): Violation | undefined {
+  if (envState === undefined) return undefined;
+  if (envState.length >= 1 && envState.length <= MAX_ENV_STATE_BYTES) return undefined;
+  return { reason: 'length', path: '/envState', detail: `${envState.length} bytes, expected 1..${MAX_ENV_STATE_BYTES}` };
+}
+
 export const StateSnapshot: MessageDef<StateSnapshot> = defineMessage({
   name: 'StateSnapshot',
   version: 1,
@@ -53,5 +62,6 @@ export const StateSnapshot: MessageDef<StateSnapshot> = defineMessage({
       () => lengthIs('/legal', m.legal.length, m.actionNames.length, 'one flag per action name'),
       () => (m.legal.includes(true) ? undefined : { reason: 'range', path: '/legal', detail: 'no legal action' }),
       () => probsCheck(m.probs, m.actionNames.length),
+      () => envStateCheck(m.envState),
     ),
 });
