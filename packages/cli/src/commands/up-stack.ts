@@ -2,6 +2,9 @@
 // transport (NATS_URL, else a nats-server started here through @ala/testkit, else the InProcessBus
 // with in-memory trajectory/policy stores and a warning), then ppo-learner, actor-runner and,
 // unless the advisor is 'none', advisor-worker, vote-aggregator and bias-router, all on one bus.
+// On NATS the ppo-learner runs by default in a worker thread with its own connection
+// (learner-thread.ts), so its synchronous PPO update never stalls the actor's step loop; on the
+// in-process bus (or with learnerThread 'main') it shares the main thread.
 // Must not: print progress or write run files (up.ts does).
 import { start as startActor, ACTOR_DEFAULTS, jetStreamActorPorts, validateActorConfig, type ActorRunner, type ActorRunnerConfig } from '@ala/actor-runner';
 import { start as startAdvisor, loadConfig as advisorConfig } from '@ala/advisor-worker';
@@ -12,10 +15,15 @@ import { connect, ensureStreams, InProcessBus, NatsBus, openJetStream, silentLog
 import { subjects } from '@ala/protocol';
 import { NatsServerNotFoundError, NatsServerVersionError, startNatsServer, type NatsServerHandle } from '@ala/testkit';
 import { registerStatusEndpoint, type StatusEndpoint } from '@ala/telemetry';
+import { VectorEnv } from '@ala/envs';
+import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { MemoryPolicies, MemoryTrajectories } from './up-memory';
+import { startLearnerThread, type LearnerThread, type LearnerThreadError } from '../learner-thread';
 
 export type AdvisorKind = 'scripted' | 'openai-compatible' | 'none';
 export type TransportChoice = 'auto' | 'nats' | 'in-process';
+/** Where the ppo-learner runs: 'auto' = a worker thread on NATS, the main thread on the in-process bus. */
+export type LearnerThreadChoice = 'auto' | 'worker' | 'main';
 
 export interface StackOptions {
   readonly envId: string;
@@ -41,6 +49,12 @@ export interface StackOptions {
   readonly adviceEnv?: Record<string, string>;
   readonly logger?: BusLogger;
   readonly onUpdate?: (m: Record<string, number>) => void;
+  /** Where the learner runs (default 'auto'). 'worker' needs NATS: on the in-process bus it falls back to 'main' with a warning. */
+  readonly learnerThread?: LearnerThreadChoice;
+  /** Env samples over which the learner anneals LR and clip; 0 = the preset's (default 0). */
+  readonly totalTimesteps?: number;
+  /** Called once if the learner worker crashes (the stack keeps acting; up.ts decides). */
+  readonly onLearnerCrash?: (err: LearnerThreadError) => void;
 }
 
 /** Counts bus events (no handler-time history: `ala up` runs for hours). */
@@ -72,6 +86,12 @@ export interface Stack {
   readonly actor: ActorRunner;
   readonly bus: Bus;
   readonly jetstream: JetStreamContext | undefined;
+  /** Where the learner actually runs. */
+  readonly learnerThread: 'worker' | 'main';
+  /** The learner worker's crash, if it crashed (always undefined with learnerThread 'main'). */
+  learnerFailure(): LearnerThreadError | undefined;
+  /** Microseconds between consecutive vector steps of the actor (paced runs: 1e6 / stepHz when on time). */
+  readonly stepGapUs: RecordableHistogram;
   stats(): StackStats;
   /** ONNX bytes of the latest stored policy (undefined if none). */
   latestPolicy(): Promise<Uint8Array | undefined>;
@@ -117,9 +137,27 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const memTraj = new MemoryTrajectories();
   const memPolicies = new MemoryPolicies();
 
-  const learnerConfig = validateLearnerConfig({ ...LEARNER_DEFAULTS, natsUrl: t.url ?? '', prefix, envId: opts.envId, seed: opts.seed, checkpointDir: opts.checkpointDir ?? '' });
-  const learnerPorts = js ? await jetStreamLearnerPorts(js, prefix, learnerConfig.consumer) : { trajectories: memTraj, policies: memPolicies };
-  const learner = await startLearner({ config: learnerConfig, bus, ...learnerPorts, logger: log, ...(opts.onUpdate ? { onUpdate: opts.onUpdate } : {}) });
+  const learnerConfig = validateLearnerConfig({
+    ...LEARNER_DEFAULTS, natsUrl: t.url ?? '', prefix, envId: opts.envId, seed: opts.seed, checkpointDir: opts.checkpointDir ?? '', totalTimesteps: opts.totalTimesteps ?? 0,
+  });
+  const choice = opts.learnerThread ?? 'auto';
+  if (choice === 'worker' && !t.url) log.warn('ala up: the learner worker needs NATS; on the in-process bus the learner runs on the main thread (its updates pause acting)');
+  let learnerThread: LearnerThread | undefined;
+  let learner: PpoLearner;
+  if (t.url && choice !== 'main') {
+    learnerThread = await startLearnerThread({ config: learnerConfig, natsUrl: t.url }, {
+      logger: log, ...(opts.onUpdate ? { onUpdate: opts.onUpdate } : {}), ...(opts.onLearnerCrash ? { onCrash: opts.onLearnerCrash } : {}),
+    }).catch(async (err: unknown) => {
+      await bus.close();
+      await t.conn?.drain().catch(() => undefined);
+      await t.server?.stop(); // no orphan nats-server when the learner cannot start
+      throw err;
+    });
+    learner = learnerThread;
+  } else {
+    const learnerPorts = js ? await jetStreamLearnerPorts(js, prefix, learnerConfig.consumer) : { trajectories: memTraj, policies: memPolicies };
+    learner = await startLearner({ config: learnerConfig, bus, ...learnerPorts, logger: log, ...(opts.onUpdate ? { onUpdate: opts.onUpdate } : {}) });
+  }
 
   const actorConfig = validateActorConfig({
     ...ACTOR_DEFAULTS, natsUrl: t.url ?? '', prefix, envId: opts.envId, agents: opts.agents, stepHz: opts.stepHz, adviceTtlMs: opts.adviceTtlMs,
@@ -144,7 +182,24 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     aggregator: startAggregator({ bus, clock: systemClock, config: aggregatorConfig(env), log }),
     router: startRouter({ bus, clock: systemClock, config: routerConfig(env), log, busMetrics: counts, ...(js ? { jetstream: js } : {}) }),
   };
-  const actor = await startActor({ config: actorConfig, bus, ...actorPorts, logger: log });
+  // step-gap probe: the time between consecutive VectorEnv.step calls of the actor (no change to the actor)
+  const stepGapUs = createHistogram();
+  let lastStep: number | undefined;
+  const makeVectorEnv = (envId: string, n: number): VectorEnv => {
+    const venv = VectorEnv.make(envId, n);
+    const step = venv.step.bind(venv);
+    venv.step = (actions) => {
+      const now = performance.now();
+      if (lastStep !== undefined) stepGapUs.record(Math.max(1, Math.round((now - lastStep) * 1000)));
+      lastStep = now;
+      return step(actions);
+    };
+    return venv;
+  };
+  const actor = await startActor({ config: actorConfig, bus, ...actorPorts, logger: log, makeVectorEnv }).catch(async (err: unknown) => {
+    await learner.stop().catch(() => undefined); // no orphan learner worker
+    throw err;
+  });
   // NATS services framework `status` endpoint per service, so `ala status` sees this process too
   const endpoints: StatusEndpoint[] = [];
   if (t.conn) {
@@ -155,6 +210,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
   return {
     transport: t.kind, natsUrl: t.url, serverVersion: t.server?.version ?? t.conn?.nc.info?.version, ttlEnforced, actorConfig, learner, actor, bus, jetstream: js,
+    learnerThread: learnerThread ? 'worker' : 'main', learnerFailure: () => learnerThread?.failure(), stepGapUs,
     stats: () => ({
       actor: actor.stats(), learner: learner.stats(), advisor: chain?.advisor.stats() ?? {}, aggregator: chain?.aggregator.stats() ?? {},
       router: chain?.router.stats() ?? {}, bus: { ...counts.totals },

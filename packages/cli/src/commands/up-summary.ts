@@ -37,6 +37,26 @@ export interface UpSummary {
   readonly transport: string;
   readonly ttlEnforcedByServer: boolean;
   readonly stoppedBy: 'target-return' | 'max-seconds' | 'signal' | 'error';
+  /** Where the learner ran: 'worker' (own thread and NATS connection) or 'main' (shares the actor's event loop). */
+  readonly learnerThread: 'worker' | 'main';
+  /** Why the run stopped with 'error' (learner worker crash, actor loop error); null otherwise. */
+  readonly error: string | null;
+  /** Main-thread event-loop delay p99 / max over the run (perf_hooks.monitorEventLoopDelay), ms. */
+  readonly eventLoopDelayP99Ms: number;
+  readonly eventLoopDelayMaxMs: number;
+  /** Time between consecutive vector steps of the actor, p50 / p99 / max, ms (paced: 1000 / stepHz when on time). */
+  readonly stepGapP50Ms: number;
+  readonly stepGapP99Ms: number;
+  readonly stepGapMaxMs: number;
+}
+
+/** Timing probes of a run (ms), measured by up.ts / up-stack.ts. */
+export interface UpProbes {
+  readonly eventLoopDelayP99Ms: number;
+  readonly eventLoopDelayMaxMs: number;
+  readonly stepGapP50Ms: number;
+  readonly stepGapP99Ms: number;
+  readonly stepGapMaxMs: number;
 }
 
 const n = (r: Record<string, number>, k: string): number => r[k] ?? 0;
@@ -57,7 +77,10 @@ export function adviceSummary(st: StackStats): AdviceSummary {
 
 export function summarize(
   st: StackStats,
-  meta: { envId: string; wallSeconds: number; transport: string; ttlEnforced: boolean; stoppedBy: UpSummary['stoppedBy']; evaluation?: { meanReturn: number; episodes: number } },
+  meta: {
+    envId: string; wallSeconds: number; transport: string; ttlEnforced: boolean; stoppedBy: UpSummary['stoppedBy']; evaluation?: { meanReturn: number; episodes: number };
+    learnerThread: UpSummary['learnerThread']; error?: string; probes: UpProbes;
+  },
 ): UpSummary {
   const a = st.actor;
   return {
@@ -77,6 +100,9 @@ export function summarize(
     transport: meta.transport,
     ttlEnforcedByServer: meta.ttlEnforced,
     stoppedBy: meta.stoppedBy,
+    learnerThread: meta.learnerThread,
+    error: meta.error ?? null,
+    ...meta.probes,
   };
 }
 
@@ -101,6 +127,9 @@ export function summaryTable(s: UpSummary): string {
     ['policy version', String(s.policyVersion)], ['learner updates', String(s.learnerUpdates)], ['policy lag (mean, last update)', s.policyLagMean.toFixed(2)],
     ['advice published', String(s.advice.published)], ['advice applied (steps)', String(s.advice.applied)], ['advice expired', String(s.advice.expired)],
     ['advice invalid', String(s.advice.invalid)], ['advised-step fraction', s.advisedStepFraction.toFixed(3)], ['mean advice age (ms)', s.advice.meanAgeMs.toFixed(1)],
+    ['learner thread', s.learnerThread], ['step gap p50 / p99 / max (ms)', `${s.stepGapP50Ms.toFixed(1)} / ${s.stepGapP99Ms.toFixed(1)} / ${s.stepGapMaxMs.toFixed(1)}`],
+    ['event-loop delay p99 / max (ms)', `${s.eventLoopDelayP99Ms.toFixed(1)} / ${s.eventLoopDelayMaxMs.toFixed(1)}`],
+    ...(s.error === null ? [] : [['error', s.error] as [string, string]]),
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
   return rows.map(([name, v]) => `${name.padEnd(w)}  ${v}`).join('\n');

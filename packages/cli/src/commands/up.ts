@@ -2,10 +2,12 @@
 // advice chain (advisor-worker, vote-aggregator, bias-router) — on NATS_URL, on a nats-server it
 // starts itself, or on the in-process bus. Prints a live progress line, stops at --target-return,
 // --max-seconds or Ctrl-C, then prints a summary table and writes DIR/summary.json,
-// DIR/config.json and DIR/metrics.jsonl (one line per learner update).
+// DIR/config.json and DIR/metrics.jsonl (one line per learner update). On NATS the learner runs in
+// a worker thread (up-stack.ts), and a crash of that worker stops the run with an error (exit 1).
 // Must not: implement services (see services/*); up-stack.ts wires them, up-summary.ts reports.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { monitorEventLoopDelay, type Histogram } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
@@ -14,9 +16,9 @@ import { listEnvs } from '@ala/envs';
 import { CliUsageError } from '../errors';
 import { appendJsonl, runtimeVersions, writeJson } from '../train/run-dir';
 import { SOLVED_THRESHOLDS } from './train';
-import { startStack, type AdvisorKind, type StackOptions, type TransportChoice } from './up-stack';
+import { startStack, type AdvisorKind, type LearnerThreadChoice, type StackOptions, type TransportChoice } from './up-stack';
 import { evaluatePolicy } from './up-eval';
-import { progressLine, summarize, summaryTable, type UpSummary } from './up-summary';
+import { progressLine, summarize, summaryTable, type UpProbes, type UpSummary } from './up-summary';
 
 /**
  * Defaults: CartPole-v1 with 20 agents paced at 50 steps/s each (a game tick; 1,000 env-steps/s),
@@ -31,8 +33,18 @@ import { progressLine, summarize, summaryTable, type UpSummary } from './up-summ
  */
 export const UP_DEFAULTS = {
   env: 'CartPole-v1', agents: 20, stepHz: 50, advisor: 'scripted' as AdvisorKind, advisorLatencyMs: 50, adviceTtlMs: 100, maxSeconds: 120, seed: 1,
-  snapshotEvery: 1, transport: 'auto' as TransportChoice,
+  snapshotEvery: 1, transport: 'auto' as TransportChoice, learnerThread: 'auto' as LearnerThreadChoice,
 };
+
+/**
+ * The learner's LR/clip annealing horizon (env samples): the flag if given, else for paced runs
+ * the samples the run can produce (stepHz x agents x maxSeconds), else 0 = the PPO preset's value
+ * (CartPole: 100k samples, after which a longer run would stop learning).
+ */
+export function annealHorizon(a: { totalTimesteps?: number; stepHz: number; agents: number; maxSeconds: number }): number {
+  if (a.totalTimesteps !== undefined) return a.totalTimesteps;
+  return a.stepHz > 0 ? Math.max(1, Math.round(a.stepHz * a.agents * a.maxSeconds)) : 0;
+}
 
 export interface UpArgs {
   readonly env?: string;
@@ -49,6 +61,10 @@ export interface UpArgs {
   readonly natsUrl?: string;
   readonly transport?: string;
   readonly snapshotEvery?: number;
+  /** 'auto' (worker thread on NATS, main thread in-process), 'worker' or 'main' (the old behaviour, for debugging). */
+  readonly learnerThread?: string;
+  /** LR/clip annealing horizon in env samples (default: annealHorizon). */
+  readonly totalTimesteps?: number;
   /** 'auto' (rewritten line on a TTY), 'plain' (one line per interval) or 'none'. */
   readonly progress?: string;
   readonly progressEveryS?: number;
@@ -68,6 +84,8 @@ function check(args: UpArgs): void {
   if (args.env !== undefined && !envs.includes(args.env)) throw new CliUsageError(`--env ${args.env} is not registered (one of ${envs.join(', ')})`, 'env');
   if (args.advisor !== undefined && !['scripted', 'openai-compatible', 'none'].includes(args.advisor)) throw new CliUsageError(`--advisor must be scripted, openai-compatible or none, got ${args.advisor}`, 'advisor');
   if (args.transport !== undefined && !['auto', 'nats', 'in-process'].includes(args.transport)) throw new CliUsageError(`--transport must be auto, nats or in-process, got ${args.transport}`, 'transport');
+  if (args.learnerThread !== undefined && !['auto', 'worker', 'main'].includes(args.learnerThread)) throw new CliUsageError(`--learner-thread must be auto, worker or main, got ${args.learnerThread}`, 'learner-thread');
+  if (args.totalTimesteps !== undefined && !(Number.isSafeInteger(args.totalTimesteps) && args.totalTimesteps >= 1)) throw new CliUsageError('--total-timesteps must be an integer >= 1', 'total-timesteps');
   if (args.progress !== undefined && !['auto', 'plain', 'none'].includes(args.progress)) throw new CliUsageError(`--progress must be auto, plain or none, got ${args.progress}`, 'progress');
   if (args.agents !== undefined && args.agents < 1) throw new CliUsageError('--agents must be >= 1', 'agents');
   if (args.adviceTtlMs !== undefined && args.adviceTtlMs < 1) throw new CliUsageError('--advice-ttl-ms must be >= 1', 'advice-ttl-ms');
@@ -87,18 +105,22 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
   const metricsFile = path.join(outDir, 'metrics.jsonl');
   await fs.rm(metricsFile, { force: true });
   const updates: Record<string, number>[] = [];
+  const [agents, stepHz] = [args.agents ?? d.agents, args.stepHz ?? d.stepHz];
+  const totalTimesteps = annealHorizon({ ...(args.totalTimesteps !== undefined ? { totalTimesteps: args.totalTimesteps } : {}), stepHz, agents, maxSeconds });
+  const log = args.logger ?? consoleLogger;
   const opts: StackOptions = {
-    envId, seed, agents: args.agents ?? d.agents, stepHz: args.stepHz ?? d.stepHz, advisor: (args.advisor ?? d.advisor) as AdvisorKind,
+    envId, seed, agents, stepHz, advisor: (args.advisor ?? d.advisor) as AdvisorKind, learnerThread: (args.learnerThread ?? d.learnerThread) as LearnerThreadChoice, totalTimesteps,
     advisorLatencyMs: args.advisorLatencyMs ?? d.advisorLatencyMs, adviceTtlMs: args.adviceTtlMs ?? d.adviceTtlMs,
     snapshotEvery: args.snapshotEvery ?? d.snapshotEvery, transport: (args.transport ?? d.transport) as TransportChoice,
-    checkpointDir: path.join(outDir, 'learner'), logger: args.logger ?? consoleLogger,
+    checkpointDir: path.join(outDir, 'learner'), logger: log,
+    onLearnerCrash: (err) => log.error(`ala up: ${err.message}; stopping (acting without a learner would train nothing)`),
     ...(args.natsUrl ? { natsUrl: args.natsUrl } : {}),
     onUpdate: (m) => void updates.push({ t: Date.now(), ...m }),
   };
   const stack = await startStack(opts);
   await writeJson(path.join(outDir, 'config.json'), {
     command: 'ala up', options: { ...opts, logger: undefined, onUpdate: undefined }, seed, maxSeconds, targetReturn: targetReturn ?? null,
-    transport: stack.transport, natsUrl: stack.natsUrl ?? null, natsServerVersion: stack.serverVersion ?? null, ttlEnforcedByServer: stack.ttlEnforced,
+    transport: stack.transport, learnerThread: stack.learnerThread, totalTimesteps, natsUrl: stack.natsUrl ?? null, natsServerVersion: stack.serverVersion ?? null, ttlEnforcedByServer: stack.ttlEnforced,
     actor: stack.actorConfig, ppo: stack.learner.ppo, versions: runtimeVersions(tf.version.tfjs, ort.env.versions.common),
   });
 
@@ -106,6 +128,10 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
   const quiet = args.progress === 'none';
   const t0 = performance.now();
   let stoppedBy: UpSummary['stoppedBy'] = 'max-seconds';
+  let error: string | undefined;
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
+  stack.stepGapUs.reset(); // from here on: the start-up (TF.js, first policy) is not part of the run
   let lastSteps = 0;
   let lastT = t0;
   let outcome!: UpOutcome;
@@ -121,8 +147,9 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
       [lastSteps, lastT] = [st.actor.envSteps, now];
       await appendJsonl(metricsFile, updates.splice(0));
       if (!quiet) out.write(tty ? `\r\x1b[2K${progressLine(st, (now - t0) / 1000, rate)}` : `${progressLine(st, (now - t0) / 1000, rate)}\n`);
-      if (st.actor.loopErrors > 0) {
+      if (st.actor.loopErrors > 0 || stack.learnerFailure() !== undefined) {
         stoppedBy = 'error';
+        error = stack.learnerFailure()?.message ?? 'the actor step loop stopped (see the log)';
         break;
       }
       if (targetReturn !== undefined && st.actor.episodes >= 100 && st.actor.meanReturn100 >= targetReturn) {
@@ -139,17 +166,34 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
     if (tty) out.write('\n');
     const final = stack.stats();
     const wallSeconds = (performance.now() - t0) / 1000;
+    loopDelay.disable();
+    const probes = runProbes(loopDelay, stack.stepGapUs);
     const policyBytes = await stack.latestPolicy().catch(() => undefined);
-    await stack.stop();
+    await stack.stop().catch((err: unknown) => {
+      error ??= `stopping failed: ${(err as Error).message}`;
+      log.error(`ala up: ${error}`);
+    });
     await appendJsonl(metricsFile, updates.splice(0));
     // the actors' return is μ's (with advice); evaluate π alone on fresh envs
     const evaluation = policyBytes && args.evalEpisodes !== 0 ? await evaluatePolicy(policyBytes, envId, { episodes: args.evalEpisodes ?? 40, seed: seed + 1_000_003 }) : undefined;
-    const summary = summarize(final, { envId, wallSeconds, transport: stack.transport, ttlEnforced: stack.ttlEnforced, stoppedBy, ...(evaluation ? { evaluation } : {}) });
+    const summary = summarize(final, {
+      envId, wallSeconds, transport: stack.transport, ttlEnforced: stack.ttlEnforced, stoppedBy, learnerThread: stack.learnerThread, probes,
+      ...(evaluation ? { evaluation } : {}), ...(error !== undefined ? { error } : {}),
+    });
     await writeJson(path.join(outDir, 'summary.json'), { ...summary, stats: final });
     if (!quiet) out.write(`${summaryTable(summary)}\nwrote ${outDir}\n`);
     outcome = { outDir, summary };
   }
   return outcome;
+}
+
+/** p99/max of the event-loop delay (ns histogram) and p50/p99/max of the step gaps (µs histogram), in ms. */
+function runProbes(loopDelay: Histogram, stepGapUs: Histogram): UpProbes {
+  const ms = (h: Histogram, scale: number, f: (h: Histogram) => number): number => (h.count === 0 ? 0 : f(h) / scale);
+  return {
+    eventLoopDelayP99Ms: ms(loopDelay, 1e6, (h) => h.percentile(99)), eventLoopDelayMaxMs: ms(loopDelay, 1e6, (h) => h.max),
+    stepGapP50Ms: ms(stepGapUs, 1e3, (h) => h.percentile(50)), stepGapP99Ms: ms(stepGapUs, 1e3, (h) => h.percentile(99)), stepGapMaxMs: ms(stepGapUs, 1e3, (h) => h.max),
+  };
 }
 
 const num = (name: string, integer = true) => (v: string): number => {
@@ -185,6 +229,8 @@ DIR/metrics.jsonl, DIR/learner/ (checkpoint).`)
     .option('--seed <n>', `seed (default ${d.seed})`, num('--seed'))
     .option('--nats-url <url>', 'NATS server to use (default: NATS_URL)')
     .option('--transport <kind>', 'auto | nats | in-process (default auto)')
+    .option('--learner-thread <where>', 'auto | worker | main: where the PPO update runs (auto = a worker thread on NATS, the main thread in-process; main = debugging)')
+    .option('--total-timesteps <n>', 'LR/clip annealing horizon in env samples (default: step-hz x agents x max-seconds when paced, else the PPO preset\'s)', num('--total-timesteps'))
     .option('--snapshot-every <n>', `state snapshot every n steps per agent (default ${d.snapshotEvery})`, num('--snapshot-every'))
     .option('--progress <mode>', 'auto | plain | none', 'auto')
     .option('--eval-episodes <n>', 'episodes to run the final policy without advice for the summary (0 = skip)', num('--eval-episodes'), 40)
@@ -200,7 +246,7 @@ DIR/metrics.jsonl, DIR/learner/ (checkpoint).`)
       try {
         const { summary } = await runUp({ ...o, signal: ac.signal });
         if (summary.stoppedBy === 'signal') process.exitCode = 130;
-        if (summary.stoppedBy === 'error') process.exitCode = 1;
+        if (summary.stoppedBy === 'error' || summary.error !== null) process.exitCode = 1;
       } finally {
         process.off('SIGINT', onSigint);
         process.off('SIGTERM', onSigint);
