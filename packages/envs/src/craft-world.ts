@@ -8,8 +8,9 @@
 // iron, water, table, furnace, outside-map; grass = all zero), inventory counts / 9 clipped,
 // facing one-hot, near-table and near-furnace flags, elapsed-time fraction.
 // This module must not draw random numbers outside reset (map generation).
-import type { Env, EnvInfo, ResetArgs, ResetResult, StepResult } from './env';
-import { InvalidActionError, InvalidOptionError, ResetNeededError } from './errors';
+import type { Env, EnvInfo, PortableStateEnv, ResetArgs, ResetResult, StepResult } from './env';
+import { EnvStateError, InvalidActionError, InvalidOptionError, ResetNeededError } from './errors';
+import { decodeCraftWorldState, encodeCraftWorldState, type CraftWorldConfig } from './craft-world-state';
 import { freshSeed } from './entropy';
 import { difficultyParams, DIFFICULTIES, generateMap, type Difficulty } from './craft-world-map';
 import {
@@ -55,7 +56,7 @@ export interface CraftWorldState {
 const VIEW_CHANNELS = 7; // tree, stone, iron, water, table, furnace, outside
 const MILESTONE_INDEX = new Map<Milestone, number>(MILESTONES.map((m, i) => [m, i]));
 
-export class CraftWorldEnv implements Env {
+export class CraftWorldEnv implements Env, PortableStateEnv {
   readonly id: string;
   readonly observationSpace: BoxSpace;
   readonly actionSpace: DiscreteSpace;
@@ -200,6 +201,40 @@ export class CraftWorldEnv implements Env {
     };
   }
 
+  /** The options the state depends on (all but `id`). */
+  get config(): CraftWorldConfig {
+    return { size: this.size, difficulty: this.difficulty, rewardMode: this.rewardMode, maxSteps: this.maxSteps, viewRadius: this.viewRadius };
+  }
+
+  /** The full state and options as compact versioned bytes (craft-world-state.ts; 130 bytes at 12x12). */
+  exportState(): Uint8Array {
+    if (!this.started) throw new ResetNeededError(this.id, 'no episode to export: call reset() first');
+    return encodeCraftWorldState({ config: this.config, state: this.getState(), done: this.done });
+  }
+
+  /**
+   * Restores bytes from `exportState()` of an env with the same options; throws EnvStateError on
+   * malformed bytes or other options, and then nothing changes. The generator used by the next
+   * unseeded reset is not part of the state.
+   */
+  importState(bytes: Uint8Array): void {
+    const p = decodeCraftWorldState(bytes, this.id);
+    const mine = this.config;
+    for (const k of Object.keys(mine) as (keyof CraftWorldConfig)[]) {
+      if (p.config[k] !== mine[k]) throw new EnvStateError(this.id, 'mismatch', k, `${this.id}: state is from an env with ${k}=${String(p.config[k])}, this one has ${String(mine[k])}`);
+    }
+    this.restore(p.state, p.done);
+  }
+
+  /** A new env with the options and state carried by `bytes` (EnvStateError when malformed); `id` as reported by `env.id`. */
+  static fromState(bytes: Uint8Array, id: string = CRAFTWORLD_ID): CraftWorldEnv {
+    const p = decodeCraftWorldState(bytes, id);
+    const c = p.config;
+    const env = new CraftWorldEnv({ size: c.size, difficulty: c.difficulty, reward: c.rewardMode, maxSteps: c.maxSteps, viewRadius: c.viewRadius, id });
+    env.restore(p.state, p.done);
+    return env;
+  }
+
   /** Restores a state (validated first; nothing changes on error). Starts a steppable episode. */
   setState(s: CraftWorldState): void {
     const bad = (what: string): never => {
@@ -213,6 +248,11 @@ export class CraftWorldEnv implements Env {
     if (s.inventory.length !== NUM_ITEMS || s.inventory.some((n) => n < 0)) bad('inventory');
     if (s.achieved.length !== MILESTONES.length) bad('achieved');
     if (!Number.isInteger(s.steps) || s.steps < 0 || s.steps >= this.maxSteps) bad('steps');
+    this.restore(s, false);
+  }
+
+  /** Installs an already validated state. */
+  private restore(s: CraftWorldState, done: boolean): void {
     this.tiles = s.tiles.slice();
     this.x = s.x;
     this.y = s.y;
@@ -221,7 +261,7 @@ export class CraftWorldEnv implements Env {
     this.achieved.set(s.achieved);
     this.steps = s.steps;
     this.started = true;
-    this.done = false;
+    this.done = done;
   }
 
   private facedIndex(): number {

@@ -1,7 +1,7 @@
 // The environment interface every ALA env implements, with Gymnasium's names and semantics
 // (reset -> {obs, info}; step -> {obs, reward, terminated, truncated, info}), plus what advisors
-// need: action names, a legal-action mask and a text description. This module holds types only:
-// it must not import any concrete env.
+// need: action names, a legal-action mask and a text description; optionally a portable state.
+// This module holds types and one type guard only: it must not import any concrete env.
 import type { BoxSpace, DiscreteSpace } from './spaces';
 
 /** Free-form per-step information (Gymnasium's `info` dict). */
@@ -48,6 +48,24 @@ export interface Env {
   describe(): string;
   /** Releases resources; the env must not be used afterwards. */
   close(): void;
+}
+
+/**
+ * An env whose full state can leave the process as bytes and come back (e.g. in a StateSnapshot's
+ * `envState`, for an advisor that plans on a copy). The bytes are env-defined, versioned and
+ * self-checking: `importState` throws `EnvStateError` on anything else and changes nothing.
+ */
+export interface PortableStateEnv {
+  /** The full current state (an episode must have started). */
+  exportState(): Uint8Array;
+  /** Restores bytes from `exportState()` of an env of the same kind and options. */
+  importState(bytes: Uint8Array): void;
+}
+
+/** True when `env` implements PortableStateEnv. */
+export function hasPortableState<E extends Env>(env: E): env is E & PortableStateEnv {
+  const e = env as Partial<PortableStateEnv>;
+  return typeof e.exportState === 'function' && typeof e.importState === 'function';
 }
 
 /** The same contract with asynchronous methods, for envs served over the network. */

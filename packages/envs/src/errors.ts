@@ -60,6 +60,24 @@ export class InvalidOptionError extends EnvError {
   }
 }
 
+/** Why exported env-state bytes were refused by `importState`/`fromState`. */
+export type EnvStateErrorReason = 'format' | 'version' | 'length' | 'range' | 'mismatch';
+
+/** Exported env-state bytes are malformed, of another format version, or from an env with other options. Nothing changed. */
+export class EnvStateError extends EnvError {
+  override readonly name = 'EnvStateError';
+  constructor(
+    readonly envId: string,
+    readonly reason: EnvStateErrorReason,
+    /** The offending part of the state, e.g. 'tiles' or 'inventory'. */
+    readonly field: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** A remote env did not answer, answered garbage, or the transport failed. The remote state is unknown. */
 export class EnvBridgeError extends EnvError {
   override readonly name = 'EnvBridgeError';

@@ -1,9 +1,11 @@
 // Public surface of @ala/envs: the Env interface and spaces, the registry, the shipped envs and
 // their experts, the vector env, and NumPy-compatible seeding. Nothing else is public.
-export type { Env, AsyncEnv, EnvInfo, ResetArgs, ResetResult, StepResult } from './env';
+export type { Env, AsyncEnv, EnvInfo, PortableStateEnv, ResetArgs, ResetResult, StepResult } from './env';
+export { hasPortableState } from './env';
 export type { BoxSpace, DiscreteSpace } from './spaces';
 export { boxSpace, discreteSpace, flatSize, containsAction } from './spaces';
-export { EnvError, EnvRegistryError, InvalidActionError, ResetNeededError, InvalidOptionError } from './errors';
+export { EnvError, EnvRegistryError, InvalidActionError, ResetNeededError, InvalidOptionError, EnvStateError } from './errors';
+export type { EnvStateErrorReason } from './errors';
 export type { EnvSpec } from './registry';
 export { makeEnv, registerEnv, unregisterEnv, listEnvs, getExpert } from './registry';
 export type { Expert, ExpertKnobs, Advice, ScoreFn } from './expert';
@@ -17,6 +19,8 @@ export type { EpisodeStats, VectorStepInfo, VectorResetResult, VectorStepResult 
 export { VectorEnv } from './vector-env';
 export type { CraftWorldOptions, CraftWorldState } from './craft-world';
 export { CraftWorldEnv, CRAFTWORLD_ID } from './craft-world';
+export type { CraftWorldConfig } from './craft-world-state';
+export { CRAFTWORLD_STATE_FORMAT, craftWorldStateBytes } from './craft-world-state';
 export { CRAFTWORLD_VARIANTS } from './builtins';
 export type { Difficulty, MapParams } from './craft-world-map';
 export { difficultyParams, generateMap } from './craft-world-map';

@@ -8,7 +8,7 @@
 // V(finalObs) bootstrapping on truncation), `finalInfo`, and `episode: { return, length }`.
 // Seeding: `reset({ seed })` seeds env i with `seed + i`; autoresets continue each env's stream.
 // This module must not know about any concrete env.
-import type { Env, EnvInfo, ResetArgs } from './env';
+import { hasPortableState, type Env, type EnvInfo, type ResetArgs } from './env';
 import { EnvError, InvalidActionError, InvalidOptionError } from './errors';
 import { toSeedBigInt } from './numpy-random';
 import { makeEnv } from './registry';
@@ -144,6 +144,13 @@ export class VectorEnv {
     const env = this.envs[i];
     if (!env) throw new InvalidOptionError('index', i, `env index must be in [0, ${this.numEnvs})`);
     return env.describe();
+  }
+
+  /** Portable state bytes of env i (see PortableStateEnv), or undefined when that env has none. */
+  exportState(i: number): Uint8Array | undefined {
+    const env = this.envs[i];
+    if (!env) throw new InvalidOptionError('index', i, `env index must be in [0, ${this.numEnvs})`);
+    return hasPortableState(env) ? env.exportState() : undefined;
   }
 
   close(): void {
