@@ -1,8 +1,11 @@
 // One vector step of an actor-runner: a single batched ONNX Runtime call for all agents, the live
 // bias of each agent applied through @ala/rl-core actBatch (μ = softmax(z + βb), optional KL
 // budget), the behaviour fields recorded into the trajectory chunk, snapshots prepared for the
-// agents that are due, the env stepped, and V(final obs) bootstrapped for time-limit truncations.
+// agents that are due (every `snapshotEvery` of an agent's steps, at most `snapshotMaxHz` per agent
+// by the injected monotonic clock, with the env's portable state when it has one), the env
+// stepped, and V(final obs) bootstrapped for time-limit truncations.
 // Must not: touch the bus, wait for advice, or swap the policy in the middle of a step.
+import { systemClock, type Clock } from '@ala/bus';
 import type { VectorEnv } from '@ala/envs';
 import type { OrtPolicy } from '@ala/policy';
 import type { StateSnapshot, TrajectoryChunk } from '@ala/protocol';
@@ -20,6 +23,10 @@ export interface ActingOptions {
   readonly chunkSteps: number;
   /** Snapshot agent i every this many of its steps; 0 = never. */
   readonly snapshotEvery: number;
+  /** At most this many snapshots per second per agent (a due snapshot over the rate is skipped); 0 or absent = no limit. */
+  readonly snapshotMaxHz?: number;
+  /** Monotonic clock (ms) of the snapshot rate limit; default systemClock. */
+  readonly clock?: Clock;
 }
 
 /** What one step produced for the service to publish. */
@@ -32,6 +39,8 @@ export interface StepOutcome {
   readonly episodeReturns: number[];
   /** Agents that acted with a live bias at this step. */
   readonly advised: number;
+  /** Snapshots that were due at this step but skipped by the `snapshotMaxHz` rate limit. */
+  readonly snapshotsThrottled: number;
 }
 
 export class Acting {
@@ -39,6 +48,11 @@ export class Acting {
   private readonly builder: ChunkBuilder;
   private readonly episodeStep: Int32Array;
   private readonly snapSeq: Float64Array;
+  /** Per agent: theoretical arrival time (ms) of the next snapshot under the rate limit (GCRA). */
+  private readonly snapTat: Float64Array;
+  private readonly snapPeriodMs: number;
+  private readonly clock: Clock;
+  private throttledTotal = 0;
   private readonly probs: Float64Array;
   private obs: Float32Array;
 
@@ -55,6 +69,10 @@ export class Acting {
     this.builder = new ChunkBuilder(opts.actorId, opts.chunkSteps, n, venv.obsDim, venv.numActions);
     this.episodeStep = new Int32Array(n);
     this.snapSeq = new Float64Array(n);
+    this.snapTat = new Float64Array(n).fill(-Infinity);
+    const hz = opts.snapshotMaxHz ?? 0;
+    this.snapPeriodMs = hz > 0 ? 1000 / hz : 0;
+    this.clock = opts.clock ?? systemClock;
     this.probs = new Float64Array(venv.numActions);
     this.obs = venv.reset({ seed }).obs;
   }
@@ -62,6 +80,26 @@ export class Acting {
   /** Version acting now. */
   get version(): number {
     return this.policyVersion;
+  }
+
+  /** Snapshots skipped by the rate limit since construction. */
+  get snapshotsThrottled(): number {
+    return this.throttledTotal;
+  }
+
+  /**
+   * Whether agent i may publish a snapshot at `now` under `snapshotMaxHz`, as the generic cell rate
+   * algorithm with a tolerance of one period (https://en.wikipedia.org/wiki/Generic_cell_rate_algorithm):
+   * the long-run rate is at most snapshotMaxHz, at most two back to back, and a step rate equal to
+   * the limit passes every snapshot despite jitter. Records the snapshot when it returns true.
+   */
+  private snapshotAllowed(i: number, now: number): boolean {
+    const period = this.snapPeriodMs;
+    if (period === 0) return true;
+    const tat = this.snapTat[i]!;
+    if (now < tat - period) return false;
+    this.snapTat[i] = Math.max(tat, now) + period;
+    return true;
   }
 
   /** Swap the policy (between steps only); returns the previous one for the caller to release. */
@@ -91,9 +129,16 @@ export class Acting {
     // Snapshots for due agents: the state they act in now, with π(·|s) before any bias
     const snapshots: StateSnapshot[] = [];
     const every = this.opts.snapshotEvery;
+    let throttled = 0;
     if (every > 0) {
+      const now = this.snapPeriodMs > 0 ? this.clock.now() : 0;
       for (let i = 0; i < n; i++) {
         if (this.episodeStep[i]! % every !== 0) continue;
+        if (!this.snapshotAllowed(i, now)) {
+          throttled += 1; // skipped before describe(), softmax and export: costs nothing
+          continue;
+        }
+        const envState = venv.exportState(i);
         const row = logits.subarray(i * A, (i + 1) * A);
         const lrow = legal.subarray(i * A, (i + 1) * A);
         softmax(row, lrow, this.probs);
@@ -101,7 +146,7 @@ export class Acting {
           v: 1, agentId: this.opts.agentIds[i]!, actorId: this.opts.actorId, envId: this.opts.envId, seq: this.snapSeq[i]!++,
           policyVersion: version, episodeStep: this.episodeStep[i]!, text: venv.describe(i), actionNames: [...venv.singleActionSpace.actionNames],
           legal: Array.from(lrow, (x) => x === 1), obs: Array.from(this.obs.subarray(i * venv.obsDim, (i + 1) * venv.obsDim)),
-          probs: Array.from(this.probs), createdAt: Date.now(),
+          probs: Array.from(this.probs), ...(envState !== undefined ? { envState } : {}), createdAt: Date.now(),
         });
       }
     }
@@ -146,6 +191,7 @@ export class Acting {
       const nextValue = (await policy.run(this.obs, n)).value;
       chunk = this.builder.finish(this.obs, nextValue);
     }
-    return { snapshots, ...(chunk ? { chunk } : {}), episodeReturns, advised };
+    this.throttledTotal += throttled;
+    return { snapshots, ...(chunk ? { chunk } : {}), episodeReturns, advised, snapshotsThrottled: throttled };
   }
 }

@@ -21,6 +21,13 @@ export interface ActorRunnerConfig {
   readonly chunkSteps: number;
   /** Publish a state snapshot for an agent every this many of its steps; 0 = never (ALA_SNAPSHOT_EVERY, default 4). */
   readonly snapshotEvery: number;
+  /**
+   * Most state snapshots per second per agent; 0 = no limit (ALA_SNAPSHOT_MAX_HZ, default 100).
+   * Applied after snapshotEvery, so an unpaced actor cannot flood the advisors; 100 is far above
+   * what an LLM answers (one answer per 2-5 s) and twice `ala up`'s 50 steps/s with a snapshot
+   * every step, so that default is not cut.
+   */
+  readonly snapshotMaxHz: number;
   /** Lifetime of a state snapshot and so of the advice answering it, ms (ALA_ADVICE_TTL_MS, default 1000). */
   readonly adviceTtlMs: number;
   /** Bias strength β in μ = softmax(z + βb) (ALA_BETA, default 1). */
@@ -42,6 +49,7 @@ export const ACTOR_DEFAULTS: ActorRunnerConfig = {
   stepHz: 0,
   chunkSteps: 32,
   snapshotEvery: 4,
+  snapshotMaxHz: 100,
   adviceTtlMs: 1000,
   beta: 1,
   klBudget: 0,
@@ -69,6 +77,7 @@ export function validateActorConfig(c: ActorRunnerConfig): ActorRunnerConfig {
     ['stepHz', Number.isFinite(c.stepHz) && c.stepHz >= 0 && c.stepHz <= 100_000, 'a number in [0, 100000] (0 = unpaced)'],
     ['chunkSteps', int(1, 4096)(c.chunkSteps), 'an integer in [1, 4096]'],
     ['snapshotEvery', int(0)(c.snapshotEvery), 'an integer >= 0'],
+    ['snapshotMaxHz', Number.isFinite(c.snapshotMaxHz) && c.snapshotMaxHz >= 0 && c.snapshotMaxHz <= 1_000_000, 'a number in [0, 1000000] per agent (0 = no limit)'],
     ['adviceTtlMs', int(1, 86_400_000)(c.adviceTtlMs), 'an integer in [1, 86400000] ms'],
     ['beta', Number.isFinite(c.beta) && c.beta >= 0, 'a finite number >= 0'],
     ['klBudget', Number.isFinite(c.klBudget) && c.klBudget >= 0, 'a finite number >= 0'],
@@ -91,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ActorRunnerCon
     stepHz: num(env, 'ALA_STEP_HZ', 'stepHz', d.stepHz, (x) => x >= 0, 'a number >= 0'),
     chunkSteps: num(env, 'ALA_CHUNK_STEPS', 'chunkSteps', d.chunkSteps, int(1, 4096), 'an integer in [1, 4096]'),
     snapshotEvery: num(env, 'ALA_SNAPSHOT_EVERY', 'snapshotEvery', d.snapshotEvery, int(0), 'an integer >= 0'),
+    snapshotMaxHz: num(env, 'ALA_SNAPSHOT_MAX_HZ', 'snapshotMaxHz', d.snapshotMaxHz, (x) => x >= 0 && x <= 1_000_000, 'a number in [0, 1000000] (0 = no limit)'),
     adviceTtlMs: num(env, 'ALA_ADVICE_TTL_MS', 'adviceTtlMs', d.adviceTtlMs, int(1, 86_400_000), 'an integer in [1, 86400000]'),
     beta: num(env, 'ALA_BETA', 'beta', d.beta, (x) => x >= 0, 'a number >= 0'),
     klBudget: num(env, 'ALA_KL_BUDGET', 'klBudget', d.klBudget, (x) => x >= 0, 'a number >= 0'),
