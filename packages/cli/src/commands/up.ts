@@ -210,6 +210,9 @@ export function register(program: Command): void {
     .addHelpText('after', `
 Transport: NATS_URL (or --nats-url) if set, else a nats-server >= 2.11 started here (.tools/bin, NATS_SERVER_BIN or PATH),
 else the in-process bus with a warning (trajectories and policies then stay in memory).
+Learner: on NATS the PPO update runs in a worker thread with its own connection (--learner-thread worker), so it never
+pauses acting; in-process (or --learner-thread main) it shares the main thread. A crash of the worker stops the run (exit 1).
+LR/clip annealing horizon (--total-timesteps): step-hz x agents x max-seconds for paced runs, else the PPO preset's.
 Defaults: ${d.agents} CartPole agents paced at ${d.stepHz} steps/s each, a state snapshot every ${d.snapshotEvery} step(s) per agent, a scripted
 expert answering in ${d.advisorLatencyMs} ms, advice living ${d.adviceTtlMs} ms from its snapshot. An advice arrives ~3 steps after the state
 it answers and steers its agent until the next advice replaces it (~1 step) or it expires (at most ~2 steps more): CartPole's best
