@@ -127,7 +127,7 @@ export function summaryTable(s: UpSummary): string {
     ['policy version', String(s.policyVersion)], ['learner updates', String(s.learnerUpdates)], ['policy lag (mean, last update)', s.policyLagMean.toFixed(2)],
     ['advice published', String(s.advice.published)], ['advice applied (steps)', String(s.advice.applied)], ['advice expired', String(s.advice.expired)],
     ['advice invalid', String(s.advice.invalid)], ['advised-step fraction', s.advisedStepFraction.toFixed(3)], ['mean advice age (ms)', s.advice.meanAgeMs.toFixed(1)],
-    ['learner thread', s.learnerThread], ['step gap p50 / p99 / max (ms)', `${s.stepGapP50Ms.toFixed(1)} / ${s.stepGapP99Ms.toFixed(1)} / ${s.stepGapMaxMs.toFixed(1)}`],
+    ['learner thread', s.learnerThread], ['step gap p50 / p99 / max (ms)', `${s.stepGapP50Ms.toFixed(2)} / ${s.stepGapP99Ms.toFixed(2)} / ${s.stepGapMaxMs.toFixed(1)}`],
     ['event-loop delay p99 / max (ms)', `${s.eventLoopDelayP99Ms.toFixed(1)} / ${s.eventLoopDelayMaxMs.toFixed(1)}`],
     ...(s.error === null ? [] : [['error', s.error] as [string, string]]),
   ];
