@@ -43,6 +43,13 @@ export interface StepOutcome {
   readonly snapshotsThrottled: number;
 }
 
+/**
+ * Snapshots an agent may publish back to back under `snapshotMaxHz` (the rate limit's burst). A
+ * paced loop that fell behind catches up with up to ~10 back-to-back steps (service.ts): 16 keeps
+ * a step rate at or below the limit uncut, while the long-run rate stays at most snapshotMaxHz.
+ */
+export const SNAPSHOT_BURST = 16;
+
 export class Acting {
   private readonly out: ActBatchOutput;
   private readonly builder: ChunkBuilder;
@@ -88,16 +95,16 @@ export class Acting {
   }
 
   /**
-   * Whether agent i may publish a snapshot at `now` under `snapshotMaxHz`, as the generic cell rate
-   * algorithm with a tolerance of one period (https://en.wikipedia.org/wiki/Generic_cell_rate_algorithm):
-   * the long-run rate is at most snapshotMaxHz, at most two back to back, and a step rate equal to
-   * the limit passes every snapshot despite jitter. Records the snapshot when it returns true.
+   * Whether agent i may publish a snapshot at `now` under `snapshotMaxHz`: the generic cell rate
+   * algorithm (virtual scheduling, https://en.wikipedia.org/wiki/Generic_cell_rate_algorithm) with
+   * period T = 1000/snapshotMaxHz ms and tolerance τ = (SNAPSHOT_BURST − 1)·T: in any window of W ms
+   * at most SNAPSHOT_BURST + W/T snapshots pass. Records the snapshot when it returns true.
    */
   private snapshotAllowed(i: number, now: number): boolean {
     const period = this.snapPeriodMs;
     if (period === 0) return true;
-    const tat = this.snapTat[i]!;
-    if (now < tat - period) return false;
+    const tat = this.snapTat[i]!; // theoretical arrival time of the next snapshot
+    if (now < tat - (SNAPSHOT_BURST - 1) * period) return false;
     this.snapTat[i] = Math.max(tat, now) + period;
     return true;
   }

@@ -23,7 +23,8 @@ export interface ActorRunnerConfig {
   readonly snapshotEvery: number;
   /**
    * Most state snapshots per second per agent; 0 = no limit (ALA_SNAPSHOT_MAX_HZ, default 100).
-   * Applied after snapshotEvery, so an unpaced actor cannot flood the advisors; 100 is far above
+   * Applied after snapshotEvery (burst of SNAPSHOT_BURST = 16, acting.ts), so an unpaced actor
+   * cannot flood the advisors; 100 is far above
    * what an LLM answers (one answer per 2-5 s) and twice `ala up`'s 50 steps/s with a snapshot
    * every step, so that default is not cut.
    */

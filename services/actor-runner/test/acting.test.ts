@@ -7,7 +7,7 @@ import { CraftWorldEnv, VectorEnv } from '@ala/envs';
 import { Learner, OrtPolicy, presetFor } from '@ala/policy';
 import { StateSnapshot, decode, encode } from '@ala/protocol';
 import { createRng } from '@ala/rl-core';
-import { Acting, type ActingOptions } from '../src/acting';
+import { Acting, SNAPSHOT_BURST, type ActingOptions } from '../src/acting';
 import { BiasTable } from '../src/bias-table';
 
 jest.setTimeout(30_000);
@@ -50,19 +50,29 @@ async function run(t: Awaited<ReturnType<typeof setup>>, clock: ManualClock, n: 
 
 describe('Acting snapshots', () => {
   it('snapshotMaxHz: exact counts per agent with a manual clock (200 steps/s, limit 20/s, 1 s)', async () => {
+    expect(SNAPSHOT_BURST).toBe(16);
     const clock = new ManualClock(1000);
     const t = await setup('CartPole-v1', 3, { snapshotMaxHz: 20, clock });
     const describe = jest.spyOn(t.venv, 'describe');
     const { perAgent, throttled } = await run(t, clock, 200, () => 5);
-    // GCRA, one period of tolerance: t = 0 and 5 ms (burst of two), then every 50 ms up to 950 ms
+    // GCRA, T = 50 ms, tau = 15 T = 750 ms. The n-th snapshot at 5n ms passes while 5n >= 50n - 750,
+    // i.e. n = 0..16 (17 of them, TAT then 850 ms); then one per 50 ms from 100 to 950 ms (18): 35.
     for (const id of ['a-0', 'a-1', 'a-2']) {
       const snaps = perAgent.get(id)!;
-      expect(snaps.length).toBe(21);
-      expect(snaps.map((s) => s.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i));
+      expect(snaps.length).toBe(35);
+      expect(snaps.map((s) => s.seq)).toEqual(Array.from({ length: 35 }, (_, i) => i));
     }
-    expect(throttled).toBe(3 * (200 - 21));
+    expect(throttled).toBe(3 * (200 - 35));
     expect(t.acting.snapshotsThrottled).toBe(throttled);
-    expect(describe).toHaveBeenCalledTimes(3 * 21); // skipped snapshots never build their text
+    expect(describe).toHaveBeenCalledTimes(3 * 35); // skipped snapshots never build their text
+  });
+
+  it('snapshotMaxHz: the long-run rate is the limit (10 s at 200 steps/s, limit 20/s: 10 x 20 + 15)', async () => {
+    const clock = new ManualClock();
+    const t = await setup('CartPole-v1', 1, { snapshotMaxHz: 20, clock });
+    const { perAgent } = await run(t, clock, 2000, () => 5);
+    // 17 in the first 80 ms, then every 50 ms from 100 to 9950 ms (198)
+    expect(perAgent.get('a-0')!.length).toBe(215);
   });
 
   it('without a limit every due snapshot is published; snapshotEvery still applies first', async () => {
@@ -85,12 +95,21 @@ describe('Acting snapshots', () => {
     expect([...perAgent.values()].map((s) => s.length)).toEqual([100, 100]);
   });
 
-  it('a burst faster than the limit is cut to the limit over time (unpaced: 1000 steps in 100 ms, limit 100/s)', async () => {
+  it('an unpaced burst is cut to SNAPSHOT_BURST, then to the limit (1000 steps in 100 ms, limit 100/s)', async () => {
     const clock = new ManualClock();
     const t = await setup('CartPole-v1', 1, { snapshotMaxHz: 100, clock });
     const { perAgent } = await run(t, clock, 1000, () => 0.1);
-    // t = 0 (twice: tolerance), then every 10 ms up to 90 ms: 11 snapshots in 100 ms
-    expect(perAgent.get('a-0')!.length).toBe(11);
+    // T = 10 ms, tau = 150 ms: the n-th at 0.1n ms passes while 9.9n <= 150 (n = 0..15: 16, TAT 160 ms),
+    // then one per 10 ms from 10 to 90 ms (9): 25 in 100 ms
+    expect(perAgent.get('a-0')!.length).toBe(25);
+  });
+
+  it('a paced loop catching up after a stall (10 back-to-back steps) loses no snapshot at the default limit', async () => {
+    const clock = new ManualClock();
+    const t = await setup('CartPole-v1', 1, { snapshotMaxHz: 100, clock });
+    // 50 steps/s with a 200 ms stall every 40 steps, then 10 steps 0.1 ms apart to catch up
+    const { throttled } = await run(t, clock, 400, (k) => (k % 40 === 39 ? 200 : k % 40 < 10 ? 0.1 : 20));
+    expect(throttled).toBe(0);
   });
 
   it('CraftWorld snapshots carry an envState that restores the described env and survives the wire', async () => {
