@@ -1,7 +1,8 @@
 // Benchmark of the actor hot path (@ala/rl-core actBatch): bias + softmax + sample for 20 agents
 // x 20 actions. Scenarios in one run: plain (no advice), dense bias on every agent (worst case),
 // one boosted action per agent (typical advice), and dense bias with a per-step KL budget (fixed
-// logits, and logits drifting every step).
+// logits, and logits drifting every step); then the same plain/dense batches in the shape the
+// actor-runner passes (legal-action mask, per-agent biasActive flags, Float64 outputs, no KL).
 // Each batch is timed on its own (process.hrtime.bigint; the timer's own cost is reported).
 // Prints a table and writes bench/results/rl-core-act.json. Run: npx tsx bench/rl-core/act.ts
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ const N_ACTIONS = 20;
 const BATCHES = 200_000;
 const BETA = 0.5;
 
-type Scenario = 'plain' | 'dense' | 'oneHot' | 'denseKlBudget' | 'denseKlBudgetDrift';
+type Scenario = 'plain' | 'dense' | 'oneHot' | 'denseKlBudget' | 'denseKlBudgetDrift' | 'plainActor' | 'denseActor';
 
 function makeInput(scenario: Scenario): ActBatchInput {
   const rng = createRng(1);
@@ -33,6 +34,16 @@ function makeInput(scenario: Scenario): ActBatchInput {
       biasTaken: new Float32Array(N_AGENTS), kl: new Float32Array(N_AGENTS),
     },
   };
+  if (scenario === 'plainActor' || scenario === 'denseActor') {
+    // as services/actor-runner/src/acting.ts calls it: biasActive always, bias only when some agent is
+    // advised, the legal-action mask only when some action is illegal (never in CartPole; all legal here)
+    input.out = { action: new Int32Array(N_AGENTS), logpMu: new Float64Array(N_AGENTS), logpPk: new Float64Array(N_AGENTS), biasTaken: new Float64Array(N_AGENTS) };
+    const legal = new Uint8Array(total).fill(1);
+    input.mask = legal.includes(0) ? legal : undefined;
+    input.biasActive = new Uint8Array(N_AGENTS).fill(scenario === 'denseActor' ? 1 : 0);
+    input.bias = scenario === 'denseActor' ? bias : undefined;
+    return input;
+  }
   if (scenario !== 'plain') input.bias = bias;
   if (scenario === 'denseKlBudget' || scenario === 'denseKlBudgetDrift') input.klBudget = 0.05;
   return input;
@@ -79,16 +90,19 @@ const driftLogits = driftInput.logits as Float32Array;
 const denseKlBudgetDrift = measure(driftInput, BATCHES / 10, () => {
   for (let j = 0; j < driftLogits.length; j++) driftLogits[j] = 0.99 * driftLogits[j]! + 0.3 * randn(driftRng);
 });
+const plainActor = measure(makeInput('plainActor'), BATCHES);
+const denseActor = measure(makeInput('denseActor'), BATCHES);
 const result = {
   benchmark: 'rl-core actBatch (bias + softmax + sample)', nAgents: N_AGENTS, nActions: N_ACTIONS, beta: BETA, batches: BATCHES,
   unit: 'microseconds per batch of 20 agents, each batch timed on its own', timerOverheadP50Us: overhead, node: process.version,
   loadAverage1m: loadavg()[0], // the machine is shared: a load above the core count inflates every number
   plain, biasedDense: dense, biasedOneHot: oneHot, biasedDenseKlBudget: denseKlBudget, biasedDenseKlBudgetDriftingLogits: denseKlBudgetDrift,
+  actorShape: { note: 'biasActive + Float64 outputs, no KL, mask omitted when every action is legal: as actor-runner calls actBatch', plain: plainActor, biasedDense: denseActor },
   ratioDenseToPlainP50: dense.p50 / plain.p50, ratioOneHotToPlainP50: oneHot.p50 / plain.p50,
   targetP50Us: 5, meetsTargetDense: dense.p50 <= 5, meetsTargetOneHot: oneHot.p50 <= 5,
 };
 const fmt = (x: { p50: number; p99: number; mean: number }) => ({ p50: +x.p50.toFixed(2), p99: +x.p99.toFixed(2), mean: +x.mean.toFixed(2) });
-console.table({ plain: fmt(plain), 'biased (dense)': fmt(dense), 'biased (one boosted action)': fmt(oneHot), 'dense + KL budget 0.05': fmt(denseKlBudget), 'dense + KL budget, drifting logits': fmt(denseKlBudgetDrift) });
+console.table({ plain: fmt(plain), 'biased (dense)': fmt(dense), 'biased (one boosted action)': fmt(oneHot), 'dense + KL budget 0.05': fmt(denseKlBudget), 'dense + KL budget, drifting logits': fmt(denseKlBudgetDrift), 'actor shape: plain': fmt(plainActor), 'actor shape: dense': fmt(denseActor) });
 console.log(`timer overhead p50 ${overhead.toFixed(3)} us (included above); 1-min load average ${loadavg()[0]!.toFixed(2)}`);
 console.log(`biased/plain p50: dense ${result.ratioDenseToPlainP50.toFixed(2)}, one-hot ${result.ratioOneHotToPlainP50.toFixed(2)}; target <= 5 us p50: dense ${result.meetsTargetDense ? 'met' : 'MISSED'}, one-hot ${result.meetsTargetOneHot ? 'met' : 'MISSED'}`);
 const dir = join(__dirname, '..', 'results');

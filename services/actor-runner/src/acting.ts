@@ -160,7 +160,8 @@ export class Acting {
 
     // μ = softmax(z + βb) for advised agents, π otherwise; exact behaviour log-probs recorded
     actBatch({
-      logits, bias: advised > 0 ? table.bias : undefined, biasActive: table.active, beta: this.opts.beta, mask: legal,
+      logits, bias: advised > 0 ? table.bias : undefined, biasActive: table.active, beta: this.opts.beta,
+      mask: legal.includes(0) ? legal : undefined, // an all-legal mask changes nothing and costs a load per action
       ...(this.opts.klBudget > 0 ? { klBudget: this.opts.klBudget } : {}), nAgents: n, nActions: A, rng: this.rng, out: this.out,
     });
     table.markApplied();
