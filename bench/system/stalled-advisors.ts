@@ -1,7 +1,8 @@
 // Actor step rate with advisors stalled vs no advisors, in the same run (alternating rounds):
 // an actor-runner publishes snapshots in both cases (scenarios: unpaced with a snapshot every 50
-// steps per agent; paced at 2000 Hz per agent (40k env-steps/s, below saturation) likewise; paced at
-// 100 Hz per agent with one every 4 steps, as deployed); in the
+// steps per agent, at most snapshotMaxHz = 100 per agent (the default); the same without that cap;
+// paced at 2000 Hz per agent (40k env-steps/s, below saturation) with the cap; paced at 100 Hz
+// per agent with one every 4 steps, as deployed); in the
 // stalled case an advisor-worker whose scripted backend takes 10 minutes per answer (so it sits at
 // maxInFlight and drops the rest), the vote-aggregator and the bias-router run in a separate
 // process (`ala advisor-worker` etc.), as deployed. The actor never waits for advice, so its rate
@@ -41,7 +42,9 @@ async function main(): Promise<void> {
   await jetStreamPolicySink(await ensurePolicyStores(ctx, PREFIX)).put(1, 'v1.onnx', learner.exportOnnx());
   learner.dispose();
   const scenarios = [];
-  for (const [stepHz, snapshotEvery] of [[0, 50], [2000, 50], [100, 4]] as const) scenarios.push(await scenario(server.url, bus, stepHz, snapshotEvery, ctx));
+  for (const [stepHz, snapshotEvery, snapshotMaxHz] of [[0, 50, ACTOR_DEFAULTS.snapshotMaxHz], [0, 50, 0], [2000, 50, ACTOR_DEFAULTS.snapshotMaxHz], [100, 4, ACTOR_DEFAULTS.snapshotMaxHz]] as const) {
+    scenarios.push(await scenario(server.url, bus, stepHz, snapshotEvery, snapshotMaxHz, ctx));
+  }
   await bus.close();
   await conn.drain();
   await server.stop();
@@ -50,8 +53,8 @@ async function main(): Promise<void> {
   console.log(`wrote ${file}`);
 }
 
-async function scenario(url: string, bus: NatsBus, stepHz: number, snapshotEvery: number, ctx: Awaited<ReturnType<typeof openJetStream>>): Promise<Record<string, unknown>> {
-  const actor = await startActor({ config: { ...ACTOR_DEFAULTS, prefix: PREFIX, actorId: `stall-${stepHz}`, agents: 20, stepHz, snapshotEvery, adviceTtlMs: 1000 }, bus, ...(await jetStreamActorPorts(ctx, PREFIX)) });
+async function scenario(url: string, bus: NatsBus, stepHz: number, snapshotEvery: number, snapshotMaxHz: number, ctx: Awaited<ReturnType<typeof openJetStream>>): Promise<Record<string, unknown>> {
+  const actor = await startActor({ config: { ...ACTOR_DEFAULTS, prefix: PREFIX, actorId: `stall-${stepHz}-${snapshotMaxHz}`, agents: 20, stepHz, snapshotEvery, snapshotMaxHz, adviceTtlMs: 1000 }, bus, ...(await jetStreamActorPorts(ctx, PREFIX)) });
   await actor.ready;
   await sleep(1000);
   const rate = async (): Promise<number> => {
@@ -78,7 +81,7 @@ async function scenario(url: string, bus: NatsBus, stepHz: number, snapshotEvery
   await actor.stop();
   const mean = (x: number[]): number => x.reduce((s, v) => s + v, 0) / x.length;
   return {
-    stepHz, snapshotEvery,
+    stepHz, snapshotEvery, snapshotMaxHz,
     noAdvisorsStepsPerS: none.map(Math.round), stalledAdvisorsStepsPerS: stalled.map(Math.round),
     meanNoAdvisors: Math.round(mean(none)), meanStalled: Math.round(mean(stalled)), slowdown: Math.round((1 - mean(stalled) / mean(none)) * 1e4) / 1e4,
     snapshotsPublishedWhileStalled: advisorStats, advisedSteps: a.advisedSteps, biasReceived: a.biasReceived,

@@ -21,6 +21,7 @@ export const ACTOR_METRICS: readonly StatsMetricDef<ActorStats>[] = [
   { field: 'biasExpired', name: 'ala_actor_bias_expired_total', kind: C, help: 'biases removed at their deadline or refused as already expired' },
   { field: 'biasExpiredUnused', name: 'ala_actor_bias_expired_unused_total', kind: C, help: 'expired biases that never steered a step' },
   { field: 'snapshotsPublished', name: 'ala_actor_snapshots_published_total', kind: C, help: 'state snapshots published' },
+  { field: 'snapshotsThrottled', name: 'ala_actor_snapshots_throttled_total', kind: C, help: 'snapshots skipped by the per-agent snapshotMaxHz limit' },
   { field: 'chunksPublished', name: 'ala_actor_chunks_published_total', kind: C, help: 'trajectory chunks acknowledged by JetStream' },
   { field: 'chunkPublishErrors', name: 'ala_actor_chunk_publish_errors_total', kind: C, help: 'trajectory chunks that could not be stored' },
   { field: 'chunksInflight', name: 'ala_actor_chunks_inflight', kind: G, help: 'chunks sent, not yet acknowledged' },

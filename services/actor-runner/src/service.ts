@@ -147,7 +147,7 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
     if (p === undefined || inStep || stopped) return;
     pending = undefined;
     if (acting === undefined) {
-      acting = new Acting(venv, p.policy, p.version, { ...cfg, agentIds }, rngSplit(cfg.seed, 2), cfg.seed);
+      acting = new Acting(venv, p.policy, p.version, { ...cfg, agentIds, clock }, rngSplit(cfg.seed, 2), cfg.seed);
       markReady();
     } else {
       const old = acting.setPolicy(p.policy, p.version);
@@ -201,6 +201,7 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
       // out: state snapshots for advisors (actor -> advisors), TTL = adviceTtlMs
       for (const snap of out.snapshots) deps.bus.publish(StateSnapshot, s.state(snap.agentId), snap, { ttlMs: cfg.adviceTtlMs });
       st.snapshotsPublished += out.snapshots.length;
+      st.snapshotsThrottled += out.snapshotsThrottled;
       for (const r of out.episodeReturns) {
         recent.push(r);
         if (recent.length > 100) recent.shift();

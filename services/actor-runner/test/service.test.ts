@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { InProcessBus, silentLogger } from '@ala/bus';
 import { Learner, presetFor } from '@ala/policy';
-import { Bias, PolicyAnnounce, subjects, type TrajectoryChunk } from '@ala/protocol';
+import { Bias, PolicyAnnounce, StateSnapshot, subjects, type TrajectoryChunk } from '@ala/protocol';
 import { waitFor } from '@ala/testkit';
 import { ACTOR_DEFAULTS, start, type PolicySource } from '../src';
 
@@ -29,14 +29,32 @@ function setup(delays: Record<string, number> = {}) {
   const announce = (version: number, over: Partial<PolicyAnnounce> = {}): void =>
     bus.publish(PolicyAnnounce, s.policyAnnounce, { v: 1 as const, version, sha256: createHash('sha256').update(model).digest('hex'), bytes: model.byteLength, createdAt: 0, objectName: `v${version}.onnx`, obsDim: 4, nActions: 2, ...over });
   const events: string[] = []; // onBiasAccepted / onBiasApplied, in order
-  const run = (klBudget = 0) => start({
-    config: { ...ACTOR_DEFAULTS, agents: 3, stepHz: 500, chunkSteps: 8, snapshotEvery: 0, klBudget }, bus, policies, logger: silentLogger,
+  const run = (klBudget = 0, over: Partial<typeof ACTOR_DEFAULTS> = {}) => start({
+    config: { ...ACTOR_DEFAULTS, agents: 3, stepHz: 500, chunkSteps: 8, snapshotEvery: 0, klBudget, ...over }, bus, policies, logger: silentLogger,
     trajectories: { publish: (c) => (chunks.push(c), Promise.resolve()) }, onPolicySwap: (v) => void swaps.push(v),
     onBiasAccepted: (agentId, adviceId) => void events.push(`accepted ${agentId} ${adviceId}`),
     onBiasApplied: (agentId, adviceId) => void events.push(`applied ${agentId} ${adviceId}`),
   });
   return { bus, chunks, swaps, events, announce, run };
 }
+
+test('snapshots: at most snapshotMaxHz per agent (burst 16); every skipped one is counted', async () => {
+  const t = setup();
+  const published: string[] = [];
+  t.bus.subscribe(StateSnapshot, s.stateAll, (snap) => void published.push(snap.agentId));
+  const actor = await t.run(0, { snapshotEvery: 1, snapshotMaxHz: 10 });
+  await actor.ready;
+  const t0 = performance.now();
+  await waitFor(() => actor.stats().envSteps >= 3 * 400, 10_000);
+  const elapsedS = (performance.now() - t0) / 1000 + 1; // + start-up before ready
+  const st = actor.stats();
+  await actor.stop();
+  await t.bus.close();
+  expect(st.snapshotsPublished + st.snapshotsThrottled).toBe(st.envSteps); // one due per agent-step
+  expect(st.snapshotsThrottled).toBeGreaterThan(0);
+  expect(st.snapshotsPublished).toBeLessThanOrEqual(3 * (16 + Math.ceil(10 * elapsedS)));
+  expect(published.length).toBe(st.snapshotsPublished);
+});
 
 test('acts without advice; a live bias steers only its agent; a wrong-length bias is refused', async () => {
   const t = setup();
