@@ -19,8 +19,8 @@ import { Learner, presetFor } from '@ala/policy';
 import { sleep, writeResult } from '../common';
 
 const quick = process.argv.includes('--quick');
-const ROUNDS = quick ? 2 : 4;
-const ROUND_S = quick ? 3 : 5;
+const ROUNDS = quick ? 2 : 6;
+const ROUND_S = quick ? 3 : 4;
 const PREFIX = 'stall';
 
 function spawnService(name: string, url: string): ChildProcess {
@@ -80,10 +80,16 @@ async function scenario(url: string, bus: NatsBus, stepHz: number, snapshotEvery
   const a = actor.stats();
   await actor.stop();
   const mean = (x: number[]): number => x.reduce((s, v) => s + v, 0) / x.length;
+  const median = (x: number[]): number => {
+    const v = [...x].sort((a, b) => a - b);
+    return v.length % 2 === 1 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+  };
   return {
     stepHz, snapshotEvery, snapshotMaxHz,
     noAdvisorsStepsPerS: none.map(Math.round), stalledAdvisorsStepsPerS: stalled.map(Math.round),
     meanNoAdvisors: Math.round(mean(none)), meanStalled: Math.round(mean(stalled)), slowdown: Math.round((1 - mean(stalled) / mean(none)) * 1e4) / 1e4,
+    // each stalled round against the no-advisor round just before it; the median ignores a round disturbed by other work on the box
+    slowdownMedianOfRounds: Math.round(median(stalled.map((x, r) => 1 - x / none[r]!)) * 1e4) / 1e4,
     snapshotsPublishedWhileStalled: advisorStats, advisedSteps: a.advisedSteps, biasReceived: a.biasReceived,
   };
 }

@@ -3,6 +3,7 @@
 // forwards: `forward()`), next to raw nats.js publish->subscribe with a payload of the same size
 // and no codec, measured in the same run; plus encode+decode µs per message.
 // Targets: 3 hops p50 <= 1 ms, p99 <= 5 ms; codec <= 5 µs.
+// A message that does not arrive within 1 s is counted as lost (reported; Infinity in the percentiles).
 // Run: npx tsx bench/transport/run.ts [--quick]   (writes bench/results/transport.json, < 1 min)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -23,21 +24,46 @@ const bias: Bias = {
 };
 
 
-/** Sends one message at a time and waits for it at the end of the chain; one-way latency per message. */
-async function measure(send: (seq: number) => void, onArrive: (cb: (seq: number) => void) => void): Promise<DistMs> {
+/** A message not at the end of the chain within this long counts as lost (Infinity in the percentiles). */
+const LOST_MS = 1_000;
+
+/**
+ * Sends one message at a time and waits for it (matched by sequence number) at the end of the
+ * chain; one-way latency per message. A lost message costs LOST_MS, never a hang.
+ */
+async function measure(send: (seq: number) => void, onArrive: (cb: (seq: number) => void) => void): Promise<DistMs & { lost: number }> {
+  let current = -1;
   let waiting: ((t: number) => void) | undefined;
-  onArrive(() => waiting?.(performance.now()));
+  onArrive((seq) => {
+    if (seq === current) waiting?.(performance.now());
+  });
   const samples: number[] = [];
+  let lost = 0;
   for (let i = 0; i < WARMUP + N; i++) {
-    const arrived = new Promise<number>((r) => (waiting = r));
+    let timer: NodeJS.Timeout | undefined;
+    const arrived = new Promise<number>((r) => {
+      waiting = r;
+      timer = setTimeout(() => r(Number.NaN), LOST_MS);
+    });
+    current = i;
     const t0 = performance.now();
     send(i);
     const t1 = await arrived;
-    if (i >= WARMUP) samples.push(t1 - t0);
+    clearTimeout(timer);
+    if (Number.isNaN(t1)) lost += 1;
+    if (i >= WARMUP) samples.push(Number.isNaN(t1) ? Infinity : t1 - t0);
   }
   waiting = undefined;
-  return distMs(samples);
+  return { ...distMs(samples), lost };
 }
+
+/** The raw baseline's payload with the sequence number in its first 4 bytes (same size, no codec). */
+function rawPayload(base: Uint8Array, seq: number): Uint8Array {
+  const p = base.slice();
+  new DataView(p.buffer, p.byteOffset, p.byteLength).setUint32(0, seq);
+  return p;
+}
+const rawSeq = (data: Uint8Array): number => new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(0);
 
 function codecMicros(): { p50Us: number; meanUs: number; bytes: number } {
   const per: number[] = [];
@@ -66,16 +92,16 @@ async function main(): Promise<void> {
 
     // Raw nats.js baseline: same payload bytes, no codec, no headers.
     const raw1 = await measure(
-      () => pubC.nc.publish(s.bias('a1'), payload),
-      (cb) => void recvC.nc.subscribe(s.bias('a1'), { callback: () => cb(0) }),
+      (seq) => pubC.nc.publish(s.bias('a1'), rawPayload(payload, seq)),
+      (cb) => void recvC.nc.subscribe(s.bias('a1'), { callback: (_e, m) => cb(rawSeq(m.data)) }),
     );
     await recvC.nc.flush();
     r1C.nc.subscribe(hops[0]!, { callback: (_e, m) => r1C.nc.publish(hops[1]!, m.data) });
     r2C.nc.subscribe(hops[1]!, { callback: (_e, m) => r2C.nc.publish(hops[2]!, m.data) });
     await Promise.all([r1C.nc.flush(), r2C.nc.flush()]);
     const raw3 = await measure(
-      () => pubC.nc.publish(hops[0]!, payload),
-      (cb) => void recvC.nc.subscribe(hops[2]!, { callback: () => cb(0) }),
+      (seq) => pubC.nc.publish(hops[0]!, rawPayload(payload, seq)),
+      (cb) => void recvC.nc.subscribe(hops[2]!, { callback: (_e, m) => cb(rawSeq(m.data)) }),
     );
 
     // ALA Bus: typed publish with Ala-Ttl-Ms, relays decode + subtract dwell + re-encode (forward()).

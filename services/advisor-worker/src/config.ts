@@ -36,6 +36,12 @@ export interface AdvisorConfig {
   backend: BackendKind;
   /** Snapshots answered at once; beyond it snapshots are dropped and counted (never queued). */
   maxInFlight: number;
+  /**
+   * Unsubscribe from snapshots while maxInFlight answers are running, and subscribe again once
+   * half of them are done: a saturated replica then leaves snapshots to the other replicas of its
+   * queue group, and a stalled LLM costs nothing per snapshot (the server drops what no one wants).
+   */
+  pauseWhenBusy: boolean;
   /** Largest |b_i| of the advice bias (the router bounds it again). */
   biasScale: number;
   /** Snapshots arriving with less remaining lifetime than this are dropped, ms. */
@@ -57,6 +63,7 @@ export function loadConfig(env: Env = process.env): AdvisorConfig {
     priority: r.number('ALA_ADVISOR_PRIORITY', 1, { min: 0 }),
     backend: r.oneOf('ALA_ADVISOR_BACKEND', 'scripted', BACKENDS),
     maxInFlight: r.int('ALA_ADVISOR_MAX_IN_FLIGHT', 8, { min: 1, max: 10_000 }),
+    pauseWhenBusy: r.bool('ALA_ADVISOR_PAUSE_WHEN_BUSY', true),
     biasScale: r.number('ALA_ADVISOR_BIAS_SCALE', 1, { min: 0, max: 100 }),
     minRemainingMs: r.number('ALA_ADVISOR_MIN_REMAINING_MS', 1, { min: 0 }),
     metricsPort: r.int('ALA_METRICS_PORT', 0, { min: 0, max: 65535 }),

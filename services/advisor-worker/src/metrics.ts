@@ -7,6 +7,8 @@ export const ADVISOR_METRICS = {
   published: 'ala_advisor_advice_published_total',
   latency: 'ala_advisor_latency_seconds',
   inFlight: 'ala_advisor_in_flight',
+  paused: 'ala_advisor_paused',
+  pauses: 'ala_advisor_pauses_total',
 } as const;
 
 export const ADVISOR_METRIC_DEFS: readonly MetricDef[] = [
@@ -20,4 +22,6 @@ export const ADVISOR_METRIC_DEFS: readonly MetricDef[] = [
   { name: ADVISOR_METRICS.published, help: 'Advice messages published', kind: 'counter', labels: ['advisor'] },
   { name: ADVISOR_METRICS.latency, help: 'Time from snapshot receipt to advice publish', kind: 'histogram', labels: ['advisor'] },
   { name: ADVISOR_METRICS.inFlight, help: 'Snapshots being answered now', kind: 'gauge', labels: ['advisor'] },
+  { name: ADVISOR_METRICS.paused, help: '1 while the advisor is unsubscribed from snapshots because maxInFlight answers are running', kind: 'gauge', labels: ['advisor'] },
+  { name: ADVISOR_METRICS.pauses, help: 'Times the advisor unsubscribed from snapshots because it was saturated', kind: 'counter', labels: ['advisor'] },
 ];

@@ -1,11 +1,12 @@
 // The advisor worker's wiring: the only module that touches the bus. One subscription in, one
 // publication out; every snapshot is answered off the subscription's handler (so replicas and
 // slow backends never block delivery), with at most `maxInFlight` answers at once (excess dropped
-// and counted, never queued). The advisor's thinking time counts against the snapshot's TTL
+// and counted, never queued; with `pauseWhenBusy` the subscription is dropped while saturated and
+// taken again when half the answers are done, so the queue group's other replicas get the load). The advisor's thinking time counts against the snapshot's TTL
 // (ARCHITECTURE §3.1): the backend is aborted at the snapshot's deadline, and the advice is
 // published with what is left.
 import { randomBytes } from 'node:crypto';
-import type { Bus, BusLogger, Clock, MessageMeta } from '@ala/bus';
+import type { Bus, BusLogger, BusSubscription, Clock, MessageMeta } from '@ala/bus';
 import { silentLogger } from '@ala/bus';
 import { Advice, StateSnapshot, subjects } from '@ala/protocol';
 import { noopMetrics, type ServiceMetrics } from '@ala/telemetry';
@@ -58,7 +59,7 @@ export function start(deps: AdvisorDeps): RunningService {
   const idPrefix = `${config.advisorId.slice(0, 40)}-${instance}-`;
   const stopping = new AbortController();
   const pending = new Set<Promise<void>>();
-  const counts = { received: 0, published: 0, dropped: 0 };
+  const counts = { received: 0, published: 0, dropped: 0, pauses: 0 };
   const dropped = new Map<DropReason, number>();
   let nextId = 0;
 
@@ -115,39 +116,55 @@ export function start(deps: AdvisorDeps): RunningService {
     metrics.observe(M.latency, advice.latencyMs / 1000, labels);
   }
 
+  const onSnapshot = (snap: StateSnapshot, meta: MessageMeta): void => {
+    counts.received++;
+    metrics.inc(M.snapshots, labels);
+    if (stopping.signal.aborted) return drop('aborted');
+    if (meta.remainingMs() < Math.max(config.minRemainingMs, Number.MIN_VALUE)) return drop('expired');
+    if (pending.size >= config.maxInFlight) return drop('busy'); // delivered before a pause took effect
+    const p: Promise<void> = answer(snap, meta)
+      .catch((err: unknown) => {
+        log.error('advisor failed to answer', { advisor: config.advisorId, error: err });
+        drop('error');
+      })
+      .finally(() => {
+        pending.delete(p);
+        setInFlight();
+        if (sub === undefined && !stopping.signal.aborted && pending.size <= Math.floor(config.maxInFlight / 2)) resume();
+      });
+    pending.add(p);
+    setInFlight();
+    if (config.pauseWhenBusy && pending.size >= config.maxInFlight) pause();
+  };
   // edge in: state snapshots of every agent, shared among replicas of this advisor (queue group)
-  const sub = bus.subscribe(
-    StateSnapshot,
-    s.stateAll,
-    (snap, meta) => {
-      counts.received++;
-      metrics.inc(M.snapshots, labels);
-      if (stopping.signal.aborted) return drop('aborted');
-      if (meta.remainingMs() < Math.max(config.minRemainingMs, Number.MIN_VALUE)) return drop('expired');
-      if (pending.size >= config.maxInFlight) return drop('busy');
-      const p: Promise<void> = answer(snap, meta)
-        .catch((err: unknown) => {
-          log.error('advisor failed to answer', { advisor: config.advisorId, error: err });
-          drop('error');
-        })
-        .finally(() => {
-          pending.delete(p);
-          setInFlight();
-        });
-      pending.add(p);
-      setInFlight();
-    },
-    { queue: `advisor-${config.advisorId}` },
-  );
+  const subscribe = (): BusSubscription => bus.subscribe(StateSnapshot, s.stateAll, onSnapshot, { queue: `advisor-${config.advisorId}` });
+  let sub: BusSubscription | undefined = subscribe();
+  let unsubscribing: Promise<void> = Promise.resolve();
+  function pause(): void {
+    if (sub === undefined) return;
+    const old = sub;
+    sub = undefined;
+    counts.pauses++;
+    metrics.inc(M.pauses, labels);
+    metrics.set(M.paused, 1, labels);
+    unsubscribing = old.unsubscribe().catch((err: unknown) => log.warn('advisor: unsubscribe failed', { advisor: config.advisorId, error: err }));
+  }
+  function resume(): void {
+    sub = subscribe();
+    metrics.set(M.paused, 0, labels);
+  }
+  metrics.set(M.paused, 0, labels);
 
   return {
     async stop() {
       stopping.abort();
-      await sub.unsubscribe();
+      const last = sub;
+      sub = undefined;
+      await Promise.all([last?.unsubscribe(), unsubscribing]);
       await Promise.allSettled([...pending]);
     },
     stats() {
-      const out: Record<string, number> = { ...counts, inFlight: pending.size };
+      const out: Record<string, number> = { ...counts, inFlight: pending.size, paused: sub === undefined && !stopping.signal.aborted ? 1 : 0 };
       for (const [reason, n] of dropped) out[`dropped_${reason}`] = n;
       return { ...out, ...(backend.stats?.() ?? {}) };
     },

@@ -30,7 +30,7 @@ describe('advisor service', () => {
   it('answers at most maxInFlight snapshots at once; the rest are dropped as busy', async () => {
     const bus = new InProcessBus();
     const { backend, waiting } = gatedBackend();
-    const svc = start({ bus, clock: systemClock, backend, config: loadConfig({ ALA_ADVISOR_MAX_IN_FLIGHT: '2' }) });
+    const svc = start({ bus, clock: systemClock, backend, config: loadConfig({ ALA_ADVISOR_MAX_IN_FLIGHT: '2', ALA_ADVISOR_PAUSE_WHEN_BUSY: '0' }) });
     const out: Advice[] = [];
     bus.subscribe(Advice, s.adviceAll, (a) => void out.push(a));
     for (let i = 0; i < 5; i++) bus.publish(StateSnapshot, s.state('a1'), snap('a1', i), { ttlMs: 5_000 });
@@ -47,6 +47,30 @@ describe('advisor service', () => {
     waiting[2]!.resolve();
     await waitFor(() => out.length === 3);
     await svc.stop();
+    await bus.close();
+  });
+
+  it('pauses its subscription while saturated: the queue group\'s other replica takes the snapshots; subscribes again at half load', async () => {
+    const bus = new InProcessBus();
+    const a = gatedBackend();
+    const b = gatedBackend();
+    const svcA = start({ bus, clock: systemClock, backend: a.backend, config: loadConfig({ ALA_ADVISOR_MAX_IN_FLIGHT: '2' }) });
+    const svcB = start({ bus, clock: systemClock, backend: b.backend, config: loadConfig({ ALA_ADVISOR_MAX_IN_FLIGHT: '10' }) });
+    const total = (): number => svcA.stats().received! + svcB.stats().received!;
+    const send = async (seq: number): Promise<void> => {
+      const before = total();
+      bus.publish(StateSnapshot, s.state('a1'), snap('a1', seq), { ttlMs: 5_000 });
+      await waitFor(() => total() === before + 1);
+    };
+    for (let i = 0; i < 6; i++) await send(i); // round robin A, B, A (A now saturated: paused), then B only
+    expect(svcA.stats()).toMatchObject({ received: 2, inFlight: 2, paused: 1, pauses: 1, dropped: 0 });
+    expect(svcB.stats()).toMatchObject({ received: 4, inFlight: 4, paused: 0, dropped: 0 });
+    a.waiting[0]!.resolve(); // one of two done: at most half busy, so A takes snapshots again
+    await waitFor(() => svcA.stats().paused === 0);
+    for (let i = 6; i < 10; i++) await send(i);
+    expect(svcA.stats().received).toBeGreaterThan(2);
+    expect(svcA.stats().pauses).toBeGreaterThanOrEqual(1);
+    await Promise.all([svcA.stop(), svcB.stop()]);
     await bus.close();
   });
 
