@@ -9,7 +9,7 @@
 // Node process (publisher, router and actor share one event loop; three NATS connections).
 // Two actor pacings: 1000 Hz (a bias waits for the next step boundary, <= 1 ms) and unpaced.
 // Target: p50 <= 1 ms, p99 <= 5 ms, checked on "applied" for the unpaced actor (the training default)
-// and on "accepted" for a paced one (its decision then waits <= one tick by design; reported).
+// and on "accepted" for a paced one (its decision then waits for the next tick by design; reported).
 // Must not: change the services' behaviour or config
 // beyond what is recorded in the JSON.
 // Run: npx tsx bench/advice/advice-transport.ts [--quick] [--step-hz <n>]
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
         // most one step. Paced, a decision happens only at the next tick, uniform in [0, 1/stepHz)
         // later by design (a game's tick, not the transport): the transport is checked up to the
         // live table, and the tick wait is reported in acceptToAppliedMs.
-        targetsMet: checkTarget(stepHz === 0 ? appliedMs : dist(accepted), stepHz === 0 ? 'applied (first step that acted with it)' : 'accepted into the live table (then <= one tick)'),
+        targetsMet: checkTarget(stepHz === 0 ? appliedMs : dist(accepted), stepHz === 0 ? 'applied (first step that acted with it)' : 'accepted into the live table (then the next paced step: acceptToAppliedMs)'),
       });
       console.log(`stepHz ${stepHz}: delivered p50 ${dist(delivered).p50}, accepted p50 ${dist(accepted).p50} ms, applied p50 ${appliedMs.p50} / p99 ${appliedMs.p99} / max ${appliedMs.max} ms, baseline p50 ${dist(baseline).p50} / p99 ${dist(baseline).p99} ms, lost ${lost}`);
     }

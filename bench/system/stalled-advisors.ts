@@ -7,7 +7,7 @@
 // maxInFlight and drops the rest), the vote-aggregator and the bias-router run in a separate
 // process (`ala advisor-worker` etc.), as deployed. The actor never waits for advice, so its rate
 // must not drop. Target: stalled within 5% of no advisors.
-// Run: npx tsx bench/system/stalled-advisors.ts [--quick]   (writes bench/results/system-stalled-advisors.json)
+// Run: npx tsx bench/system/stalled-advisors.ts [--quick] [--scenarios 0,1]   (writes bench/results/system-stalled-advisors.json)
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { connect, ensurePolicyStores, ensureStreams, NatsBus, openJetStream, silentLogger } from '@ala/bus';
@@ -22,6 +22,7 @@ const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 2 : 6;
 const ROUND_S = quick ? 3 : 4;
 const PREFIX = 'stall';
+const SETTLE_MS = 5000;
 
 function spawnService(name: string, url: string): ChildProcess {
   const bin = path.join(__dirname, '..', '..', 'packages', 'cli', 'bin', 'ala.js');
@@ -42,13 +43,18 @@ async function main(): Promise<void> {
   await jetStreamPolicySink(await ensurePolicyStores(ctx, PREFIX)).put(1, 'v1.onnx', learner.exportOnnx());
   learner.dispose();
   const scenarios = [];
-  for (const [stepHz, snapshotEvery, snapshotMaxHz] of [[0, 50, ACTOR_DEFAULTS.snapshotMaxHz], [0, 50, 0], [2000, 50, ACTOR_DEFAULTS.snapshotMaxHz], [100, 4, ACTOR_DEFAULTS.snapshotMaxHz]] as const) {
-    scenarios.push(await scenario(server.url, bus, stepHz, snapshotEvery, snapshotMaxHz, ctx));
+  const all = [[0, 50, ACTOR_DEFAULTS.snapshotMaxHz], [0, 50, 0], [2000, 50, ACTOR_DEFAULTS.snapshotMaxHz], [100, 4, ACTOR_DEFAULTS.snapshotMaxHz]] as const;
+  const only = process.argv.indexOf('--scenarios'); // e.g. --scenarios 0,1 (indices into the list above)
+  const picked = only > 0 ? (process.argv[only + 1] ?? '').split(',').map(Number) : all.map((_, k) => k);
+  for (const k of picked) {
+    const sc = all[k];
+    if (sc === undefined) throw new Error(`--scenarios: no scenario ${k} (0-${all.length - 1})`);
+    scenarios.push(await scenario(server.url, bus, sc[0], sc[1], sc[2], ctx));
   }
   await bus.close();
   await conn.drain();
   await server.stop();
-  const file = writeResult('system-stalled-advisors', { agents: 20, roundSeconds: ROUND_S, rounds: ROUNDS, target: { maxSlowdown: 0.05 }, scenarios });
+  const file = writeResult('system-stalled-advisors', { agents: 20, roundSeconds: ROUND_S, rounds: ROUNDS, settleMs: SETTLE_MS, advisor: { latencyMs: 600000, maxInFlight: 64, pauseWhenBusy: true, adviceTtlMs: 1000 }, target: { maxSlowdown: 0.05 }, scenarios });
   console.log(JSON.stringify(scenarios, null, 2));
   console.log(`wrote ${file}`);
 }
@@ -69,7 +75,7 @@ async function scenario(url: string, bus: NatsBus, stepHz: number, snapshotEvery
   for (let r = 0; r < ROUNDS; r++) {
     none.push(await rate());
     const procs = ['advisor-worker', 'vote-aggregator', 'bias-router'].map((n) => spawnService(n, url));
-    await sleep(2500); // started and subscribed (tsx start-up)
+    await sleep(SETTLE_MS); // started, subscribed and idle: tsx start-up takes seconds of CPU while the actor holds a core
     const before = actor.stats().snapshotsPublished;
     stalled.push(await rate());
     advisorStats += actor.stats().snapshotsPublished - before;

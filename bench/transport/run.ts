@@ -31,10 +31,11 @@ const LOST_MS = 1_000;
  * Sends one message at a time and waits for it (matched by sequence number) at the end of the
  * chain; one-way latency per message. A lost message costs LOST_MS, never a hang.
  */
-async function measure(send: (seq: number) => void, onArrive: (cb: (seq: number) => void) => void): Promise<DistMs & { lost: number }> {
+async function measure(send: (seq: number) => void, onArrive: (cb: (seq: number) => void) => Promise<void>): Promise<DistMs & { lost: number }> {
   let current = -1;
   let waiting: ((t: number) => void) | undefined;
-  onArrive((seq) => {
+  // resolves once the subscription is known to the server: a message sent before would be lost
+  await onArrive((seq) => {
     if (seq === current) waiting?.(performance.now());
   });
   const samples: number[] = [];
@@ -93,15 +94,20 @@ async function main(): Promise<void> {
     // Raw nats.js baseline: same payload bytes, no codec, no headers.
     const raw1 = await measure(
       (seq) => pubC.nc.publish(s.bias('a1'), rawPayload(payload, seq)),
-      (cb) => void recvC.nc.subscribe(s.bias('a1'), { callback: (_e, m) => cb(rawSeq(m.data)) }),
+      (cb) => {
+        recvC.nc.subscribe(s.bias('a1'), { callback: (_e, m) => cb(rawSeq(m.data)) });
+        return recvC.nc.flush();
+      },
     );
-    await recvC.nc.flush();
     r1C.nc.subscribe(hops[0]!, { callback: (_e, m) => r1C.nc.publish(hops[1]!, m.data) });
     r2C.nc.subscribe(hops[1]!, { callback: (_e, m) => r2C.nc.publish(hops[2]!, m.data) });
     await Promise.all([r1C.nc.flush(), r2C.nc.flush()]);
     const raw3 = await measure(
       (seq) => pubC.nc.publish(hops[0]!, rawPayload(payload, seq)),
-      (cb) => void recvC.nc.subscribe(hops[2]!, { callback: (_e, m) => cb(rawSeq(m.data)) }),
+      (cb) => {
+        recvC.nc.subscribe(hops[2]!, { callback: (_e, m) => cb(rawSeq(m.data)) });
+        return recvC.nc.flush();
+      },
     );
 
     // ALA Bus: typed publish with Ala-Ttl-Ms, relays decode + subtract dwell + re-encode (forward()).
@@ -112,18 +118,23 @@ async function main(): Promise<void> {
     let lastRemaining = 0;
     const bus1 = await measure(
       (seq) => pub.publish(Bias, s.bias('a2'), { ...bias, stateSeq: seq }, { ttlMs: TTL_MS }),
-      (cb) => void recv.subscribe(Bias, s.bias('a2'), (v) => cb(v.stateSeq)),
+      (cb) => {
+        recv.subscribe(Bias, s.bias('a2'), (v) => cb(v.stateSeq));
+        return recv.flush();
+      },
     );
     r1.subscribe(Bias, s.advice('a3'), (v, meta) => void forward(r1, Bias, s.vote('a3'), v, meta));
     r2.subscribe(Bias, s.vote('a3'), (v, meta) => void forward(r2, Bias, s.bias('a3'), v, meta));
     await Promise.all([r1.flush(), r2.flush()]);
     const bus3 = await measure(
       (seq) => pub.publish(Bias, s.advice('a3'), { ...bias, stateSeq: seq }, { ttlMs: TTL_MS }),
-      (cb) =>
-        void recv.subscribe(Bias, s.bias('a3'), (v, meta) => {
+      (cb) => {
+        recv.subscribe(Bias, s.bias('a3'), (v, meta) => {
           lastRemaining = meta.ttlMs ?? NaN;
           cb(v.stateSeq);
-        }),
+        });
+        return recv.flush();
+      },
     );
     const codec = codecMicros();
 
