@@ -18,7 +18,7 @@ export interface AdviceSummary {
   readonly meanAgeMs: number;
 }
 
-export interface UpSummary {
+export interface UpSummary extends UpProbes {
   readonly envId: string;
   readonly envSteps: number;
   readonly wallSeconds: number;
@@ -41,19 +41,14 @@ export interface UpSummary {
   readonly learnerThread: 'worker' | 'main';
   /** Why the run stopped with 'error' (learner worker crash, actor loop error); null otherwise. */
   readonly error: string | null;
-  /** Main-thread event-loop delay p99 / max over the run (perf_hooks.monitorEventLoopDelay), ms. */
-  readonly eventLoopDelayP99Ms: number;
-  readonly eventLoopDelayMaxMs: number;
-  /** Time between consecutive vector steps of the actor, p50 / p99 / max, ms (paced: 1000 / stepHz when on time). */
-  readonly stepGapP50Ms: number;
-  readonly stepGapP99Ms: number;
-  readonly stepGapMaxMs: number;
 }
 
 /** Timing probes of a run (ms), measured by up.ts / up-stack.ts. */
 export interface UpProbes {
+  /** Main-thread event-loop delay p99 / max over the run (perf_hooks.monitorEventLoopDelay), ms. */
   readonly eventLoopDelayP99Ms: number;
   readonly eventLoopDelayMaxMs: number;
+  /** Time between consecutive vector steps of the actor, p50 / p99 / max, ms (paced: 1000 / stepHz when on time). */
   readonly stepGapP50Ms: number;
   readonly stepGapP99Ms: number;
   readonly stepGapMaxMs: number;
