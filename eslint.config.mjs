@@ -9,7 +9,7 @@ const ioModules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.tools/**', 'runs/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'examples/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.tools/**', 'runs/**', 'coverage/**', 'packages/rl-core/assembly/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'examples/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

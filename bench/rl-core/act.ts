@@ -2,13 +2,16 @@
 // x 20 actions. Scenarios in one run: plain (no advice), dense bias on every agent (worst case),
 // one boosted action per agent (typical advice), and dense bias with a per-step KL budget (fixed
 // logits, and logits drifting every step); then the same plain/dense batches in the shape the
-// actor-runner passes (legal-action mask, per-agent biasActive flags, Float64 outputs, no KL).
-// Each batch is timed on its own (process.hrtime.bigint; the timer's own cost is reported).
+// actor-runner passes (legal-action mask, per-agent biasActive flags, Float64 outputs, no KL);
+// last, the plain and dense batches on the JavaScript-only path (actBatchJs), which actBatch
+// uses where WebAssembly SIMD is missing. actBatch itself runs on the WebAssembly kernel except
+// with a KL budget. Each batch is timed on its own (process.hrtime.bigint; the timer's own cost
+// is reported).
 // Prints a table and writes bench/results/rl-core-act.json. Run: npx tsx bench/rl-core/act.ts
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { actBatch, clipBias, createRng, randInt, randn, type ActBatchInput } from '@ala/rl-core';
+import { actBatch, actBatchJs, actKernelAvailable, clipBias, createRng, randInt, randn, type ActBatchInput, type ActBatchOutput } from '@ala/rl-core';
 
 const N_AGENTS = 20;
 const N_ACTIONS = 20;
@@ -56,13 +59,13 @@ function quantiles(samples: Float64Array): { p50: number; p99: number; mean: num
 }
 
 /** `between` runs before every batch, outside the timed region (e.g. new logits for the step). */
-function measure(input: ActBatchInput, batches: number, between?: () => void): { p50: number; p99: number; mean: number } {
-  for (let i = 0; i < 20_000; i++) actBatch(input); // warm-up (JIT)
+function measure(input: ActBatchInput, batches: number, between?: () => void, act: (x: ActBatchInput) => ActBatchOutput = actBatch): { p50: number; p99: number; mean: number } {
+  for (let i = 0; i < 20_000; i++) act(input); // warm-up (JIT)
   const us = new Float64Array(batches);
   for (let i = 0; i < batches; i++) {
     between?.();
     const t0 = process.hrtime.bigint();
-    actBatch(input);
+    act(input);
     us[i] = Number(process.hrtime.bigint() - t0) / 1000;
   }
   return quantiles(us);
@@ -92,18 +95,23 @@ const denseKlBudgetDrift = measure(driftInput, BATCHES / 10, () => {
 });
 const plainActor = measure(makeInput('plainActor'), BATCHES);
 const denseActor = measure(makeInput('denseActor'), BATCHES);
+// The JavaScript-only path, measured last: what runs without WebAssembly SIMD.
+const plainJs = measure(makeInput('plain'), BATCHES, undefined, actBatchJs);
+const denseJs = measure(makeInput('dense'), BATCHES, undefined, actBatchJs);
 const result = {
   benchmark: 'rl-core actBatch (bias + softmax + sample)', nAgents: N_AGENTS, nActions: N_ACTIONS, beta: BETA, batches: BATCHES,
   unit: 'microseconds per batch of 20 agents, each batch timed on its own', timerOverheadP50Us: overhead, node: process.version,
+  webAssemblyKernel: actKernelAvailable(),
   loadAverage1m: loadavg()[0], // the machine is shared: a load above the core count inflates every number
   plain, biasedDense: dense, biasedOneHot: oneHot, biasedDenseKlBudget: denseKlBudget, biasedDenseKlBudgetDriftingLogits: denseKlBudgetDrift,
   actorShape: { note: 'biasActive + Float64 outputs, no KL, mask omitted when every action is legal: as actor-runner calls actBatch', plain: plainActor, biasedDense: denseActor },
+  javaScriptPath: { note: 'actBatchJs (no WebAssembly), measured after the rest in the same process', plain: plainJs, biasedDense: denseJs, ratioDenseJsToKernelP50: denseJs.p50 / dense.p50 },
   ratioDenseToPlainP50: dense.p50 / plain.p50, ratioOneHotToPlainP50: oneHot.p50 / plain.p50,
   targetP50Us: 5, meetsTargetDense: dense.p50 <= 5, meetsTargetOneHot: oneHot.p50 <= 5,
 };
 const fmt = (x: { p50: number; p99: number; mean: number }) => ({ p50: +x.p50.toFixed(2), p99: +x.p99.toFixed(2), mean: +x.mean.toFixed(2) });
-console.table({ plain: fmt(plain), 'biased (dense)': fmt(dense), 'biased (one boosted action)': fmt(oneHot), 'dense + KL budget 0.05': fmt(denseKlBudget), 'dense + KL budget, drifting logits': fmt(denseKlBudgetDrift), 'actor shape: plain': fmt(plainActor), 'actor shape: dense': fmt(denseActor) });
-console.log(`timer overhead p50 ${overhead.toFixed(3)} us (included above); 1-min load average ${loadavg()[0]!.toFixed(2)}`);
+console.table({ plain: fmt(plain), 'biased (dense)': fmt(dense), 'biased (one boosted action)': fmt(oneHot), 'dense + KL budget 0.05': fmt(denseKlBudget), 'dense + KL budget, drifting logits': fmt(denseKlBudgetDrift), 'actor shape: plain': fmt(plainActor), 'actor shape: dense': fmt(denseActor), 'JavaScript path: plain': fmt(plainJs), 'JavaScript path: dense': fmt(denseJs) });
+console.log(`WebAssembly kernel: ${actKernelAvailable() ? 'yes' : 'NO (JavaScript path)'}; timer overhead p50 ${overhead.toFixed(3)} us (included above); 1-min load average ${loadavg()[0]!.toFixed(2)}`);
 console.log(`biased/plain p50: dense ${result.ratioDenseToPlainP50.toFixed(2)}, one-hot ${result.ratioOneHotToPlainP50.toFixed(2)}; target <= 5 us p50: dense ${result.meetsTargetDense ? 'met' : 'MISSED'}, one-hot ${result.meetsTargetOneHot ? 'met' : 'MISSED'}`);
 const dir = join(__dirname, '..', 'results');
 mkdirSync(dir, { recursive: true });

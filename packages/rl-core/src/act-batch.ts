@@ -8,11 +8,15 @@ import { checkDim, checkFinite, checkLength, checkNonNegative, type Flags, type 
 import { InvalidValueError, NoLegalActionError } from './errors';
 import type { Rng } from './rng';
 import { KL_SEARCH_MAX_BIAS, klScaleSearch, scaleToKlRow } from './bias';
-import { expNonPositive } from './fast-exp';
+import { expNonPositive as importedExp } from './fast-exp';
+import { KERNEL_DONE, KERNEL_INVALID, runKernel } from './act-kernel';
 
 // Module-local aliases: a global `Math` lookup per call is ~50x slower inside jest's vm sandbox.
 const { abs, exp, log, max } = Math;
 const INF = Infinity;
+// The same for the imported exp: under a CommonJS transform (tsx, jest) every call through the
+// import re-reads the module object and its getter, ~0.7 µs per batch of 400 calls.
+const expNonPositive = importedExp;
 /** |β·s·b| above which the fast path could lose precision (e^{sβb} overflow or hidden underflow). */
 const BIG = 300;
 
@@ -62,7 +66,8 @@ let memoW = new Float64Array(0);
 let cRow = new Float64Array(64);
 let prevScale = new Float64Array(0);
 
-function validate(x: ActBatchInput): void {
+/** The O(1) checks: dimensions, lengths, β and klBudget. */
+function checkShapes(x: ActBatchInput): void {
   checkDim('nAgents', x.nAgents);
   checkDim('nActions', x.nActions);
   const nA = x.nActions;
@@ -80,7 +85,13 @@ function validate(x: ActBatchInput): void {
   checkLength('out.biasTaken', o.biasTaken, x.nAgents);
   if (o.kl !== undefined) checkLength('out.kl', o.kl, x.nAgents);
   if (o.biasScale !== undefined) checkLength('out.biasScale', o.biasScale, x.nAgents);
+}
+
+/** Every check, with each row's legal maximum (rowMax) and max |b| (rowBiasMax) as by-products. */
+function validate(x: ActBatchInput): void {
+  checkShapes(x);
   const { logits, mask, bias, biasActive } = x;
+  const nA = x.nActions;
   if (rowMax.length < x.nAgents) {
     rowMax = new Float64Array(x.nAgents);
     rowBiasMax = new Float64Array(x.nAgents);
@@ -95,8 +106,18 @@ function validate(x: ActBatchInput): void {
     const off = i * nA;
     const rowBias = bias !== undefined && x.beta !== 0 && (biasActive === undefined || !!biasActive[i]) ? bias : undefined;
     if (mask === undefined) {
-      if (rowBias === undefined) for (let a = off; a < off + nA; a++) m = max(m, logits[a] as number);
-      else {
+      if (rowBias === undefined) {
+        // Two running maxima: one chain of dependent max() per row is latency-bound.
+        let m1 = -INF;
+        const end = off + nA;
+        let a = off;
+        for (; a + 1 < end; a += 2) {
+          m = max(m, logits[a] as number);
+          m1 = max(m1, logits[a + 1] as number);
+        }
+        if (a < end) m = max(m, logits[a] as number);
+        m = max(m, m1);
+      } else {
         for (let a = off; a < off + nA; a++) {
           m = max(m, logits[a] as number);
           bm = max(bm, abs(rowBias[a] as number));
@@ -126,8 +147,26 @@ function validate(x: ActBatchInput): void {
   }
 }
 
-/** Samples one action per agent from μ = softmax(z + βb) and records the behaviour quantities. Returns `out`. */
+/**
+ * Samples one action per agent from μ = softmax(z + βb) and records the behaviour quantities.
+ * Returns `out`. Runs on the WebAssembly kernel (act-kernel.ts) where available, except with a
+ * KL budget or a |β·b| above BIG; otherwise, and as the reference in tests, on actBatchJs.
+ */
 export function actBatch(x: ActBatchInput): ActBatchOutput {
+  if (x.klBudget === undefined) {
+    checkShapes(x);
+    const status = runKernel(x);
+    if (status === KERNEL_DONE) return x.out;
+    if (status === KERNEL_INVALID) {
+      validate(x); // names the bad entry
+      throw new Error('actBatch: the WebAssembly kernel refused input that validate() accepts (a bug)');
+    }
+  }
+  return actBatchJs(x);
+}
+
+/** actBatch in JavaScript only: the fallback and the reference the kernel is tested against. */
+export function actBatchJs(x: ActBatchInput): ActBatchOutput {
   validate(x);
   const { logits: z, bias, mask, biasActive, nAgents, nActions: nA, rng, out } = x;
   if (scratch.length < nA) scratch = new Float64Array(nA);
@@ -160,52 +199,17 @@ export function actBatch(x: ActBatchInput): ActBatchOutput {
     }
     const scale = x.klBudget === undefined ? 1 : klScale(x, i, off, mZ);
     const sBeta = scale * x.beta;
-    // One pass: ez = exp(z_a − mZ) ∝ π(a); p = ez·w with w = exp(sβb_a) memoised ∝ μ(a).
-    // lse(z) = mZ + log Σ ez, lse(z + sβb) = mZ + log Σ p, eb = Σ p·sβb for KL(μ||π).
-    const ms = memoSb;
-    const mw = memoW;
-    let sZ = 0;
-    let sY = 0;
-    let eb = 0;
-    if (mask === undefined) {
-      // Branch-free but for the memo (a zero-bias test here costs the dense case more than it saves
-      // one-hot rows): a -Infinity logit gives ez = 0 and p = 0 since w is finite below BIG
-      // (above it the row is redone exactly); sb = 0 gives w = 1 from the memo.
-      for (let a = 0; a < nA; a++) {
-        const j = off + a;
-        const ez = expNonPositive((z[j] as number) - mZ);
-        sZ += ez;
-        const sb = sBeta * (bias[j] as number);
-        let w = mw[j] as number;
-        if (ms[j] !== sb) {
-          ms[j] = sb;
-          w = mw[j] = exp(sb);
-        }
-        const p = ez * w;
-        e[a] = p;
-        sY += p;
-        eb += p * sb;
-      }
-    } else for (let a = 0; a < nA; a++) {
-      const j = off + a;
-      const ez = mask[j] ? expNonPositive((z[j] as number) - mZ) : 0;
-      sZ += ez;
-      const sb = sBeta * (bias[j] as number);
-      if (sb === 0 || ez === 0) {
-        e[a] = ez;
-        sY += ez;
-        continue;
-      }
-      let w = mw[j] as number;
-      if (ms[j] !== sb) {
-        ms[j] = sb;
-        w = mw[j] = exp(sb);
-      }
-      const p = ez * w;
-      e[a] = p;
-      sY += p;
-      eb += p * sb;
+    // The pass reads w = exp(sβb) from the memo and only notes whether any entry is stale; a
+    // stale row (new advice, or a new KL scale) refreshes the memo and is passed again. Keeping the
+    // Math.exp call out of the pass lets TurboFan keep the whole loop in registers (with the call
+    // inside, every iteration re-checked each array and spilled around it: ~2 µs per batch).
+if (x.klBudget !== undefined || !biasedPass(z, bias, mask, off, nA, mZ, sBeta, e)) {
+      refreshMemo(bias, off, nA, sBeta);
+      biasedPass(z, bias, mask, off, nA, mZ, sBeta, e);
     }
+    const sZ = pass[0] as number;
+    let sY = pass[1] as number;
+    let eb = pass[2] as number;
     const lseZ = mZ + log(sZ);
     let lseY = mZ + log(sY);
     if (abs(sBeta) * (rowBiasMax[i] as number) > BIG) {
@@ -229,6 +233,68 @@ export function actBatch(x: ActBatchInput): ActBatchOutput {
     if (out.biasScale !== undefined) out.biasScale[i] = scale;
   }
   return out;
+}
+
+// Results of biasedPass: [Σ exp(z − mZ), Σ e, Σ e·sβb]. A typed array, not three
+// module-level numbers: each store of a double there would allocate a HeapNumber.
+const pass = new Float64Array(3);
+
+/**
+ * One pass over a biased row with the memoised w = exp(sβb): e[a] = exp(z_a − mZ)·w ∝ μ(a) (0 if
+ * masked), and pass = [Σ exp(z − mZ), Σ e, Σ e·sβb]. Returns false when some
+ * memo entry does not hold this sβb (the sums are then wrong; refresh and pass again). No calls
+ * but the inlined exp. A masked entry or a -Infinity logit gives ez = 0 and p = 0, since w is
+ * finite while |sβb| <= BIG (above it the caller redoes the row exactly); sb = 0 gives w = 1.
+ */
+function biasedPass(z: Vec, bias: Vec, mask: Flags | undefined, off: number, nA: number, mZ: number, sBeta: number, e: Float64Array): boolean {
+  const ms = memoSb;
+  const mw = memoW;
+  let fresh = true;
+  let sZ = 0;
+  let sY = 0;
+  let eb = 0;
+  if (mask === undefined) {
+    for (let a = 0; a < nA; a++) {
+      const j = off + a;
+      const ez = expNonPositive((z[j] as number) - mZ);
+      sZ += ez;
+      const sb = sBeta * (bias[j] as number);
+      if (ms[j] !== sb) fresh = false;
+      const p = ez * (mw[j] as number);
+      e[a] = p;
+      sY += p;
+      eb += p * sb;
+    }
+  } else {
+    for (let a = 0; a < nA; a++) {
+      const j = off + a;
+      const ez = mask[j] ? expNonPositive((z[j] as number) - mZ) : 0;
+      sZ += ez;
+      const sb = sBeta * (bias[j] as number);
+      if (ms[j] !== sb) fresh = false;
+      const p = ez * (mw[j] as number);
+      e[a] = p;
+      sY += p;
+      eb += p * sb;
+    }
+  }
+  pass[0] = sZ;
+  pass[1] = sY;
+  pass[2] = eb;
+  return fresh;
+}
+
+/** Makes memoW[j] = exp(sβb_j) for the row's entries whose memo key memoSb[j] differs. */
+function refreshMemo(bias: Vec, off: number, nA: number, sBeta: number): void {
+  const ms = memoSb;
+  const mw = memoW;
+  for (let j = off; j < off + nA; j++) {
+    const sb = sBeta * (bias[j] as number);
+    if (ms[j] !== sb) {
+      ms[j] = sb;
+      mw[j] = exp(sb);
+    }
+  }
 }
 
 /**

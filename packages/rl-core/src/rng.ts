@@ -47,10 +47,9 @@ function toSeed64(argument: string, seed: number | bigint): bigint {
 
 /** xoshiro128** generator. */
 class Xoshiro128ss implements Rng {
-  private s0 = 0;
-  private s1 = 0;
-  private s2 = 0;
-  private s3 = 0;
+  // The four state words as int32 in a typed array: as object fields, values beyond the small-
+  // integer range would be stored as doubles and converted on every step (~2x slower).
+  private readonly s = new Int32Array(4);
 
   constructor(seed: bigint) {
     // Two SplitMix64 outputs fill the four 32-bit words (low word first).
@@ -59,23 +58,28 @@ class Xoshiro128ss implements Rng {
     const a = splitmix64Mix(x);
     x = (x + 0x9e3779b97f4a7c15n) & MASK64;
     const b = splitmix64Mix(x);
-    this.s0 = Number(a & 0xffffffffn) >>> 0;
-    this.s1 = Number(a >> 32n) >>> 0;
-    this.s2 = Number(b & 0xffffffffn) >>> 0;
-    this.s3 = Number(b >> 32n) >>> 0;
+    this.s[0] = Number(a & 0xffffffffn);
+    this.s[1] = Number(a >> 32n);
+    this.s[2] = Number(b & 0xffffffffn);
+    this.s[3] = Number(b >> 32n);
     // SplitMix64 never yields two zero outputs in a row, so the state is never all zero.
   }
 
   nextUint32(): number {
-    const s1 = this.s1;
+    const st = this.s;
+    let s0 = st[0] as number;
+    const s1 = st[1] as number;
+    let s2 = st[2] as number;
+    let s3 = st[3] as number;
     const result = imul(rotl(imul(s1, 5), 7), 9) >>> 0;
     const t = s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
+    s2 ^= s0;
+    s3 ^= s1;
+    st[1] = s1 ^ s2;
+    s0 ^= s3;
+    st[0] = s0;
+    st[2] = s2 ^ t;
+    st[3] = rotl(s3, 11);
     return result;
   }
 
@@ -87,7 +91,8 @@ class Xoshiro128ss implements Rng {
   }
 
   getState(): RngState {
-    return { algorithm: XOSHIRO128SS, s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0] };
+    const st = this.s;
+    return { algorithm: XOSHIRO128SS, s: [(st[0] as number) >>> 0, (st[1] as number) >>> 0, (st[2] as number) >>> 0, (st[3] as number) >>> 0] };
   }
 
   setState(state: RngState): void {
@@ -103,10 +108,7 @@ class Xoshiro128ss implements Rng {
       }
     }
     if (s[0] === 0 && s[1] === 0 && s[2] === 0 && s[3] === 0) throw new InvalidValueError('state.s', s, 'all-zero state is invalid');
-    this.s0 = s[0] as number;
-    this.s1 = s[1] as number;
-    this.s2 = s[2] as number;
-    this.s3 = s[3] as number;
+    for (let i = 0; i < 4; i++) this.s[i] = s[i] as number;
   }
 }
 
