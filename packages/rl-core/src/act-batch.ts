@@ -253,30 +253,16 @@ function biasedPass(z: Vec, bias: Vec, mask: Flags | undefined, off: number, nA:
   let sZ = 0;
   let sY = 0;
   let eb = 0;
-  if (mask === undefined) {
-    for (let a = 0; a < nA; a++) {
-      const j = off + a;
-      const ez = expNonPositive((z[j] as number) - mZ);
-      sZ += ez;
-      const sb = sBeta * (bias[j] as number);
-      if (ms[j] !== sb) fresh = false;
-      const p = ez * (mw[j] as number);
-      e[a] = p;
-      sY += p;
-      eb += p * sb;
-    }
-  } else {
-    for (let a = 0; a < nA; a++) {
-      const j = off + a;
-      const ez = mask[j] ? expNonPositive((z[j] as number) - mZ) : 0;
-      sZ += ez;
-      const sb = sBeta * (bias[j] as number);
-      if (ms[j] !== sb) fresh = false;
-      const p = ez * (mw[j] as number);
-      e[a] = p;
-      sY += p;
-      eb += p * sb;
-    }
+  for (let a = 0; a < nA; a++) {
+    const j = off + a;
+    const ez = mask === undefined || mask[j] ? expNonPositive((z[j] as number) - mZ) : 0;
+    sZ += ez;
+    const sb = sBeta * (bias[j] as number);
+    if (ms[j] !== sb) fresh = false;
+    const p = ez * (mw[j] as number);
+    e[a] = p;
+    sY += p;
+    eb += p * sb;
   }
   pass[0] = sZ;
   pass[1] = sY;
