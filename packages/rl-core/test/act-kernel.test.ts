@@ -25,7 +25,7 @@ interface Case {
   beta: number;
 }
 
-/** A random case from seed: odd and even action counts, masks, -Infinity logits, partial advice. */
+/** A random case from seed: odd and even action counts, masks, -Infinity logits (with and without a mask), partial advice. */
 function randomCase(seed: number): Case {
   const r = createRng(seed);
   const nAgents = 1 + Math.floor(r.nextFloat() * 24);
@@ -54,6 +54,9 @@ function randomCase(seed: number): Case {
         for (let a = 0; a < nActions; a++) if (m[i * nActions + a]) c.logits[i * nActions + a] = 0;
       }
     }
+  }
+  if (seed % 8 === 1 && c.mask === undefined && nActions > 1) {
+    for (let i = 0; i < nAgents; i++) c.logits[i * nActions + nActions - 1] = -Infinity; // -Infinity = masked without a mask
   }
   if (seed % 7 === 0) c.biasActive = Uint8Array.from({ length: nAgents }, () => (r.nextFloat() < 0.5 ? 1 : 0));
   return c;
