@@ -3,6 +3,7 @@
 // /metrics, NATS services `status` endpoint, drain on SIGTERM) around start().
 // Must not: contain service logic (service.ts).
 import { ensureStreams, openJetStream } from '@ala/bus';
+import { actKernelAvailable } from '@ala/rl-core';
 import { runServiceMain, type ServiceMainHandle } from '@ala/telemetry';
 import { loadConfig } from './config';
 import { jetStreamActorPorts } from './nats-io';
@@ -20,7 +21,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Servic
       const streams = await ensureStreams(js, config.prefix);
       if (!streams.ttl.enforced) ctx.log.warn(`advice TTL not enforced by the server: ${streams.ttl.reason}`);
       const actor = await start({ config, bus: ctx.bus, ...(await jetStreamActorPorts(js, config.prefix, { metrics: ctx.busMetrics })), logger: ctx.log });
-      ctx.log.info(`actor-runner ${config.actorId}: ${config.agents} x ${config.envId}, waiting for a policy`);
+      const acting = actKernelAvailable() ? 'WebAssembly SIMD kernel' : 'JavaScript path (no WebAssembly SIMD here: slower)';
+      ctx.log.info(`actor-runner ${config.actorId}: ${config.agents} x ${config.envId}, sampling on the ${acting}, waiting for a policy`);
       const exportMetrics = actorMetricsExporter(ctx.metrics);
       const timer = setInterval(() => exportMetrics(actor.stats()), 1000); // /metrics lags stats by <= 1 s
       timer.unref();
