@@ -48,6 +48,14 @@ export interface ActBatchInput {
   biasActive?: Flags;
   /** Optional per-step KL budget ε: each biased row is scaled by the largest s in [0,1] with KL(μ||π) <= ε. */
   klBudget?: number;
+  /**
+   * The caller's own warm start of the KL-budget search, [nAgents]: actBatch reads each agent's
+   * previous scale from it and writes the new one (values outside (0, 1), e.g. a fresh zeroed
+   * array, mean no guess). Without it a module-level array indexed by agent is shared by every
+   * caller in the thread: results stay within the search tolerance either way, but only with
+   * its own array is a caller's result independent of other callers.
+   */
+  klWarmStart?: Float64Array;
   nAgents: number;
   nActions: number;
   rng: Rng;
@@ -62,7 +70,8 @@ let rowMax = new Float64Array(64);
 let rowBiasMax = new Float64Array(64);
 let memoSb = new Float64Array(0);
 let memoW = new Float64Array(0);
-// KL-budget search: c = β·b of the row, and each agent's last scale as the next step's first guess.
+// KL-budget search: c = β·b of the row, and each agent's last scale as the next step's first guess
+// (for callers without their own klWarmStart).
 let cRow = new Float64Array(64);
 let prevScale = new Float64Array(0);
 
@@ -75,6 +84,7 @@ function checkShapes(x: ActBatchInput): void {
   checkLength('logits', x.logits, total);
   checkFinite('beta', x.beta);
   if (x.klBudget !== undefined) checkNonNegative('klBudget', x.klBudget);
+  if (x.klWarmStart !== undefined) checkLength('klWarmStart', x.klWarmStart, x.nAgents);
   if (x.mask !== undefined) checkLength('mask', x.mask, total);
   if (x.bias !== undefined) checkLength('bias', x.bias, total);
   if (x.biasActive !== undefined) checkLength('biasActive', x.biasActive, x.nAgents);
@@ -314,7 +324,8 @@ function klScale(x: ActBatchInput, i: number, off: number, mZ: number): number {
     return scaleToKlRow(z, off, b, off, nA, mask, beta, eps, lseRow(z, off, nA, mask, mZ), 1e-4, 30);
   }
   if (cRow.length < nA) cRow = new Float64Array(nA);
-  if (prevScale.length < nAgents) prevScale = new Float64Array(nAgents).fill(-1);
+  if (x.klWarmStart === undefined && prevScale.length < nAgents) prevScale = new Float64Array(nAgents);
+  const warm = x.klWarmStart ?? prevScale;
   const ez = scratch;
   const c = cRow;
   let sZ = 0;
@@ -328,8 +339,8 @@ function klScale(x: ActBatchInput, i: number, off: number, mZ: number): number {
     c[a] = cb;
     if (e > 0 && cb > cM) cM = cb;
   }
-  const s = klScaleSearch(ez, c, nA, cM, sZ, eps, 1e-4, 30, prevScale[i] as number);
-  prevScale[i] = s;
+  const s = klScaleSearch(ez, c, nA, cM, sZ, eps, 1e-4, 30, warm[i] as number);
+  warm[i] = s;
   return s;
 }
 

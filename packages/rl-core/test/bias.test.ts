@@ -175,6 +175,36 @@ describe('actBatch', () => {
     }
   });
 
+  it('with klWarmStart, a caller\'s results do not depend on other callers (module-level warm start is shared)', () => {
+    const nAgents = 3;
+    const nA = 5;
+    const make = (seed: number) => {
+      const r = createRng(seed);
+      return { logits: Float64Array.from({ length: nAgents * nA }, () => 3 * r.nextFloat()), bias: Float64Array.from({ length: nAgents * nA }, () => 4 * r.nextFloat() - 2) };
+    };
+    const a = make(1);
+    const b = make(2);
+    const step = (x: { logits: Float64Array; bias: Float64Array }, warm: Float64Array, k: number) => {
+      for (let j = 0; j < x.logits.length; j++) x.logits[j] = x.logits[j]! + 0.01 * Math.sin(k + j); // a slowly moving policy
+      const out = outputs(nAgents);
+      actBatch({ ...x, beta: 1.5, klBudget: 0.05, klWarmStart: warm, nAgents, nActions: nA, rng: createRng(k), out });
+      return Array.from(out.biasScale!);
+    };
+    const alone = (() => {
+      const x = make(1);
+      const warm = new Float64Array(nAgents);
+      return Array.from({ length: 10 }, (_, k) => step(x, warm, k));
+    })();
+    const warmA = new Float64Array(nAgents);
+    const warmB = new Float64Array(nAgents);
+    for (let k = 0; k < 10; k++) {
+      expect(step(a, warmA, k)).toEqual(alone[k]); // bit for bit, with B's steps in between
+      step(b, warmB, k);
+    }
+    expect(warmA.every((s) => s > 0 && s <= 1)).toBe(true);
+    expect(() => actBatch({ ...a, beta: 1, klBudget: 0.05, klWarmStart: new Float64Array(2), nAgents, nActions: nA, rng: createRng(1), out: outputs(nAgents) })).toThrow(ShapeError);
+  });
+
   it('keeps logits of +-1e3 finite and masked actions unreachable', () => {
     const out = outputs(2);
     for (let k = 0; k < 200; k++) {

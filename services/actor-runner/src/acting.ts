@@ -61,6 +61,8 @@ export class Acting {
   private readonly clock: Clock;
   private throttledTotal = 0;
   private readonly probs: Float64Array;
+  /** This actor's warm start of the KL-budget search (rl-core's module-level one is shared by every actor in the thread). */
+  private readonly klWarm: Float64Array;
   private obs: Float32Array;
 
   constructor(
@@ -75,6 +77,7 @@ export class Acting {
     this.out = { action: new Int32Array(n), logpMu: new Float64Array(n), logpPk: new Float64Array(n), biasTaken: new Float64Array(n) };
     this.builder = new ChunkBuilder(opts.actorId, opts.chunkSteps, n, venv.obsDim, venv.numActions);
     this.episodeStep = new Int32Array(n);
+    this.klWarm = new Float64Array(n);
     this.snapSeq = new Float64Array(n);
     this.snapTat = new Float64Array(n).fill(-Infinity);
     const hz = opts.snapshotMaxHz ?? 0;
@@ -162,7 +165,7 @@ export class Acting {
     actBatch({
       logits, bias: advised > 0 ? table.bias : undefined, biasActive: table.active, beta: this.opts.beta,
       mask: legal.includes(0) ? legal : undefined, // an all-legal mask changes nothing and costs a load per action
-      ...(this.opts.klBudget > 0 ? { klBudget: this.opts.klBudget } : {}), nAgents: n, nActions: A, rng: this.rng, out: this.out,
+      ...(this.opts.klBudget > 0 ? { klBudget: this.opts.klBudget, klWarmStart: this.klWarm } : {}), nAgents: n, nActions: A, rng: this.rng, out: this.out,
     });
     table.markApplied();
     this.builder.beginStep(this.obs, legal);
