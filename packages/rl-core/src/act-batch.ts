@@ -8,15 +8,12 @@ import { checkDim, checkFinite, checkLength, checkNonNegative, type Flags, type 
 import { InvalidValueError, NoLegalActionError } from './errors';
 import type { Rng } from './rng';
 import { KL_SEARCH_MAX_BIAS, klScaleSearch, scaleToKlRow } from './bias';
-import { expNonPositive as importedExp } from './fast-exp';
+import { expNonPositive } from './fast-exp';
 import { KERNEL_DONE, KERNEL_INVALID, runKernel } from './act-kernel';
 
 // Module-local aliases: a global `Math` lookup per call is ~50x slower inside jest's vm sandbox.
 const { abs, exp, log, max } = Math;
 const INF = Infinity;
-// The same for the imported exp: under a CommonJS transform (tsx, jest) every call through the
-// import re-reads the module object and its getter, ~0.7 µs per batch of 400 calls.
-const expNonPositive = importedExp;
 /** |β·s·b| above which the fast path could lose precision (e^{sβb} overflow or hidden underflow). */
 const BIG = 300;
 
@@ -210,10 +207,9 @@ export function actBatchJs(x: ActBatchInput): ActBatchOutput {
     const scale = x.klBudget === undefined ? 1 : klScale(x, i, off, mZ);
     const sBeta = scale * x.beta;
     // The pass reads w = exp(sβb) from the memo and only notes whether any entry is stale; a
-    // stale row (new advice, or a new KL scale) refreshes the memo and is passed again. Keeping the
-    // Math.exp call out of the pass lets TurboFan keep the whole loop in registers (with the call
-    // inside, every iteration re-checked each array and spilled around it: ~2 µs per batch).
-if (x.klBudget !== undefined || !biasedPass(z, bias, mask, off, nA, mZ, sBeta, e)) {
+    // stale row (new advice, or a new KL scale) refreshes the memo and is passed again. With the
+    // Math.exp call inside the pass, TurboFan spilled registers around it on every iteration.
+    if (x.klBudget !== undefined || !biasedPass(z, bias, mask, off, nA, mZ, sBeta, e)) {
       refreshMemo(bias, off, nA, sBeta);
       biasedPass(z, bias, mask, off, nA, mZ, sBeta, e);
     }
