@@ -4,18 +4,13 @@
 // is the unbiased one; a timed-out or garbage-speaking advisor changes nothing.
 import { Bias, encode, HEADER_TTL_MS, subjects, type TrajectoryChunk } from '@ala/protocol';
 import { headers } from '@nats-io/transport-node';
-import { startNatsServer, waitFor, type NatsServerHandle } from '@ala/testkit';
-import { actorOn, adviceChainOn, harness, learnerOn } from './harness';
+import { waitFor, type NatsServerHandle } from '@ala/testkit';
+import { actorOn, adviceChainOn, harness, learnerOn, natsServerPerFile } from './harness';
 
 jest.setTimeout(60_000);
 
 let server: NatsServerHandle;
-beforeAll(async () => {
-  server = await startNatsServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+natsServerPerFile((s) => (server = s));
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

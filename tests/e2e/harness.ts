@@ -14,6 +14,18 @@ import { systemClock } from '@ala/bus';
 import type { TrajectoryChunk } from '@ala/protocol';
 import { LEARNER_DEFAULTS, jetStreamLearnerPorts, start as startLearner, type PpoLearner, type PpoLearnerConfig } from '@ala/ppo-learner';
 
+/** One nats-server for the whole test file: started before the first test, stopped after the last. */
+export function natsServerPerFile(set: (server: NatsServerHandle) => void): void {
+  let server: NatsServerHandle | undefined;
+  beforeAll(async () => {
+    server = await startNatsServer();
+    set(server);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+}
+
 export interface Harness {
   server: NatsServerHandle;
   conn: AlaConnection;

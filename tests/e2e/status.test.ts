@@ -2,19 +2,15 @@
 // endpoint per service, and collectStatus finds all five with live counters.
 import { connect } from '@nats-io/transport-node';
 import { silentLogger } from '@ala/bus';
-import { startNatsServer, waitFor, type NatsServerHandle } from '@ala/testkit';
+import { waitFor, type NatsServerHandle } from '@ala/testkit';
+import { natsServerPerFile } from './harness';
 import { collectStatus, describeStats } from '../../packages/cli/src/commands/status';
 import { startStack } from '../../packages/cli/src/commands/up-stack';
 
 jest.setTimeout(60_000);
 
 let server: NatsServerHandle;
-beforeAll(async () => {
-  server = await startNatsServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+natsServerPerFile((s) => (server = s));
 
 test('ala status lists every service of a running system with versions, lag and advice counters', async () => {
   const stack = await startStack({ natsUrl: server.url, envId: 'CartPole-v1', agents: 4, stepHz: 100, advisor: 'scripted', advisorLatencyMs: 10, adviceTtlMs: 200, seed: 1, logger: silentLogger });

@@ -8,22 +8,17 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { silentLogger } from '@ala/bus';
-import { startNatsServer, waitFor, type NatsServerHandle } from '@ala/testkit';
+import { waitFor, type NatsServerHandle } from '@ala/testkit';
 import { runUp } from '../../packages/cli/src/commands/up';
 import { startStack, type StackOptions } from '../../packages/cli/src/commands/up-stack';
 import { liveLearnerThreads, LearnerThreadError, type LearnerThread } from '../../packages/cli/src/learner-thread';
-import { tempDir } from './harness';
+import { tempDir, natsServerPerFile } from './harness';
 
 jest.setTimeout(60_000);
 
 const BIN = path.join(__dirname, '..', '..', 'packages', 'cli', 'bin', 'ala.js');
 let server: NatsServerHandle;
-beforeAll(async () => {
-  server = await startNatsServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+natsServerPerFile((s) => (server = s));
 
 let n = 0;
 const base = (over: Partial<StackOptions> = {}): StackOptions => ({

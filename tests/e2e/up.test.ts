@@ -6,19 +6,14 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { silentLogger } from '@ala/bus';
 import { runUp } from '../../packages/cli/src/commands/up';
-import { startNatsServer, type NatsServerHandle } from '@ala/testkit';
+import type { NatsServerHandle } from '@ala/testkit';
 import { startFakeOpenAi } from '../../services/advisor-worker/test/fake-openai';
-import { tempDir } from './harness';
+import { tempDir, natsServerPerFile } from './harness';
 
 jest.setTimeout(60_000);
 
 let server: NatsServerHandle;
-beforeAll(async () => {
-  server = await startNatsServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+natsServerPerFile((s) => (server = s));
 
 function sink(): { stream: Writable; text: () => string } {
   let text = '';
