@@ -84,3 +84,11 @@ function prefixed(p: string, stats: Record<string, number>): Record<string, numb
   for (const [k, v] of Object.entries(stats)) if (typeof v === 'number') out[`${p}${k}`] = v;
   return out;
 }
+
+/** A service's main.ts run as a program: `if (require.main === module) runAsProgram('bias-router', main)`. */
+export function runAsProgram(name: string, main: () => Promise<unknown>): void {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

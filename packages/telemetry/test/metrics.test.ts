@@ -2,7 +2,7 @@
 // /metrics HTTP server (scraped over real HTTP; linted by the real `promtool check metrics`; PROMTOOL_BIN overrides the binary).
 import { execFileSync } from 'node:child_process';
 import { BUS_METRIC_NAMES } from '@ala/bus';
-import { ConfigError, envReader, MetricsServerError, PromMetrics, promBusMetrics, startMetricsServer, TelemetryError } from '../src';
+import { ConfigError, defineConfig, setting, MetricsServerError, PromMetrics, promBusMetrics, startMetricsServer, TelemetryError } from '../src';
 
 describe('PromMetrics', () => {
   it('declares, counts, sets and observes', async () => {
@@ -78,16 +78,23 @@ describe('/metrics server', () => {
   });
 });
 
-describe('envReader', () => {
+describe('defineConfig', () => {
+  interface C { a: number; b: number; c: boolean; d: 'x' | 'y'; e: number; f: string; n: { g: string | undefined } }
+  const def = defineConfig<C>({
+    a: setting.int('A', 1, { max: 2 }), b: setting.int('B', 1), c: setting.bool('C', false), d: setting.oneOf('D', 'y', ['x', 'y']),
+    e: setting.int('E', 0), f: setting.string('F', '1', { test: (s) => /^\d+$/.test(s), rule: 'digits' }), n: { g: setting.optional(['G', 'G2']) },
+  });
   it('reads typed values with defaults and refuses bad ones naming the variable', () => {
-    const r = envReader({ A: '3', B: ' ', C: 'yes', D: 'x', E: '2.5' });
-    expect(r.int('A', 1)).toBe(3);
-    expect(r.int('B', 1)).toBe(1); // empty -> default
-    expect(r.bool('C', false)).toBe(true);
-    expect(r.oneOf('D', 'y', ['x', 'y'])).toBe('x');
-    expect(() => r.int('E', 0)).toThrow(ConfigError);
-    expect(() => r.number('A', 0, { max: 2 })).toThrow('A="3": must be <= 2');
-    expect(() => r.bool('D', false)).toThrow(ConfigError);
-    expect(() => r.string('D', 'q', { pattern: /^\d+$/ })).toThrow(ConfigError);
+    const c = def.load({ A: '2', B: ' ', C: 'yes', D: 'x', G2: 'z' });
+    expect(c).toEqual({ a: 2, b: 1, c: true, d: 'x', e: 0, f: '1', n: { g: 'z' } }); // empty -> default; first set variable wins
+    expect(() => def.load({ E: '2.5' })).toThrow(ConfigError);
+    expect(() => def.load({ A: '3' })).toThrow('A="3": a must be an integer <= 2');
+    expect(() => def.load({ C: 'x' })).toThrow(ConfigError);
+    expect(() => def.load({ F: 'q' })).toThrow('F="q": f must be digits');
+    expect(def.env).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'G2']);
+  });
+  it('validates a config built in code naming the field', () => {
+    expect(() => def.validate({ ...def.defaults, n: { g: undefined }, e: NaN })).toThrow(expect.objectContaining({ field: 'e', variable: undefined, message: 'e=NaN: e must be an integer' }) as unknown as Error);
+    expect(def.validate(def.defaults)).toBe(def.defaults);
   });
 });

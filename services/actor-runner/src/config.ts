@@ -1,14 +1,11 @@
-// Typed configuration of the actor-runner, read from environment variables with documented
-// defaults (docs/configuration.md lists the same table). Must not: connect, read files or start
-// anything; bad values throw ActorConfigError and nothing starts.
-import { isValidId, isValidPrefix } from '@ala/protocol';
-import { ActorConfigError } from './errors';
+// Typed configuration of the actor-runner: one table of settings (variable, default, rule;
+// docs/configuration.md lists the same) from which come ACTOR_DEFAULTS, loadConfig(env),
+// validateActorConfig(config) and CONFIG_ENV. Must not: connect, read files or start anything;
+// bad values throw ConfigError and nothing starts.
+import { isValidId } from '@ala/protocol';
+import { COMMON_SETTINGS, defineConfig, setting, type CommonConfig, type Env } from '@ala/telemetry';
 
-export interface ActorRunnerConfig {
-  /** NATS server URL (ALA_NATS_URL or NATS_URL, default nats://127.0.0.1:4222). */
-  readonly natsUrl: string;
-  /** Subject prefix (ALA_PREFIX, default 'ala'). */
-  readonly prefix: string;
+export interface ActorRunnerConfig extends CommonConfig {
   /** Id of this actor process; also the trajectory subject token (ALA_ACTOR_ID, default 'actor-0'). */
   readonly actorId: string;
   /** Registered env id (ALA_ENV, default CartPole-v1). */
@@ -41,71 +38,28 @@ export interface ActorRunnerConfig {
   readonly maxInflightChunks: number;
 }
 
-export const ACTOR_DEFAULTS: ActorRunnerConfig = {
-  natsUrl: 'nats://127.0.0.1:4222',
-  prefix: 'ala',
-  actorId: 'actor-0',
-  envId: 'CartPole-v1',
-  agents: 20,
-  stepHz: 0,
-  chunkSteps: 32,
-  snapshotEvery: 4,
-  snapshotMaxHz: 100,
-  adviceTtlMs: 1000,
-  beta: 1,
-  klBudget: 0,
-  seed: 1,
-  maxInflightChunks: 8,
-};
+const DEF = defineConfig<ActorRunnerConfig>({
+  ...COMMON_SETTINGS,
+  actorId: setting.string('ALA_ACTOR_ID', 'actor-0', { test: (s) => isValidId(s) && s.length <= 48, rule: 'an id of [A-Za-z0-9_-]{1,48}' }),
+  envId: setting.string('ALA_ENV', 'CartPole-v1', { test: isValidId, rule: 'an id of [A-Za-z0-9_-]{1,64}' }),
+  agents: setting.int('ALA_AGENTS', 20, { min: 1, max: 10_000 }),
+  stepHz: setting.number('ALA_STEP_HZ', 0, { min: 0, max: 100_000 }),
+  chunkSteps: setting.int('ALA_CHUNK_STEPS', 32, { min: 1, max: 4096 }),
+  snapshotEvery: setting.int('ALA_SNAPSHOT_EVERY', 4, { min: 0 }),
+  snapshotMaxHz: setting.number('ALA_SNAPSHOT_MAX_HZ', 100, { min: 0, max: 1_000_000 }),
+  adviceTtlMs: setting.int('ALA_ADVICE_TTL_MS', 1000, { min: 1, max: 86_400_000 }),
+  beta: setting.number('ALA_BETA', 1, { min: 0 }),
+  klBudget: setting.number('ALA_KL_BUDGET', 0, { min: 0 }),
+  seed: setting.int('ALA_SEED', 1, { min: 0, max: 2 ** 32 - 1 }),
+  maxInflightChunks: setting.int('ALA_MAX_INFLIGHT_CHUNKS', 8, { min: 1, max: 1024 }),
+});
 
-function num(env: NodeJS.ProcessEnv, key: string, field: keyof ActorRunnerConfig, dflt: number, check: (x: number) => boolean, rule: string): number {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return dflt;
-  const x = Number(raw);
-  if (!Number.isFinite(x) || !check(x)) throw new ActorConfigError(field, raw, `${key} must be ${rule}`);
-  return x;
-}
-
-const int = (lo: number, hi = Number.MAX_SAFE_INTEGER) => (x: number): boolean => Number.isSafeInteger(x) && x >= lo && x <= hi;
-
-/** Checks a whole config (also one built in code, e.g. by `ala up`); throws ActorConfigError. */
-export function validateActorConfig(c: ActorRunnerConfig): ActorRunnerConfig {
-  if (!isValidPrefix(c.prefix)) throw new ActorConfigError('prefix', c.prefix, 'prefix must be 1-4 dot-separated tokens of [A-Za-z0-9_-]');
-  if (!isValidId(c.actorId) || c.actorId.length > 48) throw new ActorConfigError('actorId', c.actorId, 'actorId must match [A-Za-z0-9_-]{1,48}');
-  if (!isValidId(c.envId)) throw new ActorConfigError('envId', c.envId, 'envId must match [A-Za-z0-9_-]{1,64}');
-  const checks: [keyof ActorRunnerConfig, boolean, string][] = [
-    ['agents', int(1, 10_000)(c.agents), 'an integer in [1, 10000]'],
-    ['stepHz', Number.isFinite(c.stepHz) && c.stepHz >= 0 && c.stepHz <= 100_000, 'a number in [0, 100000] (0 = unpaced)'],
-    ['chunkSteps', int(1, 4096)(c.chunkSteps), 'an integer in [1, 4096]'],
-    ['snapshotEvery', int(0)(c.snapshotEvery), 'an integer >= 0'],
-    ['snapshotMaxHz', Number.isFinite(c.snapshotMaxHz) && c.snapshotMaxHz >= 0 && c.snapshotMaxHz <= 1_000_000, 'a number in [0, 1000000] per agent (0 = no limit)'],
-    ['adviceTtlMs', int(1, 86_400_000)(c.adviceTtlMs), 'an integer in [1, 86400000] ms'],
-    ['beta', Number.isFinite(c.beta) && c.beta >= 0, 'a finite number >= 0'],
-    ['klBudget', Number.isFinite(c.klBudget) && c.klBudget >= 0, 'a finite number >= 0'],
-    ['seed', int(0, 2 ** 32 - 1)(c.seed), 'an integer in [0, 2^32)'],
-    ['maxInflightChunks', int(1, 1024)(c.maxInflightChunks), 'an integer in [1, 1024]'],
-  ];
-  for (const [field, ok, rule] of checks) if (!ok) throw new ActorConfigError(field, c[field], `${field} must be ${rule}`);
-  return c;
-}
-
-/** Config from the environment (defaults in ACTOR_DEFAULTS). */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): ActorRunnerConfig {
-  const d = ACTOR_DEFAULTS;
-  return validateActorConfig({
-    natsUrl: env.ALA_NATS_URL || env.NATS_URL || d.natsUrl,
-    prefix: env.ALA_PREFIX || d.prefix,
-    actorId: env.ALA_ACTOR_ID || d.actorId,
-    envId: env.ALA_ENV || d.envId,
-    agents: num(env, 'ALA_AGENTS', 'agents', d.agents, int(1, 10_000), 'an integer in [1, 10000]'),
-    stepHz: num(env, 'ALA_STEP_HZ', 'stepHz', d.stepHz, (x) => x >= 0, 'a number >= 0'),
-    chunkSteps: num(env, 'ALA_CHUNK_STEPS', 'chunkSteps', d.chunkSteps, int(1, 4096), 'an integer in [1, 4096]'),
-    snapshotEvery: num(env, 'ALA_SNAPSHOT_EVERY', 'snapshotEvery', d.snapshotEvery, int(0), 'an integer >= 0'),
-    snapshotMaxHz: num(env, 'ALA_SNAPSHOT_MAX_HZ', 'snapshotMaxHz', d.snapshotMaxHz, (x) => x >= 0 && x <= 1_000_000, 'a number in [0, 1000000] (0 = no limit)'),
-    adviceTtlMs: num(env, 'ALA_ADVICE_TTL_MS', 'adviceTtlMs', d.adviceTtlMs, int(1, 86_400_000), 'an integer in [1, 86400000]'),
-    beta: num(env, 'ALA_BETA', 'beta', d.beta, (x) => x >= 0, 'a number >= 0'),
-    klBudget: num(env, 'ALA_KL_BUDGET', 'klBudget', d.klBudget, (x) => x >= 0, 'a number >= 0'),
-    seed: num(env, 'ALA_SEED', 'seed', d.seed, int(0, 2 ** 32 - 1), 'an integer in [0, 2^32)'),
-    maxInflightChunks: num(env, 'ALA_MAX_INFLIGHT_CHUNKS', 'maxInflightChunks', d.maxInflightChunks, int(1, 1024), 'an integer in [1, 1024]'),
-  });
+export const ACTOR_DEFAULTS: ActorRunnerConfig = DEF.defaults;
+/** Every environment variable loadConfig reads. */
+export const CONFIG_ENV: readonly string[] = DEF.env;
+/** Checks a whole config (also one built in code, e.g. by `ala up`); throws ConfigError. */
+export const validateActorConfig = DEF.validate;
+/** Config from the environment; unset variables take `defaults` (ACTOR_DEFAULTS). */
+export function loadConfig(env: Env = process.env, defaults: ActorRunnerConfig = ACTOR_DEFAULTS): ActorRunnerConfig {
+  return DEF.load(env, defaults);
 }

@@ -2,7 +2,7 @@
 // sink, stored bias) with JetStream implementations, stats and errors.
 export { start } from './service';
 export type { ActorRunner, ActorRunnerDeps } from './service';
-export { loadConfig, validateActorConfig, ACTOR_DEFAULTS } from './config';
+export { loadConfig, validateActorConfig, ACTOR_DEFAULTS, CONFIG_ENV } from './config';
 export type { ActorRunnerConfig } from './config';
 export { policyObjectName } from './ports';
 export type { PolicySource, TrajectorySink, StoredBiasSource } from './ports';
@@ -13,6 +13,6 @@ export { ChunkBuilder } from './chunk-builder';
 export type { StepRecord } from './chunk-builder';
 export { emptyActorStats } from './stats';
 export type { ActorStats, BiasReject } from './stats';
-export { ActorConfigError, PolicyLoadError } from './errors';
+export { PolicyLoadError } from './errors';
 export { ACTOR_METRICS, actorMetricsExporter } from './metrics';
 export { main } from './main';

@@ -1,21 +1,20 @@
 // Entry point of one actor-runner process (what a container runs, also `ala actor-runner`):
 // config from the environment, then @ala/telemetry's service shell (connect, bus with metrics,
 // /metrics, NATS services `status` endpoint, drain on SIGTERM) around start().
-// Must not: contain service logic (service.ts).
+// Must not: contain service logic (service.ts) or read the environment other than through loadConfig.
 import { ensureStreams, openJetStream } from '@ala/bus';
 import { actKernelAvailable } from '@ala/rl-core';
-import { runServiceMain, type ServiceMainHandle } from '@ala/telemetry';
+import { runAsProgram, runServiceMain, type Env, type ServiceMainHandle } from '@ala/telemetry';
 import { loadConfig } from './config';
 import { jetStreamActorPorts } from './nats-io';
 import { actorMetricsExporter } from './metrics';
 import { start } from './service';
 
 /** Runs until SIGTERM/SIGINT. */
-export async function main(env: NodeJS.ProcessEnv = process.env): Promise<ServiceMainHandle> {
+export async function main(env: Env = process.env): Promise<ServiceMainHandle> {
   const config = loadConfig(env);
-  const metricsPort = Number(env.ALA_METRICS_PORT ?? 0);
   return runServiceMain({
-    name: 'actor-runner', version: '0.1.0', natsUrl: config.natsUrl, prefix: config.prefix, metricsPort: Number.isInteger(metricsPort) ? metricsPort : 0,
+    name: 'actor-runner', version: '0.1.0', natsUrl: config.natsUrl, prefix: config.prefix, metricsPort: config.metricsPort,
     start: async (ctx) => {
       const js = await openJetStream(ctx.conn.nc);
       const streams = await ensureStreams(js, config.prefix);
@@ -37,9 +36,4 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Servic
   });
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`actor-runner: ${(err as Error).message}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runAsProgram('actor-runner', main);

@@ -1,5 +1,6 @@
 // actor-runner config: documented defaults, env parsing, and a typed error for every bad value.
-import { ACTOR_DEFAULTS, ActorConfigError, loadConfig, validateActorConfig } from '../src';
+import { ConfigError } from '@ala/telemetry';
+import { ACTOR_DEFAULTS, loadConfig, validateActorConfig } from '../src';
 
 test('defaults without environment', () => {
   expect(loadConfig({})).toEqual(ACTOR_DEFAULTS);
@@ -7,7 +8,7 @@ test('defaults without environment', () => {
 
 test('reads every variable', () => {
   const c = loadConfig({ NATS_URL: 'nats://h:1', ALA_PREFIX: 'x.y', ALA_ACTOR_ID: 'jetson-3', ALA_ENV: 'CraftWorld-v0', ALA_AGENTS: '5', ALA_STEP_HZ: '20.5', ALA_CHUNK_STEPS: '64', ALA_SNAPSHOT_EVERY: '0', ALA_SNAPSHOT_MAX_HZ: '2.5', ALA_ADVICE_TTL_MS: '3000', ALA_BETA: '0.5', ALA_KL_BUDGET: '0.1', ALA_SEED: '9', ALA_MAX_INFLIGHT_CHUNKS: '2' });
-  expect(c).toEqual({ natsUrl: 'nats://h:1', prefix: 'x.y', actorId: 'jetson-3', envId: 'CraftWorld-v0', agents: 5, stepHz: 20.5, chunkSteps: 64, snapshotEvery: 0, snapshotMaxHz: 2.5, adviceTtlMs: 3000, beta: 0.5, klBudget: 0.1, seed: 9, maxInflightChunks: 2 });
+  expect(c).toEqual({ natsUrl: 'nats://h:1', prefix: 'x.y', actorId: 'jetson-3', envId: 'CraftWorld-v0', agents: 5, stepHz: 20.5, chunkSteps: 64, snapshotEvery: 0, snapshotMaxHz: 2.5, adviceTtlMs: 3000, beta: 0.5, klBudget: 0.1, seed: 9, maxInflightChunks: 2, metricsPort: 0 });
 });
 
 test.each([
@@ -15,11 +16,11 @@ test.each([
   ['ALA_CHUNK_STEPS', 'many', 'chunkSteps'], ['ALA_ACTOR_ID', 'a.b', 'actorId'], ['ALA_PREFIX', 'a..b', 'prefix'], ['ALA_BETA', 'NaN', 'beta'],
   ['ALA_SNAPSHOT_MAX_HZ', '-1', 'snapshotMaxHz'], ['ALA_SNAPSHOT_MAX_HZ', 'fast', 'snapshotMaxHz'], ['ALA_SNAPSHOT_MAX_HZ', '2e6', 'snapshotMaxHz'],
 ])('%s=%s is refused', (key, value, field) => {
-  expect(() => loadConfig({ [key]: value })).toThrow(ActorConfigError);
+  expect(() => loadConfig({ [key]: value })).toThrow(ConfigError);
   try {
     loadConfig({ [key]: value });
   } catch (e) {
-    expect((e as ActorConfigError).field).toBe(field);
+    expect((e as ConfigError).field).toBe(field);
   }
 });
 
@@ -28,8 +29,8 @@ test('snapshotMaxHz: default 100 per agent (ala up: 50 steps/s, a snapshot every
   expect(loadConfig({ ALA_SNAPSHOT_MAX_HZ: '0' }).snapshotMaxHz).toBe(0);
 });
 
-test.each([NaN, -0.5, Infinity, 1e7])('validateActorConfig refuses snapshotMaxHz %p with a clear ActorConfigError', (bad) => {
+test.each([NaN, -0.5, Infinity, 1e7])('validateActorConfig refuses snapshotMaxHz %p with a clear ConfigError', (bad) => {
   expect(() => validateActorConfig({ ...ACTOR_DEFAULTS, snapshotMaxHz: bad })).toThrow(
-    expect.objectContaining({ name: 'ActorConfigError', field: 'snapshotMaxHz', message: expect.stringMatching(/snapshotMaxHz must be a number in \[0, 1000000\]/) as unknown }),
+    expect.objectContaining({ name: 'ConfigError', field: 'snapshotMaxHz', message: expect.stringMatching(/snapshotMaxHz must be a number in \[0, 1000000\]/) as unknown }),
   );
 });

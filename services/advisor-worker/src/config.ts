@@ -1,6 +1,9 @@
-// Typed configuration of the advisor worker, read from environment variables with documented
-// defaults (docs/configuration.md lists the same table). Must not connect to anything.
-import { envReader, type Env } from '@ala/telemetry';
+// Typed configuration of the advisor worker: one table of settings (variable, default, rule;
+// docs/configuration.md lists the same) from which come ADVISOR_DEFAULTS, loadConfig(env),
+// validateAdvisorConfig(config) and CONFIG_ENV. Must not connect to anything; bad values throw
+// ConfigError.
+import { isValidId } from '@ala/protocol';
+import { COMMON_SETTINGS, defineConfig, setting, type CommonConfig, type Env } from '@ala/telemetry';
 
 export const BACKENDS = ['scripted', 'openai-compatible'] as const;
 export type BackendKind = (typeof BACKENDS)[number];
@@ -26,9 +29,7 @@ export interface LlmConfig {
   tokenBudget: number;
 }
 
-export interface AdvisorConfig {
-  natsUrl: string;
-  prefix: string;
+export interface AdvisorConfig extends CommonConfig {
   /** Advisor id ([A-Za-z0-9_-]{1,64}); queue group `advisor-<id>` shares snapshots among replicas. */
   advisorId: string;
   /** Vote weight of this advisor. */
@@ -46,45 +47,46 @@ export interface AdvisorConfig {
   biasScale: number;
   /** Snapshots arriving with less remaining lifetime than this are dropped, ms. */
   minRemainingMs: number;
-  /** Prometheus /metrics port (0 = no server). */
-  metricsPort: number;
   scripted: { latencyMs: number; accuracy: number; adversarial: number; seed: number; confidence: number };
   llm: LlmConfig;
 }
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const DEF = defineConfig<AdvisorConfig>({
+  ...COMMON_SETTINGS,
+  advisorId: setting.string('ALA_ADVISOR_ID', 'scripted-0', { test: isValidId, rule: 'an id of [A-Za-z0-9_-]{1,64}' }),
+  priority: setting.number('ALA_ADVISOR_PRIORITY', 1, { min: 0 }),
+  backend: setting.oneOf('ALA_ADVISOR_BACKEND', 'scripted', BACKENDS),
+  maxInFlight: setting.int('ALA_ADVISOR_MAX_IN_FLIGHT', 8, { min: 1, max: 10_000 }),
+  pauseWhenBusy: setting.bool('ALA_ADVISOR_PAUSE_WHEN_BUSY', true),
+  biasScale: setting.number('ALA_ADVISOR_BIAS_SCALE', 1, { min: 0, max: 100 }),
+  minRemainingMs: setting.number('ALA_ADVISOR_MIN_REMAINING_MS', 1, { min: 0 }),
+  scripted: {
+    latencyMs: setting.number('ALA_SCRIPTED_LATENCY_MS', 0, { min: 0, max: 600_000 }),
+    accuracy: setting.number('ALA_SCRIPTED_ACCURACY', 1, { min: 0, max: 1 }),
+    adversarial: setting.number('ALA_SCRIPTED_ADVERSARIAL', 0, { min: 0, max: 1 }),
+    seed: setting.int('ALA_SCRIPTED_SEED', 0, { min: 0 }),
+    confidence: setting.number('ALA_SCRIPTED_CONFIDENCE', 0.9, { min: 0, max: 1 }),
+  },
+  llm: {
+    endpointUrl: setting.string('ALA_LLM_ENDPOINT', 'http://127.0.0.1:8000'),
+    model: setting.string('ALA_LLM_MODEL', 'gpt-oss-20b'),
+    apiKey: setting.optional('ALA_LLM_API_KEY'),
+    timeoutMs: setting.int('ALA_LLM_TIMEOUT_MS', 10_000, { min: 1 }),
+    maxTokens: setting.int('ALA_LLM_MAX_TOKENS', 512, { min: 1 }),
+    temperature: setting.number('ALA_LLM_TEMPERATURE', 0.2, { min: 0, max: 2 }),
+    breakerFailures: setting.int('ALA_LLM_BREAKER_FAILURES', 3, { min: 1 }),
+    breakerCooldownMs: setting.int('ALA_LLM_BREAKER_COOLDOWN_MS', 10_000, { min: 0 }),
+    cacheSize: setting.int('ALA_LLM_CACHE_SIZE', 256, { min: 0 }),
+    tokenBudget: setting.int('ALA_LLM_TOKEN_BUDGET', 0, { min: 0 }),
+  },
+});
 
-export function loadConfig(env: Env = process.env): AdvisorConfig {
-  const r = envReader(env);
-  return {
-    natsUrl: r.string('ALA_NATS_URL', 'nats://127.0.0.1:4222'),
-    prefix: r.string('ALA_PREFIX', 'ala'),
-    advisorId: r.string('ALA_ADVISOR_ID', 'scripted-0', { pattern: ID }),
-    priority: r.number('ALA_ADVISOR_PRIORITY', 1, { min: 0 }),
-    backend: r.oneOf('ALA_ADVISOR_BACKEND', 'scripted', BACKENDS),
-    maxInFlight: r.int('ALA_ADVISOR_MAX_IN_FLIGHT', 8, { min: 1, max: 10_000 }),
-    pauseWhenBusy: r.bool('ALA_ADVISOR_PAUSE_WHEN_BUSY', true),
-    biasScale: r.number('ALA_ADVISOR_BIAS_SCALE', 1, { min: 0, max: 100 }),
-    minRemainingMs: r.number('ALA_ADVISOR_MIN_REMAINING_MS', 1, { min: 0 }),
-    metricsPort: r.int('ALA_METRICS_PORT', 0, { min: 0, max: 65535 }),
-    scripted: {
-      latencyMs: r.number('ALA_SCRIPTED_LATENCY_MS', 0, { min: 0, max: 600_000 }),
-      accuracy: r.number('ALA_SCRIPTED_ACCURACY', 1, { min: 0, max: 1 }),
-      adversarial: r.number('ALA_SCRIPTED_ADVERSARIAL', 0, { min: 0, max: 1 }),
-      seed: r.int('ALA_SCRIPTED_SEED', 0, { min: 0 }),
-      confidence: r.number('ALA_SCRIPTED_CONFIDENCE', 0.9, { min: 0, max: 1 }),
-    },
-    llm: {
-      endpointUrl: r.string('ALA_LLM_ENDPOINT', 'http://127.0.0.1:8000'),
-      model: r.string('ALA_LLM_MODEL', 'gpt-oss-20b'),
-      apiKey: r.optional('ALA_LLM_API_KEY'),
-      timeoutMs: r.int('ALA_LLM_TIMEOUT_MS', 10_000, { min: 1 }),
-      maxTokens: r.int('ALA_LLM_MAX_TOKENS', 512, { min: 1 }),
-      temperature: r.number('ALA_LLM_TEMPERATURE', 0.2, { min: 0, max: 2 }),
-      breakerFailures: r.int('ALA_LLM_BREAKER_FAILURES', 3, { min: 1 }),
-      breakerCooldownMs: r.int('ALA_LLM_BREAKER_COOLDOWN_MS', 10_000, { min: 0 }),
-      cacheSize: r.int('ALA_LLM_CACHE_SIZE', 256, { min: 0 }),
-      tokenBudget: r.int('ALA_LLM_TOKEN_BUDGET', 0, { min: 0 }),
-    },
-  };
+export const ADVISOR_DEFAULTS: AdvisorConfig = DEF.defaults;
+/** Every environment variable loadConfig reads. */
+export const CONFIG_ENV: readonly string[] = DEF.env;
+/** Checks a config built in code (e.g. by `ala up`); throws ConfigError. */
+export const validateAdvisorConfig = DEF.validate;
+/** Config from the environment; unset variables take `defaults` (ADVISOR_DEFAULTS). */
+export function loadConfig(env: Env = process.env, defaults: AdvisorConfig = ADVISOR_DEFAULTS): AdvisorConfig {
+  return DEF.load(env, defaults);
 }

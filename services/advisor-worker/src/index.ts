@@ -2,7 +2,7 @@
 // shipped backends, the score -> bias mapping, and the metric catalogue.
 export { start } from './service';
 export type { AdvisorDeps, RunningService } from './service';
-export { loadConfig, BACKENDS } from './config';
+export { loadConfig, validateAdvisorConfig, ADVISOR_DEFAULTS, CONFIG_ENV, BACKENDS } from './config';
 export type { AdvisorConfig, BackendKind, LlmConfig } from './config';
 export { BackendError } from './backend';
 export type { AdvisorBackend, BackendAnswer, BackendFailure } from './backend';
@@ -19,3 +19,4 @@ export type { BreakerOptions, BreakerState } from './llm/circuit-breaker';
 export { buildMessages, parseAnswer, responseFormat } from './llm/prompt';
 export type { ChatMessage } from './llm/prompt';
 export { LLM_METRICS, LLM_METRIC_DEFS } from './llm/metrics';
+export { main } from './main';

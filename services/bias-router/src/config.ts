@@ -1,11 +1,11 @@
-// Typed configuration of the bias router, read from environment variables with documented
-// defaults (docs/configuration.md lists the same table). Must not connect to anything.
+// Typed configuration of the bias router: one table of settings (variable, default, rule;
+// docs/configuration.md lists the same) from which come ROUTER_DEFAULTS, loadConfig(env),
+// validateRouterConfig(config) and CONFIG_ENV. Must not connect to anything; bad values throw
+// ConfigError.
 import { MAX_BIAS_BOUND } from '@ala/protocol';
-import { envReader, type Env } from '@ala/telemetry';
+import { COMMON_SETTINGS, defineConfig, setting, type CommonConfig, type Env } from '@ala/telemetry';
 
-export interface RouterConfig {
-  natsUrl: string;
-  prefix: string;
+export interface RouterConfig extends CommonConfig {
   /** B: |b_i| <= B for every bias sent (also the IS variance budget, ARCHITECTURE §4). */
   bound: number;
   /** Optional cap on ||b||_2 (0 = none). */
@@ -21,23 +21,26 @@ export interface RouterConfig {
   maxAdvisors: number;
   /** Store each bias in stream ALA_BIAS with Nats-TTL (needs JetStream); else core publish only. */
   store: boolean;
-  /** Prometheus /metrics port (0 = no server). */
-  metricsPort: number;
 }
 
-export function loadConfig(env: Env = process.env): RouterConfig {
-  const r = envReader(env);
-  return {
-    natsUrl: r.string('ALA_NATS_URL', 'nats://127.0.0.1:4222'),
-    prefix: r.string('ALA_PREFIX', 'ala'),
-    bound: r.number('ALA_ROUTER_BOUND', 1, { min: Number.MIN_VALUE, max: MAX_BIAS_BOUND }),
-    l2Cap: r.number('ALA_ROUTER_L2_CAP', 0, { min: 0 }),
-    boostOnly: r.bool('ALA_ROUTER_BOOST_ONLY', false),
-    maxTtlMs: r.int('ALA_ROUTER_MAX_TTL_MS', 10_000, { min: 1, max: 86_400_000 }),
-    ratePerS: r.number('ALA_ROUTER_RATE_PER_S', 100, { min: Number.MIN_VALUE }),
-    burst: r.number('ALA_ROUTER_BURST', 200, { min: 1 }),
-    maxAdvisors: r.int('ALA_ROUTER_MAX_ADVISORS', 10_000, { min: 1 }),
-    store: r.bool('ALA_ROUTER_STORE', true),
-    metricsPort: r.int('ALA_METRICS_PORT', 0, { min: 0, max: 65535 }),
-  };
+const DEF = defineConfig<RouterConfig>({
+  ...COMMON_SETTINGS,
+  bound: setting.number('ALA_ROUTER_BOUND', 1, { above: 0, max: MAX_BIAS_BOUND }),
+  l2Cap: setting.number('ALA_ROUTER_L2_CAP', 0, { min: 0 }),
+  boostOnly: setting.bool('ALA_ROUTER_BOOST_ONLY', false),
+  maxTtlMs: setting.int('ALA_ROUTER_MAX_TTL_MS', 10_000, { min: 1, max: 86_400_000 }),
+  ratePerS: setting.number('ALA_ROUTER_RATE_PER_S', 100, { above: 0 }),
+  burst: setting.number('ALA_ROUTER_BURST', 200, { min: 1 }),
+  maxAdvisors: setting.int('ALA_ROUTER_MAX_ADVISORS', 10_000, { min: 1 }),
+  store: setting.bool('ALA_ROUTER_STORE', true),
+});
+
+export const ROUTER_DEFAULTS: RouterConfig = DEF.defaults;
+/** Every environment variable loadConfig reads. */
+export const CONFIG_ENV: readonly string[] = DEF.env;
+/** Checks a config built in code (e.g. by `ala up`); throws ConfigError. */
+export const validateRouterConfig = DEF.validate;
+/** Config from the environment; unset variables take `defaults` (ROUTER_DEFAULTS). */
+export function loadConfig(env: Env = process.env, defaults: RouterConfig = ROUTER_DEFAULTS): RouterConfig {
+  return DEF.load(env, defaults);
 }

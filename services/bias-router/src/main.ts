@@ -1,25 +1,23 @@
-// Entry point of the bias router: config from the environment, connect, ensure the ALA_BIAS
-// stream and report whether the server enforces per-message TTL, start, /metrics, NATS status
-// endpoint, drain on SIGTERM. `tsx services/bias-router/src/main.ts`.
+// Entry point of the bias router (what a container runs, also `ala bias-router`): config from the
+// environment, then @ala/telemetry's service shell (connect, bus with metrics, /metrics, NATS
+// services `status` endpoint, drain on SIGTERM) around start(), after ensuring the ALA_BIAS stream
+// and reporting whether the server enforces per-message TTL.
+// Must not: contain service logic (service.ts) or read the environment other than through loadConfig.
 import { ensureStreams, openJetStream } from '@ala/bus';
-import { runServiceMain } from '@ala/telemetry';
+import { runAsProgram, runServiceMain, type Env, type ServiceMainHandle } from '@ala/telemetry';
 import { loadConfig } from './config';
 import { start } from './service';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  await runServiceMain({
-    name: 'bias-router',
-    version: '0.1.0',
-    natsUrl: config.natsUrl,
-    prefix: config.prefix,
-    metricsPort: config.metricsPort,
+/** Runs until SIGTERM/SIGINT. */
+export async function main(env: Env = process.env): Promise<ServiceMainHandle> {
+  const config = loadConfig(env);
+  return runServiceMain({
+    name: 'bias-router', version: '0.1.0', natsUrl: config.natsUrl, prefix: config.prefix, metricsPort: config.metricsPort,
     start: async ({ conn, bus, clock, metrics, busMetrics, log }) => {
       let jetstream;
       if (config.store) {
         jetstream = await openJetStream(conn.nc);
-        const streams = await ensureStreams(jetstream, config.prefix);
-        const ttl = streams.ttl;
+        const ttl = (await ensureStreams(jetstream, config.prefix)).ttl;
         if (ttl.enforced) log.info('ALA_BIAS: server enforces per-message TTL', { serverVersion: ttl.serverVersion });
         else log.warn('ALA_BIAS: server does NOT enforce per-message TTL; max_age is the only ceiling', { serverVersion: ttl.serverVersion, reason: ttl.reason });
       }
@@ -28,7 +26,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  console.error('bias-router failed to start:', err);
-  process.exit(1);
-});
+if (require.main === module) runAsProgram('bias-router', main);

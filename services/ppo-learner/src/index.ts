@@ -2,7 +2,7 @@
 // sink) with JetStream implementations, the batcher, checkpoints, stats and errors.
 export { start } from './service';
 export type { PpoLearner, PpoLearnerDeps } from './service';
-export { loadConfig, validateLearnerConfig, LEARNER_DEFAULTS } from './config';
+export { loadConfig, validateLearnerConfig, LEARNER_DEFAULTS, CONFIG_ENV } from './config';
 export type { PpoLearnerConfig } from './config';
 export type { TrajectorySource, PolicySink } from './ports';
 export { jetStreamLearnerPorts, jetStreamTrajectorySource, jetStreamPolicySink, KV_FAST_PATH_MAX_BYTES } from './nats-io';
@@ -12,6 +12,6 @@ export { loadLearnerCheckpoint, saveLearnerCheckpoint, checkpointPath, CHECKPOIN
 export type { LearnerCheckpoint } from './checkpoint';
 export { emptyLearnerStats } from './stats';
 export type { LearnerStats } from './stats';
-export { LearnerConfigError, LearnerCheckpointError } from './errors';
+export { LearnerCheckpointError } from './errors';
 export { LEARNER_METRICS, learnerMetricsExporter } from './metrics';
 export { main } from './main';

@@ -1,5 +1,6 @@
 // ppo-learner config: documented defaults, env parsing, typed errors.
-import { LEARNER_DEFAULTS, LearnerConfigError, loadConfig } from '../src';
+import { ConfigError } from '@ala/telemetry';
+import { LEARNER_DEFAULTS, loadConfig } from '../src';
 
 test('defaults without environment', () => {
   expect(loadConfig({})).toEqual(LEARNER_DEFAULTS);
@@ -15,10 +16,10 @@ test.each([
   ['ALA_CHECKPOINT_EVERY_S', '0', 'checkpointEverySec'], ['ALA_SEED', 'x', 'seed'], ['ALA_LEARNER_CONSUMER', 'a b', 'consumer'],
 ])('%s=%s is refused', (key, value, field) => {
   const env = { ALA_MIN_BATCH: key === 'ALA_MAX_BATCH' ? '100' : undefined, [key]: value };
-  expect(() => loadConfig(env)).toThrow(LearnerConfigError);
+  expect(() => loadConfig(env)).toThrow(ConfigError);
   try {
     loadConfig(env);
   } catch (e) {
-    expect((e as LearnerConfigError).field).toBe(field);
+    expect((e as ConfigError).field).toBe(field);
   }
 });

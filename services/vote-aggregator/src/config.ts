@@ -1,11 +1,11 @@
-// Typed configuration of the vote aggregator, read from environment variables with documented
-// defaults (docs/configuration.md lists the same table). Must not connect to anything.
-import { envReader, type Env } from '@ala/telemetry';
+// Typed configuration of the vote aggregator: one table of settings (variable, default, rule;
+// docs/configuration.md lists the same) from which come AGGREGATOR_DEFAULTS, loadConfig(env),
+// validateAggregatorConfig(config) and CONFIG_ENV. Must not connect to anything; bad values throw
+// ConfigError.
+import { COMMON_SETTINGS, defineConfig, setting, type CommonConfig, type Env } from '@ala/telemetry';
 import type { VoteMethod } from './vote-builder';
 
-export interface AggregatorConfig {
-  natsUrl: string;
-  prefix: string;
+export interface AggregatorConfig extends CommonConfig {
   /** select: the highest-weight advice wins; blend: weighted mean bias. */
   method: VoteMethod;
   /** Collection window per (agent, state seq), ms. */
@@ -20,22 +20,25 @@ export interface AggregatorConfig {
   maxTtlMs: number;
   /** Agents tracked at once. */
   maxAgents: number;
-  /** Prometheus /metrics port (0 = no server). */
-  metricsPort: number;
 }
 
-export function loadConfig(env: Env = process.env): AggregatorConfig {
-  const r = envReader(env);
-  return {
-    natsUrl: r.string('ALA_NATS_URL', 'nats://127.0.0.1:4222'),
-    prefix: r.string('ALA_PREFIX', 'ala'),
-    method: r.oneOf<VoteMethod>('ALA_AGG_METHOD', 'select', ['select', 'blend']),
-    windowMs: r.number('ALA_AGG_WINDOW_MS', 100, { min: 0, max: 600_000 }),
-    maxStateLag: r.int('ALA_AGG_MAX_STATE_LAG', 4, { min: 0 }),
-    quorum: r.int('ALA_AGG_QUORUM', 0, { min: 0, max: 64 }),
-    halfLifeMs: r.number('ALA_AGG_HALF_LIFE_MS', 0, { min: 0 }),
-    maxTtlMs: r.int('ALA_AGG_MAX_TTL_MS', 60_000, { min: 1, max: 86_400_000 }),
-    maxAgents: r.int('ALA_AGG_MAX_AGENTS', 10_000, { min: 1 }),
-    metricsPort: r.int('ALA_METRICS_PORT', 0, { min: 0, max: 65535 }),
-  };
+const DEF = defineConfig<AggregatorConfig>({
+  ...COMMON_SETTINGS,
+  method: setting.oneOf<VoteMethod>('ALA_AGG_METHOD', 'select', ['select', 'blend']),
+  windowMs: setting.number('ALA_AGG_WINDOW_MS', 100, { min: 0, max: 600_000 }),
+  maxStateLag: setting.int('ALA_AGG_MAX_STATE_LAG', 4, { min: 0 }),
+  quorum: setting.int('ALA_AGG_QUORUM', 0, { min: 0, max: 64 }),
+  halfLifeMs: setting.number('ALA_AGG_HALF_LIFE_MS', 0, { min: 0 }),
+  maxTtlMs: setting.int('ALA_AGG_MAX_TTL_MS', 60_000, { min: 1, max: 86_400_000 }),
+  maxAgents: setting.int('ALA_AGG_MAX_AGENTS', 10_000, { min: 1 }),
+});
+
+export const AGGREGATOR_DEFAULTS: AggregatorConfig = DEF.defaults;
+/** Every environment variable loadConfig reads. */
+export const CONFIG_ENV: readonly string[] = DEF.env;
+/** Checks a config built in code (e.g. by `ala up`); throws ConfigError. */
+export const validateAggregatorConfig = DEF.validate;
+/** Config from the environment; unset variables take `defaults` (AGGREGATOR_DEFAULTS). */
+export function loadConfig(env: Env = process.env, defaults: AggregatorConfig = AGGREGATOR_DEFAULTS): AggregatorConfig {
+  return DEF.load(env, defaults);
 }

@@ -1,22 +1,18 @@
-// Entry point of the vote aggregator: config from the environment, connect, start, /metrics,
-// NATS status endpoint, drain on SIGTERM. `tsx services/vote-aggregator/src/main.ts`.
-import { runServiceMain } from '@ala/telemetry';
+// Entry point of the vote-aggregator (what a container runs, also `ala vote-aggregator`): config from the
+// environment, then @ala/telemetry's service shell (connect, bus with metrics, /metrics, NATS
+// services `status` endpoint, drain on SIGTERM) around start().
+// Must not: contain service logic (service.ts) or read the environment other than through loadConfig.
+import { runAsProgram, runServiceMain, type Env, type ServiceMainHandle } from '@ala/telemetry';
 import { loadConfig } from './config';
 import { start } from './service';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  await runServiceMain({
-    name: 'vote-aggregator',
-    version: '0.1.0',
-    natsUrl: config.natsUrl,
-    prefix: config.prefix,
-    metricsPort: config.metricsPort,
+/** Runs until SIGTERM/SIGINT. */
+export async function main(env: Env = process.env): Promise<ServiceMainHandle> {
+  const config = loadConfig(env);
+  return runServiceMain({
+    name: 'vote-aggregator', version: '0.1.0', natsUrl: config.natsUrl, prefix: config.prefix, metricsPort: config.metricsPort,
     start: ({ bus, clock, metrics, log }) => start({ bus, clock, metrics, log, config }),
   });
 }
 
-main().catch((err: unknown) => {
-  console.error('vote-aggregator failed to start:', err);
-  process.exit(1);
-});
+if (require.main === module) runAsProgram('vote-aggregator', main);

@@ -7,9 +7,9 @@
 // in-process bus (or with learnerThread 'main') it shares the main thread.
 // Must not: print progress or write run files (up.ts does).
 import { start as startActor, ACTOR_DEFAULTS, jetStreamActorPorts, validateActorConfig, type ActorRunner, type ActorRunnerConfig } from '@ala/actor-runner';
-import { start as startAdvisor, loadConfig as advisorConfig } from '@ala/advisor-worker';
-import { start as startRouter, loadConfig as routerConfig } from '@ala/bias-router';
-import { start as startAggregator, loadConfig as aggregatorConfig } from '@ala/vote-aggregator';
+import { start as startAdvisor, loadConfig as advisorConfig, validateAdvisorConfig, ADVISOR_DEFAULTS, type AdvisorConfig } from '@ala/advisor-worker';
+import { start as startRouter, loadConfig as routerConfig, validateRouterConfig, ROUTER_DEFAULTS, type RouterConfig } from '@ala/bias-router';
+import { start as startAggregator, loadConfig as aggregatorConfig, validateAggregatorConfig, AGGREGATOR_DEFAULTS, type AggregatorConfig } from '@ala/vote-aggregator';
 import { start as startLearner, LEARNER_DEFAULTS, jetStreamLearnerPorts, validateLearnerConfig, type PpoLearner } from '@ala/ppo-learner';
 import { connect, ensureStreams, InProcessBus, NatsBus, openJetStream, silentLogger, systemClock, type AlaConnection, type Bus, type BusCounter, type BusLogger, type BusMetrics, type JetStreamContext } from '@ala/bus';
 import { subjects } from '@ala/protocol';
@@ -45,8 +45,6 @@ export interface StackOptions {
   readonly biasBound?: number;
   /** Learner checkpoint directory ('' = none). */
   readonly checkpointDir?: string;
-  /** Extra environment for the advice services (e.g. ALA_LLM_ENDPOINT for openai-compatible). */
-  readonly adviceEnv?: Record<string, string>;
   readonly logger?: BusLogger;
   readonly onUpdate?: (m: Record<string, number>) => void;
   /** Where the learner runs (default 'auto'). 'worker' needs NATS: on the in-process bus it falls back to 'main' with a warning. */
@@ -167,21 +165,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const actorPorts = js ? await jetStreamActorPorts(js, prefix, { metrics: counts }) : { policies: memPolicies, trajectories: memTraj };
 
   // The advice chain (optional): advisor -> aggregator -> router -> actor
-  // Precedence: defaults for one process < ALA_* from the environment (e.g. ALA_LLM_ENDPOINT) < flags < adviceEnv
-  const fromProcess = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('ALA_') && e[1] !== undefined));
-  const env: Record<string, string> = {
-    ALA_ADVISOR_MAX_IN_FLIGHT: String(Math.max(8, opts.agents * 4)), ALA_AGG_WINDOW_MS: '5', ALA_ROUTER_BOUND: String(opts.biasBound ?? 1),
-    ALA_ROUTER_RATE_PER_S: '100000', ALA_ROUTER_BURST: '100000',
-    ...fromProcess,
-    ALA_PREFIX: prefix, ALA_ADVISOR_BACKEND: opts.advisor === 'none' ? 'scripted' : opts.advisor, ALA_SCRIPTED_LATENCY_MS: String(opts.advisorLatencyMs),
-    ALA_SCRIPTED_SEED: String(opts.seed), ALA_ROUTER_STORE: js ? 'true' : 'false', ALA_METRICS_PORT: '0',
-    ...opts.adviceEnv,
-  };
-  const chain = opts.advisor === 'none' ? undefined : {
-    advisor: startAdvisor({ bus, clock: systemClock, config: advisorConfig(env), log }),
-    aggregator: startAggregator({ bus, clock: systemClock, config: aggregatorConfig(env), log }),
-    router: startRouter({ bus, clock: systemClock, config: routerConfig(env), log, busMetrics: counts, ...(js ? { jetstream: js } : {}) }),
-  };
+  const chain = opts.advisor === 'none' ? undefined : (() => {
+    const c = adviceConfigs(opts, prefix, js !== undefined);
+    return {
+      advisor: startAdvisor({ bus, clock: systemClock, config: c.advisor, log }),
+      aggregator: startAggregator({ bus, clock: systemClock, config: c.aggregator, log }),
+      router: startRouter({ bus, clock: systemClock, config: c.router, log, busMetrics: counts, ...(js ? { jetstream: js } : {}) }),
+    };
+  })();
   // step-gap probe: the time between consecutive VectorEnv.step calls of the actor (no change to the actor)
   const stepGapUs = createHistogram();
   let lastStep: number | undefined;
@@ -228,5 +219,24 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       if (t.conn) await t.conn.drain().catch(() => undefined);
       if (t.server) await t.server.stop();
     },
+  };
+}
+
+/**
+ * Configs of the advice services inside `ala up`. Precedence: defaults for one process (a 5 ms
+ * window, 4 answers in flight per agent, no rate limit, the bound `biasBound`) < ALA_* from the
+ * environment (e.g. ALA_LLM_ENDPOINT) < the stack's other options.
+ */
+function adviceConfigs(opts: StackOptions, prefix: string, store: boolean): { advisor: AdvisorConfig; aggregator: AggregatorConfig; router: RouterConfig } {
+  const env = process.env;
+  const advisor = advisorConfig(env, { ...ADVISOR_DEFAULTS, maxInFlight: Math.max(8, opts.agents * 4) });
+  const router = routerConfig(env, { ...ROUTER_DEFAULTS, bound: opts.biasBound ?? ROUTER_DEFAULTS.bound, ratePerS: 100_000, burst: 100_000 });
+  return {
+    advisor: validateAdvisorConfig({
+      ...advisor, prefix, metricsPort: 0, backend: opts.advisor === 'none' ? 'scripted' : opts.advisor,
+      scripted: { ...advisor.scripted, latencyMs: opts.advisorLatencyMs, seed: opts.seed },
+    }),
+    aggregator: validateAggregatorConfig({ ...aggregatorConfig(env, { ...AGGREGATOR_DEFAULTS, windowMs: 5 }), prefix, metricsPort: 0 }),
+    router: validateRouterConfig({ ...router, prefix, metricsPort: 0, store }),
   };
 }
