@@ -7,7 +7,7 @@
 // published with what is left.
 import { randomBytes } from 'node:crypto';
 import type { Bus, BusLogger, BusSubscription, Clock, MessageMeta } from '@ala/bus';
-import { silentLogger } from '@ala/bus';
+import { rateLimitedLogger, silentLogger } from '@ala/bus';
 import { Advice, StateSnapshot, subjects } from '@ala/protocol';
 import { noopMetrics, type ServiceMetrics } from '@ala/telemetry';
 import { BackendError, type AdvisorBackend, type BackendFailure } from './backend';
@@ -50,7 +50,7 @@ class TtlExpired extends Error {
 export function start(deps: AdvisorDeps): RunningService {
   const { bus, clock, config } = deps;
   const metrics = deps.metrics ?? noopMetrics;
-  const log = deps.log ?? silentLogger;
+  const log = rateLimitedLogger(deps.log ?? silentLogger, { clock: deps.clock }); // per-message failures: one line per kind per 10 s, all counted
   const s = subjects(config.prefix);
   const backend = deps.backend ?? createBackend(config, metrics);
   const labels = { advisor: config.advisorId };

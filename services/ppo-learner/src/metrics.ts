@@ -22,6 +22,7 @@ export const LEARNER_METRICS: readonly StatsMetricDef<LearnerStats>[] = [
   { field: 'checkpointErrors', name: 'ala_learner_checkpoint_errors_total', kind: C, help: 'checkpoints that failed' },
   { field: 'updateErrors', name: 'ala_learner_update_errors_total', kind: C, help: 'updates that threw (batch dropped)' },
   { field: 'pullErrors', name: 'ala_learner_pull_errors_total', kind: C, help: 'failed pulls from the trajectory stream (retried)' },
+  { field: 'policyPruneErrors', name: 'ala_learner_policy_prune_errors_total', kind: C, help: 'old policy versions the store could not delete' },
   { field: 'lastLagMean', name: 'ala_learner_policy_lag_mean', kind: G, help: 'mean policy lag of the last batch (versions)' },
   { field: 'lastLagMax', name: 'ala_learner_policy_lag_max', kind: G, help: 'max policy lag of the last batch' },
   { field: 'lastDroppedFrac', name: 'ala_learner_lag_dropped_fraction', kind: G, help: 'fraction of the last batch dropped by the lag filter' },

@@ -1,7 +1,6 @@
 // The ppo-learner's seams besides the Bus: where trajectory chunks come from (a durable pull
 // consumer on ALA_TRAJ) and where policy versions go (weights Object Store + KV `latest`).
 // JetStream implements them (nats-io.ts); `ala up` without a server uses in-memory ones.
-// Types only: no behaviour here.
 import type { TrajectoryChunk } from '@ala/protocol';
 
 /** Pull side of the trajectory stream. Chunks that fail to decode are counted by the source. */
@@ -19,4 +18,6 @@ export interface PolicySink {
   latestVersion(): Promise<number | undefined>;
   /** Store the ONNX bytes as `objectName`, then set `latest` = version. */
   put(version: number, objectName: string, bytes: Uint8Array): Promise<void>;
+  /** Old versions that could not be deleted so far (counted, not thrown: the new one is stored). */
+  pruneErrors?(): number;
 }

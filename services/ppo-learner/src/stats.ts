@@ -26,6 +26,8 @@ export interface LearnerStats {
   updateErrors: number;
   /** Pulls from the trajectory stream that failed (retried after 500 ms). */
   pullErrors: number;
+  /** Old policy versions the store could not delete (counted; storage grows until a later prune). */
+  policyPruneErrors: number;
   /** 1 when this process resumed from a checkpoint. */
   resumed: number;
   /** Last update: policy lag mean/max, fraction dropped by lag, advised fraction, approx KL, entropy, ms. */
@@ -42,7 +44,7 @@ export interface LearnerStats {
 export function emptyLearnerStats(): LearnerStats {
   return {
     policyVersion: 0, updates: 0, samplesTrained: 0, chunksIn: 0, chunksInvalid: 0, chunksStale: 0, samplesStale: 0, samplesOverflow: 0,
-    samplesPending: 0, announced: 0, checkpoints: 0, checkpointErrors: 0, updateErrors: 0, pullErrors: 0, resumed: 0, lastLagMean: 0, lastLagMax: 0,
+    samplesPending: 0, announced: 0, checkpoints: 0, checkpointErrors: 0, updateErrors: 0, pullErrors: 0, policyPruneErrors: 0, resumed: 0, lastLagMean: 0, lastLagMax: 0,
     lastDroppedFrac: 0, lastAdvisedFrac: 0, lastApproxKl: 0, lastEntropy: 0, lastIsWeightMax: 0, lastUpdateMs: 0,
   };
 }
