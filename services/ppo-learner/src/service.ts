@@ -13,7 +13,7 @@ import { Batcher } from './batcher';
 import { loadLearnerCheckpoint, saveLearnerCheckpoint } from './checkpoint';
 import type { PpoLearnerConfig } from './config';
 import type { PolicySink, TrajectorySource } from './ports';
-import { emptyLearnerStats, type LearnerStats } from './stats';
+import { emptyLearnerStats, lastUpdateStats, type LearnerStats } from './stats';
 
 export interface PpoLearnerDeps {
   readonly config: PpoLearnerConfig;
@@ -118,10 +118,7 @@ export async function start(deps: PpoLearnerDeps): Promise<PpoLearner> {
           updates += 1;
           st.updates += 1;
           st.samplesTrained += m.samples;
-          Object.assign(st, {
-            lastLagMean: m.policyLagMean, lastLagMax: m.policyLagMax, lastDroppedFrac: m.droppedFrac, lastAdvisedFrac: m.advisedFrac,
-            lastApproxKl: m.approxKl, lastEntropy: m.entropy, lastIsWeightMax: m.isWeightMax, lastUpdateMs: m.updateMs,
-          });
+          Object.assign(st, lastUpdateStats(m));
           deps.onUpdate?.({ ...m });
           await publishPolicy();
         } catch (err) {
