@@ -3,7 +3,7 @@
 // slow backends never block delivery), with at most `maxInFlight` answers at once (excess dropped
 // and counted, never queued; with `pauseWhenBusy` the subscription is dropped while saturated and
 // taken again when half the answers are done, so the queue group's other replicas get the load). The advisor's thinking time counts against the snapshot's TTL
-// (ARCHITECTURE §3.1): the backend is aborted at the snapshot's deadline, and the advice is
+// (docs/architecture.md, Advice lifetime): the backend is aborted at the snapshot's deadline, and the advice is
 // published with what is left.
 import { randomBytes } from 'node:crypto';
 import type { Bus, BusLogger, BusSubscription, Clock, MessageMeta } from '@ala/bus';

@@ -1,6 +1,7 @@
 // The ppo-learner's seams besides the Bus: where trajectory chunks come from (a durable pull
 // consumer on ALA_TRAJ) and where policy versions go (weights Object Store + KV `latest`).
 // JetStream implements them (nats-io.ts); `ala up` without a server uses in-memory ones.
+// Types only: no behaviour here.
 import type { TrajectoryChunk } from '@ala/protocol';
 
 /** Pull side of the trajectory stream. Chunks that fail to decode are counted by the source. */
