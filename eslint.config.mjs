@@ -27,6 +27,28 @@ export default tseslint.config(
     },
   },
   {
+    // A service touches NATS only in its I/O modules (STYLE.md): main.ts (connect, streams),
+    // service.ts (every edge) and nats-io.ts (JetStream ports). Elsewhere only the clock seam of
+    // @ala/bus (types, systemClock) is allowed. And no service imports another: shared code lives
+    // in packages/*.
+    files: ['services/*/src/**/*.ts'],
+    ignores: ['services/*/src/main.ts', 'services/*/src/service.ts', 'services/*/src/nats-io.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: '@ala/bus', allowTypeImports: true, allowImportNames: ['systemClock'], message: 'Only main.ts, service.ts and nats-io.ts of a service import @ala/bus (its clock seam aside).' }],
+        patterns: [{ regex: '^@ala/(actor-runner|ppo-learner|advisor-worker|vote-aggregator|bias-router)(/|$)', message: 'A service must not import another service; move shared code to packages/*.' }],
+      }],
+    },
+  },
+  {
+    files: ['services/*/src/main.ts', 'services/*/src/service.ts', 'services/*/src/nats-io.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{ regex: '^@ala/(actor-runner|ppo-learner|advisor-worker|vote-aggregator|bias-router)(/|$)', message: 'A service must not import another service; move shared code to packages/*.' }],
+      }],
+    },
+  },
+  {
     files: ['packages/rl-core/src/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ioModules, message: '@ala/rl-core is pure maths: no I/O or framework imports (STYLE.md).' }] }],

@@ -1,4 +1,4 @@
-// Receiver-enforced TTL across a relay chain on a real nats-server (ARCHITECTURE §3): each hop
+// Receiver-enforced TTL across a relay chain on a real nats-server (docs/architecture.md, Advice lifetime): each hop
 // subtracts its dwell time, and advice whose lifetime ran out while a relay held it is dropped by
 // the next receiver and counted, never handed to its handler. Real clocks, three connections.
 import { Bias, formatTtlMs, HEADER_TTL_MS, encode, subjects } from '@ala/protocol';

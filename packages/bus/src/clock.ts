@@ -1,5 +1,5 @@
 // The monotonic clock every deadline is measured on, injected so tests can move time by hand.
-// Milliseconds, monotonic, local to this process: never compared across machines (ARCHITECTURE §3).
+// Milliseconds, monotonic, local to this process: never compared across machines (docs/architecture.md, Advice lifetime).
 // This module must not read wall-clock time.
 
 export interface Clock {

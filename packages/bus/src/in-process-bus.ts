@@ -8,6 +8,7 @@ import { systemClock } from './clock';
 import { assertTimeout, envelope } from './envelope';
 import { BusClosedError, BusRequestError } from './errors';
 import { consoleLogger } from './logger';
+import { rateLimitedLogger } from './rate-limited-log';
 import { noopBusMetrics } from './metrics';
 import { Receiver, type ReceiverDeps } from './receive';
 import { assertPublishSubject, assertSubscribeSubject, subjectMatches } from './subject-match';
@@ -28,10 +29,11 @@ export class InProcessBus implements Bus {
   private inboxSeq = 0;
 
   constructor(deps: BusDeps = {}) {
+    const clock = deps.clock ?? systemClock;
     this.deps = {
-      clock: deps.clock ?? systemClock,
+      clock,
       metrics: deps.metrics ?? noopBusMetrics,
-      logger: deps.logger ?? consoleLogger,
+      logger: rateLimitedLogger(deps.logger ?? consoleLogger, { clock }), // per-message warnings: once, then counted
       subjects: deps.subjects,
       sendReply: (reply, data, headers) => this.route(reply, data, headers, undefined),
     };

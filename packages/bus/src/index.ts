@@ -17,6 +17,8 @@ export type { Clock } from './clock';
 export { noopBusMetrics, CountingBusMetrics, BUS_METRIC_NAMES } from './metrics';
 export type { BusMetrics, BusCounter } from './metrics';
 export { consoleLogger, silentLogger } from './logger';
+export { rateLimitedLogger } from './rate-limited-log';
+export type { RateLimitOptions } from './rate-limited-log';
 export type { BusLogger } from './logger';
 export { subjectMatches } from './subject-match';
 export { BusInputError, BusClosedError, BusRequestError, JetStreamSetupError, DurablePublishError } from './errors';

@@ -8,6 +8,7 @@ import { systemClock } from './clock';
 import { assertTimeout, envelope } from './envelope';
 import { BusClosedError, BusRequestError } from './errors';
 import { consoleLogger } from './logger';
+import { rateLimitedLogger } from './rate-limited-log';
 import { noopBusMetrics } from './metrics';
 import { Receiver, type ReceiverDeps } from './receive';
 import { assertPublishSubject, assertSubscribeSubject } from './subject-match';
@@ -35,10 +36,11 @@ export class NatsBus implements Bus {
     readonly nc: NatsConnection,
     deps: BusDeps = {},
   ) {
+    const clock = deps.clock ?? systemClock;
     this.deps = {
-      clock: deps.clock ?? systemClock,
+      clock,
       metrics: deps.metrics ?? noopBusMetrics,
-      logger: deps.logger ?? consoleLogger,
+      logger: rateLimitedLogger(deps.logger ?? consoleLogger, { clock }), // per-message warnings: once, then counted
       subjects: deps.subjects,
       sendReply: (reply, data, headers) => this.nc.publish(reply, data, { headers: toMsgHdrs(headers) }),
     };

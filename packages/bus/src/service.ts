@@ -6,6 +6,7 @@ import { decode, encode, ProtocolError, type MessageDef } from '@ala/protocol';
 import { ServiceErrorCodeHeader, ServiceErrorHeader, Svcm, type Service, type ServiceGroup } from '@nats-io/services';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { consoleLogger, type BusLogger } from './logger';
+import { rateLimitedLogger } from './rate-limited-log';
 import { noopBusMetrics, type BusMetrics } from './metrics';
 
 export { ServiceErrorCodeHeader, ServiceErrorHeader };
@@ -51,7 +52,7 @@ export function addTypedEndpoint<Req, Res>(
   opts: EndpointOptions = {},
 ): void {
   const metrics = opts.metrics ?? noopBusMetrics;
-  const logger = opts.logger ?? consoleLogger;
+  const logger = rateLimitedLogger(opts.logger ?? consoleLogger); // per-request errors: once, then counted
   const label = reqDef?.name ?? name;
   group.addEndpoint(name, {
     subject: opts.subject,

@@ -1,5 +1,5 @@
 // The transport seam: a typed Bus that publishes and receives MessageDef values, with the advice
-// lifetime (TTL) contract of ARCHITECTURE §3 carried in the `Ala-Ttl-Ms` header. Implemented by
+// lifetime (TTL) contract (docs/architecture.md, Advice lifetime) carried in the `Ala-Ttl-Ms` header. Implemented by
 // NatsBus (real) and InProcessBus (tests, single process). Types only: no behaviour here.
 import type { MessageDef, Subjects } from '@ala/protocol';
 import type { Clock } from './clock';

@@ -20,10 +20,12 @@ async function run(): Promise<void> {
   const post = (m: ToMain): void => port.postMessage(m);
   const data = workerData as LearnerWorkerData;
   const cfg = data.config;
+  const text = (msg: string, fields?: Record<string, unknown>): string =>
+    fields === undefined ? msg : `${msg} ${JSON.stringify(fields, (_k, v: unknown) => (v instanceof Error ? `${v.name}: ${v.message}` : v))}`;
   const log: BusLogger = {
-    info: (msg) => post({ type: 'log', level: 'info', msg }),
-    warn: (msg) => post({ type: 'log', level: 'warn', msg }),
-    error: (msg) => post({ type: 'log', level: 'error', msg }),
+    info: (msg, fields) => post({ type: 'log', level: 'info', msg: text(msg, fields) }),
+    warn: (msg, fields) => post({ type: 'log', level: 'warn', msg: text(msg, fields) }),
+    error: (msg, fields) => post({ type: 'log', level: 'error', msg: text(msg, fields) }),
   };
   const conn = await connect({ servers: data.natsUrl, name: 'ala-up-ppo-learner', logger: log });
   let learner: PpoLearner | undefined;
@@ -33,7 +35,7 @@ async function run(): Promise<void> {
     clearInterval(timer);
     if (learner) await learner.stop(); // finishes the update in progress, final checkpoint
     await bus.close();
-    await conn.drain().catch(() => undefined);
+    await conn.drain().catch((err: unknown) => log.warn('ppo-learner worker: drain failed', { error: err }));
     if (learner) post({ type: 'stopped', stats: learner.stats() });
     port.close(); // nothing else keeps this thread alive: it exits with code 0
   };

@@ -1,6 +1,8 @@
-// Acting: one batched ONNX Runtime call for all agents, then @ala/rl-core actBatch adds the live
-// bias, samples from μ = softmax(z + βb) and records logp_mu, logp_pk and β·b[a]. Services and the
-// serial trainer share it; a new policy is swapped in between steps with setPolicy().
+// Acting for the serial trainer (`ala train`): one batched ONNX Runtime call for all agents, then
+// @ala/rl-core actBatch adds the bias, samples from μ = softmax(z + βb) and records logp_mu,
+// logp_pk and β·b[a]; a new policy is swapped in between steps with setPolicy(). The
+// actor-runner service does not use it: its acting.ts adds the live bias table, the KL budget
+// and snapshots around the same actBatch.
 // Must not: learn, export, or wait for advice (a missing bias means the unbiased policy).
 import { actBatch, type ActBatchOutput, type Rng } from '@ala/rl-core';
 import { OnnxError } from './errors';

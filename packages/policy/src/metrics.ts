@@ -1,6 +1,8 @@
-// The learner's metric vocabulary (ARCHITECTURE §5): one named field per logged quantity, the
-// same names in JSONL logs, Prometheus (`ala_learner_<snake_case>`) and dashboards.
-// Must not: compute anything; see learner.ts and is-stats.ts.
+// The learner's metric vocabulary (docs/architecture.md, Learning with biased samples): one named
+// field per logged quantity, under these names in the JSONL logs (`metrics.jsonl`); the
+// ppo-learner exports them as `ala_learner_*` gauges named as CleanRL names them where it has a
+// name (`clipfrac`, `old_approx_kl`, ...), docs/metrics.md lists each.
+// Must not: compute anything; see learner.ts and batch-stats.ts.
 
 /** Metrics of one Learner.update (means over the minibatches that ran unless noted). */
 export interface UpdateMetrics {

@@ -1,5 +1,5 @@
 // Protocol headers and their values. `Ala-Ttl-Ms` carries the remaining lifetime of advice in
-// milliseconds at the moment of publishing (ARCHITECTURE §3); each hop subtracts its dwell time.
+// milliseconds at the moment of publishing (docs/architecture.md, Advice lifetime); each hop subtracts its dwell time.
 // This module only formats and parses values; it must not read clocks or touch the transport.
 import { ProtocolError } from './errors';
 

@@ -11,7 +11,7 @@ import { SEED, arbBias, arbId } from './arbitraries';
 describe('subjects', () => {
   const s = subjects();
 
-  it('builds every subject of ARCHITECTURE section 2 under the default prefix', () => {
+  it('builds every subject of docs/architecture.md (Components) under the default prefix', () => {
     expect([s.state('a1'), s.advice('a1'), s.vote('a1'), s.bias('a1'), s.traj('actor-0')]).toEqual([
       'ala.state.a1', 'ala.advice.a1', 'ala.vote.a1', 'ala.bias.a1', 'ala.traj.actor-0',
     ]);

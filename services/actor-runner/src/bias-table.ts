@@ -1,7 +1,7 @@
 // The live-bias table of one actor: the latest bias per agent with its deadline on this process's
 // monotonic clock. Before each step `prepare(now)` fills the dense [nAgents][nActions] bias and the
 // per-agent `active` flags, dropping (and counting) every entry whose deadline has passed, so an
-// agent reverts to the unbiased policy the very step its advice expires (ARCHITECTURE §3).
+// agent reverts to the unbiased policy the very step its advice expires (docs/architecture.md, Advice lifetime).
 // Must not: touch the bus, wait for advice, or apply a bias at or after its deadline.
 import { BIAS_REJECT, type BiasReject } from './stats';
 

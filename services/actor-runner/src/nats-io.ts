@@ -15,7 +15,7 @@ export function jetStreamPolicySource(stores: PolicyStores): PolicySource {
     },
     fetch: async (objectName) => {
       // fast path: small models are also in KV under their object name (one direct get)
-      const e = await stores.kv.get(objectName).catch(() => null);
+      const e = await stores.kv.get(objectName).catch(() => null); // KV miss or failure: the Object Store below is the canonical copy (its failure throws)
       if (e !== null && e.operation === 'PUT' && e.length > 0) return e.value;
       const bytes = await stores.weights.getBlob(objectName);
       if (bytes === null) throw new Error(`object ${objectName} not found`);

@@ -1,7 +1,7 @@
 // The actor-runner's seams besides the Bus: where policies come from, where trajectory chunks go,
 // and where the last stored bias per agent is read at start. JetStream implements them in
 // production (nats-io.ts); `ala up` without a server and unit tests use in-memory ones.
-// Types only: no behaviour here.
+// Types and the object naming rule only: no I/O here.
 import type { Bias, TrajectoryChunk } from '@ala/protocol';
 
 /** Read side of the policy stores (KV `latest` + Object Store weights). */

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { VectorEnv } from '@ala/envs';
 import { OrtPolicy } from '@ala/policy';
 import { Bias, PolicyAnnounce, StateSnapshot, subjects } from '@ala/protocol';
-import { systemClock, silentLogger, type Bus, type BusLogger, type BusSubscription, type Clock } from '@ala/bus';
+import { rateLimitedLogger, systemClock, silentLogger, type Bus, type BusLogger, type BusSubscription, type Clock } from '@ala/bus';
 import { rngSplit } from '@ala/rl-core';
 import { Acting } from './acting';
 import { BiasTable, type BiasEntry } from './bias-table';
@@ -51,7 +51,7 @@ const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
   const cfg = deps.config;
   const clock = deps.clock ?? systemClock;
-  const log = deps.logger ?? silentLogger;
+  const log = rateLimitedLogger(deps.logger ?? silentLogger, { clock }); // repeated failures: one line per kind per 10 s, all counted in stats
   const s = subjects(cfg.prefix);
   const venv = (deps.makeVectorEnv ?? ((id, n) => VectorEnv.make(id, n)))(cfg.envId, cfg.agents);
   const { obsDim, numActions: nActions } = venv;
@@ -89,7 +89,7 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
     } catch (err) {
       st.policyLoadErrors += 1;
       if (newest === version) newest = Math.max(acting?.version ?? 0, pending?.version ?? 0);
-      log.warn(`actor ${cfg.actorId}: cannot load policy v${version}: ${(err as Error).message}`);
+      log.warn('actor: cannot load policy', { actor: cfg.actorId, version, error: err });
     }
   };
 
@@ -108,7 +108,7 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
   subs.push(deps.bus.subscribe(PolicyAnnounce, s.policyAnnounce, (a) => {
     if (a.obsDim !== obsDim || a.nActions !== nActions) {
       st.policyLoadErrors += 1;
-      log.warn(`actor ${cfg.actorId}: ignoring policy v${a.version} for ${a.obsDim}->${a.nActions} (env is ${obsDim}->${nActions})`);
+      log.warn('actor: ignoring a policy for another env shape', { actor: cfg.actorId, version: a.version, policy: `${a.obsDim}->${a.nActions}`, env: `${obsDim}->${nActions}` });
       return;
     }
     void loadPolicy(a.version, a.sha256);
@@ -117,14 +117,22 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
   // in (once): last stored bias per agent; expired ones are gone (Nats-TTL) or refused by deadline
   if (deps.storedBias) {
     for (const id of agentIds) {
-      const sb = await deps.storedBias.read(id).catch(() => undefined);
+      const sb = await deps.storedBias.read(id).catch((err: unknown) => {
+        st.biasRestoreErrors += 1;
+        log.warn('actor: reading the stored bias failed', { actor: cfg.actorId, agentId: id, error: err });
+        return undefined;
+      });
       if (sb === undefined) continue;
       const now = clock.now();
       if (table.set(id, sb.value.bias, { adviceId: sb.value.adviceId, receivedAt: now, deadline: now + sb.remainingMs() }, now) === undefined) st.biasRestored += 1;
     }
   }
   // in (once): the latest stored policy, if the learner published one before we started
-  const latest = await deps.policies.latestVersion().catch(() => undefined);
+  const latest = await deps.policies.latestVersion().catch((err: unknown) => {
+    st.policyLoadErrors += 1;
+    log.warn('actor: reading the latest policy version failed', { actor: cfg.actorId, error: err });
+    return undefined;
+  });
   if (latest !== undefined) await loadPolicy(latest);
 
   const inflight = new Set<Promise<void>>();
@@ -135,7 +143,7 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
       () => void (st.chunksPublished += 1),
       (err: unknown) => {
         st.chunkPublishErrors += 1;
-        log.warn(`actor ${cfg.actorId}: chunk ${chunk.chunkSeq} not stored: ${(err as Error).message}`);
+        log.warn('actor: trajectory chunk not stored', { actor: cfg.actorId, chunkSeq: chunk.chunkSeq, error: err });
       },
     ).finally(() => inflight.delete(p));
     inflight.add(p);
@@ -151,7 +159,7 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
       markReady();
     } else {
       const old = acting.setPolicy(p.policy, p.version);
-      old.release().catch((err: unknown) => log.warn(`actor ${cfg.actorId}: releasing a policy failed: ${(err as Error).message}`));
+      old.release().catch((err: unknown) => log.warn('actor: releasing a policy failed', { actor: cfg.actorId, error: err }));
     }
     st.policySwaps += 1;
     st.policyVersion = p.version;

@@ -36,6 +36,8 @@ export interface ActorStats {
   biasExpiredUnused: number;
   /** Biases restored from the ALA_BIAS stream at start. */
   biasRestored: number;
+  /** Stored biases that could not be read at start (counted; the agent starts unadvised). */
+  biasRestoreErrors: number;
   /** State snapshots published. */
   snapshotsPublished: number;
   /** Snapshots due by snapshotEvery but skipped by the per-agent snapshotMaxHz limit. */
@@ -56,7 +58,7 @@ export function emptyActorStats(): ActorStats {
   return {
     envSteps: 0, vectorSteps: 0, episodes: 0, meanReturn100: 0, policyVersion: 0, policySwaps: 0, policyLoadErrors: 0,
     advisedSteps: 0, adviceAgeMsSum: 0, biasReceived: 0, biasAccepted: 0, biasRejected: 0, biasExpired: 0, biasExpiredUnused: 0,
-    biasRestored: 0, snapshotsPublished: 0, snapshotsThrottled: 0, chunksPublished: 0, chunkPublishErrors: 0, chunksInflight: 0, chunkBackpressureWaits: 0,
+    biasRestored: 0, biasRestoreErrors: 0, snapshotsPublished: 0, snapshotsThrottled: 0, chunksPublished: 0, chunkPublishErrors: 0, chunksInflight: 0, chunkBackpressureWaits: 0,
     loopErrors: 0,
   };
 }

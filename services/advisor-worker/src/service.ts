@@ -3,11 +3,11 @@
 // slow backends never block delivery), with at most `maxInFlight` answers at once (excess dropped
 // and counted, never queued; with `pauseWhenBusy` the subscription is dropped while saturated and
 // taken again when half the answers are done, so the queue group's other replicas get the load). The advisor's thinking time counts against the snapshot's TTL
-// (ARCHITECTURE §3.1): the backend is aborted at the snapshot's deadline, and the advice is
+// (docs/architecture.md, Advice lifetime): the backend is aborted at the snapshot's deadline, and the advice is
 // published with what is left.
 import { randomBytes } from 'node:crypto';
 import type { Bus, BusLogger, BusSubscription, Clock, MessageMeta } from '@ala/bus';
-import { silentLogger } from '@ala/bus';
+import { rateLimitedLogger, silentLogger } from '@ala/bus';
 import { Advice, StateSnapshot, subjects } from '@ala/protocol';
 import { noopMetrics, type ServiceMetrics } from '@ala/telemetry';
 import { BackendError, type AdvisorBackend, type BackendFailure } from './backend';
@@ -50,7 +50,7 @@ class TtlExpired extends Error {
 export function start(deps: AdvisorDeps): RunningService {
   const { bus, clock, config } = deps;
   const metrics = deps.metrics ?? noopMetrics;
-  const log = deps.log ?? silentLogger;
+  const log = rateLimitedLogger(deps.log ?? silentLogger, { clock: deps.clock }); // per-message failures: one line per kind per 10 s, all counted
   const s = subjects(config.prefix);
   const backend = deps.backend ?? createBackend(config, metrics);
   const labels = { advisor: config.advisorId };

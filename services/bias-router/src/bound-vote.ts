@@ -1,7 +1,7 @@
 // Turns a voted advice into the Bias an actor may apply: the bias bounded by rl-core clipBias
 // (|b|inf <= B, optional L2 cap, optional boost-only) and the lifetime capped by the router's
 // ceiling: ttl = min(floor(remaining), maxTtlMs). Pure: remaining time and wall time are passed
-// in; no I/O. With |b|inf <= B, |log(pi/mu)| <= 2*beta*B (ARCHITECTURE §4): B is the IS budget.
+// in; no I/O. With |b|inf <= B, |log(pi/mu)| <= 2*beta*B (docs/architecture.md, Acting with a bias): B is the IS budget.
 import type { Bias, Vote } from '@ala/protocol';
 import { clipBias } from '@ala/rl-core';
 

@@ -6,7 +6,7 @@ import { MAX_BIAS_BOUND } from '@ala/protocol';
 import { COMMON_SETTINGS, defineConfig, setting, type CommonConfig, type Env } from '@ala/telemetry';
 
 export interface RouterConfig extends CommonConfig {
-  /** B: |b_i| <= B for every bias sent (also the IS variance budget, ARCHITECTURE §4). */
+  /** B: |b_i| <= B for every bias sent (also the IS variance budget, docs/architecture.md, Acting with a bias). */
   bound: number;
   /** Optional cap on ||b||_2 (0 = none). */
   l2Cap: number;

@@ -3,7 +3,7 @@
 // (bound-vote.ts), then published to `<prefix>.bias.<agent>`: with JetStream, one publish into
 // ALA_BIAS (Nats-TTL + Ala-Ttl-Ms) both stores it and delivers it to core subscribers.
 import type { Bus, BusLogger, BusMetrics, Clock, JetStreamContext, MessageMeta } from '@ala/bus';
-import { publishBiasStored, silentLogger } from '@ala/bus';
+import { publishBiasStored, rateLimitedLogger, silentLogger } from '@ala/bus';
 import { Bias, Vote, subjects } from '@ala/protocol';
 import { noopMetrics, type ServiceMetrics } from '@ala/telemetry';
 import { boundVote, chargedAdvisors } from './bound-vote';
@@ -33,7 +33,7 @@ export interface RunningService {
 export function start(deps: RouterDeps): RunningService {
   const { bus, clock, config } = deps;
   const metrics = deps.metrics ?? noopMetrics;
-  const log = deps.log ?? silentLogger;
+  const log = rateLimitedLogger(deps.log ?? silentLogger, { clock: deps.clock }); // per-message failures: one line per kind per 10 s, all counted
   const wallNow = deps.wallNow ?? Date.now;
   const s = subjects(config.prefix);
   metrics.define(ROUTER_METRIC_DEFS);

@@ -21,14 +21,21 @@ export async function jetStreamTrajectorySource(ctx: JetStreamContext, prefix: s
   const queue: JsMsg[] = [];
   let wake: (() => void) | undefined;
   let invalid = 0;
+  let closing = false;
+  let dead: Error | undefined; // set when the consumer stops delivering; every later pull() throws it
   const pump = (async () => {
     for await (const m of messages) {
       queue.push(m);
       wake?.();
     }
-  })().catch(() => undefined);
+    if (!closing) throw new Error('the consumer stopped delivering');
+  })().catch((err: unknown) => {
+    dead = new Error(`trajectory consumer ${name} on ${stream} is dead: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    wake?.();
+  });
   return {
     pull: async (max, expiresMs) => {
+      if (dead !== undefined && queue.length === 0) throw dead;
       if (queue.length === 0) {
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, expiresMs);
@@ -52,6 +59,7 @@ export async function jetStreamTrajectorySource(ctx: JetStreamContext, prefix: s
     },
     invalid: () => invalid,
     close: async () => {
+      closing = true;
       await messages.close();
       await pump;
       wake?.();
@@ -68,7 +76,10 @@ export const KV_FAST_PATH_MAX_BYTES = 512 * 1024;
  * then KV `latest` = version; keeps the last `keep` versions.
  */
 export function jetStreamPolicySink(stores: PolicyStores, keep = 5): PolicySink {
+  let pruneErrors = 0;
+  const prune = (p: Promise<unknown>): Promise<unknown> => p.catch(() => void (pruneErrors += 1)); // counted; the next put prunes its own old version
   return {
+    pruneErrors: () => pruneErrors,
     latestVersion: async () => {
       const e = await stores.kv.get('latest');
       const v = e === null ? NaN : Number(e.string());
@@ -80,8 +91,8 @@ export function jetStreamPolicySink(stores: PolicyStores, keep = 5): PolicySink 
       await stores.kv.put('latest', String(version));
       if (version > keep) {
         const old = `v${version - keep}.onnx`;
-        await stores.weights.delete(old).catch(() => undefined);
-        await stores.kv.purge(old).catch(() => undefined);
+        await prune(stores.weights.delete(old));
+        await prune(stores.kv.purge(old));
       }
     },
   };

@@ -19,4 +19,6 @@ export interface PolicySink {
   latestVersion(): Promise<number | undefined>;
   /** Store the ONNX bytes as `objectName`, then set `latest` = version. */
   put(version: number, objectName: string, bytes: Uint8Array): Promise<void>;
+  /** Old versions that could not be deleted so far (counted, not thrown: the new one is stored). */
+  pruneErrors?(): number;
 }

@@ -8,12 +8,12 @@ import { createHash } from 'node:crypto';
 import { makeEnv } from '@ala/envs';
 import { Learner, makePpoConfig, presetFor, type PpoConfig } from '@ala/policy';
 import { PolicyAnnounce, subjects } from '@ala/protocol';
-import { silentLogger, type Bus, type BusLogger } from '@ala/bus';
+import { rateLimitedLogger, silentLogger, type Bus, type BusLogger } from '@ala/bus';
 import { Batcher } from './batcher';
 import { loadLearnerCheckpoint, saveLearnerCheckpoint } from './checkpoint';
 import type { PpoLearnerConfig } from './config';
 import type { PolicySink, TrajectorySource } from './ports';
-import { emptyLearnerStats, type LearnerStats } from './stats';
+import { emptyLearnerStats, lastUpdateStats, type LearnerStats } from './stats';
 
 export interface PpoLearnerDeps {
   readonly config: PpoLearnerConfig;
@@ -37,7 +37,7 @@ const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 export async function start(deps: PpoLearnerDeps): Promise<PpoLearner> {
   const cfg = deps.config;
-  const log = deps.logger ?? silentLogger;
+  const log = rateLimitedLogger(deps.logger ?? silentLogger); // repeated failures: one line per kind per 10 s, all counted in stats
   const s = subjects(cfg.prefix);
   const probe = makeEnv(cfg.envId, {});
   const obsDim = probe.observationSpace.shape.reduce((a, b) => a * b, 1);
@@ -91,7 +91,7 @@ export async function start(deps: PpoLearnerDeps): Promise<PpoLearner> {
       st.checkpoints += 1;
     } catch (err) {
       st.checkpointErrors += 1;
-      log.error(`ppo-learner: checkpoint failed: ${(err as Error).message}`);
+      log.error('ppo-learner: checkpoint failed', { error: err });
     }
   };
 
@@ -106,7 +106,7 @@ export async function start(deps: PpoLearnerDeps): Promise<PpoLearner> {
         chunks = await deps.trajectories.pull(64, 100);
       } catch (err) {
         st.pullErrors += 1; // e.g. server gone: counted, retried; the loop never dies on I/O
-        log.warn(`ppo-learner: pulling chunks failed: ${(err as Error).message}`);
+        log.warn('ppo-learner: pulling chunks failed', { error: err });
         await new Promise((r) => setTimeout(r, 500));
         continue;
       }
@@ -118,15 +118,12 @@ export async function start(deps: PpoLearnerDeps): Promise<PpoLearner> {
           updates += 1;
           st.updates += 1;
           st.samplesTrained += m.samples;
-          Object.assign(st, {
-            lastLagMean: m.policyLagMean, lastLagMax: m.policyLagMax, lastDroppedFrac: m.droppedFrac, lastAdvisedFrac: m.advisedFrac,
-            lastApproxKl: m.approxKl, lastEntropy: m.entropy, lastIsWeightMax: m.isWeightMax, lastUpdateMs: m.updateMs,
-          });
+          Object.assign(st, lastUpdateStats(m));
           deps.onUpdate?.({ ...m });
           await publishPolicy();
         } catch (err) {
           st.updateErrors += 1;
-          log.error(`ppo-learner: update failed, batch dropped: ${(err as Error).message}`);
+          log.error('ppo-learner: update failed, batch dropped', { error: err });
         }
         batcher.prune(learner.policyVersion, ppo.maxPolicyLag);
       }
@@ -139,7 +136,7 @@ export async function start(deps: PpoLearnerDeps): Promise<PpoLearner> {
   };
   const loopDone = loop().catch((err: unknown) => {
     st.updateErrors += 1;
-    log.error(`ppo-learner: loop stopped: ${(err as Error).message}`);
+    log.error('ppo-learner: loop stopped', { error: err });
   });
 
   return {
@@ -148,7 +145,7 @@ export async function start(deps: PpoLearnerDeps): Promise<PpoLearner> {
       const b = batcher.counts;
       Object.assign(st, {
         chunksIn: b.chunksIn + deps.trajectories.invalid(), chunksInvalid: b.chunksInvalid + deps.trajectories.invalid(),
-        chunksStale: b.chunksStale, samplesStale: b.samplesStale, samplesOverflow: b.samplesOverflow, samplesPending: batcher.samples,
+        chunksStale: b.chunksStale, policyPruneErrors: deps.policies.pruneErrors?.() ?? 0, samplesStale: b.samplesStale, samplesOverflow: b.samplesOverflow, samplesPending: batcher.samples,
       });
       return { ...st };
     },

@@ -4,7 +4,7 @@
 // smallest remaining lifetime of its contributions. Run one instance (windows are per process).
 import { randomBytes } from 'node:crypto';
 import type { Bus, BusLogger, Clock, MessageMeta } from '@ala/bus';
-import { silentLogger } from '@ala/bus';
+import { rateLimitedLogger, silentLogger } from '@ala/bus';
 import { Advice, Vote, subjects } from '@ala/protocol';
 import { noopMetrics, type ServiceMetrics } from '@ala/telemetry';
 import { AdviceWindows } from './advice-window';
@@ -28,7 +28,7 @@ export interface RunningService {
 export function start(deps: AggregatorDeps): RunningService {
   const { bus, clock, config } = deps;
   const metrics = deps.metrics ?? noopMetrics;
-  const log = deps.log ?? silentLogger;
+  const log = rateLimitedLogger(deps.log ?? silentLogger, { clock: deps.clock }); // per-message failures: one line per kind per 10 s, all counted
   const s = subjects(config.prefix);
   metrics.define(AGGREGATOR_METRIC_DEFS);
   const windows = new AdviceWindows({ windowMs: config.windowMs, maxStateLag: config.maxStateLag, quorum: config.quorum, maxAgents: config.maxAgents });

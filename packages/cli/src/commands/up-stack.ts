@@ -147,7 +147,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       logger: log, ...(opts.onUpdate ? { onUpdate: opts.onUpdate } : {}), ...(opts.onLearnerCrash ? { onCrash: opts.onLearnerCrash } : {}),
     }).catch(async (err: unknown) => {
       await bus.close();
-      await t.conn?.drain().catch(() => undefined);
+      await t.conn?.drain().catch((err: unknown) => log.warn('ala up: drain failed', { error: err }));
       await t.server?.stop(); // no orphan nats-server when the learner cannot start
       throw err;
     });
@@ -188,7 +188,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     return venv;
   };
   const actor = await startActor({ config: actorConfig, bus, ...actorPorts, logger: log, makeVectorEnv }).catch(async (err: unknown) => {
-    await learner.stop().catch(() => undefined); // no orphan learner worker
+    await learner.stop().catch((err: unknown) => log.warn('ala up: stopping the learner failed', { error: err })); // no orphan learner worker
     throw err;
   });
   // NATS services framework `status` endpoint per service, so `ala status` sees this process too
@@ -216,7 +216,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       if (chain) await Promise.all([chain.advisor.stop(), chain.aggregator.stop(), chain.router.stop()]);
       await learner.stop();
       await bus.close();
-      if (t.conn) await t.conn.drain().catch(() => undefined);
+      if (t.conn) await t.conn.drain().catch((err: unknown) => log.warn('ala up: drain failed', { error: err }));
       if (t.server) await t.server.stop();
     },
   };

@@ -168,7 +168,10 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
     const wallSeconds = (performance.now() - t0) / 1000;
     loopDelay.disable();
     const probes = runProbes(loopDelay, stack.stepGapUs);
-    const policyBytes = await stack.latestPolicy().catch(() => undefined);
+    const policyBytes = await stack.latestPolicy().catch((err: unknown) => {
+      log.warn(`ala up: reading the final policy failed, no evaluation: ${(err as Error).message}`);
+      return undefined;
+    });
     await stack.stop().catch((err: unknown) => {
       error ??= `stopping failed: ${(err as Error).message}`;
       log.error(`ala up: ${error}`);
