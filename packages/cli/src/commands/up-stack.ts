@@ -159,28 +159,30 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     learner = await startLearner({ config: learnerConfig, bus, ...learnerPorts, logger: log, ...(opts.onUpdate ? { onUpdate: opts.onUpdate } : {}) });
   }
 
-  const actorConfig = validateActorConfig({
-    ...ACTOR_DEFAULTS, natsUrl: t.url ?? '', prefix, envId: opts.envId, agents: opts.agents, stepHz: opts.stepHz, adviceTtlMs: opts.adviceTtlMs,
-    seed: opts.seed, chunkSteps: opts.chunkSteps ?? ACTOR_DEFAULTS.chunkSteps, snapshotEvery: opts.advisor === 'none' ? 0 : opts.snapshotEvery ?? ACTOR_DEFAULTS.snapshotEvery,
-    beta: opts.beta ?? ACTOR_DEFAULTS.beta,
-  });
-  const actorPorts = js ? await jetStreamActorPorts(js, prefix, { metrics: counts }) : { policies: memPolicies, trajectories: memTraj };
-
   // The advice chain (optional): advisor -> aggregator -> router -> actor
   // Precedence: defaults for one process < ALA_* from the environment (e.g. ALA_LLM_ENDPOINT) < flags < adviceEnv
   const fromProcess = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('ALA_') && e[1] !== undefined));
   const env: Record<string, string> = {
-    ALA_ADVISOR_MAX_IN_FLIGHT: String(Math.max(8, opts.agents * 4)), ALA_AGG_WINDOW_MS: '5', ALA_ROUTER_BOUND: String(opts.biasBound ?? 1),
+    ALA_ADVISOR_MAX_IN_FLIGHT: String(Math.max(8, opts.agents * 4)), ALA_AGG_WINDOW_MS: '5',
     ALA_ROUTER_RATE_PER_S: '100000', ALA_ROUTER_BURST: '100000',
     ...fromProcess,
+    ...(opts.biasBound !== undefined ? { ALA_BIAS_BOUND: String(opts.biasBound) } : {}),
     ALA_PREFIX: prefix, ALA_ADVISOR_BACKEND: opts.advisor === 'none' ? 'scripted' : opts.advisor, ALA_SCRIPTED_LATENCY_MS: String(opts.advisorLatencyMs),
     ALA_SCRIPTED_SEED: String(opts.seed), ALA_ROUTER_STORE: js ? 'true' : 'false', ALA_METRICS_PORT: '0',
     ...opts.adviceEnv,
   };
+  // the actor enforces the same B and maximum TTL as the router (docs/security.md)
+  const routerCfg = routerConfig(env);
+  const actorConfig = validateActorConfig({
+    ...ACTOR_DEFAULTS, natsUrl: t.url ?? '', prefix, envId: opts.envId, agents: opts.agents, stepHz: opts.stepHz, adviceTtlMs: opts.adviceTtlMs,
+    seed: opts.seed, chunkSteps: opts.chunkSteps ?? ACTOR_DEFAULTS.chunkSteps, snapshotEvery: opts.advisor === 'none' ? 0 : opts.snapshotEvery ?? ACTOR_DEFAULTS.snapshotEvery,
+    beta: opts.beta ?? ACTOR_DEFAULTS.beta, biasBound: routerCfg.bound, maxAdviceTtlMs: routerCfg.maxTtlMs,
+  });
+  const actorPorts = js ? await jetStreamActorPorts(js, prefix, { metrics: counts }) : { policies: memPolicies, trajectories: memTraj };
   const chain = opts.advisor === 'none' ? undefined : {
     advisor: startAdvisor({ bus, clock: systemClock, config: advisorConfig(env), log }),
     aggregator: startAggregator({ bus, clock: systemClock, config: aggregatorConfig(env), log }),
-    router: startRouter({ bus, clock: systemClock, config: routerConfig(env), log, busMetrics: counts, ...(js ? { jetstream: js } : {}) }),
+    router: startRouter({ bus, clock: systemClock, config: routerCfg, log, busMetrics: counts, ...(js ? { jetstream: js } : {}) }),
   };
   // step-gap probe: the time between consecutive VectorEnv.step calls of the actor (no change to the actor)
   const stepGapUs = createHistogram();
