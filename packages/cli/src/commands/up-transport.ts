@@ -4,7 +4,7 @@
 // least-privilege nkey users of `ala creds`, generated into the run directory (docs/security.md);
 // on a given server the identities come from --creds DIR, else from ALA_NATS_* (one identity).
 // Must not: start services or print.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { connect, connectionSecurityFromEnv, NatsBus, openJetStream, type AlaConnection, type BusLogger, type BusMetrics, type ConnectionSecurity, type Identity, type JetStreamContext } from '@ala/bus';
@@ -47,7 +47,7 @@ export interface UpTransportOptions {
   readonly logger: BusLogger;
 }
 
-function secured(url: string | undefined, server: NatsServerHandle | undefined, credsDir: string | undefined, opts: UpTransportOptions): Omit<UpTransport, 'kind' | 'warning'> {
+function secured(url: string | undefined, server: NatsServerHandle | undefined, credsDir: string | undefined, opts: UpTransportOptions, removeCreds = false): Omit<UpTransport, 'kind' | 'warning'> {
   const links = new Map<Identity, Promise<ServiceLink>>();
   const fromEnv = connectionSecurityFromEnv(process.env);
   const tls = { ...(fromEnv.tlsCaFile ? { tlsCaFile: fromEnv.tlsCaFile } : {}), ...(fromEnv.tlsCertFile ? { tlsCertFile: fromEnv.tlsCertFile, tlsKeyFile: fromEnv.tlsKeyFile } : {}) };
@@ -76,6 +76,7 @@ function secured(url: string | undefined, server: NatsServerHandle | undefined, 
         await link?.conn.drain().catch(() => undefined);
       }
       await server?.stop();
+      if (removeCreds && credsDir !== undefined) rmSync(credsDir, { recursive: true, force: true }); // a temp dir of ours: no seed left behind
     },
   };
 }
@@ -93,14 +94,16 @@ export async function openUpTransport(opts: UpTransportOptions): Promise<UpTrans
   if (url) return { kind: 'nats', ...secured(url, undefined, opts.credsDir, opts) };
   let server: NatsServerHandle;
   const credsDir = opts.credsDir ?? mkdtempSync(path.join(tmpdir(), 'ala-up-creds-'));
+  const removeCreds = opts.credsDir === undefined;
   try {
     writeCreds(credsDir, { keep: true, prefix: opts.prefix });
     const conf = path.join(credsDir, 'server.conf');
     writeFileSync(conf, '# nats-server config of `ala up`: the identities of `ala creds`\ninclude "auth.conf"\n');
     server = await startNatsServer({ docker: 'never', args: ['-c', conf] });
   } catch (err) {
+    if (removeCreds) rmSync(credsDir, { recursive: true, force: true });
     if (choice === 'nats' || !(err instanceof NatsServerNotFoundError || err instanceof NatsServerVersionError)) throw err;
     return { kind: 'in-process', warning: `no usable nats-server (${(err as Error).message.split('\n')[0]}); running on the in-process bus: trajectories and policies stay in memory`, ...none };
   }
-  return { kind: 'nats-embedded', ...secured(server.url, server, credsDir, opts) };
+  return { kind: 'nats-embedded', ...secured(server.url, server, credsDir, opts, removeCreds) };
 }
