@@ -31,6 +31,8 @@ export interface UpTransport {
   readonly credsDir?: string;
   /** Connection security of an identity (undefined: no authentication). */
   security(identity: Identity): ConnectionSecurity | undefined;
+  /** Publishes/subscribes the server denied, over every link (each is also logged, rate-limited). */
+  permissionErrors(): number;
   /** Opens (once per identity) its connection, bus and JetStream context. */
   link(identity: Identity): Promise<ServiceLink>;
   /** Drains every link, then stops the embedded server. */
@@ -49,6 +51,7 @@ export interface UpTransportOptions {
 
 function secured(url: string | undefined, server: NatsServerHandle | undefined, credsDir: string | undefined, opts: UpTransportOptions, removeCreds = false): Omit<UpTransport, 'kind' | 'warning'> {
   const links = new Map<Identity, Promise<ServiceLink>>();
+  const conns: AlaConnection[] = [];
   const fromEnv = connectionSecurityFromEnv(process.env);
   const tls = { ...(fromEnv.tlsCaFile ? { tlsCaFile: fromEnv.tlsCaFile } : {}), ...(fromEnv.tlsCertFile ? { tlsCertFile: fromEnv.tlsCertFile, tlsKeyFile: fromEnv.tlsKeyFile } : {}) };
   const security = (identity: Identity): ConnectionSecurity | undefined =>
@@ -56,6 +59,7 @@ function secured(url: string | undefined, server: NatsServerHandle | undefined, 
   return {
     ...(url ? { url } : {}), ...(server ? { server } : {}), ...(credsDir ? { credsDir } : {}),
     security,
+    permissionErrors: () => conns.reduce((n, c) => n + c.stats().permissionErrors, 0),
     link: (identity) => {
       let l = links.get(identity);
       if (l === undefined) {
@@ -63,6 +67,7 @@ function secured(url: string | undefined, server: NatsServerHandle | undefined, 
           const sec = security(identity);
           const conn = await connect({ servers: url!, name: `ala-up-${identity}`, logger: opts.logger, ...(sec ? { security: sec } : {}) });
           let js: Promise<JetStreamContext> | undefined;
+          conns.push(conn);
           return { conn, bus: new NatsBus(conn.nc, { metrics: opts.metrics, logger: opts.logger, subjects: subjects(opts.prefix) }), js: () => (js ??= openJetStream(conn.nc)) };
         })();
         links.set(identity, l);
@@ -81,8 +86,9 @@ function secured(url: string | undefined, server: NatsServerHandle | undefined, 
   };
 }
 
-const none: Pick<UpTransport, 'security' | 'link' | 'close'> = {
+const none: Pick<UpTransport, 'security' | 'link' | 'close' | 'permissionErrors'> = {
   security: () => undefined,
+  permissionErrors: () => 0,
   link: () => Promise.reject(new Error('in-process transport has no NATS link')),
   close: () => Promise.resolve(),
 };
