@@ -38,7 +38,7 @@ export function describeStats(service: string, s: Record<string, number>): strin
   switch (service) {
     case 'actor-runner':
       return `steps ${f(s.envSteps)} | return ${f(s.meanReturn100, 1)} | policy v${f(s.policyVersion)} | advised ${f(((s.advisedSteps ?? 0) / Math.max(1, s.envSteps ?? 0)) * 100)}%`
-        + ` age ${f((s.adviceAgeMsSum ?? 0) / Math.max(1, s.advisedSteps ?? 0))}ms | bias in ${f(s.biasReceived)} expired ${f(s.biasExpired)} invalid ${f(s.biasRejected)} | chunks ${f(s.chunksPublished)}`;
+        + ` age ${f((s.adviceAgeMsSum ?? 0) / Math.max(1, s.advisedSteps ?? 0))}ms | bias in ${f(s.biasReceived)} expired ${f(s.biasExpired)} invalid ${f(s.biasRejected)} clipped ${f(s.biasClipped)} | chunks ${f(s.chunksPublished)}`;
     case 'ppo-learner':
       return `policy v${f(s.policyVersion)} | updates ${f(s.updates)} | lag mean ${f(s.lastLagMean, 2)} max ${f(s.lastLagMax)} | chunks ${f(s.chunksIn)} stale ${f(s.chunksStale)} invalid ${f(s.chunksInvalid)}`;
     case 'advisor-worker':
