@@ -1,13 +1,23 @@
 // The shared shell of every service's main.ts: connect to NATS, build the Prometheus metrics and
 // the bus (with its metrics adapter), start the service, serve /metrics, register the NATS
-// services `status` endpoint, and on SIGTERM/SIGINT stop the service and drain. It must not hold
-// any service logic: the service's own `start` is passed in.
-import { connect, drainOnSignal, NatsBus, systemClock, consoleLogger, type AlaConnection, type Bus, type BusLogger, type BusMetrics, type Clock } from '@ala/bus';
+// services `status` endpoint, and on SIGTERM/SIGINT stop the service and drain. The connection
+// uses the identity and TLS of ALA_NATS_NKEY_SEED_FILE / ALA_NATS_TLS_* (docs/security.md) and
+// exports its counters (`ala_nats_*`, e.g. permission denials). It must not hold any service
+// logic: the service's own `start` is passed in.
+import { connect, drainOnSignal, NatsBus, systemClock, consoleLogger, type AlaConnection, type Bus, type BusLogger, type BusMetrics, type Clock, type ConnectionStats, type ConnectionSecurity } from '@ala/bus';
 import { subjects } from '@ala/protocol';
 import { promBusMetrics } from './bus-metrics';
 import { startMetricsServer, type MetricsServer } from './metrics-server';
 import { PromMetrics, type ServiceMetrics } from './metrics';
 import { registerStatusEndpoint, type StatusEndpoint } from './status-endpoint';
+import { statsMetricsExporter, type StatsMetricDef } from './stats-exporter';
+
+/** The connection counters every service exports (docs/metrics.md). */
+export const NATS_CONNECTION_METRICS: readonly StatsMetricDef<ConnectionStats>[] = [
+  { field: 'permissionErrors', name: 'ala_nats_permission_errors_total', kind: 'counter', help: 'publishes/subscribes the server denied (nothing changed; logged at most every 10 s)' },
+  { field: 'disconnects', name: 'ala_nats_disconnects_total', kind: 'counter', help: 'NATS disconnects' },
+  { field: 'reconnects', name: 'ala_nats_reconnects_total', kind: 'counter', help: 'NATS reconnects' },
+];
 
 export interface RunningServiceLike {
   stop(): Promise<void>;
@@ -33,6 +43,8 @@ export interface ServiceMainOptions {
   metricsPort: number;
   start: (ctx: ServiceContext) => RunningServiceLike | Promise<RunningServiceLike>;
   log?: BusLogger;
+  /** Identity and TLS files (ALA_NATS_NKEY_SEED_FILE, ALA_NATS_TLS_*: every service's CommonConfig carries them); none = no authentication. */
+  security?: ConnectionSecurity;
 }
 
 export interface ServiceMainHandle {
@@ -46,8 +58,12 @@ export interface ServiceMainHandle {
 
 export async function runServiceMain(opts: ServiceMainOptions): Promise<ServiceMainHandle> {
   const log = opts.log ?? consoleLogger;
-  const conn = await connect({ servers: opts.natsUrl, name: opts.name, logger: log, waitOnFirstConnect: true });
+  const security = opts.security ?? {};
+  const conn = await connect({ servers: opts.natsUrl, name: opts.name, logger: log, waitOnFirstConnect: true, security });
   const metrics = new PromMetrics({ defaultLabels: { service: opts.name } });
+  const exportConn = statsMetricsExporter(metrics, NATS_CONNECTION_METRICS);
+  const connTimer = setInterval(() => exportConn(conn.stats() as ConnectionStats), 1000);
+  connTimer.unref();
   const busMetrics = promBusMetrics(metrics);
   const bus = new NatsBus(conn.nc, { metrics: busMetrics, clock: systemClock, logger: log, subjects: subjects(opts.prefix) });
   const ctx: ServiceContext = { conn, bus, clock: systemClock, metrics, busMetrics, log };
@@ -61,6 +77,8 @@ export async function runServiceMain(opts: ServiceMainOptions): Promise<ServiceM
   let stopping: Promise<void> | undefined;
   const stopAll = (): Promise<void> =>
     (stopping ??= (async () => {
+      clearInterval(connTimer);
+      exportConn(conn.stats() as ConnectionStats);
       await running.stop();
       await status.stop();
       await metricsServer?.close();
