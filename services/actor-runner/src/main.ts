@@ -1,10 +1,11 @@
 // Entry point of one actor-runner process (what a container runs, also `ala actor-runner`):
 // config from the environment, then @ala/telemetry's service shell (connect, bus with metrics,
-// /metrics, NATS services `status` endpoint, drain on SIGTERM) around start().
+// /metrics, /readyz, NATS services `status` endpoint, drain on SIGTERM) around start(). Ready once
+// its streams exist and a policy is loaded.
 // Must not: contain service logic (service.ts).
-import { ensureStreams, openJetStream } from '@ala/bus';
+import { ensureStreams, openJetStream, resourceNames } from '@ala/bus';
 import { actKernelAvailable } from '@ala/rl-core';
-import { runServiceMain, type ServiceMainHandle } from '@ala/telemetry';
+import { allOf, jetStreamReadiness, notReady, READY, runServiceMain, type ServiceMainHandle } from '@ala/telemetry';
 import { loadConfig } from './config';
 import { jetStreamActorPorts } from './nats-io';
 import { actorMetricsExporter } from './metrics';
@@ -32,6 +33,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Servic
           await actor.stop();
         },
         stats: () => ({ ...actor.stats() }),
+        ready: allOf(
+          jetStreamReadiness(js.jsm, { streams: [resourceNames(config.prefix).traj, resourceNames(config.prefix).bias] }),
+          () => (actor.stats().policyVersion > 0 ? READY : notReady('no policy loaded yet')),
+        ),
       };
     },
   });

@@ -1,8 +1,8 @@
 // Entry point of the bias router: config from the environment, connect, ensure the ALA_BIAS
 // stream and report whether the server enforces per-message TTL, start, /metrics, NATS status
-// endpoint, drain on SIGTERM. `tsx services/bias-router/src/main.ts`.
-import { ensureStreams, openJetStream } from '@ala/bus';
-import { runServiceMain } from '@ala/telemetry';
+// endpoint, /readyz (with the store: once ALA_BIAS exists), drain on SIGTERM. `tsx services/bias-router/src/main.ts`.
+import { ensureStreams, openJetStream, resourceNames } from '@ala/bus';
+import { jetStreamReadiness, runServiceMain } from '@ala/telemetry';
 import { loadConfig } from './config';
 import { start } from './service';
 
@@ -23,7 +23,9 @@ async function main(): Promise<void> {
         if (ttl.enforced) log.info('ALA_BIAS: server enforces per-message TTL', { serverVersion: ttl.serverVersion });
         else log.warn('ALA_BIAS: server does NOT enforce per-message TTL; max_age is the only ceiling', { serverVersion: ttl.serverVersion, reason: ttl.reason });
       }
-      return start({ bus, clock, metrics, log, config, jetstream, busMetrics });
+      const router = start({ bus, clock, metrics, log, config, jetstream, busMetrics });
+      const ready = jetstream ? jetStreamReadiness(jetstream.jsm, { streams: [resourceNames(config.prefix).bias] }) : undefined;
+      return { stop: () => router.stop(), stats: () => router.stats(), ready };
     },
   });
 }

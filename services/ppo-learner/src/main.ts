@@ -1,9 +1,10 @@
 // Entry point of one ppo-learner process (what a container runs, also `ala ppo-learner`): config
 // from the environment, then @ala/telemetry's service shell (connect, bus with metrics, /metrics,
-// NATS services `status` endpoint, drain on SIGTERM after a final checkpoint) around start().
+// /readyz once ALA_TRAJ and its durable consumer exist, NATS services `status` endpoint, drain on
+// SIGTERM after a final checkpoint) around start().
 // Must not: contain service logic (service.ts).
-import { ensureStreams, openJetStream } from '@ala/bus';
-import { runServiceMain, type ServiceMainHandle } from '@ala/telemetry';
+import { ensureStreams, openJetStream, resourceNames } from '@ala/bus';
+import { jetStreamReadiness, runServiceMain, type ServiceMainHandle } from '@ala/telemetry';
 import { loadConfig } from './config';
 import { jetStreamLearnerPorts } from './nats-io';
 import { learnerMetricsExporter } from './metrics';
@@ -18,6 +19,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Servic
     start: async (ctx) => {
       const js = await openJetStream(ctx.conn.nc);
       await ensureStreams(js, config.prefix);
+      const traj = resourceNames(config.prefix).traj;
       const learner = await start({ config, bus: ctx.bus, ...(await jetStreamLearnerPorts(js, config.prefix, config.consumer)), logger: ctx.log });
       ctx.log.info(`ppo-learner: ${config.envId}, published policy v${learner.stats().policyVersion}`);
       const exportMetrics = learnerMetricsExporter(ctx.metrics);
@@ -29,6 +31,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Servic
           await learner.stop();
         },
         stats: () => ({ ...learner.stats() }),
+        ready: jetStreamReadiness(js.jsm, { streams: [traj], consumers: [[traj, config.consumer]] }),
       };
     },
   });
