@@ -40,6 +40,7 @@ test('every service: its command, metrics port, probes on /healthz and /readyz, 
     expect([c.livenessProbe.httpGet.path, c.readinessProbe.httpGet.path]).toEqual(['/healthz', '/readyz']);
     const ann = (w.spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations;
     expect(ann).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(ports[cmd]), 'prometheus.io/path': '/metrics' });
+    expect((w.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels['ala.dev/service']).toBe(cmd);
     expect(objs.some((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === w.metadata.name)).toBe(true);
   }
   expect([...seen].sort()).toEqual(Object.keys(ports).sort());
@@ -47,7 +48,7 @@ test('every service: its command, metrics port, probes on /healthz and /readyz, 
   expect(render('ala', [], ['--set', 'serviceMonitor.enabled=true']).filter((o) => o.kind === 'ServiceMonitor')).toHaveLength(1);
 });
 
-test('three devices: placement by ala.dev/device, NVIDIA runtime, actors a StatefulSet with ordinal ids, NATS cluster of 3', () => {
+test('three devices: placement by ala.dev/device, the NVIDIA runtime on the Spark, actors a StatefulSet with ordinal ids, NATS cluster of 3', () => {
   const objs = render('ala', ['values-three-device.yaml']);
   const device = (w: K8sObject): string | undefined => podSpec(w).nodeSelector?.['ala.dev/device'];
   const byCommand = Object.fromEntries(workloads(objs).map((w) => [`${podSpec(w).containers[0]!.args[0]}/${w.metadata.name}`, w]));
@@ -59,12 +60,13 @@ test('three devices: placement by ala.dev/device, NVIDIA runtime, actors a State
     'advisor-worker/ala-advisor-llm': 'spark',
     'advisor-worker/ala-advisor-scripted': 'spark',
   });
-  for (const w of workloads(objs)) expect(podSpec(w).runtimeClassName).toBe('nvidia');
+  for (const w of workloads(objs)) expect(podSpec(w).runtimeClassName).toBe(device(w) === 'spark' ? 'nvidia' : undefined);
   const actor = byCommand['actor-runner/ala-actor-runner']!;
   expect(actor.kind).toBe('StatefulSet');
   expect(podSpec(actor).containers[0]!.env).toEqual(expect.arrayContaining([{ name: 'ALA_ACTOR_ID', value: 'jetson-$(POD_INDEX)' }]));
   const llm = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'ala-llm')!;
   expect(podSpec(llm).nodeSelector).toEqual({ 'ala.dev/device': 'spark' });
+  expect(podSpec(llm).runtimeClassName).toBe('nvidia');
   const advisorCm = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'ala-advisor-llm')!;
   expect(advisorCm.data).toMatchObject({ ALA_LLM_ENDPOINT: 'http://ala-llm:8000', ALA_LLM_MODEL: 'gpt-oss-20b', ALA_ADVISOR_ID: 'llm' });
   const natsConf = objs.find((o) => o.metadata.name === 'ala-nats-config')!.data!['nats.conf'];

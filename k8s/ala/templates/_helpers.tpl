@@ -133,6 +133,8 @@ metadata:
   labels:
     {{- include "ala.selectorLabels" . | nindent 4 }}
     app.kubernetes.io/part-of: ala
+    # the kind of service (an advisor's component is advisor-<name>): Prometheus' `job` label
+    ala.dev/service: {{ .service }}
     {{- with $root.Values.podLabels }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
@@ -211,6 +213,7 @@ metadata:
   name: {{ include "ala.name" . }}
   labels:
     {{- include "ala.labels" . | nindent 4 }}
+    ala.dev/service: {{ .service }}
 spec:
   {{- if .headless }}
   clusterIP: None
