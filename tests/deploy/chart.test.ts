@@ -69,6 +69,9 @@ test('three devices: placement by ala.dev/device, the NVIDIA runtime on the Spar
   expect(podSpec(llm).runtimeClassName).toBe('nvidia');
   const advisorCm = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'ala-advisor-llm')!;
   expect(advisorCm.data).toMatchObject({ ALA_LLM_ENDPOINT: 'http://ala-llm:8000', ALA_LLM_MODEL: 'gpt-oss-20b', ALA_ADVISOR_ID: 'llm' });
+  // ALA_ENV only where it is read, the same for actors and learner
+  expect(Object.keys(objs.find((o) => o.metadata.name === 'ala-common')!.data!).sort()).toEqual(['ALA_NATS_URL', 'ALA_PREFIX', 'ALA_SHUTDOWN_TIMEOUT_MS']);
+  for (const cm of ['ala-actor-runner', 'ala-ppo-learner']) expect(objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === cm)!.data!.ALA_ENV).toBe('CraftWorld-v0');
   const natsConf = objs.find((o) => o.metadata.name === 'ala-nats-config')!.data!['nats.conf'];
   expect(natsConf).toMatch(/cluster \{[^}]*nats:\/\/ala-nats-2\.ala-nats-headless:6222/);
   expect((objs.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'ala-nats')!.spec as { replicas: number }).replicas).toBe(3);
