@@ -31,6 +31,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Servic
           await learner.stop();
         },
         stats: () => ({ ...learner.stats() }),
+        onReconnect: () => ensureStreams(js, config.prefix), // a restarted server may have lost ALA_BIAS (memory)
         ready: jetStreamReadiness(js.jsm, { streams: [traj], consumers: [[traj, config.consumer]] }),
       };
     },
