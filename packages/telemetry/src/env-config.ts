@@ -161,6 +161,8 @@ export interface CommonConfig {
   /** Client certificate and key for mutual TLS (both or neither). */
   readonly tlsCertFile: string | undefined;
   readonly tlsKeyFile: string | undefined;
+  /** Bound on a SIGTERM's stop (flush, checkpoint) + drain before the process exits 1, ms. */
+  readonly shutdownTimeoutMs: number;
 }
 
 export const COMMON_SETTINGS: Schema<CommonConfig> = {
@@ -171,4 +173,5 @@ export const COMMON_SETTINGS: Schema<CommonConfig> = {
   tlsCaFile: setting.optional('ALA_NATS_TLS_CA_FILE'),
   tlsCertFile: setting.optional('ALA_NATS_TLS_CERT_FILE'),
   tlsKeyFile: setting.optional('ALA_NATS_TLS_KEY_FILE'),
+  shutdownTimeoutMs: setting.int('ALA_SHUTDOWN_TIMEOUT_MS', 10_000, { min: 100, max: 3_600_000 }),
 };

@@ -1,10 +1,11 @@
 // Entry point of one actor-runner process (what a container runs, also `ala actor-runner`):
 // config from the environment, then @ala/telemetry's service shell (connect, bus with metrics,
-// /metrics, NATS services `status` endpoint, drain on SIGTERM) around start().
+// /metrics, /readyz, NATS services `status` endpoint, drain on SIGTERM) around start(). Ready once
+// its streams exist and a policy is loaded.
 // Must not: contain service logic (service.ts) or read the environment other than through loadConfig.
 import { detectTtlSupport, ensureStreams, openJetStream, resourceNames } from '@ala/bus';
 import { actKernelAvailable } from '@ala/rl-core';
-import { runAsProgram, runServiceMain, type Env, type ServiceMainHandle } from '@ala/telemetry';
+import { allOf, jetStreamReadiness, notReady, READY, runAsProgram, runServiceMain, type Env, type ServiceMainHandle } from '@ala/telemetry';
 import { loadConfig } from './config';
 import { jetStreamActorPorts } from './nats-io';
 import { actorMetricsExporter } from './metrics';
@@ -14,7 +15,7 @@ import { start } from './service';
 export async function main(env: Env = process.env): Promise<ServiceMainHandle> {
   const config = loadConfig(env);
   return runServiceMain({
-    name: 'actor-runner', version: '0.1.0', natsUrl: config.natsUrl, prefix: config.prefix, metricsPort: config.metricsPort, security: config,
+    name: 'actor-runner', version: '0.1.0', natsUrl: config.natsUrl, prefix: config.prefix, metricsPort: config.metricsPort, security: config, shutdownTimeoutMs: config.shutdownTimeoutMs,
     start: async (ctx) => {
       const js = await openJetStream(ctx.conn.nc);
       await ensureStreams(js, config.prefix, { ensure: ['traj'] }); // ALA_BIAS is the router's (docs/security.md)
@@ -32,6 +33,11 @@ export async function main(env: Env = process.env): Promise<ServiceMainHandle> {
           await actor.stop();
         },
         stats: () => ({ ...actor.stats() }),
+        onReconnect: () => ensureStreams(js, config.prefix, { ensure: ['traj'] }), // a restarted server without a store may have lost them; the router re-creates ALA_BIAS
+        ready: allOf(
+          jetStreamReadiness(js.jsm, { streams: [resourceNames(config.prefix).traj, resourceNames(config.prefix).bias] }),
+          () => (actor.stats().policyVersion > 0 ? READY : notReady('no policy loaded yet')),
+        ),
       };
     },
   });
