@@ -54,10 +54,11 @@ test('readyz follows connect, streams and policy; SIGTERM drains within the boun
     expect(await reason(ports[s])).toBe('connecting to NATS');
   }
 
-  // Server up: the advice services are ready; the actor has its streams but waits for a policy.
+  // Server up: the advice services are ready; the actor is still starting: it waits for the
+  // ppo-learner to create the policy stores, which under least privilege only the learner may do.
   server = await startNatsServer({ port: natsPort });
   for (const s of ['advisor-worker', 'vote-aggregator', 'bias-router'] as const) await waitReason(s, '200', 15_000);
-  await waitReason('actor-runner', 'no policy loaded yet', 15_000);
+  await waitReason('actor-runner', 'starting', 15_000);
   expect((await probe(ports['actor-runner'], '/metrics')).body).toContain('ala_');
 
   // The learner publishes version 1: it and then the actor are ready.
