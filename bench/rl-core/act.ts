@@ -38,7 +38,7 @@ function makeInput(scenario: Scenario): ActBatchInput {
     },
   };
   if (scenario === 'plainActor' || scenario === 'denseActor') {
-    // as services/actor-runner/src/acting.ts calls it: biasActive always, bias only when some agent is
+    // as packages/policy/src/vector-actor.ts calls it for the actor-runner: biasActive always, bias only when some agent is
     // advised, the legal-action mask only when some action is illegal (never in CartPole; all legal here)
     input.out = { action: new Int32Array(N_AGENTS), logpMu: new Float64Array(N_AGENTS), logpPk: new Float64Array(N_AGENTS), biasTaken: new Float64Array(N_AGENTS) };
     const legal = new Uint8Array(total).fill(1);
