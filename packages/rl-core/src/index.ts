@@ -26,5 +26,3 @@ export { filterByPolicyLag, lagLrScale } from './policy-lag';
 export type { PolicyLagResult } from './policy-lag';
 export { voteSelect, voteBlend, voteWeight, agreementRate, preferredAction } from './vote';
 export type { AdviceCandidate, VoteOptions, VoteSelection, VoteBlend } from './vote';
-export { runIsStudy, ADVICE_KINDS } from './is-study';
-export type { AdviceKind, IsStudyOptions, IsStudyRow } from './is-study';
