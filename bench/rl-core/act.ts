@@ -48,7 +48,10 @@ function makeInput(scenario: Scenario): ActBatchInput {
     return input;
   }
   if (scenario !== 'plain') input.bias = bias;
-  if (scenario === 'denseKlBudget' || scenario === 'denseKlBudgetDrift') input.klBudget = 0.05;
+  if (scenario === 'denseKlBudget' || scenario === 'denseKlBudgetDrift') {
+    input.klBudget = 0.05;
+    input.klWarmStart = new Float64Array(N_AGENTS); // each agent's last scale, as the actor-runner keeps it
+  }
   return input;
 }
 
