@@ -4,16 +4,11 @@
 // Must not: touch TF.js or re-implement a formula that rl-core already has.
 import { explainedVariance, filterByPolicyLag, isWeightStats } from '@ala/rl-core';
 import { RolloutShapeError } from './errors';
+import type { UpdateMetrics } from './metrics';
 import type { Column } from './rollout';
 
-export interface IsStats {
-  readonly isWeightMean: number;
-  readonly isWeightMax: number;
-  readonly isWeightP99: number;
-  readonly isTruncatedFrac: number;
-  readonly essOverN: number;
-  readonly klMuPi: number;
-}
+/** The IS fields of UpdateMetrics (documented there). */
+export type IsStats = Pick<UpdateMetrics, 'isWeightMean' | 'isWeightMax' | 'isWeightP99' | 'isTruncatedFrac' | 'essOverN' | 'klMuPi'>;
 
 /**
  * Statistics of the untruncated weights w_i = π_prox/μ = exp(logRho_i) over the indices `keep`

@@ -28,18 +28,24 @@ function checkSamples(names: string[], arrays: Vec[]): number {
   return n;
 }
 
+/** Checks of the clipped surrogate's inputs; returns n. */
+function checkSurrogateInput(input: { ratio: Vec; advantages: Vec; clipCoef: number; weight?: Vec }): number {
+  const n = checkSamples(['ratio', 'advantages'], [input.ratio, input.advantages]);
+  checkNonNegative('clipCoef', input.clipCoef);
+  if (input.weight !== undefined) {
+    checkLength('weight', input.weight, n);
+    checkAllFinite('weight', input.weight);
+  }
+  return n;
+}
+
 /**
  * Clipped surrogate from given ratios: the core shared by every mode. `weight` is a detached
  * per-sample multiplier (decoupled IS weight); absent = 1. Shapes: ratio, advantages, weight [n].
  */
 export function clippedSurrogate(input: { ratio: Vec; advantages: Vec; clipCoef: number; weight?: Vec }): SurrogateResult {
   const { ratio, advantages, clipCoef, weight } = input;
-  const n = checkSamples(['ratio', 'advantages'], [ratio, advantages]);
-  checkNonNegative('clipCoef', clipCoef);
-  if (weight !== undefined) {
-    checkLength('weight', weight, n);
-    checkAllFinite('weight', weight);
-  }
+  const n = checkSurrogateInput(input);
   let loss = 0;
   let clipped = 0;
   for (let i = 0; i < n; i++) {
@@ -61,12 +67,7 @@ export function clippedSurrogate(input: { ratio: Vec; advantages: Vec; clipCoef:
  */
 export function clippedSurrogateGrad(input: { ratio: Vec; advantages: Vec; clipCoef: number; weight?: Vec; out?: OutVec }): OutVec {
   const { ratio, advantages, clipCoef, weight } = input;
-  const n = checkSamples(['ratio', 'advantages'], [ratio, advantages]);
-  checkNonNegative('clipCoef', clipCoef);
-  if (weight !== undefined) {
-    checkLength('weight', weight, n);
-    checkAllFinite('weight', weight);
-  }
+  const n = checkSurrogateInput(input);
   const o = outBuffer('out', input.out, n);
   for (let i = 0; i < n; i++) {
     const r = ratio[i] as number;
