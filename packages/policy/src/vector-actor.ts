@@ -4,7 +4,8 @@
 // through @ala/rl-core actBatch (μ = softmax(z + βb), optional KL budget), the behaviour fields
 // recorded into a ChunkBuilder, the envs stepped, V(final obs) bootstrapped for time-limit
 // truncations, and every `chunkSteps` steps a complete chunk with V(s_T).
-// Must not: touch the bus, wait for advice, build snapshots, or swap the policy mid-step.
+// Must not: touch the bus, wait for advice, build snapshots (the caller's onForward does), or
+// swap the policy mid-step.
 import type { VectorStepResult } from '@ala/envs';
 import type { TrajectoryChunk } from '@ala/protocol';
 import { actBatch, type ActBatchOutput, type Rng } from '@ala/rl-core';
@@ -81,8 +82,6 @@ export class VectorActor {
   private readonly builder: ChunkBuilder;
   /** This actor's warm start of the KL-budget search (rl-core's module-level one is shared by every caller in the thread). */
   private readonly klWarm: Float64Array;
-  /** True between forward() and act(): the policy and observations must not change then. */
-  private midStep = false;
 
   constructor(
     private readonly env: ActingEnv,
@@ -111,14 +110,12 @@ export class VectorActor {
 
   /** Continue from other observations (envs restored from a checkpoint); only between chunks. */
   restart(obs: Float32Array): void {
-    this.notMidStep('restart');
     if (this.builder.steps !== 0) throw new RangeError(`restart in the middle of a chunk (${this.builder.steps} steps recorded)`);
     this.obs = obs;
   }
 
   /** Swap the policy (between steps only); returns the previous one for the caller to release. */
   setPolicy(next: OrtPolicy, version: number): OrtPolicy {
-    this.notMidStep('setPolicy');
     if (next.obsDim !== this.policy.obsDim || next.nActions !== this.policy.nActions) {
       throw new OnnxError(`new policy is ${next.obsDim}->${next.nActions}, actor needs ${this.policy.obsDim}->${this.policy.nActions}`, 'session');
     }
@@ -133,42 +130,40 @@ export class VectorActor {
     await this.policy.release();
   }
 
-  /** First half of a step: legal masks and one batched policy call for all agents. */
-  async forward(): Promise<PolicyForward> {
-    const legal = this.env.legalActionMasks();
-    this.notMidStep('forward');
-    const { logits, value } = await this.policy.run(this.obs, this.env.numEnvs);
-    this.midStep = true;
-    return { obs: this.obs, legal, logits, value, policyVersion: this.policyVersion };
-  }
-
-  /** Second half of a step: sample from μ, record, step the envs, bootstrap, maybe finish a chunk. */
-  async act(f: PolicyForward, advice?: LiveAdvice): Promise<ActingStep> {
+  /**
+   * One step for all agents: legal masks and one batched policy call, then `onForward` (e.g. the
+   * actor-runner's snapshots, which read π before any bias), then μ = softmax(z + βb), the chunk
+   * row, the env step, the truncation bootstrap and, every chunkSteps steps, the chunk.
+   */
+  async step(advice?: LiveAdvice, onForward?: (f: PolicyForward) => void): Promise<ActingStep> {
     const env = this.env;
     const n = env.numEnvs;
     const policy = this.policy;
-    if (!this.midStep) throw new RangeError('act() without forward()');
-    this.midStep = false;
+    const policyVersion = this.policyVersion;
+    const legal = env.legalActionMasks();
+    const { logits, value } = await policy.run(this.obs, n);
+    onForward?.({ obs: this.obs, legal, logits, value, policyVersion });
+    const active = advice?.active;
     let advised = 0;
-    if (advice !== undefined) for (let i = 0; i < n; i++) advised += advice.active[i]!;
+    if (active !== undefined) for (let i = 0; i < n; i++) advised += active[i]!;
 
     // μ = softmax(z + βb) for advised agents, π otherwise; exact behaviour log-probs recorded
     const klBudget = this.opts.klBudget ?? 0;
     actBatch({
-      logits: f.logits, bias: advised > 0 ? advice!.bias : undefined, biasActive: advice?.active, beta: this.opts.beta,
-      mask: f.legal.includes(0) ? f.legal : undefined, // an all-legal mask changes nothing and costs a load per action
+      logits, bias: advised > 0 ? advice!.bias : undefined, biasActive: active, beta: this.opts.beta,
+      mask: legal.includes(0) ? legal : undefined, // an all-legal mask changes nothing and costs a load per action
       ...(klBudget > 0 ? { klBudget, klWarmStart: this.klWarm } : {}), nAgents: n, nActions: env.numActions, rng: this.rng, out: this.out,
     });
     advice?.markApplied();
-    this.builder.beginStep(f.obs, f.legal);
+    this.builder.beginStep(this.obs, legal);
     const r = env.step(this.out.action);
     const episodes: EpisodeEnd[] = [];
     const truncatedAgents: number[] = [];
     for (let i = 0; i < n; i++) {
-      const isAdvised = advice?.active[i] === 1;
+      const isAdvised = active !== undefined && active[i] === 1;
       this.builder.record(i, {
         action: this.out.action[i]!, reward: r.rewards[i]!, terminated: r.terminated[i] === 1, truncated: r.truncated[i] === 1,
-        value: f.value[i]!, logpMu: this.out.logpMu[i]!, logpPk: this.out.logpPk[i]!, policyVersion: f.policyVersion, advised: isAdvised,
+        value: value[i]!, logpMu: this.out.logpMu[i]!, logpPk: this.out.logpPk[i]!, policyVersion, advised: isAdvised,
         biasTaken: isAdvised ? this.out.biasTaken[i]! : 0, adviceAgeMs: isAdvised ? advice!.ageMs[i]! : 0,
       });
       const ep = r.infos[i]?.episode;
@@ -192,14 +187,5 @@ export class VectorActor {
       chunk = this.builder.finish(this.obs, nextValue);
     }
     return { ...(chunk ? { chunk } : {}), episodes, advised };
-  }
-
-  private notMidStep(what: string): void {
-    if (this.midStep) throw new RangeError(`${what} between forward() and act()`);
-  }
-
-  /** One whole step (forward, then act). */
-  async step(advice?: LiveAdvice): Promise<ActingStep> {
-    return this.act(await this.forward(), advice);
   }
 }

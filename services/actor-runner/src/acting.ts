@@ -6,7 +6,7 @@
 // Must not: touch the bus, wait for advice, or swap the policy in the middle of a step.
 import { systemClock, type Clock } from '@ala/bus';
 import type { VectorEnv } from '@ala/envs';
-import { VectorActor, type OrtPolicy } from '@ala/policy';
+import { VectorActor, type OrtPolicy, type PolicyForward } from '@ala/policy';
 import type { StateSnapshot, TrajectoryChunk } from '@ala/protocol';
 import { softmax, type Rng } from '@ala/rl-core';
 import type { BiasTable } from './bias-table';
@@ -115,41 +115,44 @@ export class Acting {
 
   /** One vector step at receiver-clock time `now` with the live biases of `table` (prepared for `now`). */
   async step(table: BiasTable): Promise<StepOutcome> {
-    const venv = this.venv;
-    const n = venv.numEnvs;
-    const A = venv.numActions;
-    const f = await this.actor.forward();
-
-    // Snapshots for due agents: the state they act in now, with π(·|s) before any bias
     const snapshots: StateSnapshot[] = [];
-    const every = this.opts.snapshotEvery;
     let throttled = 0;
-    if (every > 0) {
-      const now = this.snapPeriodMs > 0 ? this.clock.now() : 0;
-      for (let i = 0; i < n; i++) {
-        if (this.episodeStep[i]! % every !== 0) continue;
-        if (!this.snapshotAllowed(i, now)) {
-          throttled += 1; // skipped before describe(), softmax and export: costs nothing
-          continue;
-        }
-        const envState = venv.exportState(i);
-        const row = f.logits.subarray(i * A, (i + 1) * A);
-        const lrow = f.legal.subarray(i * A, (i + 1) * A);
-        softmax(row, lrow, this.probs);
-        snapshots.push({
-          v: 1, agentId: this.opts.agentIds[i]!, actorId: this.opts.actorId, envId: this.opts.envId, seq: this.snapSeq[i]!++,
-          policyVersion: f.policyVersion, episodeStep: this.episodeStep[i]!, text: venv.describe(i), actionNames: [...venv.singleActionSpace.actionNames],
-          legal: Array.from(lrow, (x) => x === 1), obs: Array.from(f.obs.subarray(i * venv.obsDim, (i + 1) * venv.obsDim)),
-          probs: Array.from(this.probs), ...(envState !== undefined ? { envState } : {}), createdAt: Date.now(),
-        });
-      }
+    const r = await this.actor.step(table, (f) => (throttled = this.snapshotsFor(f, snapshots)));
+    const episodeReturns: number[] = [];
+    for (let i = 0; i < this.episodeStep.length; i++) this.episodeStep[i]! += 1;
+    for (const e of r.episodes) {
+      this.episodeStep[e.agent] = 0;
+      episodeReturns.push(e.return);
     }
-
-    const r = await this.actor.act(f, table);
-    for (let i = 0; i < n; i++) this.episodeStep[i]! += 1;
-    for (const e of r.episodes) this.episodeStep[e.agent] = 0;
     this.throttledTotal += throttled;
-    const episodeReturns = r.episodes.map((e) => e.return);
     return { snapshots, ...(r.chunk ? { chunk: r.chunk } : {}), episodeReturns, advised: r.advised, snapshotsThrottled: throttled };
+  }
+
+  /** Snapshots for due agents into `out`: the state they act in now, with π(·|s) before any bias. Returns how many the rate limit skipped. */
+  private snapshotsFor(f: PolicyForward, out: StateSnapshot[]): number {
+    const every = this.opts.snapshotEvery;
+    if (every <= 0) return 0;
+    const venv = this.venv;
+    const A = venv.numActions;
+    let throttled = 0;
+    const now = this.snapPeriodMs > 0 ? this.clock.now() : 0;
+    for (let i = 0; i < venv.numEnvs; i++) {
+      if (this.episodeStep[i]! % every !== 0) continue;
+      if (!this.snapshotAllowed(i, now)) {
+        throttled += 1; // skipped before describe(), softmax and export: costs nothing
+        continue;
+      }
+      const envState = venv.exportState(i);
+      const row = f.logits.subarray(i * A, (i + 1) * A);
+      const lrow = f.legal.subarray(i * A, (i + 1) * A);
+      softmax(row, lrow, this.probs);
+      out.push({
+        v: 1, agentId: this.opts.agentIds[i]!, actorId: this.opts.actorId, envId: this.opts.envId, seq: this.snapSeq[i]!++,
+        policyVersion: f.policyVersion, episodeStep: this.episodeStep[i]!, text: venv.describe(i), actionNames: [...venv.singleActionSpace.actionNames],
+        legal: Array.from(lrow, (x) => x === 1), obs: Array.from(f.obs.subarray(i * venv.obsDim, (i + 1) * venv.obsDim)),
+        probs: Array.from(this.probs), ...(envState !== undefined ? { envState } : {}), createdAt: Date.now(),
+      });
+    }
+    return throttled;
   }
 }
