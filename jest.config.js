@@ -8,7 +8,7 @@ const path = require('node:path');
 module.exports = {
   // node, with the main realm's typed-array constructors (onnxruntime-node checks instanceof).
   testEnvironment: '<rootDir>/jest.environment.js',
-  roots: ['packages', 'services', 'tests'].filter((d) => fs.existsSync(path.join(__dirname, d))).map((d) => `<rootDir>/${d}`),
+  roots: ['packages', 'services', 'tests', 'bench'].filter((d) => fs.existsSync(path.join(__dirname, d))).map((d) => `<rootDir>/${d}`),
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
