@@ -1,5 +1,5 @@
 // Importance-sampling corrections for samples drawn from the biased behaviour policy
-// μ = softmax(z + βb) (ARCHITECTURE §5). For each sample this returns the ratio that PPO clips
+// μ = softmax(z + βb) (docs/architecture.md, "Learning with biased samples"). For each sample this returns the ratio that PPO clips
 // and a detached multiplier:
 //   seed      ratio = exp(logπ_θ − logπ_old − β·b[a])   weight = 1    (the paper's formula; omits
 //             the normaliser Z(s) = Σ_a' π_old(a') e^{βb_a'}, so E_μ[ratio·f] = E_π[f] / Z(s))
