@@ -8,7 +8,7 @@ test('defaults without environment', () => {
 
 test('reads every variable', () => {
   const c = loadConfig({ NATS_URL: 'nats://h:1', ALA_PREFIX: 'x.y', ALA_ACTOR_ID: 'jetson-3', ALA_ENV: 'CraftWorld-v0', ALA_AGENTS: '5', ALA_STEP_HZ: '20.5', ALA_CHUNK_STEPS: '64', ALA_SNAPSHOT_EVERY: '0', ALA_SNAPSHOT_MAX_HZ: '2.5', ALA_ADVICE_TTL_MS: '3000', ALA_BETA: '0.5', ALA_BIAS_BOUND: '2', ALA_MAX_ADVICE_TTL_MS: '5000', ALA_KL_BUDGET: '0.1', ALA_SEED: '9', ALA_MAX_INFLIGHT_CHUNKS: '2' });
-  expect(c).toEqual({ natsUrl: 'nats://h:1', prefix: 'x.y', actorId: 'jetson-3', envId: 'CraftWorld-v0', agents: 5, stepHz: 20.5, chunkSteps: 64, snapshotEvery: 0, snapshotMaxHz: 2.5, adviceTtlMs: 3000, beta: 0.5, biasBound: 2, maxAdviceTtlMs: 5000, klBudget: 0.1, seed: 9, maxInflightChunks: 2, metricsPort: 0, nkeySeedFile: undefined, tlsCaFile: undefined, tlsCertFile: undefined, tlsKeyFile: undefined });
+  expect(c).toEqual({ natsUrl: 'nats://h:1', prefix: 'x.y', actorId: 'jetson-3', envId: 'CraftWorld-v0', agents: 5, stepHz: 20.5, chunkSteps: 64, snapshotEvery: 0, snapshotMaxHz: 2.5, adviceTtlMs: 3000, beta: 0.5, biasBound: 2, maxAdviceTtlMs: 5000, klBudget: 0.1, seed: 9, maxInflightChunks: 2, metricsPort: 0, nkeySeedFile: undefined, tlsCaFile: undefined, tlsCertFile: undefined, tlsKeyFile: undefined, shutdownTimeoutMs: 10000 });
 });
 
 test.each([
