@@ -25,7 +25,7 @@ function registeredNames(): Set<string> {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
       if (e.isDirectory() && e.name !== 'node_modules' && e.name !== 'test') walk(p);
-      else if (e.isFile() && e.name.endsWith('.ts')) for (const m of readFileSync(p, 'utf8').matchAll(/['"`](ala_[a-z0-9_]+)['"`]/g)) names.add(m[1]);
+      else if (e.isFile() && e.name.endsWith('.ts')) for (const m of readFileSync(p, 'utf8').matchAll(/['"`](ala_[a-z0-9_]+)['"`]/g)) names.add(m[1] ?? '');
     }
   };
   for (const root of ['packages', 'services']) for (const d of readdirSync(path.join(REPO_ROOT, root))) {
@@ -92,10 +92,10 @@ describe('docker-compose.yml', () => {
   it('runs each service as `ala <service>` with the metrics port Prometheus scrapes', () => {
     const prom = read('infra', 'prometheus', 'prometheus.yml');
     for (const [svc, port] of Object.entries(PORTS)) {
-      expect([svc, compose.services[svc].command, compose.services[svc].environment?.ALA_METRICS_PORT]).toEqual([svc, [svc], port]);
+      expect([svc, compose.services[svc]?.command, compose.services[svc]?.environment?.ALA_METRICS_PORT]).toEqual([svc, [svc], port]);
       expect(prom).toContain(`"${svc}:${port}"`);
     }
-    expect(compose.services.creds.command).toEqual(['creds', '--out', '/creds', '--keep']);
+    expect(compose.services.creds?.command).toEqual(['creds', '--out', '/creds', '--keep']);
   });
 
   it('sets only ALA_* variables documented in docs/configuration.md', () => {

@@ -7,7 +7,7 @@
 // Must not: run PPO on this thread, or leave the worker running after stop() resolved.
 import { Worker } from 'node:worker_threads';
 import * as path from 'node:path';
-import type { BusLogger } from '@ala/bus';
+import type { BusLogger, ConnectionSecurity } from '@ala/bus';
 import type { PpoConfig } from '@ala/policy';
 import type { LearnerStats, PpoLearner, PpoLearnerConfig } from '@ala/ppo-learner';
 
@@ -15,6 +15,8 @@ import type { LearnerStats, PpoLearner, PpoLearnerConfig } from '@ala/ppo-learne
 export interface LearnerWorkerData {
   readonly config: PpoLearnerConfig;
   readonly natsUrl: string;
+  /** The ppo-learner identity's seed file and TLS files (paths only, never a seed). */
+  readonly security?: ConnectionSecurity;
 }
 
 /** Main thread -> worker. */

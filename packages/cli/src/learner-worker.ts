@@ -25,7 +25,7 @@ async function run(): Promise<void> {
     warn: (msg) => post({ type: 'log', level: 'warn', msg }),
     error: (msg) => post({ type: 'log', level: 'error', msg }),
   };
-  const conn = await connect({ servers: data.natsUrl, name: 'ala-up-ppo-learner', logger: log });
+  const conn = await connect({ servers: data.natsUrl, name: 'ala-up-ppo-learner', logger: log, ...(data.security ? { security: data.security } : {}) });
   let learner: PpoLearner | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;

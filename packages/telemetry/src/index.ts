@@ -14,5 +14,5 @@ export type { StatusEndpoint, StatusEndpointOptions } from './status-endpoint';
 export { TelemetryError, MetricsServerError } from './errors';
 export { envReader, ConfigError } from './env-config';
 export type { Env, EnvReader } from './env-config';
-export { runServiceMain, shutdownTimeoutFromEnv } from './service-main';
+export { runServiceMain, shutdownTimeoutFromEnv, NATS_CONNECTION_METRICS } from './service-main';
 export type { ServiceMainOptions, ServiceMainHandle, ServiceContext, RunningServiceLike } from './service-main';

@@ -2,9 +2,11 @@
 // start, so a probe answers while NATS is still being reached), connect to NATS, build the bus
 // (with its metrics adapter), start the service, register the NATS services `status` endpoint,
 // and on SIGTERM/SIGINT stop the service (it flushes and checkpoints in its stop) and drain, all
-// within ALA_SHUTDOWN_TIMEOUT_MS. It must not hold any service logic: the service's own `start`
-// is passed in, and its own readiness comes back with it.
-import { connect, drainOnSignal, NatsBus, systemClock, consoleLogger, type AlaConnection, type Bus, type BusLogger, type BusMetrics, type Clock } from '@ala/bus';
+// within ALA_SHUTDOWN_TIMEOUT_MS. The connection uses the identity and TLS of
+// ALA_NATS_NKEY_SEED_FILE / ALA_NATS_TLS_* (docs/security.md) and exports its counters
+// (`ala_nats_*`, e.g. permission denials). It must not hold any service logic: the service's own
+// `start` is passed in, and its own readiness comes back with it.
+import { connect, connectionSecurityFromEnv, drainOnSignal, NatsBus, systemClock, consoleLogger, type AlaConnection, type Bus, type BusLogger, type BusMetrics, type Clock, type ConnectionStats } from '@ala/bus';
 import { subjects } from '@ala/protocol';
 import { promBusMetrics } from './bus-metrics';
 import { envReader, type Env } from './env-config';
@@ -12,6 +14,14 @@ import { startMetricsServer, type MetricsServer } from './metrics-server';
 import { PromMetrics, type ServiceMetrics } from './metrics';
 import { notReady, READY, type Readiness, type ReadinessCheck } from './readiness';
 import { registerStatusEndpoint, type StatusEndpoint } from './status-endpoint';
+import { statsMetricsExporter, type StatsMetricDef } from './stats-exporter';
+
+/** The connection counters every service exports (docs/metrics.md). */
+export const NATS_CONNECTION_METRICS: readonly StatsMetricDef<ConnectionStats>[] = [
+  { field: 'permissionErrors', name: 'ala_nats_permission_errors_total', kind: 'counter', help: 'publishes/subscribes the server denied (nothing changed; logged at most every 10 s)' },
+  { field: 'disconnects', name: 'ala_nats_disconnects_total', kind: 'counter', help: 'NATS disconnects' },
+  { field: 'reconnects', name: 'ala_nats_reconnects_total', kind: 'counter', help: 'NATS reconnects' },
+];
 
 export interface RunningServiceLike {
   stop(): Promise<void>;
@@ -41,7 +51,7 @@ export interface ServiceMainOptions {
   log?: BusLogger;
   /** Bound on a SIGTERM's stop + drain before exiting 1 (default ALA_SHUTDOWN_TIMEOUT_MS of `env`, else 10000). */
   shutdownTimeoutMs?: number;
-  /** Where ALA_SHUTDOWN_TIMEOUT_MS is read (default process.env). */
+  /** Where ALA_SHUTDOWN_TIMEOUT_MS, ALA_NATS_NKEY_SEED_FILE and ALA_NATS_TLS_* are read (default process.env). */
   env?: Env;
 }
 
@@ -66,6 +76,7 @@ export function shutdownTimeoutFromEnv(env: Env): number {
 export async function runServiceMain(opts: ServiceMainOptions): Promise<ServiceMainHandle> {
   const log = opts.log ?? consoleLogger;
   const shutdownTimeoutMs = opts.shutdownTimeoutMs ?? shutdownTimeoutFromEnv(opts.env ?? process.env);
+  const security = connectionSecurityFromEnv(opts.env ?? process.env);
   let phase: 'connecting' | 'starting' | 'running' | 'stopping' = 'connecting';
   let conn: AlaConnection | undefined;
   let connected = false;
@@ -89,17 +100,21 @@ export async function runServiceMain(opts: ServiceMainOptions): Promise<ServiceM
   const removeEarly = (): void => {
     for (const s of SIGNALS) process.removeListener(s, exitEarly);
   };
+  let connTimer: NodeJS.Timeout | undefined;
   try {
-    conn = await connect({ servers: opts.natsUrl, name: opts.name, logger: log, waitOnFirstConnect: true });
+    conn = await connect({ servers: opts.natsUrl, name: opts.name, logger: log, waitOnFirstConnect: true, security });
     connected = true;
     void trackConnection(conn, (up) => (connected = up));
+    const c = conn;
+    const exportConn = statsMetricsExporter(metrics, NATS_CONNECTION_METRICS);
+    connTimer = setInterval(() => exportConn(c.stats() as ConnectionStats), 1000);
+    connTimer.unref();
     const busMetrics = promBusMetrics(metrics);
     const bus = new NatsBus(conn.nc, { metrics: busMetrics, clock: systemClock, logger: log, subjects: subjects(opts.prefix) });
     const ctx: ServiceContext = { conn, bus, clock: systemClock, metrics, busMetrics, log };
     phase = 'starting';
     const svc = await opts.start(ctx);
     running = svc;
-    const c = conn;
     const status = await registerStatusEndpoint(c.nc, {
       name: opts.name,
       version: opts.version,
@@ -110,6 +125,8 @@ export async function runServiceMain(opts: ServiceMainOptions): Promise<ServiceM
     const stopService = (): Promise<void> =>
       (stopping ??= (async () => {
         phase = 'stopping';
+        clearInterval(connTimer);
+        exportConn(c.stats() as ConnectionStats);
         await svc.stop();
         await status.stop();
       })());
@@ -129,6 +146,7 @@ export async function runServiceMain(opts: ServiceMainOptions): Promise<ServiceM
       },
     };
   } catch (err) {
+    clearInterval(connTimer);
     removeEarly();
     await metricsServer?.close();
     await conn?.close();

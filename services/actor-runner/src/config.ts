@@ -1,7 +1,7 @@
 // Typed configuration of the actor-runner, read from environment variables with documented
 // defaults (docs/configuration.md lists the same table). Must not: connect, read files or start
 // anything; bad values throw ActorConfigError and nothing starts.
-import { isValidId, isValidPrefix } from '@ala/protocol';
+import { isValidId, isValidPrefix, MAX_BIAS_BOUND } from '@ala/protocol';
 import { ActorConfigError } from './errors';
 
 export interface ActorRunnerConfig {
@@ -33,6 +33,13 @@ export interface ActorRunnerConfig {
   readonly adviceTtlMs: number;
   /** Bias strength β in μ = softmax(z + βb) (ALA_BETA, default 1). */
   readonly beta: number;
+  /**
+   * The actor's own bias bound B: every bias component is clipped to [-B, B] whatever the message
+   * says, so |log μ/π| <= 2βB (ALA_BIAS_BOUND, else ALA_ROUTER_BOUND, default 1; the router reads the same).
+   */
+  readonly biasBound: number;
+  /** Longest lifetime of a bias from its receipt, ms; longer (or missing) TTLs are cut to it (ALA_MAX_ADVICE_TTL_MS, else ALA_ROUTER_MAX_TTL_MS, default 10000). */
+  readonly maxAdviceTtlMs: number;
   /** KL budget ε on KL(μ||π) per step; 0 = off (ALA_KL_BUDGET, default 0). */
   readonly klBudget: number;
   /** Seed of env resets and action sampling (ALA_SEED, default 1). */
@@ -53,6 +60,8 @@ export const ACTOR_DEFAULTS: ActorRunnerConfig = {
   snapshotMaxHz: 100,
   adviceTtlMs: 1000,
   beta: 1,
+  biasBound: 1,
+  maxAdviceTtlMs: 10_000,
   klBudget: 0,
   seed: 1,
   maxInflightChunks: 8,
@@ -81,6 +90,8 @@ export function validateActorConfig(c: ActorRunnerConfig): ActorRunnerConfig {
     ['snapshotMaxHz', Number.isFinite(c.snapshotMaxHz) && c.snapshotMaxHz >= 0 && c.snapshotMaxHz <= 1_000_000, 'a number in [0, 1000000] per agent (0 = no limit)'],
     ['adviceTtlMs', int(1, 86_400_000)(c.adviceTtlMs), 'an integer in [1, 86400000] ms'],
     ['beta', Number.isFinite(c.beta) && c.beta >= 0, 'a finite number >= 0'],
+    ['biasBound', Number.isFinite(c.biasBound) && c.biasBound > 0 && c.biasBound <= MAX_BIAS_BOUND, `a number in (0, ${MAX_BIAS_BOUND}]`],
+    ['maxAdviceTtlMs', int(1, 86_400_000)(c.maxAdviceTtlMs), 'an integer in [1, 86400000] ms'],
     ['klBudget', Number.isFinite(c.klBudget) && c.klBudget >= 0, 'a finite number >= 0'],
     ['seed', int(0, 2 ** 32 - 1)(c.seed), 'an integer in [0, 2^32)'],
     ['maxInflightChunks', int(1, 1024)(c.maxInflightChunks), 'an integer in [1, 1024]'],
@@ -104,6 +115,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ActorRunnerCon
     snapshotMaxHz: num(env, 'ALA_SNAPSHOT_MAX_HZ', 'snapshotMaxHz', d.snapshotMaxHz, (x) => x >= 0 && x <= 1_000_000, 'a number in [0, 1000000] (0 = no limit)'),
     adviceTtlMs: num(env, 'ALA_ADVICE_TTL_MS', 'adviceTtlMs', d.adviceTtlMs, int(1, 86_400_000), 'an integer in [1, 86400000]'),
     beta: num(env, 'ALA_BETA', 'beta', d.beta, (x) => x >= 0, 'a number >= 0'),
+    biasBound: num(env, env.ALA_BIAS_BOUND ? 'ALA_BIAS_BOUND' : 'ALA_ROUTER_BOUND', 'biasBound', d.biasBound, (x) => x > 0 && x <= MAX_BIAS_BOUND, `a number in (0, ${MAX_BIAS_BOUND}]`),
+    maxAdviceTtlMs: num(env, env.ALA_MAX_ADVICE_TTL_MS ? 'ALA_MAX_ADVICE_TTL_MS' : 'ALA_ROUTER_MAX_TTL_MS', 'maxAdviceTtlMs', d.maxAdviceTtlMs, int(1, 86_400_000), 'an integer in [1, 86400000]'),
     klBudget: num(env, 'ALA_KL_BUDGET', 'klBudget', d.klBudget, (x) => x >= 0, 'a number >= 0'),
     seed: num(env, 'ALA_SEED', 'seed', d.seed, int(0, 2 ** 32 - 1), 'an integer in [0, 2^32)'),
     maxInflightChunks: num(env, 'ALA_MAX_INFLIGHT_CHUNKS', 'maxInflightChunks', d.maxInflightChunks, int(1, 1024), 'an integer in [1, 1024]'),

@@ -3,7 +3,7 @@
 // /metrics, /readyz, NATS services `status` endpoint, drain on SIGTERM) around start(). Ready once
 // its streams exist and a policy is loaded.
 // Must not: contain service logic (service.ts).
-import { ensureStreams, openJetStream, resourceNames } from '@ala/bus';
+import { detectTtlSupport, ensureStreams, openJetStream, resourceNames } from '@ala/bus';
 import { actKernelAvailable } from '@ala/rl-core';
 import { allOf, jetStreamReadiness, notReady, READY, runServiceMain, type ServiceMainHandle } from '@ala/telemetry';
 import { loadConfig } from './config';
@@ -16,11 +16,12 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Servic
   const config = loadConfig(env);
   const metricsPort = Number(env.ALA_METRICS_PORT ?? 0);
   return runServiceMain({
-    name: 'actor-runner', version: '0.1.0', natsUrl: config.natsUrl, prefix: config.prefix, metricsPort: Number.isInteger(metricsPort) ? metricsPort : 0,
+    name: 'actor-runner', version: '0.1.0', natsUrl: config.natsUrl, prefix: config.prefix, metricsPort: Number.isInteger(metricsPort) ? metricsPort : 0, env,
     start: async (ctx) => {
       const js = await openJetStream(ctx.conn.nc);
-      const streams = await ensureStreams(js, config.prefix);
-      if (!streams.ttl.enforced) ctx.log.warn(`advice TTL not enforced by the server: ${streams.ttl.reason}`);
+      await ensureStreams(js, config.prefix, { ensure: ['traj'] }); // ALA_BIAS is the router's (docs/security.md)
+      const ttl = await detectTtlSupport(js, resourceNames(config.prefix).bias).catch((err: unknown) => ({ enforced: false, reason: (err as Error).message }));
+      if (!ttl.enforced) ctx.log.warn(`advice TTL not enforced by the server: ${ttl.reason}`);
       const actor = await start({ config, bus: ctx.bus, ...(await jetStreamActorPorts(js, config.prefix, { metrics: ctx.busMetrics })), logger: ctx.log });
       const acting = actKernelAvailable() ? 'WebAssembly SIMD kernel' : 'JavaScript path (no WebAssembly SIMD here: slower)';
       ctx.log.info(`actor-runner ${config.actorId}: ${config.agents} x ${config.envId}, sampling on the ${acting}, waiting for a policy`);

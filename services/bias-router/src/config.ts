@@ -30,10 +30,11 @@ export function loadConfig(env: Env = process.env): RouterConfig {
   return {
     natsUrl: r.string('ALA_NATS_URL', 'nats://127.0.0.1:4222'),
     prefix: r.string('ALA_PREFIX', 'ala'),
-    bound: r.number('ALA_ROUTER_BOUND', 1, { min: Number.MIN_VALUE, max: MAX_BIAS_BOUND }),
+    // ALA_BIAS_BOUND is shared with the actor-runner (which enforces it again); ALA_ROUTER_BOUND is its older name
+    bound: r.number(env.ALA_BIAS_BOUND ? 'ALA_BIAS_BOUND' : 'ALA_ROUTER_BOUND', 1, { min: Number.MIN_VALUE, max: MAX_BIAS_BOUND }),
     l2Cap: r.number('ALA_ROUTER_L2_CAP', 0, { min: 0 }),
     boostOnly: r.bool('ALA_ROUTER_BOOST_ONLY', false),
-    maxTtlMs: r.int('ALA_ROUTER_MAX_TTL_MS', 10_000, { min: 1, max: 86_400_000 }),
+    maxTtlMs: r.int(env.ALA_MAX_ADVICE_TTL_MS ? 'ALA_MAX_ADVICE_TTL_MS' : 'ALA_ROUTER_MAX_TTL_MS', 10_000, { min: 1, max: 86_400_000 }),
     ratePerS: r.number('ALA_ROUTER_RATE_PER_S', 100, { min: Number.MIN_VALUE }),
     burst: r.number('ALA_ROUTER_BURST', 200, { min: 1 }),
     maxAdvisors: r.int('ALA_ROUTER_MAX_ADVISORS', 10_000, { min: 1 }),

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
       let jetstream;
       if (config.store) {
         jetstream = await openJetStream(conn.nc);
-        const streams = await ensureStreams(jetstream, config.prefix);
+        const streams = await ensureStreams(jetstream, config.prefix, { ensure: ['bias'] }); // ALA_TRAJ is the actors' and learner's
         const ttl = streams.ttl;
         if (ttl.enforced) log.info('ALA_BIAS: server enforces per-message TTL', { serverVersion: ttl.serverVersion });
         else log.warn('ALA_BIAS: server does NOT enforce per-message TTL; max_age is the only ceiling', { serverVersion: ttl.serverVersion, reason: ttl.reason });

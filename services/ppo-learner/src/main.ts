@@ -15,10 +15,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Servic
   const config = loadConfig(env);
   const metricsPort = Number(env.ALA_METRICS_PORT ?? 0);
   return runServiceMain({
-    name: 'ppo-learner', version: '0.1.0', natsUrl: config.natsUrl, prefix: config.prefix, metricsPort: Number.isInteger(metricsPort) ? metricsPort : 0,
+    name: 'ppo-learner', version: '0.1.0', natsUrl: config.natsUrl, prefix: config.prefix, metricsPort: Number.isInteger(metricsPort) ? metricsPort : 0, env,
     start: async (ctx) => {
       const js = await openJetStream(ctx.conn.nc);
-      await ensureStreams(js, config.prefix);
+      await ensureStreams(js, config.prefix, { ensure: ['traj'] }); // ALA_BIAS is the router's (docs/security.md)
       const traj = resourceNames(config.prefix).traj;
       const learner = await start({ config, bus: ctx.bus, ...(await jetStreamLearnerPorts(js, config.prefix, config.consumer)), logger: ctx.log });
       ctx.log.info(`ppo-learner: ${config.envId}, published policy v${learner.stats().policyVersion}`);

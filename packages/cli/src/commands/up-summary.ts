@@ -5,7 +5,9 @@
 //               deadline, aggregator window, router, bus receipt, actor table);
 //   invalid   = messages refused by the codec on any subscription, plus biases the actor refused
 //               (wrong length, unknown agent, non-finite);
-//   coverage  = applied / envSteps.
+//   coverage  = applied / envSteps;
+//   clipped / ttlCapped = biases the actor accepted only after cutting them to its own bound B /
+//               its maximum TTL (nonzero means a misconfigured router or a hostile publisher).
 // Must not: do I/O.
 import type { StackStats } from './up-stack';
 
@@ -14,6 +16,10 @@ export interface AdviceSummary {
   readonly applied: number;
   readonly expired: number;
   readonly invalid: number;
+  /** Biases with a component beyond the actor's B, clipped to ±B. */
+  readonly clipped: number;
+  /** Biases whose TTL exceeded the actor's maximum (or was missing), cut to it. */
+  readonly ttlCapped: number;
   readonly coverage: number;
   readonly meanAgeMs: number;
 }
@@ -65,6 +71,8 @@ export function adviceSummary(st: StackStats): AdviceSummary {
     applied: a.advisedSteps,
     expired,
     invalid: st.bus.decodeErrors + a.biasRejected,
+    clipped: a.biasClipped,
+    ttlCapped: a.biasTtlCapped,
     coverage: a.envSteps === 0 ? 0 : a.advisedSteps / a.envSteps,
     meanAgeMs: a.advisedSteps === 0 ? 0 : a.adviceAgeMsSum / a.advisedSteps,
   };
@@ -121,7 +129,7 @@ export function summaryTable(s: UpSummary): string {
     ['final policy alone (no advice)', s.evalReturnUnadvised === null ? '-' : `${s.evalReturnUnadvised.toFixed(1)} (${s.evalEpisodes} episodes)`],
     ['policy version', String(s.policyVersion)], ['learner updates', String(s.learnerUpdates)], ['policy lag (mean, last update)', s.policyLagMean.toFixed(2)],
     ['advice published', String(s.advice.published)], ['advice applied (steps)', String(s.advice.applied)], ['advice expired', String(s.advice.expired)],
-    ['advice invalid', String(s.advice.invalid)], ['advised-step fraction', s.advisedStepFraction.toFixed(3)], ['mean advice age (ms)', s.advice.meanAgeMs.toFixed(1)],
+    ['advice invalid', String(s.advice.invalid)], ['bias clipped to B / TTL capped (actor)', `${s.advice.clipped} / ${s.advice.ttlCapped}`], ['advised-step fraction', s.advisedStepFraction.toFixed(3)], ['mean advice age (ms)', s.advice.meanAgeMs.toFixed(1)],
     ['learner thread', s.learnerThread], ['step gap p50 / p99 / max (ms)', `${s.stepGapP50Ms.toFixed(2)} / ${s.stepGapP99Ms.toFixed(2)} / ${s.stepGapMaxMs.toFixed(1)}`],
     ['event-loop delay p99 / max (ms)', `${s.eventLoopDelayP99Ms.toFixed(1)} / ${s.eventLoopDelayMaxMs.toFixed(1)}`],
     ...(s.error === null ? [] : [['error', s.error] as [string, string]]),
