@@ -1,4 +1,4 @@
-// Helpers of the deploy tests: start `ala <service>` as a real process (what a container runs,
+// Helpers of the deploy tests: start `ala <service>` (or any command) as a real process (what a container runs,
 // with `node packages/cli/bin/ala.js` in place of the image entrypoint `ala`), read its /healthz
 // and /readyz, and kill whatever is left at the end. Must not: decide what a test expects.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -21,7 +21,12 @@ const live = new Set<ChildProcess>();
 
 /** Runs `ala <args>` with exactly `env` (plus PATH and HOME), stdout and stderr kept. */
 export function startAla(name: string, args: readonly string[], env: Record<string, string>): AlaProcess {
-  const proc = spawn(process.execPath, [ALA_BIN, ...args], {
+  return startProcess(name, process.execPath, [ALA_BIN, ...args], env);
+}
+
+/** Runs `cmd <args>` with exactly `env` (plus PATH and HOME), stdout and stderr kept. */
+export function startProcess(name: string, cmd: string, args: readonly string[], env: Record<string, string>): AlaProcess {
+  const proc = spawn(cmd, args, {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
