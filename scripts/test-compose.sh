@@ -9,7 +9,8 @@
 #   3. Images: public ones pulled, or local stand-ins built when no registry answers
 #      (tests/compose/standins.sh); the project image ala:dev built from infra/docker/Dockerfile.
 #   4. The stack up (all but Grafana, which cannot be built here), healthy, and training with
-#      advice, as seen by its own Prometheus (tests/compose/check-stack.mjs); then torn down
+#      advice, as seen by its own Prometheus (tests/compose/check-stack.mjs), NATS refusing
+#      anonymous clients (services use the `creds` identities); then torn down
 #      (containers, networks, volumes). Every wait is bounded; each phase prints its time.
 # Env: ALA_COMPOSE_UP_TIMEOUT_S (180), ALA_COMPOSE_CHECK_TIMEOUT_S (240).
 # Must not: touch a compose project it did not start, or stop an engine it did not start.
@@ -100,7 +101,12 @@ took engine
 
 # ---------------------------------------------------------------- 3. images
 phase "images: public ones present, pulled, or built as local stand-ins"
-mapfile -t public < <(docker-compose -f docker-compose.yml config | awk '$1 == "image:" {print $2}' | sort -u | grep -v -e '^ala:' -e '^grafana/')
+# the services this test starts: all but Grafana and those of optional profiles (llm), with their images
+stack="$(node -e '
+  const c = require("yaml").parse(require("fs").readFileSync("docker-compose.yml", "utf8"), { merge: true });
+  for (const [name, s] of Object.entries(c.services)) if (!s.profiles && name !== "grafana") console.log(name, s.image);')"
+mapfile -t services < <(awk '{print $1}' <<<"$stack")
+mapfile -t public < <(awk '{print $2}' <<<"$stack" | sort -u | grep -v '^ala:')
 bash tests/compose/standins.sh node:20-bookworm-slim "${public[@]}" 2> >(grep -v -e DEPRECATED -e 'buildx' -e '^ *$' >&2)
 took base-images
 phase "project image ala:dev (infra/docker/Dockerfile)"
@@ -113,7 +119,6 @@ free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1
 export ALA_NATS_HOST_PORT ALA_NATS_MONITOR_HOST_PORT ALA_PROMETHEUS_HOST_PORT ALA_GRAFANA_HOST_PORT
 ALA_NATS_HOST_PORT=$(free_port); ALA_NATS_MONITOR_HOST_PORT=$(free_port)
 ALA_PROMETHEUS_HOST_PORT=$(free_port); ALA_GRAFANA_HOST_PORT=$(free_port)
-mapfile -t services < <(docker-compose -f docker-compose.yml config --services | grep -vx grafana)
 phase "compose up: ${services[*]}"
 echo "   NOT started: grafana (no Grafana image can be built on this machine: no Debian package,"
 echo "   AGPL Go module); its provisioning and dashboard were validated offline above."
@@ -135,4 +140,12 @@ took healthy
 phase "training with advice, seen by Prometheus (<= ${ALA_COMPOSE_CHECK_TIMEOUT_S:-240} s)"
 node tests/compose/check-stack.mjs "http://127.0.0.1:$ALA_PROMETHEUS_HOST_PORT" "${ALA_COMPOSE_CHECK_TIMEOUT_S:-240}" infra/grafana/dashboards/ala-overview.json
 took checks
+phase "NATS refuses a client without an identity (nkey users from the creds service)"
+node -e '
+  const { connect } = require("@nats-io/transport-node");
+  connect({ servers: process.argv[1], reconnect: false, timeout: 5000 })
+    .then(async (nc) => { await nc.close(); console.error("FAIL: an anonymous client connected"); process.exit(1); })
+    .catch((e) => { if (!/authorization/i.test(e.message)) { console.error(`FAIL: unexpected error: ${e.message}`); process.exit(1); } console.log(`   refused: ${e.message}`); });
+' "nats://127.0.0.1:$ALA_NATS_HOST_PORT"
+took auth
 echo "PASS: compose stack (without Grafana) healthy, training advances, advice applied, Prometheus scrapes every target"

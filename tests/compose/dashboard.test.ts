@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { CONNECTION_SECURITY_ENV } from '@ala/bus';
 import { promtool, REPO_ROOT } from '../monitoring/prometheus-fixture';
 
 const read = (...p: string[]) => readFileSync(path.join(REPO_ROOT, ...p), 'utf8');
@@ -98,10 +99,15 @@ describe('docker-compose.yml', () => {
     expect(compose.services.creds?.command).toEqual(['creds', '--out', '/creds', '--keep']);
   });
 
-  it('sets only ALA_* variables documented in docs/configuration.md', () => {
+  it('sets only ALA_* variables documented in docs/configuration.md or read by every connection (@ala/bus)', () => {
     const docs = read('docs', 'configuration.md');
-    const vars = Object.entries(compose.services).flatMap(([svc, s]) => Object.keys(s.environment ?? {}).filter((k) => k.startsWith('ALA_')).map((k) => `${svc}: ${k}`));
+    const security: readonly string[] = CONNECTION_SECURITY_ENV;
+    const vars = Object.entries(compose.services).flatMap(([svc, s]) => Object.keys(s.environment ?? {}).filter((k) => k.startsWith('ALA_')).map((k) => [svc, k] as const));
     expect(vars.length).toBeGreaterThan(20);
-    expect(vars.filter((v) => !docs.includes(`\`${v.split(': ')[1]}\``))).toEqual([]);
+    expect(vars.filter(([, k]) => !docs.includes(`\`${k}\``) && !security.includes(k))).toEqual([]);
+    // each service connects with its own identity, from the creds volume
+    for (const svc of ['actor-runner', 'ppo-learner', 'advisor-worker', 'vote-aggregator', 'bias-router']) {
+      expect([svc, compose.services[svc]?.environment?.ALA_NATS_NKEY_SEED_FILE]).toEqual([svc, `/creds/${svc}.nk`]);
+    }
   });
 });
