@@ -14,7 +14,8 @@
 #      (containers, networks, volumes). Every wait is bounded; each phase prints its time.
 # Env: ALA_COMPOSE_UP_TIMEOUT_S (180), ALA_COMPOSE_CHECK_TIMEOUT_S (240).
 # Must not: touch a compose project it did not start, or stop an engine it did not start.
-set -euo pipefail
+set -Eeuo pipefail
+trap 'echo "error: $(basename "$0") line $LINENO: \`$BASH_COMMAND\` failed" >&2' ERR
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 t_start=$(date +%s)
@@ -83,6 +84,11 @@ took dashboards
 
 # ---------------------------------------------------------------- 2. engine
 phase "Docker engine"
+# an engine already starting or stopping (its pid file names a live process): wait for it first
+if ! timeout 10 docker info >/dev/null 2>&1 && [ -s /var/run/docker.pid ] && kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
+  echo "   a dockerd (pid $(cat /var/run/docker.pid)) is running but not answering: waiting up to 30 s"
+  for _ in $(seq 1 30); do timeout 5 docker info >/dev/null 2>&1 && break; kill -0 "$(cat /var/run/docker.pid 2>/dev/null)" 2>/dev/null || break; sleep 1; done
+fi
 if timeout 10 docker info >/dev/null 2>&1; then
   echo "   using the engine that answers ($(docker version --format '{{.Server.Version}}'))"
 else
@@ -100,6 +106,8 @@ fi
 took engine
 
 # ---------------------------------------------------------------- 3. images
+# the docker 28 CLI's notice about the legacy builder, and npm's engine warnings, on stderr
+drop_build_noise() { grep -v -e DEPRECATED -e 'buildx' -e '^ *$' -e EBADENGINE >&2 || true; }
 phase "images: public ones present, pulled, or built as local stand-ins"
 # the services this test starts: all but Grafana and those of optional profiles (llm), with their images
 stack="$(node -e '
@@ -107,10 +115,10 @@ stack="$(node -e '
   for (const [name, s] of Object.entries(c.services)) if (!s.profiles && name !== "grafana") console.log(name, s.image);')"
 mapfile -t services < <(awk '{print $1}' <<<"$stack")
 mapfile -t public < <(awk '{print $2}' <<<"$stack" | sort -u | grep -v '^ala:')
-bash tests/compose/standins.sh node:20-bookworm-slim "${public[@]}" 2> >(grep -v -e DEPRECATED -e 'buildx' -e '^ *$' >&2)
+bash tests/compose/standins.sh node:20-bookworm-slim "${public[@]}" 2> >(drop_build_noise)
 took base-images
 phase "project image ala:dev (infra/docker/Dockerfile)"
-docker build --network host -q -f infra/docker/Dockerfile -t ala:dev . >/dev/null 2> >(grep -v -e DEPRECATED -e 'buildx' -e '^ *$' -e EBADENGINE >&2)
+docker build --network host -q -f infra/docker/Dockerfile -t ala:dev . >/dev/null 2> >(drop_build_noise)
 echo "   ala:dev $(docker image inspect ala:dev --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}')"
 took ala-image
 

@@ -9,7 +9,8 @@
 # Grafana has no such source here (no Debian package; AGPL Go module): it is never built.
 # Cached: the debootstrap rootfs (tarball) and npm tarballs under ~/.cache/ala/compose-standins;
 # images stay in the engine. Usage: standins.sh IMAGE...   Must not: push or remove images.
-set -euo pipefail
+set -Eeuo pipefail
+trap 'echo "error: $(basename "$0") line $LINENO: \`$BASH_COMMAND\` failed" >&2' ERR
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/tests/compose/standins"
 cache="${ALA_CACHE_DIR:-$HOME/.cache/ala}/compose-standins"
@@ -26,7 +27,9 @@ base_image() {
   if [ ! -s "$tarball" ]; then
     command -v debootstrap >/dev/null || { echo "error: debootstrap is missing (bash scripts/install-docker.sh)" >&2; return 1; }
     local mirror rootfs="$cache/bookworm-minbase.rootfs"
-    mirror="$(grep -rhoE '^(deb|URIs:) +https?://[^ ]+' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null | awk '{print $2}' | grep -v security | head -1)"
+    # the Debian mirror apt uses here (ALA_DEBIAN_MIRROR overrides): active .list/.sources files only
+    mirror="${ALA_DEBIAN_MIRROR:-$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
+      grep -oE '^(deb|URIs:) +https?://[^ ]+' | awk '{print $2}' | grep '/debian/*$' | head -1 || true)}"
     mirror="${mirror:-http://deb.debian.org/debian}"
     echo "debootstrap bookworm minbase from $mirror (~40 s, cached)"
     rm -rf "$rootfs"
