@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # `npm run test:compose`: checks the docker compose stack, offline parts first, then for real.
-#   1. docker-compose.yml is valid for docker-compose 1.29 (and compose v2 when present), with
-#      and without --profile llm; Prometheus config and rules pass promtool; the Grafana
-#      dashboard passes the offline schema check and names only exported metrics.
+#   1. docker-compose.yml is valid for docker-compose 1.29 and compose v2 (the `docker compose`
+#      plugin, else built standalone by scripts/build-compose-v2.sh), with and without
+#      --profile llm; Prometheus config and rules pass promtool; the Grafana dashboard passes the
+#      offline schema check and names only exported metrics.
 #   2. A Docker engine: the one that answers, else dockerd started here (installed by
 #      scripts/install-docker.sh if missing; --iptables=false --ip-masq=false) and stopped by PID
 #      at the end. No engine: FAIL.
 #   3. Images: public ones pulled, or local stand-ins built when no registry answers
 #      (tests/compose/standins.sh); the project image ala:dev built from infra/docker/Dockerfile.
-#   4. The stack up (all but Grafana, which cannot be built here), healthy, and training with
-#      advice, as seen by its own Prometheus (tests/compose/check-stack.mjs), NATS refusing
-#      anonymous clients (services use the `creds` identities); then torn down
+#   4. The stack up with compose v2 (all but Grafana, which cannot be built here), healthy, and
+#      training with advice, as seen by its own Prometheus (tests/compose/check-stack.mjs), NATS
+#      refusing anonymous clients (services use the `creds` identities); then torn down
 #      (containers, networks, volumes). Every wait is bounded; each phase prints its time.
 # Env: ALA_COMPOSE_UP_TIMEOUT_S (180), ALA_COMPOSE_CHECK_TIMEOUT_S (240).
 # Must not: touch a compose project it did not start, or stop an engine it did not start.
@@ -22,7 +23,7 @@ t_start=$(date +%s)
 phase_t=$t_start
 phase() { local now; now=$(date +%s); echo "== [$((now - t_start)) s] $*"; phase_t=$now; }
 took() { echo "   ($1: $(($(date +%s) - phase_t)) s)"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
+fail() { trap - ERR; echo "FAIL: $*" >&2; exit 1; }
 
 started_dockerd=""
 project=""
@@ -56,19 +57,18 @@ bash scripts/install-docker.sh
 bash scripts/install-prometheus.sh
 took install
 
-phase "compose file: docker-compose config -q (v1), and compose v2 if present"
+phase "compose file: docker-compose config -q with v1 (Debian 1.29) and v2"
 docker-compose -f docker-compose.yml config -q
 docker-compose -f docker-compose.yml --profile llm config -q
 echo "   docker-compose $(docker-compose version --short): valid (default and llm profile)"
 if docker compose version >/dev/null 2>&1; then
-  docker compose -f docker-compose.yml config -q
-  docker compose -f docker-compose.yml --profile llm config -q
-  echo "   $(docker compose version): valid"
   compose_cmd=(docker compose)
-else
-  echo "   compose v2 not installed here: checked with docker-compose 1.29 only"
-  compose_cmd=(docker-compose)
+else # no v2 plugin here: build it standalone (cached)
+  compose_cmd=("$(bash scripts/build-compose-v2.sh | tail -1)")
 fi
+"${compose_cmd[@]}" -f docker-compose.yml config -q
+"${compose_cmd[@]}" -f docker-compose.yml --profile llm config -q
+echo "   compose v2 (${compose_cmd[*]}): valid (default and llm profile); the stack below runs with it"
 took compose-config
 
 phase "promtool check config/rules (infra/prometheus)"
