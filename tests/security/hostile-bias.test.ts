@@ -25,8 +25,10 @@ function logRatios(chunks: readonly TrajectoryChunk[]): { advised: number; r: nu
 test('a hostile publisher of ±100 biases cannot move log-probabilities by more than 2βB; every such bias is counted', async () => {
   const h = await harness(server);
   const learner = await learnerOn(h);
-  const beta = 1.5;
-  const B = 0.5;
+  // 2βB = 0.4 is below what an unclipped ±100 bias does to a near-uniform 2-action policy
+  // (|log μ/π| of the taken action -> log 2 = 0.69), so this fails without the actor's own clip
+  const beta = 2;
+  const B = 0.1;
   const maxTtl = 300;
   const { actor, chunks } = await actorOn(h, { agents: 4, stepHz: 200, adviceTtlMs: 200, snapshotEvery: 2, chunkSteps: 16, beta, biasBound: B, maxAdviceTtlMs: maxTtl });
   await actor.ready;
@@ -70,6 +72,6 @@ test('a hostile publisher of ±100 biases cannot move log-probabilities by more 
   expect(advised.length).toBeGreaterThan(100);
   const worst = Math.max(...all.map((x) => x.r));
   expect(worst).toBeLessThanOrEqual(2 * beta * B + 1e-4); // logp are stored as float32
-  expect(worst).toBeGreaterThan(0.3); // the attack did steer, within the bound
+  expect(worst).toBeGreaterThan(0.1); // the attack did steer, within the bound
   for (const x of all) if (x.advised === 0) expect(x.r).toBe(0);
 });

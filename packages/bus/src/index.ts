@@ -8,7 +8,7 @@ export { connect, drainOnSignal } from './connect';
 export type { AlaConnection, ConnectOptions, ConnectionStats, DrainOnSignalOptions } from './connect';
 export { CONNECTION_SECURITY_ENV, connectionSecurityFromEnv, CredentialsError, inboxPrefixFor, resolveSecurity } from './security';
 export type { ConnectionSecurity, ResolvedSecurity } from './security';
-export { openJetStream, ensureStreams, detectTtlSupport, ensurePolicyStores, resourceNames } from './jetstream';
+export { openJetStream, ensureStreams, detectTtlSupport, ensurePolicyStores, openPolicyStores, resourceNames } from './jetstream';
 export type { JetStreamContext, StreamsOptions, EnsuredStreams, TtlSupport, PolicyStores } from './jetstream';
 export { publishBiasStored, readLastBias, publishDurable, natsTtl } from './stored';
 export type { StoredBias, DurableOptions } from './stored';

@@ -179,3 +179,26 @@ export async function ensurePolicyStores(ctx: JetStreamContext, prefix = 'ala', 
   expectEqual(names.weights, 'bucket', names.weights, objStatus.bucket);
   return { kv, weights };
 }
+
+/**
+ * Opens the policy stores without creating them (an actor's identity may not, docs/security.md):
+ * polls their stream info every `pollMs` until the ppo-learner has created both, calling
+ * `onWaiting` once if it has to wait, then opens them as ensurePolicyStores does.
+ */
+export async function openPolicyStores(ctx: JetStreamContext, prefix = 'ala', opts: { pollMs?: number; onWaiting?: () => void; signal?: AbortSignal } = {}): Promise<PolicyStores> {
+  const names = resourceNames(prefix);
+  let warned = false;
+  for (;;) {
+    const exists = await Promise.all([`KV_${names.policyKv}`, `OBJ_${names.weights}`].map((n) => ctx.jsm.streams.info(n).then(() => true, (err: unknown) => {
+      if (/stream not found/i.test(String((err as Error).message))) return false;
+      throw new JetStreamSetupError(n, 'cannot read the policy store', { cause: err });
+    })));
+    if (exists.every(Boolean)) return ensurePolicyStores(ctx, prefix);
+    if (opts.signal?.aborted) throw new JetStreamSetupError(`${names.policyKv}/${names.weights}`, 'gave up waiting for the policy stores');
+    if (!warned) {
+      warned = true;
+      opts.onWaiting?.();
+    }
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
+  }
+}

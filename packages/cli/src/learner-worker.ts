@@ -48,7 +48,7 @@ async function run(): Promise<void> {
     learner = await start({ config: cfg, bus, ...ports, logger: log, onUpdate: (m) => post({ type: 'update', m }) });
     const l = learner;
     post({ type: 'started', ppo: l.ppo, stats: l.stats() });
-    timer = setInterval(() => post({ type: 'stats', stats: l.stats() }), STATS_EVERY_MS);
+    timer = setInterval(() => post({ type: 'stats', stats: l.stats(), permissionErrors: conn.stats().permissionErrors }), STATS_EVERY_MS);
   })();
   await started;
 }

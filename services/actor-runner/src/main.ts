@@ -22,7 +22,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Servic
       await ensureStreams(js, config.prefix, { ensure: ['traj'] }); // ALA_BIAS is the router's (docs/security.md)
       const ttl = await detectTtlSupport(js, resourceNames(config.prefix).bias).catch((err: unknown) => ({ enforced: false, reason: (err as Error).message }));
       if (!ttl.enforced) ctx.log.warn(`advice TTL not enforced by the server: ${ttl.reason}`);
-      const actor = await start({ config, bus: ctx.bus, ...(await jetStreamActorPorts(js, config.prefix, { metrics: ctx.busMetrics })), logger: ctx.log });
+      const actor = await start({ config, bus: ctx.bus, ...(await jetStreamActorPorts(js, config.prefix, { metrics: ctx.busMetrics, logger: ctx.log })), logger: ctx.log });
       const acting = actKernelAvailable() ? 'WebAssembly SIMD kernel' : 'JavaScript path (no WebAssembly SIMD here: slower)';
       ctx.log.info(`actor-runner ${config.actorId}: ${config.agents} x ${config.envId}, sampling on the ${acting}, waiting for a policy`);
       const exportMetrics = actorMetricsExporter(ctx.metrics);

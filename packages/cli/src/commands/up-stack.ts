@@ -76,6 +76,8 @@ export interface StackStats {
   readonly aggregator: Record<string, number>;
   readonly router: Record<string, number>;
   readonly bus: Record<BusCounter, number>;
+  /** Publishes/subscribes the NATS server denied to this process's services (docs/security.md). */
+  readonly natsPermissionErrors: number;
 }
 
 export interface Stack {
@@ -203,7 +205,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     learnerThread: learnerThread ? 'worker' : 'main', learnerFailure: () => learnerThread?.failure(), stepGapUs,
     stats: () => ({
       actor: actor.stats(), learner: learner.stats(), advisor: chain?.advisor.stats() ?? {}, aggregator: chain?.aggregator.stats() ?? {},
-      router: chain?.router.stats() ?? {}, bus: { ...counts.totals },
+      router: chain?.router.stats() ?? {}, bus: { ...counts.totals }, natsPermissionErrors: t.permissionErrors() + (learnerThread?.permissionErrors() ?? 0),
     }),
     latestPolicy: async () => {
       const v = await actorPorts.policies.latestVersion();

@@ -42,6 +42,8 @@ export interface UpSummary extends UpProbes {
   readonly evalEpisodes: number;
   readonly transport: string;
   readonly ttlEnforcedByServer: boolean;
+  /** Publishes/subscribes the NATS server denied to this run's services (0 expected; docs/security.md). */
+  readonly natsPermissionErrors: number;
   readonly stoppedBy: 'target-return' | 'max-seconds' | 'signal' | 'error';
   /** Where the learner ran: 'worker' (own thread and NATS connection) or 'main' (shares the actor's event loop). */
   readonly learnerThread: 'worker' | 'main';
@@ -102,6 +104,7 @@ export function summarize(
     evalEpisodes: meta.evaluation?.episodes ?? 0,
     transport: meta.transport,
     ttlEnforcedByServer: meta.ttlEnforced,
+    natsPermissionErrors: st.natsPermissionErrors,
     stoppedBy: meta.stoppedBy,
     learnerThread: meta.learnerThread,
     error: meta.error ?? null,
@@ -130,7 +133,7 @@ export function summaryTable(s: UpSummary): string {
     ['policy version', String(s.policyVersion)], ['learner updates', String(s.learnerUpdates)], ['policy lag (mean, last update)', s.policyLagMean.toFixed(2)],
     ['advice published', String(s.advice.published)], ['advice applied (steps)', String(s.advice.applied)], ['advice expired', String(s.advice.expired)],
     ['advice invalid', String(s.advice.invalid)], ['bias clipped to B / TTL capped (actor)', `${s.advice.clipped} / ${s.advice.ttlCapped}`], ['advised-step fraction', s.advisedStepFraction.toFixed(3)], ['mean advice age (ms)', s.advice.meanAgeMs.toFixed(1)],
-    ['learner thread', s.learnerThread], ['step gap p50 / p99 / max (ms)', `${s.stepGapP50Ms.toFixed(2)} / ${s.stepGapP99Ms.toFixed(2)} / ${s.stepGapMaxMs.toFixed(1)}`],
+    ['NATS permission denials', String(s.natsPermissionErrors)], ['learner thread', s.learnerThread], ['step gap p50 / p99 / max (ms)', `${s.stepGapP50Ms.toFixed(2)} / ${s.stepGapP99Ms.toFixed(2)} / ${s.stepGapMaxMs.toFixed(1)}`],
     ['event-loop delay p99 / max (ms)', `${s.eventLoopDelayP99Ms.toFixed(1)} / ${s.eventLoopDelayMaxMs.toFixed(1)}`],
     ...(s.error === null ? [] : [['error', s.error] as [string, string]]),
   ];
