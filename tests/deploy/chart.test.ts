@@ -109,6 +109,30 @@ test('NATS credentials: the server auth.conf and one seed file per pod (ALA_NATS
   expect(ext.find((o) => o.metadata.name === 'ala-common')!.data!.ALA_NATS_URL).toBe('nats://nats.nats.svc:4222');
 });
 
+test('less common settings render valid manifests: llama.cpp, TLS files, LLM key, required/preferred placement, existing claims', () => {
+  const sets = ['--set', 'llmServer.engine=llama-cpp', '--set', 'llmServer.model=/models/m.gguf', '--set', 'llmServer.modelStorage.hostPath=/srv/models', '--set-json', 'llmServer.extraArgs=["-c", "8192"]',
+    '--set', 'natsTls.existingSecret=nats-tls', '--set', 'natsTls.clientCertificate=true', '--set', 'llm.apiKey=sk-test',
+    '--set', 'nats.persistence.enabled=false', '--set', 'ppoLearner.checkpoints.existingClaim=ckpt'];
+  for (const mode of ['required', 'preferred']) {
+    const args = [...sets, '--set', `placement.mode=${mode}`];
+    const t = template('ala', ['values-three-device.yaml'], args);
+    expect({ status: t.status, err: t.stderr }).toEqual({ status: 0, err: '' });
+    expect(validate(t.stdout).status).toBe(0);
+    const objs = render('ala', ['values-three-device.yaml'], args);
+    const actor = podSpec(objs.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'ala-actor-runner')!) as PodSpec & { affinity: Record<string, unknown> };
+    expect(actor.nodeSelector).toBeUndefined();
+    expect(Object.keys(actor.affinity).sort()).toEqual(['nodeAffinity', 'podAntiAffinity']); // its own anti-affinity kept
+    expect(JSON.stringify(actor.affinity.nodeAffinity)).toContain('"values":["jetson"]');
+    const advisor = podSpec(objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'ala-advisor-llm')!);
+    expect(advisor.containers[0]!.env).toEqual(expect.arrayContaining([
+      { name: 'ALA_LLM_API_KEY', valueFrom: { secretKeyRef: { name: 'ala-llm', key: 'api-key' } } },
+      { name: 'ALA_NATS_TLS_CA_FILE', value: '/etc/ala/tls/ca.crt' }, { name: 'ALA_NATS_TLS_CERT_FILE', value: '/etc/ala/tls/tls.crt' }, { name: 'ALA_NATS_TLS_KEY_FILE', value: '/etc/ala/tls/tls.key' },
+    ]));
+    const llm = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'ala-llm')!;
+    expect(podSpec(llm).containers[0]!.args).toEqual(['-m', '/models/m.gguf', '--alias', 'gpt-oss-20b', '--host', '0.0.0.0', '--port', '8000', '-c', '8192']);
+  }
+});
+
 test('bad values are refused with a clear message', () => {
   const cases: [string[], RegExp][] = [
     [['--set', 'actorRunner.device=tpu'], /device "tpu" is not one of the devices in values \(jetson, rtx5090, spark\)/],

@@ -2,7 +2,8 @@
 // nats-server (interfaces: /healthz, /readyz next to /metrics; ALA_SHUTDOWN_TIMEOUT_MS): /readyz
 // is 503 while NATS is unreachable, the actor stays 503 until a policy is loaded, every service
 // turns 200 once connected with its streams, 503 after the server dies and 200 again after it
-// comes back; SIGTERM exits 0 within the bound with the learner's final checkpoint written.
+// comes back; SIGTERM exits 0 within the bound with the learner's final checkpoint written, and
+// during a NATS outage still exits within the bound after writing it (the drain itself fails).
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { freePort, startNatsServer, waitFor, type NatsServerHandle } from '@ala/testkit';
@@ -83,4 +84,27 @@ test('readyz follows connect, streams and policy; SIGTERM drains within the boun
     expect(e.ms).toBeLessThan(SHUTDOWN_MS);
   }
   expect(statSync(path.join(ckpt, 'learner.ckpt')).mtimeMs).toBeGreaterThanOrEqual(sent - 1);
+});
+
+test('SIGTERM while NATS is down: the learner checkpoints and exits within the bound', async () => {
+  const nats = await startNatsServer();
+  try {
+    const ckpt = tempDir('health-outage');
+    const port = await freePort();
+    const learner = startAla('ppo-learner', ['ppo-learner'], {
+      ALA_NATS_URL: nats.url, ALA_PREFIX: 'outage', ALA_METRICS_PORT: String(port),
+      ALA_CHECKPOINT_DIR: ckpt, ALA_CHECKPOINT_EVERY_S: '3600', ALA_SHUTDOWN_TIMEOUT_MS: '3000',
+    });
+    await waitFor(async () => (await reason(port)) === '200', 30_000, { intervalMs: 200, what: `learner ready (${learner.output()})` });
+    await nats.kill();
+    await waitFor(async () => (await reason(port)) === 'not connected to NATS', 10_000, { intervalMs: 200 });
+    const sent = Date.now();
+    learner.proc.kill('SIGTERM');
+    const code = await learner.exited;
+    expect(code).not.toBeNull(); // exited by itself, not killed
+    expect(Date.now() - sent).toBeLessThan(3_000 + 1_000);
+    expect(statSync(path.join(ckpt, 'learner.ckpt')).mtimeMs).toBeGreaterThanOrEqual(sent - 1);
+  } finally {
+    await nats.stop();
+  }
 });

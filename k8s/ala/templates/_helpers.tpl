@@ -69,26 +69,22 @@ Placement of a pod on a device: dict "root" $ "v" <component values>. Emits pod-
 nodeSelector:
   {{- toYaml . | nindent 2 }}
 {{- end }}
-{{- if $v.affinity }}
+{{- if not (has $mode (list "nodeSelector" "required" "preferred" "none")) -}}
+{{- fail (printf "placement.mode must be nodeSelector, required, preferred or none (got %q)" $mode) -}}
+{{- end -}}
+{{- /* the component's own affinity, plus node affinity to its device unless it sets its own */ -}}
+{{- $affinity := deepCopy ($v.affinity | default dict) -}}
+{{- if and $v.device (not (hasKey $affinity "nodeAffinity")) -}}
+{{- $term := dict "matchExpressions" (list (dict "key" $key "operator" "In" "values" (list $v.device))) -}}
+{{- if eq $mode "required" -}}
+{{- $_ := set $affinity "nodeAffinity" (dict "requiredDuringSchedulingIgnoredDuringExecution" (dict "nodeSelectorTerms" (list $term))) -}}
+{{- else if eq $mode "preferred" -}}
+{{- $_ := set $affinity "nodeAffinity" (dict "preferredDuringSchedulingIgnoredDuringExecution" (list (dict "weight" 100 "preference" $term))) -}}
+{{- end -}}
+{{- end -}}
+{{- with $affinity }}
 affinity:
-  {{- toYaml $v.affinity | nindent 2 }}
-{{- else if and $v.device (eq $mode "required") }}
-affinity:
-  nodeAffinity:
-    requiredDuringSchedulingIgnoredDuringExecution:
-      nodeSelectorTerms:
-        - matchExpressions:
-            - { key: {{ $key }}, operator: In, values: [{{ $v.device | quote }}] }
-{{- else if and $v.device (eq $mode "preferred") }}
-affinity:
-  nodeAffinity:
-    preferredDuringSchedulingIgnoredDuringExecution:
-      - weight: 100
-        preference:
-          matchExpressions:
-            - { key: {{ $key }}, operator: In, values: [{{ $v.device | quote }}] }
-{{- else if not (has $mode (list "nodeSelector" "required" "preferred" "none")) }}
-{{- fail (printf "placement.mode must be nodeSelector, required, preferred or none (got %q)" $mode) }}
+  {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- $tolerations := concat ($dev.tolerations | default list) ($v.tolerations | default list) -}}
 {{- with $tolerations }}

@@ -52,14 +52,14 @@ export interface JetStreamRequirements {
   streams: readonly string[];
   /** Durable consumers that must exist, as [stream, consumer]. */
   consumers?: readonly (readonly [string, string])[];
-  /** Reuse a positive answer this long (default 2000 ms), so frequent probes cost no requests. */
+  /** Reuse a positive answer this long (default 0: a probe every few seconds costs one request per resource). */
   cacheMs?: number;
   now?: () => number;
 }
 
 /** Not ready while any required stream or consumer is missing (or the server does not answer). */
 export function jetStreamReadiness(jsm: StreamInfoSource, req: JetStreamRequirements): ReadinessCheck {
-  const cacheMs = req.cacheMs ?? 2_000;
+  const cacheMs = req.cacheMs ?? 0;
   const now = req.now ?? Date.now;
   let okUntil = -Infinity;
   return async () => {

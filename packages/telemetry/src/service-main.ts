@@ -28,6 +28,11 @@ export interface RunningServiceLike {
   stats(): Record<string, number>;
   /** What the service itself needs to be ready (its streams, a loaded policy...); default ready. */
   ready?: ReadinessCheck;
+  /**
+   * Runs after every reconnect, e.g. to re-create memory streams a restarted server lost; a failure
+   * is logged and counted in ala_service_reconnect_errors_total (readiness then says what is missing).
+   */
+  onReconnect?: () => Promise<unknown>;
 }
 
 export interface ServiceContext {
@@ -90,6 +95,7 @@ export async function runServiceMain(opts: ServiceMainOptions): Promise<ServiceM
   };
 
   const metrics = new PromMetrics({ defaultLabels: { service: opts.name } });
+  metrics.define([{ name: 'ala_service_reconnect_errors_total', kind: 'counter', help: 'work after a NATS reconnect (re-creating streams) that failed' }]);
   const metricsServer = opts.metricsPort > 0 ? await startMetricsServer(opts.metricsPort, metrics.registry, { ready: readiness }) : undefined;
   // Until the service runs there is nothing to flush: a signal exits at once.
   const exitEarly = (signal: NodeJS.Signals): void => {
@@ -104,7 +110,15 @@ export async function runServiceMain(opts: ServiceMainOptions): Promise<ServiceM
   try {
     conn = await connect({ servers: opts.natsUrl, name: opts.name, logger: log, waitOnFirstConnect: true, security });
     connected = true;
-    void trackConnection(conn, (up) => (connected = up));
+    void trackConnection(conn, (up) => {
+      connected = up;
+      if (up && running?.onReconnect) {
+        running.onReconnect().catch((err: unknown) => {
+          metrics.inc('ala_service_reconnect_errors_total');
+          log.error(`${opts.name}: after reconnecting: ${(err as Error).message}`, { error: err });
+        });
+      }
+    });
     const c = conn;
     const exportConn = statsMetricsExporter(metrics, NATS_CONNECTION_METRICS);
     connTimer = setInterval(() => exportConn(c.stats() as ConnectionStats), 1000);

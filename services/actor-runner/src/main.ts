@@ -34,6 +34,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Servic
           await actor.stop();
         },
         stats: () => ({ ...actor.stats() }),
+        onReconnect: () => ensureStreams(js, config.prefix, { ensure: ['traj'] }), // its own stream only; the router re-creates ALA_BIAS
         ready: allOf(
           jetStreamReadiness(js.jsm, { streams: [resourceNames(config.prefix).traj, resourceNames(config.prefix).bias] }),
           () => (actor.stats().policyVersion > 0 ? READY : notReady('no policy loaded yet')),

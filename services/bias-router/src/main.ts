@@ -25,7 +25,9 @@ async function main(): Promise<void> {
       }
       const router = start({ bus, clock, metrics, log, config, jetstream, busMetrics });
       const ready = jetstream ? jetStreamReadiness(jetstream.jsm, { streams: [resourceNames(config.prefix).bias] }) : undefined;
-      return { stop: () => router.stop(), stats: () => router.stats(), ready };
+      // a restarted server may have lost ALA_BIAS (memory storage): create it again
+      const onReconnect = jetstream ? () => ensureStreams(jetstream, config.prefix, { ensure: ['bias'] }) : undefined; // a restarted server loses ALA_BIAS (memory)
+      return { stop: () => router.stop(), stats: () => router.stats(), ready, onReconnect };
     },
   });
 }

@@ -31,6 +31,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Servic
           await learner.stop();
         },
         stats: () => ({ ...learner.stats() }),
+        onReconnect: () => ensureStreams(js, config.prefix, { ensure: ['traj'] }), // its own stream only; the router re-creates ALA_BIAS
         ready: jetStreamReadiness(js.jsm, { streams: [traj], consumers: [[traj, config.consumer]] }),
       };
     },
