@@ -2,8 +2,9 @@
 // Checks a running compose stack through its Prometheus (the only thing it talks to): every
 // scrape target up; `ala_*` and nats-exporter `gnatsd_*` series present; training advances (the
 // learner published policy version > 1 and the actors' env steps keep growing); advice is
-// applied (advised steps > 0). Polls until all hold or the deadline passes (then exit 1 with what
-// is still missing). Also lists the dashboard's metrics Prometheus has no series for (info).
+// applied (advised steps > 0); all five services report their NATS identity was denied nothing.
+// Polls until all hold or the deadline passes (then exit 1 with what is still missing). Also
+// lists the dashboard's metrics Prometheus has no series for (info).
 // Usage: check-stack.mjs PROMETHEUS_URL DEADLINE_SECONDS DASHBOARD_JSON
 // Must not: start, stop or change anything.
 import { readFileSync } from 'node:fs';
@@ -43,6 +44,9 @@ async function round() {
     ['policy version', 'max(ala_learner_policy_version)', (v) => v > 1],
     ['actor policy version', 'max(ala_actor_policy_version)', (v) => v >= 1],
     ['advised steps', 'sum(ala_actor_advised_steps_total)', (v) => v > 0],
+    // every service connected with its own identity and was denied nothing (count: all five report)
+    ['no permission denials', 'sum(ala_nats_permission_errors_total)', (v) => v === 0],
+    ['five identities reporting', 'count(ala_nats_permission_errors_total)', (v) => v === 5],
   ];
   for (const [name, expr, ok] of checks) {
     const v = await scalar(expr);
