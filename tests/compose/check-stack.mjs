@@ -5,11 +5,12 @@
 // applied (advised steps > 0); all five services report their NATS identity was denied nothing.
 // Polls until all hold or the deadline passes (then exit 1 with what is still missing). Also
 // lists the dashboard's metrics Prometheus has no series for (info).
-// Usage: check-stack.mjs PROMETHEUS_URL DEADLINE_SECONDS DASHBOARD_JSON
+// Usage: check-stack.mjs PROMETHEUS_URL DEADLINE_SECONDS DASHBOARD_JSON [llm]
+// (llm: the advisor uses the LLM server; its successful requests must be counted too)
 // Must not: start, stop or change anything.
 import { readFileSync } from 'node:fs';
 
-const [base, deadlineArg, dashboardFile] = process.argv.slice(2);
+const [base, deadlineArg, dashboardFile, mode] = process.argv.slice(2);
 if (!base || !deadlineArg || !dashboardFile) {
   process.stderr.write('usage: check-stack.mjs PROMETHEUS_URL DEADLINE_SECONDS DASHBOARD_JSON\n');
   process.exit(2);
@@ -47,6 +48,7 @@ async function round() {
     // every service connected with its own identity and was denied nothing (count: all five report)
     ['no permission denials', 'sum(ala_nats_permission_errors_total)', (v) => v === 0],
     ['five identities reporting', 'count(ala_nats_permission_errors_total)', (v) => v === 5],
+    ...(mode === 'llm' ? [['LLM answers', 'sum(ala_llm_requests_total{outcome="ok"})', (v) => v > 0]] : []),
   ];
   for (const [name, expr, ok] of checks) {
     const v = await scalar(expr);

@@ -6,6 +6,7 @@
 #   nats:<v>-alpine                 the pinned nats-server (scripts/install-nats-server.sh)
 #   prom/prometheus:<v>             Debian's prometheus package
 #   natsio/prometheus-nats-exporter the Go build of scripts/build-nats-exporter.sh
+#   ghcr.io/ggml-org/llama.cpp:*    llama-server built by scripts/build-llama-server.sh (LLM run only)
 # Grafana has no such source here (no Debian package; AGPL Go module): it is never built.
 # Cached: the debootstrap rootfs (tarball) and npm tarballs under ~/.cache/ala/compose-standins;
 # images stay in the engine. Usage: standins.sh IMAGE...   Must not: push or remove images.
@@ -72,6 +73,11 @@ standin() {
       ctx="$cache/nats-exporter"; mkdir -p "$ctx"
       cp "$(bash "$root/scripts/build-nats-exporter.sh" | tail -1)" "$ctx/prometheus-nats-exporter"
       build_standin "$img" "$here/nats-exporter.Dockerfile" "$ctx" ;;
+    ghcr.io/ggml-org/llama.cpp:*)
+      base_image
+      ctx="$cache/llama-server"; mkdir -p "$ctx"
+      cp "$(bash "$root/scripts/build-llama-server.sh" | head -1)" "$ctx/llama-server"
+      build_standin "$img" "$here/llama-server.Dockerfile" "$ctx" ;;
     *) echo "error: no local stand-in recipe for $img" >&2; return 1 ;;
   esac
 }
