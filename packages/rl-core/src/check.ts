@@ -2,8 +2,9 @@
 // Must not: allocate on the success path or mutate anything; checks only throw typed errors.
 import { InvalidValueError, ShapeError } from './errors';
 
-// Module-local alias: a global lookup per use is ~50x slower inside jest's vm sandbox.
-const INF = Infinity;
+import { hotMath } from './math';
+
+const { INF } = hotMath;
 
 /** Read-only numeric vector: number[], Float32Array or Float64Array. */
 export type Vec = ArrayLike<number>;

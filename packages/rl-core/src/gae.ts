@@ -9,8 +9,6 @@
 import { checkAllFinite, checkDim, checkLength, checkRange, outBuffer, type Flags, type OutVec, type Vec, isFiniteNum } from './check';
 import { InvalidValueError } from './errors';
 
-// Module-local alias: a global lookup per use is ~50x slower inside jest's vm sandbox.
-
 /** One trajectory chunk, flat row-major [T][N]. */
 export interface TrajectoryArrays {
   /** r_t per step, [T*N]. */

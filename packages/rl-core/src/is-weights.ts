@@ -12,9 +12,9 @@
 import { checkAllFinite, checkLength, outBuffer, type OutVec, type Vec } from './check';
 import { InvalidValueError } from './errors';
 
-// Module-local aliases: a global `Math` lookup per call is ~50x slower inside jest's vm sandbox.
-const { exp, floor, min } = Math;
-const INF = Infinity;
+import { hotMath } from './math';
+
+const { exp, floor, min, INF } = hotMath;
 
 export type IsMode = 'seed' | 'exact' | 'decoupled';
 export const IS_MODES: readonly IsMode[] = ['seed', 'exact', 'decoupled'];

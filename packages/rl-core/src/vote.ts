@@ -11,9 +11,9 @@
 import { checkLength, outBuffer, type OutVec, type Vec, isFiniteNum } from './check';
 import { InvalidValueError } from './errors';
 
-// Module-local aliases: a global `Math` lookup per call is ~50x slower inside jest's vm sandbox.
-const { pow } = Math;
-const INF = Infinity;
+import { hotMath } from './math';
+
+const { pow, INF } = hotMath;
 
 export interface AdviceCandidate {
   adviceId: string;
