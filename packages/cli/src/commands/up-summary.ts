@@ -23,8 +23,8 @@ export interface LlmSummary {
   readonly requests: number;
   readonly ok: number;
   readonly errors: number;
-  /** Failed calls by kind: timeout, http_4xx, http_5xx, network, invalid, truncated. */
-  readonly errorsByKind: Readonly<Record<string, number>>;
+  /** Failed calls by kind. */
+  readonly errorsByKind: Readonly<Record<'timeout' | 'http_4xx' | 'http_5xx' | 'network' | 'invalid' | 'truncated', number>>;
   readonly truncated: number;
   /** Snapshots refused without a call because the circuit breaker was open. */
   readonly circuitOpenRefusals: number;
