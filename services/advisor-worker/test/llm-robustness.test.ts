@@ -29,7 +29,7 @@ function setup(env: Record<string, string> = {}) {
   const bus = new InProcessBus();
   const lines: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];
   const rec = (level: string) => (msg: string, fields?: Record<string, unknown>): void => void lines.push({ level, msg, ...(fields ? { fields } : {}) });
-  const log: BusLogger = { debug: rec('debug'), info: rec('info'), warn: rec('warn'), error: rec('error') };
+  const log: BusLogger = { info: rec('info'), warn: rec('warn'), error: rec('error') };
   const config = loadConfig({ ALA_ADVISOR_BACKEND: 'openai-compatible', ALA_ADVISOR_ID: 'llm', ALA_LLM_ENDPOINT: fake.url, ALA_LLM_TIMEOUT_MS: '2000', ALA_LLM_CACHE_SIZE: '0', ...env });
   const svc = start({ bus, clock: systemClock, config, log });
   const out: Advice[] = [];
@@ -106,7 +106,7 @@ it('caps the rationale so the answer fits the token budget, in the schema and in
   expect(rationaleBudget(64, 120)).toBe(96);
   expect(rationaleBudget(20, 120)).toBe(0);
   const snap = craft('x');
-  const f = responseFormat(snap, 'json_schema', 96) as { json_schema: { schema: { properties: Record<string, { maxLength?: number; enum?: number[] }> } } };
+  const f = responseFormat(snap, 'json_schema', 96) as unknown as { json_schema: { schema: { properties: Record<string, { maxLength?: number; enum?: number[] }> } } };
   expect(f.json_schema.schema.properties.rationale!.maxLength).toBe(96);
   expect(f.json_schema.schema.properties.action!.enum).toEqual([0, 1]); // legal actions only
   expect(buildMessages(snap, { rationaleMaxChars: 96 })[0]!.content).toContain('at most 96 characters');
