@@ -53,7 +53,7 @@ if ! server_ok; then
     mkdir -p "$work/src"
     tar -xzf "$work"/dl/llama_cpp_python-*.tar.gz -C "$work/src" --strip-components=1
   fi
-  echo "building llama-server (first time ~7 min on 2 cores, nice'd) in $work ..."
+  echo "building llama-server (first time: ~7 min on 2 idle cores, longer on a busy machine; nice'd) in $work ..."
   nice -n 10 cmake -S "$work/src/vendor/llama.cpp" -B "$work/build" -DCMAKE_BUILD_TYPE=Release \
     -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAMA_BUILD_TESTS=OFF \
     -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF \
@@ -61,6 +61,7 @@ if ! server_ok; then
     || { tail -30 "$work/cmake.log" >&2; exit 1; }
   nice -n 10 cmake --build "$work/build" --target llama-server -j"$JOBS" >"$work/build.log" 2>&1 \
     || { tail -30 "$work/build.log" >&2; exit 1; }
+  mkdir -p "$server_cache"
   cp "$work/build/bin/llama-server" "$server_bin.tmp"
   mv "$server_bin.tmp" "$server_bin"
   rm -rf "$work"

@@ -1,7 +1,8 @@
 // `npm run llm:up`: watch a real model advise. Starts llama-server with SmolLM2-135M-Instruct
 // (installed by scripts/install-llm.sh, which `npm run llm:up` runs first) on a free loopback port,
 // then `ala up --advisor openai-compatible` against it with settings that fit a small CPU server
-// (ALA_LLM_SLOTS = the server's -np, a 5 s advice TTL, 10 steps/s), and stops the server when
+// (ALA_LLM_SLOTS = the server's -np, 2 agents at 5 steps/s, a 10 s advice TTL: a 135M model on one
+// CPU thread answers in 2-6 s), and stops the server when
 // `ala up` ends (Ctrl-C included). Extra arguments go to `ala up` (e.g. `-- --env CraftWorld-v0`).
 // Environment: ALA_LLM_SLOTS (default 2), ALA_LLM_THREADS (default 1), LLAMA_SERVER_BIN,
 // ALA_LLM_MODEL_FILE. Must not: download anything (install-llm.sh does).
@@ -19,8 +20,8 @@ async function main(): Promise<number> {
   process.stderr.write(`llm:up: starting llama-server (SmolLM2-135M-Instruct, ${slots} slots, ${threads} thread(s))...\n`);
   const llm = await startLlamaServer({ slots, threads });
   process.stderr.write(`llm:up: llama-server ready at ${llm.url}\n`);
-  const args = [path.join(__dirname, '..', 'packages', 'cli', 'bin', 'ala.js'), 'up', '--advisor', 'openai-compatible', '--agents', '4', '--step-hz', '10',
-    '--advice-ttl-ms', '5000', '--max-seconds', '60', '--eval-episodes', '0', ...process.argv.slice(2)];
+  const args = [path.join(__dirname, '..', 'packages', 'cli', 'bin', 'ala.js'), 'up', '--advisor', 'openai-compatible', '--agents', '2', '--step-hz', '5',
+    '--advice-ttl-ms', '10000', '--max-seconds', '60', '--eval-episodes', '0', ...process.argv.slice(2)];
   const child = spawn(process.execPath, args, {
     stdio: 'inherit',
     env: { ...process.env, ALA_LLM_ENDPOINT: llm.url, ALA_LLM_MODEL: llm.alias, ALA_LLM_SLOTS: String(slots), ALA_LLM_MAX_TOKENS: process.env.ALA_LLM_MAX_TOKENS ?? '96', ALA_ADVISOR_ID: process.env.ALA_ADVISOR_ID ?? 'smollm2' },

@@ -50,6 +50,7 @@ const upArgs = (env: string, maxSeconds: number) => ({
 
 it.each(['CraftWorld-v0', 'CartPole-v1'])('ala up --advisor openai-compatible on %s: answers parse, advice is published and applied within its TTL', async (env) => {
   const { outDir, summary } = await runUp(upArgs(env, 35), process.stdout);
+  process.stdout.write(`${env}:\n${summaryTable(summary)}\n`); // the numbers, for the CI log
   const onDisk = JSON.parse(readFileSync(path.join(outDir, 'summary.json'), 'utf8')) as typeof summary;
   const l = summary.llm!;
   expect(l).not.toBeNull();

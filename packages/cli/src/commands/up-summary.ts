@@ -26,6 +26,8 @@ export interface LlmSummary {
   /** Failed calls by kind. */
   readonly errorsByKind: Readonly<Record<'timeout' | 'http_4xx' | 'http_5xx' | 'network' | 'invalid' | 'truncated', number>>;
   readonly truncated: number;
+  /** Calls cancelled because their snapshot's TTL ran out (or the advisor stopped) before the answer. */
+  readonly cancelled: number;
   /** Snapshots refused without a call because the circuit breaker was open. */
   readonly circuitOpenRefusals: number;
   readonly breakerState: 'closed' | 'open' | 'half-open';
@@ -107,7 +109,7 @@ export function llmSummary(st: StackStats): LlmSummary | null {
       timeout: n(a, 'llmTimeouts'), http_4xx: n(a, 'llmHttp4xx'), http_5xx: n(a, 'llmHttp5xx'), network: n(a, 'llmNetworkErrors'),
       invalid: n(a, 'llmInvalid'), truncated: n(a, 'llmTruncated'),
     },
-    truncated: n(a, 'llmTruncated'), circuitOpenRefusals: n(a, 'llmCircuitOpen'),
+    truncated: n(a, 'llmTruncated'), cancelled: n(a, 'llmAborted'), circuitOpenRefusals: n(a, 'llmCircuitOpen'),
     breakerState: BREAKER[n(a, 'llmBreakerState')] ?? 'closed', breakerOpened: n(a, 'llmBreakerOpened'),
     latencyP50Ms: n(a, 'llmLatencyP50Ms'), latencyP95Ms: n(a, 'llmLatencyP95Ms'),
     promptTokens: n(a, 'llmPromptTokens'), completionTokens: n(a, 'llmCompletionTokens'), completionTokensPerS: n(a, 'llmCompletionTokensPerS'),
@@ -160,7 +162,7 @@ export function progressLine(st: StackStats, elapsedS: number, stepsPerS: number
 
 function llmProgress(l: LlmSummary | null): string {
   if (l === null) return '';
-  return ` | llm req ${l.requests} ok ${l.ok} err ${l.errors} trunc ${l.truncated} cb ${l.breakerState} p50 ${l.latencyP50Ms.toFixed(0)}ms p95 ${l.latencyP95Ms.toFixed(0)}ms tok ${k(l.promptTokens + l.completionTokens)}`;
+  return ` | llm req ${l.requests} ok ${l.ok} err ${l.errors} trunc ${l.truncated} cancel ${l.cancelled} cb ${l.breakerState} p50 ${l.latencyP50Ms.toFixed(0)}ms p95 ${l.latencyP95Ms.toFixed(0)}ms tok ${k(l.promptTokens + l.completionTokens)}`;
 }
 
 function llmRows(l: LlmSummary | null): [string, string][] {
@@ -168,7 +170,7 @@ function llmRows(l: LlmSummary | null): [string, string][] {
   const kinds = Object.entries(l.errorsByKind).filter(([, v]) => v > 0).map(([kind, v]) => `${kind} ${v}`).join(', ');
   return [
     ['llm requests / ok / errors', `${l.requests} / ${l.ok} / ${l.errors}${kinds ? ` (${kinds})` : ''}`],
-    ['llm truncated answers', String(l.truncated)],
+    ['llm truncated / cancelled (TTL over)', `${l.truncated} / ${l.cancelled}`],
     ['llm circuit breaker', `${l.breakerState}, opened ${l.breakerOpened}x, ${l.circuitOpenRefusals} snapshots refused`],
     ['llm latency p50 / p95 (ms)', `${l.latencyP50Ms.toFixed(0)} / ${l.latencyP95Ms.toFixed(0)}`],
     ['llm tokens prompt / completion', `${l.promptTokens} / ${l.completionTokens} (${l.completionTokensPerS.toFixed(1)} completion tokens/s)`],
