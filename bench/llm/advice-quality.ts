@@ -11,6 +11,7 @@
 //        [--max-tokens 96] [--model-file F --alias NAME | --endpoint URL --model NAME]
 //      (merges its entry, keyed by model and prompt version, into bench/results/llm-advice-quality.json)
 import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import * as path from 'node:path';
 import { ADVISOR_DEFAULTS, BackendError, openAiBackend, PROMPT_VERSION } from '@ala/advisor-worker';
 import { getExpert, makeEnv, Pcg64, randInt, type Env } from '@ala/envs';
@@ -104,6 +105,7 @@ async function measure(envId: string, cases: Case[], endpointUrl: string, model:
     chanceRate: r(cases.reduce((s, c) => s + c.best.filter((a) => c.snapshot.legal[a]).length / c.legalCount, 0) / cases.length),
     invalidRate: r(outcome.invalid / cases.length), truncatedRate: r(outcome.truncated / cases.length),
     latencyP50Ms: pct(0.5), latencyP95Ms: pct(0.95),
+    /** completion tokens / wall time of the answered calls (prompt processing included) */
     completionTokensPerS: r(st.llmCompletionTokensPerS ?? 0), promptTokens: st.llmPromptTokens ?? 0, completionTokens: st.llmCompletionTokens ?? 0,
     jsonObjectFallback: st.llmJsonObjectFormat === 1, lastErrors: errors,
   };
@@ -115,6 +117,7 @@ async function main(): Promise<void> {
   const modelFile = flag('--model-file');
   if (!endpoint) llm = await startLlamaServer({ slots, threads: Number(flag('--threads') ?? 1), ...(modelFile ? { model: modelFile, alias: flag('--alias') ?? path.basename(modelFile, '.gguf') } : {}) });
   const model = flag('--model') ?? llm?.alias ?? 'default';
+  const loadBefore = loadavg()[0]!;
   try {
     const rng = Pcg64.fromSeed(seed);
     const perEnv = [];
@@ -124,7 +127,7 @@ async function main(): Promise<void> {
       process.stdout.write(`${e.id}: agree ${m.agree}/${m.states} (${m.agreeRate}, chance ${m.chanceRate}), invalid ${m.invalid}, truncated ${m.truncated}, failed ${m.failed}, p50 ${m.latencyP50Ms} ms, p95 ${m.latencyP95Ms} ms, ${m.completionTokensPerS} tok/s\n`);
       perEnv.push(m);
     }
-    const entry = { model, promptVersion: PROMPT_VERSION, server: endpoint ? endpoint : `llama-server -np ${slots} -t ${flag('--threads') ?? 1}`, seed, maxTokens, slots, date: new Date().toISOString(), envs: perEnv };
+    const entry = { model, promptVersion: PROMPT_VERSION, server: endpoint ? endpoint : `llama-server -np ${slots} -t ${flag('--threads') ?? 1}`, seed, maxTokens, slots, date: new Date().toISOString(), loadAvg1m: { before: loadBefore, after: loadavg()[0]! }, envs: perEnv };
     const file = path.join(__dirname, '..', 'results', 'llm-advice-quality.json');
     const old = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { entries?: typeof entry[] }).entries ?? [] : [];
     const entries = [...old.filter((x) => !(x.model === entry.model && x.promptVersion === entry.promptVersion)), entry];
