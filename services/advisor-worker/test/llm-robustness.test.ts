@@ -136,3 +136,17 @@ it('the prompt has the CartPole observation with units, and the agent history of
   expect(JSON.stringify(fake.requests[2]!.messages)).not.toContain('Recent history');
   await t.stop();
 });
+
+it('says once, with the last server message, when the circuit breaker opens', async () => {
+  fake.mode = { kind: 'status', status: 503, message: 'all slots busy' };
+  const t = setup({ ALA_LLM_BREAKER_FAILURES: '2', ALA_LLM_BREAKER_COOLDOWN_MS: '60000', ALA_LLM_SLOTS: '1' });
+  for (let i = 0; i < 4; i++) {
+    t.send(craft(`b${i}`));
+    await waitFor(() => (t.svc.stats().dropped_unavailable ?? 0) + (t.svc.stats().dropped_circuit_open ?? 0) === i + 1, 5_000);
+  }
+  const opened = t.lines.filter((l) => l.msg.startsWith('llm: circuit breaker opened'));
+  expect(opened).toHaveLength(1);
+  expect(opened[0]!.fields).toMatchObject({ opened: 1, lastError: 'all slots busy' });
+  expect(t.svc.stats()).toMatchObject({ llmBreakerOpened: 1, llmCircuitOpen: 2, llmRequests: 2 });
+  await t.stop();
+});

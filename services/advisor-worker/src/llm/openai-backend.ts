@@ -104,9 +104,13 @@ export function openAiBackend(opts: OpenAiBackendOptions): AdvisorBackend {
           log?.warn('llm: the server refused the JSON-schema response_format; asking for json_object from now on', { advisor: opts.advisorId, status: f.status, message: f.message });
           continue;
         }
+        const openedBefore = breaker.opened;
         breaker.failure(now());
         breakerGauge();
         fail(f.kind, { status: f.status, message: f.message });
+        if (breaker.opened > openedBefore) {
+          log?.warn('llm: circuit breaker opened; snapshots get no advice until a trial request succeeds', { advisor: opts.advisorId, endpoint: cfg.endpointUrl, cooldownMs: cfg.breakerCooldownMs, opened: breaker.opened, lastError: f.message });
+        }
         if (f.kind === 'timeout') {
           outcome('timeout');
           throw new BackendError('timeout', `no answer within ${cfg.timeoutMs} ms`, { cause: f.cause });
