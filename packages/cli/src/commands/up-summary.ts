@@ -170,7 +170,7 @@ function llmRows(l: LlmSummary | null): [string, string][] {
   const kinds = Object.entries(l.errorsByKind).filter(([, v]) => v > 0).map(([kind, v]) => `${kind} ${v}`).join(', ');
   return [
     ['llm requests / ok / errors', `${l.requests} / ${l.ok} / ${l.errors}${kinds ? ` (${kinds})` : ''}`],
-    ['llm truncated / cancelled (TTL over)', `${l.truncated} / ${l.cancelled}`],
+    ['llm truncated / cancelled (TTL over, stop)', `${l.truncated} / ${l.cancelled}`],
     ['llm circuit breaker', `${l.breakerState}, opened ${l.breakerOpened}x, ${l.circuitOpenRefusals} snapshots refused`],
     ['llm latency p50 / p95 (ms)', `${l.latencyP50Ms.toFixed(0)} / ${l.latencyP95Ms.toFixed(0)}`],
     ['llm tokens prompt / completion', `${l.promptTokens} / ${l.completionTokens} (${l.completionTokensPerS.toFixed(1)} completion tokens/s)`],
