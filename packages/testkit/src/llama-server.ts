@@ -14,7 +14,7 @@ import { findRepoRoot } from './server-binary';
 export interface StartLlamaServerOptions {
   /** Server binary (default LLAMA_SERVER_BIN, else <repo>/.tools/bin/llama-server). */
   readonly bin?: string;
-  /** GGUF model (default ALA_LLM_MODEL_FILE, else <repo>/.tools/models/smollm2-135m.gguf). */
+  /** GGUF model (default LLAMA_SERVER_MODEL, else <repo>/.tools/models/smollm2-135m.gguf). */
   readonly model?: string;
   /** Name the server answers to (the request's `model`), default 'smollm2-135m'. */
   readonly alias?: string;
@@ -52,7 +52,7 @@ process.once('exit', () => {
 export function llamaServerPaths(root = findRepoRoot(process.cwd()) ?? process.cwd()): { bin: string; model: string } {
   return {
     bin: process.env.LLAMA_SERVER_BIN ?? path.join(root, '.tools', 'bin', 'llama-server'),
-    model: process.env.ALA_LLM_MODEL_FILE ?? path.join(root, '.tools', 'models', 'smollm2-135m.gguf'),
+    model: process.env.LLAMA_SERVER_MODEL ?? path.join(root, '.tools', 'models', 'smollm2-135m.gguf'),
   };
 }
 
