@@ -8,7 +8,7 @@ const path = require('node:path');
 module.exports = {
   // node, with the main realm's typed-array constructors (onnxruntime-node checks instanceof).
   testEnvironment: '<rootDir>/jest.environment.js',
-  roots: ['packages', 'services', 'tests'].filter((d) => fs.existsSync(path.join(__dirname, d))).map((d) => `<rootDir>/${d}`),
+  roots: ['packages', 'services', 'tests', 'bench'].filter((d) => fs.existsSync(path.join(__dirname, d))).map((d) => `<rootDir>/${d}`),
   testMatch: ['**/*.test.ts'],
   // tests/llm needs a real LLM server (scripts/install-llm.sh): `npm run test:llm` runs it (jest.llm.config.js)
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/llm/'],

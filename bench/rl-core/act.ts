@@ -38,7 +38,7 @@ function makeInput(scenario: Scenario): ActBatchInput {
     },
   };
   if (scenario === 'plainActor' || scenario === 'denseActor') {
-    // as services/actor-runner/src/acting.ts calls it: biasActive always, bias only when some agent is
+    // as packages/policy/src/vector-actor.ts calls it for the actor-runner: biasActive always, bias only when some agent is
     // advised, the legal-action mask only when some action is illegal (never in CartPole; all legal here)
     input.out = { action: new Int32Array(N_AGENTS), logpMu: new Float64Array(N_AGENTS), logpPk: new Float64Array(N_AGENTS), biasTaken: new Float64Array(N_AGENTS) };
     const legal = new Uint8Array(total).fill(1);
@@ -48,7 +48,10 @@ function makeInput(scenario: Scenario): ActBatchInput {
     return input;
   }
   if (scenario !== 'plain') input.bias = bias;
-  if (scenario === 'denseKlBudget' || scenario === 'denseKlBudgetDrift') input.klBudget = 0.05;
+  if (scenario === 'denseKlBudget' || scenario === 'denseKlBudgetDrift') {
+    input.klBudget = 0.05;
+    input.klWarmStart = new Float64Array(N_AGENTS); // each agent's last scale, as the actor-runner keeps it
+  }
   return input;
 }
 

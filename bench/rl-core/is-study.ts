@@ -5,7 +5,7 @@
 // Writes bench/results/rl-core-is-study.json. Run: npx tsx bench/rl-core/is-study.ts
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runIsStudy, type IsStudyRow } from '@ala/rl-core';
+import { runIsStudy, type IsStudyRow } from './is-study-bandit';
 
 const N = 200_000;
 const betaBs = [0.25, 0.5, 1, 2];

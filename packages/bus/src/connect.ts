@@ -1,7 +1,10 @@
 // Opens the NATS connection every ALA service uses: reconnect forever (the nats.js default gives up
 // after ~20 s), a connection name, and status monitoring that counts and logs disconnects,
-// reconnects and permission errors (NATS reports those on nc.status(), they never throw).
-// drainOnSignal wires SIGTERM/SIGINT to drain-then-exit. No subscriptions or publishing here.
+// reconnects and permission errors (NATS reports those on nc.status(), they never throw; a denied
+// publish or subscribe changes nothing on the server, it is counted and logged at most every 10 s).
+// Identity and TLS come from `security` (security.ts): an nkey seed file, TLS files and the
+// per-identity inbox prefix. drainOnSignal wires SIGTERM/SIGINT to drain-then-exit. No
+// subscriptions or publishing here; never logs a seed or key.
 import {
   AuthorizationError,
   connect as natsConnect,
@@ -10,6 +13,7 @@ import {
   type NatsConnection,
 } from '@nats-io/transport-node';
 import { consoleLogger, type BusLogger } from './logger';
+import { resolveSecurity, type ConnectionSecurity } from './security';
 
 export interface ConnectOptions {
   /** One or more `nats://host:port` URLs. */
@@ -20,6 +24,8 @@ export interface ConnectOptions {
   pass?: string;
   token?: string;
   authenticator?: Authenticator | Authenticator[];
+  /** nkey seed file and TLS files (ALA_NATS_* variables, security.ts); overrides `authenticator` when it names a seed. */
+  security?: ConnectionSecurity;
   /** Wait between reconnect attempts (default 250 ms; nats.js default 2 s). */
   reconnectTimeWaitMs?: number;
   /** Timeout of the first connect (default 5 s). */
@@ -48,22 +54,36 @@ export interface AlaConnection {
   close(): Promise<void>;
 }
 
+/** Permission denials are logged at most this often (each is counted). */
+const PERMISSION_LOG_INTERVAL_MS = 10_000;
+let warnedUnauthenticated = false;
+
 /** Connects with `maxReconnectAttempts: -1` and starts status monitoring. */
 export async function connect(opts: ConnectOptions): Promise<AlaConnection> {
   const logger = opts.logger ?? consoleLogger;
+  const sec = resolveSecurity(opts.security);
+  for (const w of sec.warnings) logger.warn(w, { name: opts.name });
+  if (sec.authenticator === undefined && opts.authenticator === undefined && opts.user === undefined && opts.token === undefined && !warnedUnauthenticated) {
+    warnedUnauthenticated = true;
+    logger.warn('connecting to NATS without authentication (set ALA_NATS_NKEY_SEED_FILE; see docs/security.md)', { name: opts.name });
+  }
   const nc = await natsConnect({
     servers: opts.servers,
     name: opts.name,
     user: opts.user,
     pass: opts.pass,
     token: opts.token,
-    authenticator: opts.authenticator,
+    authenticator: sec.authenticator ?? opts.authenticator,
+    ...(sec.inboxPrefix !== undefined ? { inboxPrefix: sec.inboxPrefix } : {}),
+    ...(sec.tls !== undefined ? { tls: sec.tls } : {}),
     maxReconnectAttempts: -1,
     reconnectTimeWait: opts.reconnectTimeWaitMs ?? 250,
     timeout: opts.timeoutMs ?? 5_000,
     waitOnFirstConnect: opts.waitOnFirstConnect ?? false,
   });
   const stats: ConnectionStats = { disconnects: 0, reconnects: 0, permissionErrors: 0, errors: 0, slowConsumers: 0, staleConnections: 0 };
+  let lastPermissionLog = -Infinity;
+  let unloggedPermissionErrors = 0;
   void (async () => {
     for await (const s of nc.status()) {
       switch (s.type) {
@@ -78,7 +98,12 @@ export async function connect(opts: ConnectOptions): Promise<AlaConnection> {
         case 'error':
           if (s.error instanceof PermissionViolationError || s.error instanceof AuthorizationError) {
             stats.permissionErrors++;
-            logger.error('nats permission error', { name: opts.name, error: s.error });
+            unloggedPermissionErrors++;
+            if (performance.now() - lastPermissionLog >= PERMISSION_LOG_INTERVAL_MS) {
+              lastPermissionLog = performance.now();
+              logger.error('nats permission denied', { name: opts.name, error: s.error, deniedSinceLastLog: unloggedPermissionErrors, total: stats.permissionErrors });
+              unloggedPermissionErrors = 0;
+            }
           } else {
             stats.errors++;
             logger.error('nats error', { name: opts.name, error: s.error });

@@ -38,22 +38,35 @@ export interface StreamsOptions {
   trajMaxBytes?: number;
   /** Msg-id dedupe window of ALA_TRAJ (default 2 min). */
   trajDuplicateWindowMs?: number;
+  /**
+   * Streams to create or update (default both). An identity ensures only what it owns
+   * (docs/security.md: the router ALA_BIAS, actors and the learner ALA_TRAJ); the others are
+   * neither touched nor read, and are `undefined` in the result.
+   */
+  ensure?: readonly ('bias' | 'traj')[];
 }
 
 export interface EnsuredStreams {
-  readonly bias: StreamInfo;
-  readonly traj: StreamInfo;
+  /** Undefined when not in `ensure`. */
+  readonly bias: StreamInfo | undefined;
+  readonly traj: StreamInfo | undefined;
   readonly ttl: TtlSupport;
 }
 
+/**
+ * Creates the stream when missing, updates it only when a field we set differs (so an identity
+ * allowed to create but not to update a stream, docs/security.md, can open an existing one).
+ */
 async function upsertStream(jsm: JetStreamManager, cfg: Partial<StreamConfig> & { name: string }): Promise<StreamInfo> {
   try {
+    let have: StreamInfo;
     try {
-      await jsm.streams.info(cfg.name);
+      have = await jsm.streams.info(cfg.name);
     } catch {
       return await jsm.streams.add(cfg);
     }
-    return await jsm.streams.update(cfg.name, cfg);
+    const differs = (Object.keys(cfg) as (keyof StreamConfig)[]).some((k) => JSON.stringify(cfg[k]) !== JSON.stringify(have.config[k]));
+    return differs ? await jsm.streams.update(cfg.name, cfg) : have;
   } catch (err) {
     throw new JetStreamSetupError(cfg.name, 'could not create or update the stream', { cause: err });
   }
@@ -92,18 +105,17 @@ export async function ensureStreams(ctx: JetStreamContext, prefix = 'ala', opts:
     duplicate_window: nanos(opts.trajDuplicateWindowMs ?? 120_000),
     num_replicas: 1,
   };
-  await upsertStream(ctx.jsm, biasCfg);
-  await upsertStream(ctx.jsm, trajCfg);
+  const ensure = opts.ensure ?? ['bias', 'traj'];
+  if (ensure.includes('bias')) await upsertStream(ctx.jsm, biasCfg);
+  if (ensure.includes('traj')) await upsertStream(ctx.jsm, trajCfg);
   // read back: what the server kept, not what we asked for
-  const bias = await ctx.jsm.streams.info(names.bias);
-  const traj = await ctx.jsm.streams.info(names.traj);
-  for (const f of ['subjects', 'storage', 'max_msgs_per_subject', 'max_age', 'discard', 'allow_direct'] as const) {
-    expectEqual(names.bias, f, biasCfg[f], bias.config[f]);
-  }
-  for (const f of ['subjects', 'storage', 'max_age', 'max_bytes', 'duplicate_window'] as const) {
-    expectEqual(names.traj, f, trajCfg[f], traj.config[f]);
-  }
-  return { bias, traj, ttl: ttlSupportOf(ctx.nc.info?.version ?? 'unknown', bias) };
+  const bias = ensure.includes('bias') ? await ctx.jsm.streams.info(names.bias) : undefined;
+  const traj = ensure.includes('traj') ? await ctx.jsm.streams.info(names.traj) : undefined;
+  if (bias) for (const f of ['subjects', 'storage', 'max_msgs_per_subject', 'max_age', 'discard', 'allow_direct'] as const) expectEqual(names.bias, f, biasCfg[f], bias.config[f]);
+  if (traj) for (const f of ['subjects', 'storage', 'max_age', 'max_bytes', 'duplicate_window'] as const) expectEqual(names.traj, f, trajCfg[f], traj.config[f]);
+  const version = ctx.nc.info?.version ?? 'unknown';
+  const ttl = bias ? ttlSupportOf(version, bias) : { enforced: false, serverVersion: version, reason: `${names.bias} not ensured here (detectTtlSupport reads it)` };
+  return { bias, traj, ttl };
 }
 
 export interface TtlSupport {
@@ -166,4 +178,27 @@ export async function ensurePolicyStores(ctx: JetStreamContext, prefix = 'ala', 
   const objStatus = await weights.status();
   expectEqual(names.weights, 'bucket', names.weights, objStatus.bucket);
   return { kv, weights };
+}
+
+/**
+ * Opens the policy stores without creating them (an actor's identity may not, docs/security.md):
+ * polls their stream info every `pollMs` until the ppo-learner has created both, calling
+ * `onWaiting` once if it has to wait, then opens them as ensurePolicyStores does.
+ */
+export async function openPolicyStores(ctx: JetStreamContext, prefix = 'ala', opts: { pollMs?: number; onWaiting?: () => void; signal?: AbortSignal } = {}): Promise<PolicyStores> {
+  const names = resourceNames(prefix);
+  let warned = false;
+  for (;;) {
+    const exists = await Promise.all([`KV_${names.policyKv}`, `OBJ_${names.weights}`].map((n) => ctx.jsm.streams.info(n).then(() => true, (err: unknown) => {
+      if (/stream not found/i.test(String((err as Error).message))) return false;
+      throw new JetStreamSetupError(n, 'cannot read the policy store', { cause: err });
+    })));
+    if (exists.every(Boolean)) return ensurePolicyStores(ctx, prefix);
+    if (opts.signal?.aborted) throw new JetStreamSetupError(`${names.policyKv}/${names.weights}`, 'gave up waiting for the policy stores');
+    if (!warned) {
+      warned = true;
+      opts.onWaiting?.();
+    }
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
+  }
 }

@@ -44,11 +44,11 @@ describe('JetStream set-up', () => {
     const first = await ensureStreams(ctx, 'ala');
     const again = await ensureStreams(ctx, 'ala');
     expect(resourceNames('ala')).toEqual({ bias: 'ALA_BIAS', traj: 'ALA_TRAJ', policyKv: 'ALA_POLICY', weights: 'ALA_WEIGHTS' });
-    expect(again.bias.config.subjects).toEqual(['ala.bias.>']);
-    expect(first.bias.config.max_msgs_per_subject).toBe(1);
-    expect(first.bias.config.allow_msg_ttl).toBe(true);
-    expect(first.traj.config.storage).toBe(StorageType.File);
-    expect(first.traj.config.duplicate_window).toBe(120_000 * 1e6);
+    expect(again.bias?.config.subjects).toEqual(['ala.bias.>']);
+    expect(first.bias?.config.max_msgs_per_subject).toBe(1);
+    expect(first.bias?.config.allow_msg_ttl).toBe(true);
+    expect(first.traj?.config.storage).toBe(StorageType.File);
+    expect(first.traj?.config.duplicate_window).toBe(120_000 * 1e6);
     expect(first.ttl.enforced).toBe(true);
     expect(first.ttl.serverVersion).toBe(server.version);
     expect(await detectTtlSupport(ctx, 'ALA_BIAS')).toMatchObject({ enforced: true });

@@ -7,7 +7,7 @@
 // Must not: run PPO on this thread, or leave the worker running after stop() resolved.
 import { Worker } from 'node:worker_threads';
 import * as path from 'node:path';
-import type { BusLogger } from '@ala/bus';
+import type { BusLogger, ConnectionSecurity } from '@ala/bus';
 import type { PpoConfig } from '@ala/policy';
 import type { LearnerStats, PpoLearner, PpoLearnerConfig } from '@ala/ppo-learner';
 
@@ -15,6 +15,8 @@ import type { LearnerStats, PpoLearner, PpoLearnerConfig } from '@ala/ppo-learne
 export interface LearnerWorkerData {
   readonly config: PpoLearnerConfig;
   readonly natsUrl: string;
+  /** The ppo-learner identity's seed file and TLS files (paths only, never a seed). */
+  readonly security?: ConnectionSecurity;
 }
 
 /** Main thread -> worker. */
@@ -23,7 +25,7 @@ export type ToWorker = { type: 'stop' };
 /** Worker -> main thread. */
 export type ToMain =
   | { type: 'started'; ppo: PpoConfig; stats: LearnerStats }
-  | { type: 'stats'; stats: LearnerStats }
+  | { type: 'stats'; stats: LearnerStats; permissionErrors?: number }
   | { type: 'update'; m: Record<string, number> }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; msg: string }
   | { type: 'stopped'; stats: LearnerStats }
@@ -44,6 +46,8 @@ export class LearnerThreadError extends Error {
 export interface LearnerThread extends PpoLearner {
   /** Worker thread id (for logs and tests). */
   readonly threadId: number;
+  /** Publishes/subscribes the NATS server denied to the worker's connection (last report). */
+  permissionErrors(): number;
   /** The crash, once the worker died without a stop request; undefined while healthy or after a clean stop. */
   failure(): LearnerThreadError | undefined;
   /** Resolves with the worker's exit code once it ended. */
@@ -78,6 +82,7 @@ export function startLearnerThread(data: LearnerWorkerData, opts: LearnerThreadO
   const worker = new Worker(boot, { eval: true, workerData: data, name: 'ala-ppo-learner' });
   const log = opts.logger;
   let stats: LearnerStats | undefined;
+  let permissionErrors = 0;
   let ppo: PpoConfig | undefined;
   let reported: { message: string; stack: string } | undefined;
   let stopRequested = false;
@@ -98,6 +103,7 @@ export function startLearnerThread(data: LearnerWorkerData, opts: LearnerThreadO
         break;
       case 'stats':
         stats = m.stats;
+        permissionErrors = m.permissionErrors ?? permissionErrors;
         break;
       case 'update':
         opts.onUpdate?.(m.m);
@@ -142,6 +148,7 @@ export function startLearnerThread(data: LearnerWorkerData, opts: LearnerThreadO
       const config = ppo;
       resolve({
         threadId: worker.threadId,
+        permissionErrors: () => permissionErrors,
         ppo: config,
         exited,
         failure: () => crash,

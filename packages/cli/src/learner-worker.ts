@@ -27,7 +27,7 @@ async function run(): Promise<void> {
     warn: (msg, fields) => post({ type: 'log', level: 'warn', msg: text(msg, fields) }),
     error: (msg, fields) => post({ type: 'log', level: 'error', msg: text(msg, fields) }),
   };
-  const conn = await connect({ servers: data.natsUrl, name: 'ala-up-ppo-learner', logger: log });
+  const conn = await connect({ servers: data.natsUrl, name: 'ala-up-ppo-learner', logger: log, ...(data.security ? { security: data.security } : {}) });
   let learner: PpoLearner | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
@@ -50,7 +50,7 @@ async function run(): Promise<void> {
     learner = await start({ config: cfg, bus, ...ports, logger: log, onUpdate: (m) => post({ type: 'update', m }) });
     const l = learner;
     post({ type: 'started', ppo: l.ppo, stats: l.stats() });
-    timer = setInterval(() => post({ type: 'stats', stats: l.stats() }), STATS_EVERY_MS);
+    timer = setInterval(() => post({ type: 'stats', stats: l.stats(), permissionErrors: conn.stats().permissionErrors }), STATS_EVERY_MS);
   })();
   await started;
 }

@@ -6,6 +6,7 @@ import * as train from './commands/train';
 import * as up from './commands/up';
 import * as service from './commands/service';
 import * as status from './commands/status';
+import * as creds from './commands/creds';
 
 /** A subcommand module: adds itself to the program. */
 export interface CommandModule {
@@ -13,7 +14,7 @@ export interface CommandModule {
 }
 
 /** Every subcommand, in help order. */
-export const COMMANDS: readonly CommandModule[] = [train, up, service, status];
+export const COMMANDS: readonly CommandModule[] = [train, up, service, status, creds];
 
 /** The `ala` program with every subcommand registered. */
 export function createProgram(): Command {

@@ -4,34 +4,32 @@
 // Must not: touch TF.js or re-implement a formula that rl-core already has.
 import { explainedVariance, filterByPolicyLag, isWeightStats } from '@ala/rl-core';
 import { RolloutShapeError } from './errors';
+import type { UpdateMetrics } from './metrics';
 import type { Column } from './rollout';
 
-export interface IsStats {
-  readonly isWeightMean: number;
-  readonly isWeightMax: number;
-  readonly isWeightP99: number;
-  readonly isTruncatedFrac: number;
-  readonly essOverN: number;
-  readonly klMuPi: number;
-}
+/** The IS fields of UpdateMetrics (documented there). */
+export type IsStats = Pick<UpdateMetrics, 'isWeightMean' | 'isWeightMax' | 'isWeightP99' | 'isTruncatedFrac' | 'essOverN' | 'klMuPi'>;
 
 /**
- * Statistics of w_i = exp(logpProx_i − logpMu_i) over the indices `keep` (rl-core isWeightStats),
- * and KL(μ‖π_k) ≈ mean(logpMu − logpPk) (the samples are drawn from μ).
+ * Statistics of the untruncated weights w_i = π_prox/μ = exp(logRho_i) over the indices `keep`
+ * (rl-core isWeightStats, truncation counted at c̄), and KL(μ‖π_k) ≈ mean(logpMu − logpPk) (the
+ * samples are drawn from μ). logRho = logpProx − logpMu is the learner's, shared with V-trace.
  */
-export function isStats(keep: Int32Array, logpProx: Column, logpMu: Column, logpPk: Column, isClip: number): IsStats {
+export function isStats(keep: Int32Array, logRho: Column, logpMu: Column, logpPk: Column, cBar: number): IsStats {
   const n = keep.length;
   if (n === 0) return { isWeightMean: 0, isWeightMax: 0, isWeightP99: 0, isTruncatedFrac: 0, essOverN: 0, klMuPi: 0 };
   const w = new Float64Array(n);
   let kl = 0;
   for (let k = 0; k < n; k++) {
     const i = keep[k]!;
-    w[k] = Math.exp(logpProx[i]! - logpMu[i]!);
+    w[k] = Math.exp(logRho[i]!);
     kl += logpMu[i]! - logpPk[i]!;
   }
   // Tolerance: float32 log-probs make an on-policy π_prox/μ = 1 ± 1e-7, which is not a truncation.
-  const s = isWeightStats(w, isClip * (1 + 1e-6));
-  return { isWeightMean: s.mean, isWeightMax: s.max, isWeightP99: s.p99, isTruncatedFrac: s.truncatedFraction, essOverN: s.essOverN, klMuPi: kl / n };
+  const s = isWeightStats(w, cBar * (1 + 1e-6));
+  return {
+    isWeightMean: s.mean, isWeightMax: s.max, isWeightP99: s.p99, isTruncatedFrac: s.truncatedFraction, essOverN: s.essOverN, klMuPi: kl / n,
+  };
 }
 
 export interface LagStats {
@@ -63,7 +61,10 @@ export function lagFilter(policyVersion: Column, advised: Column, currentVersion
     if (advised[i]) advisedCount++;
   }
   const n = policyVersion.length;
-  return { keep, keptFraction: r.keptFraction, policyLagMin: r.lagMin, policyLagMean: r.lagMean, policyLagMax: r.lagMax, advisedFrac: n ? advisedCount / n : 0 };
+  return {
+    keep, keptFraction: r.keptFraction, policyLagMin: r.lagMin, policyLagMean: r.lagMean, policyLagMax: r.lagMax,
+    advisedFrac: n ? advisedCount / n : 0,
+  };
 }
 
 /** rl-core explainedVariance on the kept samples (NaN when the returns have no variance). */

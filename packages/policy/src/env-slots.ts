@@ -1,10 +1,12 @@
-// The serial trainer's environments: one Env per agent, each episode reset with its own derived
-// seed, and the actions since that reset remembered so a checkpoint can restore any env exactly
-// by replaying them (works for every env that is deterministic given its reset seed).
-// Must not: choose actions or know about policies; it only steps, resets and records episodes.
+// The serial trainer's environments, stepped by VectorActor like the actor-runner's VectorEnv:
+// one Env per agent, each episode reset with its own derived seed, and the actions since that
+// reset remembered so a checkpoint can restore any env exactly by replaying them (works for every
+// env that is deterministic given its reset seed).
+// Must not: choose actions or know about policies; it only steps, resets and counts returns.
+import type { Env, VectorStepInfo, VectorStepResult } from '@ala/envs';
 import { deriveSeed } from '@ala/rl-core';
-import type { Env } from '@ala/envs';
 import { CheckpointError } from './errors';
+import type { ActingEnv } from './vector-actor';
 
 /** A finished episode. */
 export interface EpisodeRecord {
@@ -22,16 +24,10 @@ export interface EnvSlotState {
   readonly actions: number[];
 }
 
-/** Outcome of one agent's step (the obs returned by `obs(i)` is the next one to act on). */
-export interface SlotStep {
-  readonly reward: number;
-  readonly terminated: boolean;
-  readonly truncated: boolean;
-  /** Last observation of the ended episode (before the automatic reset), when it ended. */
-  readonly finalObs?: Float32Array;
-}
-
-export class EnvSlots {
+export class EnvSlots implements ActingEnv {
+  readonly numEnvs: number;
+  readonly obsDim: number;
+  readonly numActions: number;
   private readonly obsRows: Float32Array[];
   private readonly episode: number[];
   private readonly actions: number[][];
@@ -42,6 +38,10 @@ export class EnvSlots {
     /** Run seed; episode e of env i is reset with deriveSeed(deriveSeed(seed, 1000 + i), e). */
     readonly seed: number,
   ) {
+    const first = envs[0]!;
+    this.numEnvs = envs.length;
+    this.obsDim = first.observationSpace.shape.reduce((a, b) => a * b, 1);
+    this.numActions = first.actionSpace.n;
     this.episode = envs.map(() => 0);
     this.actions = envs.map(() => []);
     this.ret = envs.map(() => 0);
@@ -59,29 +59,46 @@ export class EnvSlots {
     return Float32Array.from(this.envs[i]!.reset({ seed }).obs);
   }
 
-  /** Current observation of agent i. */
-  obs(i: number): Float32Array {
-    return this.obsRows[i]!;
+  /** Current observations, [numEnvs][obsDim]. */
+  observations(): Float32Array {
+    const obs = new Float32Array(this.numEnvs * this.obsDim);
+    this.obsRows.forEach((row, i) => obs.set(row, i * this.obsDim));
+    return obs;
   }
 
-  /** Legal-action mask of agent i (1 = legal). */
-  legal(i: number): Uint8Array {
-    return this.envs[i]!.legalActions();
+  /** Legal-action masks, [numEnvs][numActions] (1 = legal). */
+  legalActionMasks(): Uint8Array {
+    const out = new Uint8Array(this.numEnvs * this.numActions);
+    this.envs.forEach((env, i) => out.set(env.legalActions(), i * this.numActions));
+    return out;
   }
 
-  /** Step agent i; on episode end, record it and reset with the next episode's seed. */
-  step(i: number, action: number, envStep: number, finished: EpisodeRecord[]): SlotStep {
-    const r = this.envs[i]!.step(action);
-    this.actions[i]!.push(action);
-    this.ret[i]! += r.reward;
-    if (!r.terminated && !r.truncated) {
-      this.obsRows[i] = Float32Array.from(r.obs);
-      return { reward: r.reward, terminated: false, truncated: false };
+  /** Step every env; an ended episode is reset at once with its next seed (same-step autoreset). */
+  step(actions: ArrayLike<number>): VectorStepResult {
+    const n = this.numEnvs;
+    const rewards = new Float64Array(n);
+    const terminated = new Uint8Array(n);
+    const truncated = new Uint8Array(n);
+    const infos: VectorStepInfo[] = new Array<VectorStepInfo>(n);
+    for (let i = 0; i < n; i++) {
+      const action = actions[i]!;
+      const r = this.envs[i]!.step(action);
+      this.actions[i]!.push(action);
+      this.ret[i]! += r.reward;
+      rewards[i] = r.reward;
+      terminated[i] = r.terminated ? 1 : 0;
+      truncated[i] = r.truncated ? 1 : 0;
+      if (!r.terminated && !r.truncated) {
+        this.obsRows[i] = Float32Array.from(r.obs);
+        infos[i] = r.info;
+        continue;
+      }
+      const episode = { return: this.ret[i]!, length: this.actions[i]!.length };
+      this.episode[i]! += 1;
+      this.obsRows[i] = this.resetEnv(i);
+      infos[i] = { finalObs: Float32Array.from(r.obs), finalInfo: r.info, episode };
     }
-    finished.push({ agent: i, return: this.ret[i]!, length: this.actions[i]!.length, envStep });
-    this.episode[i]! += 1;
-    this.obsRows[i] = this.resetEnv(i);
-    return { reward: r.reward, terminated: r.terminated, truncated: r.truncated, finalObs: Float32Array.from(r.obs) };
+    return { obs: this.observations(), rewards, terminated, truncated, infos };
   }
 
   getState(): EnvSlotState[] {

@@ -1,5 +1,6 @@
 // Public surface of @ala/policy: the actor-critic MLP (plain weights, TF.js model), ONNX export,
-// ONNX Runtime inference, the Actor (acting) and Learner (PPO update), PpoConfig and presets,
+// ONNX Runtime inference, the VectorActor (acting and chunk building, shared by the actor-runner
+// and the serial trainer) and Learner (PPO update), PpoConfig and presets,
 // the Rollout batch type, checkpoints and the serial trainer. Nothing else is public.
 export { PolicyConfigError, RolloutShapeError, CheckpointError, OnnxError } from './errors';
 export type { MlpSpec, DenseParams, ActorCriticWeights } from './weights';
@@ -11,14 +12,16 @@ export { exportOnnx, ONNX_IO, ONNX_OPSET } from './onnx-export';
 export type { OnnxExportMeta } from './onnx-export';
 export { OrtPolicy } from './ort-policy';
 export type { PolicyOutput } from './ort-policy';
-export { Actor } from './actor';
-export type { ActAdvice, ActResult } from './actor';
+export { VectorActor } from './vector-actor';
+export type { ActingEnv, LiveAdvice, VectorActorOptions, PolicyForward, EpisodeEnd, ActingStep } from './vector-actor';
+export { ChunkBuilder } from './chunk-builder';
+export type { StepRecord } from './chunk-builder';
 export { DEFAULT_PPO_CONFIG, PPO_PRESETS, presetFor, makePpoConfig, batchSize, minibatchSize } from './ppo-config';
-export type { PpoConfig, IsMode, AdvantageEstimator } from './ppo-config';
+export type { PpoConfig, AdvantageEstimator } from './ppo-config';
 export { allocRollout, validateRollout, concatRollouts } from './rollout';
 export type { Rollout, MutableRollout, Column } from './rollout';
-export { ppoLoss, clippedSurrogateTf, LOSS_STATS, refLogp, isWeightFor, maskLogits } from './ppo-loss';
-export type { LossBatch, LossCoefs, IsColumns } from './ppo-loss';
+export { ppoLoss, clippedSurrogateTf, LOSS_STATS, maskLogits } from './ppo-loss';
+export type { LossBatch, LossCoefs } from './ppo-loss';
 export { isStats, lagFilter } from './batch-stats';
 export type { UpdateMetrics } from './metrics';
 export { TorchAdam } from './adam';

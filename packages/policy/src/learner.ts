@@ -4,7 +4,7 @@
 // TrajectoryChunk layout, so the ppo-learner service and the serial trainer share it.
 // Must not: act in environments, touch the bus or files (checkpoint.ts writes state to disk).
 import * as tf from '@tensorflow/tfjs';
-import { createRng, gae, lagLrScale, permutation, rngSplit, vtrace, type Rng, type RngState } from '@ala/rl-core';
+import { createRng, gae, isCorrection, lagLrScale, permutation, rngSplit, vtrace, type Rng, type RngState, type VtraceResult } from '@ala/rl-core';
 import { TorchAdam, type AdamState } from './adam';
 import { initTfBackend, type TfBackendName } from './backend';
 import { isStats, keptExplainedVariance, lagFilter } from './batch-stats';
@@ -12,7 +12,7 @@ import { CheckpointError, PolicyConfigError } from './errors';
 import type { UpdateMetrics } from './metrics';
 import { exportOnnx } from './onnx-export';
 import { makePpoConfig, type PpoConfig } from './ppo-config';
-import { LOSS_STATS, isWeightFor, maskLogits, ppoLoss, refLogp } from './ppo-loss';
+import { LOSS_STATS, maskLogits, ppoLoss } from './ppo-loss';
 import { validateRollout, type Column, type Rollout } from './rollout';
 import { TfActorCritic } from './tf-model';
 import { initActorCriticWeights, type ActorCriticWeights } from './weights';
@@ -42,6 +42,16 @@ export interface LearnerState {
 }
 
 const f32 = (c: Column): Float32Array => (c instanceof Float32Array ? c : Float32Array.from(c));
+
+/** V-trace's policy-gradient advantages and value targets under the GAE result's names. */
+const vtraceAdvantages = (v: VtraceResult): { advantages: ArrayLike<number>; returns: ArrayLike<number> } => ({
+  advantages: v.pgAdvantages, returns: v.vs,
+});
+
+/** The loss fields of an update that kept no sample (in UpdateMetrics order). */
+const NO_UPDATE = {
+  epochs: 0, earlyStopped: 0, loss: 0, policyLoss: 0, valueLoss: 0, entropy: 0, oldApproxKl: 0, approxKl: 0, clipFrac: 0, gradNorm: 0,
+} as const;
 
 export class Learner {
   private version = 0;
@@ -90,77 +100,81 @@ export class Learner {
     // Lag filter: drop samples acted by a policy more than maxPolicyLag versions old
     const lag = lagFilter(batch.policyVersion, batch.advised, this.version, c.maxPolicyLag);
     const keep = lag.keep;
-    const keptFrac = lag.keptFraction;
 
     // Annealing (CleanRL: frac = 1 − (iteration − 1) / num_iterations), LR scaled by kept fraction
     const frac = Math.max(0, 1 - this.samplesSeen / c.totalTimesteps);
-    const learningRate = (c.annealLr ? c.learningRate * frac : c.learningRate) * lagLrScale(keptFrac);
+    const learningRate = (c.annealLr ? c.learningRate * frac : c.learningRate) * lagLrScale(lag.keptFraction);
     const clipCoef = c.annealClip ? c.clipCoef * frac : c.clipCoef;
 
     // π_prox: the current (pre-update) policy's log-prob of the taken actions
     const obsAll = f32(batch.obs);
     const actionsAll = Int32Array.from(batch.actions);
     // Legal-action mask, skipped when absent or all-legal (saves the masking ops)
-    const legalAll = batch.legal === undefined || Array.prototype.every.call(batch.legal, (x: number) => x === 1) ? undefined : Float32Array.from(batch.legal);
+    const allLegal = batch.legal === undefined || Array.prototype.every.call(batch.legal, (x: number) => x === 1);
+    const legalAll = allLegal ? undefined : Float32Array.from(batch.legal!);
     const logpProx = tf.tidy(() => {
       const legal = legalAll && tf.tensor2d(legalAll, [n, nActions]);
       const lp = tf.logSoftmax(maskLogits(this.model.logits(tf.tensor2d(obsAll, [n, obsDim])), legal));
       return tf.sum(tf.mul(lp, tf.oneHot(tf.tensor1d(actionsAll, 'int32'), nActions)), 1).dataSync() as Float32Array;
     });
 
-    // Advantages: GAE, or V-trace with ρ = π_prox/μ truncated at c̄
+    // log ρ = log(π_prox/μ): V-trace's ρ and the decoupled IS weight before truncation
+    const logRho = new Float64Array(n);
+    for (let i = 0; i < n; i++) logRho[i] = logpProx[i]! - batch.logpMu[i]!;
+
+    // Advantages: GAE, or V-trace with ρ truncated at ρ̄ and c̄
     const traj = {
       rewards: batch.rewards, values: batch.values, terminated: batch.terminated, truncated: batch.truncated,
       truncValues: batch.truncValue, nextValue: batch.nextValue, T: batch.T, N: batch.nAgents, gamma: c.gamma,
     };
-    let advantages: ArrayLike<number>;
-    let returns: ArrayLike<number>;
-    if (c.advantageEstimator === 'gae') {
-      ({ advantages, returns } = gae({ ...traj, lambda: c.gaeLambda }));
-    } else {
-      const logRhos = new Float64Array(n);
-      for (let i = 0; i < n; i++) logRhos[i] = logpProx[i]! - batch.logpMu[i]!;
-      const v = vtrace({ ...traj, logRhos, rhoBar: c.vtraceRhoBar, cBar: c.vtraceCBar, lambda: c.gaeLambda });
-      advantages = v.pgAdvantages;
-      returns = v.vs;
-    }
+    const { advantages, returns } = c.advantageEstimator === 'gae'
+      ? gae({ ...traj, lambda: c.gaeLambda })
+      : vtraceAdvantages(vtrace({ ...traj, logRhos: logRho, rhoBar: c.vtraceRhoBar, cBar: c.vtraceCBar, lambda: c.gaeLambda }));
+
+    // IS correction of the mode: the log-prob each ratio is taken against and the detached weight
+    const correction = isCorrection({
+      mode: c.isMode, oldLogp: batch.logpPk, biasTaken: batch.biasTaken, logpMu: batch.logpMu, proxLogp: logpProx, cBar: c.cBar,
+    }, n);
     this.samplesSeen += n; // after everything that can throw on bad input
-    const is = isStats(keep, logpProx, batch.logpMu, batch.logpPk, c.isClip);
-    const explainedVar = keptExplainedVariance(keep, batch.values, returns);
     const base = {
-      samples: n, droppedFrac: 1 - keptFrac, learningRate, clipCoef, explainedVariance: explainedVar, ...is,
+      samples: n, droppedFrac: 1 - lag.keptFraction, learningRate, clipCoef,
+      explainedVariance: keptExplainedVariance(keep, batch.values, returns),
+      ...isStats(keep, logRho, batch.logpMu, batch.logpPk, c.cBar),
       advisedFrac: lag.advisedFrac, policyLagMin: lag.policyLagMin, policyLagMean: lag.policyLagMean, policyLagMax: lag.policyLagMax,
     };
     const k = keep.length;
-    if (k === 0) {
-      return { ...base, policyVersion: this.version, epochs: 0, earlyStopped: 0, loss: 0, policyLoss: 0, valueLoss: 0, entropy: 0, oldApproxKl: 0, approxKl: 0, clipFrac: 0, gradNorm: 0, updateMs: performance.now() - t0 };
-    }
+    if (k === 0) return { ...base, policyVersion: this.version, ...NO_UPDATE, updateMs: performance.now() - t0 };
 
-    // Kept samples, compacted: b_obs, b_actions, b_advantages, b_returns, b_values, ref log-prob, IS weight
+    // Kept samples, compacted (CleanRL's b_obs, b_actions, b_advantages, b_returns, b_values) plus
+    // the IS columns
     const bObs = new Float32Array(k * obsDim);
     const bActions = new Int32Array(k);
     const bLegal = legalAll && new Float32Array(k * nActions);
-    const cols = { adv: new Float32Array(k), ret: new Float32Array(k), val: new Float32Array(k), ref: new Float32Array(k), w: new Float32Array(k) };
-    const refCols = { logpMu: batch.logpMu, logpPk: batch.logpPk, biasTaken: batch.biasTaken, logpProx };
+    const bAdvantages = new Float32Array(k);
+    const bReturns = new Float32Array(k);
+    const bValues = new Float32Array(k);
+    const bLogpRef = new Float32Array(k);
+    const bIsWeights = new Float32Array(k);
     for (let j = 0; j < k; j++) {
       const i = keep[j]!;
       bObs.set(obsAll.subarray(i * obsDim, (i + 1) * obsDim), j * obsDim);
       bActions[j] = actionsAll[i]!;
       bLegal?.set(legalAll!.subarray(i * nActions, (i + 1) * nActions), j * nActions);
-      cols.adv[j] = advantages[i]!;
-      cols.ret[j] = returns[i]!;
-      cols.val[j] = batch.values[i]!;
-      cols.ref[j] = refLogp(c.isMode, i, refCols);
-      cols.w[j] = isWeightFor(c.isMode, i, refCols, c.isClip);
+      bAdvantages[j] = advantages[i]!;
+      bReturns[j] = returns[i]!;
+      bValues[j] = batch.values[i]!;
+      bLogpRef[j] = correction.logpRef[i]!;
+      bIsWeights[j] = correction.weight[i]!;
     }
-    const t = {
+    const b = {
       obs: tf.tensor2d(bObs, [k, obsDim]),
-      onehot: tf.tidy(() => tf.oneHot(tf.tensor1d(bActions, 'int32'), nActions).toFloat() as tf.Tensor2D),
+      actionsOneHot: tf.tidy(() => tf.oneHot(tf.tensor1d(bActions, 'int32'), nActions).toFloat() as tf.Tensor2D),
       legal: bLegal && tf.tensor2d(bLegal, [k, nActions]),
-      adv: tf.tensor1d(cols.adv), ret: tf.tensor1d(cols.ret), val: tf.tensor1d(cols.val), ref: tf.tensor1d(cols.ref), w: tf.tensor1d(cols.w),
+      advantages: tf.tensor1d(bAdvantages), returns: tf.tensor1d(bReturns), values: tf.tensor1d(bValues),
+      logpRef: tf.tensor1d(bLogpRef), isWeight: tf.tensor1d(bIsWeights),
     };
     this.adam.learningRate = learningRate;
-    const mbSize = Math.ceil(k / c.numMinibatches);
+    const minibatchSize = Math.ceil(k / c.numMinibatches);
     const sums = new Float64Array(LOSS_STATS.length + 1);
     let mbCount = 0;
     let lastApproxKl = 0;
@@ -170,26 +184,26 @@ export class Learner {
     try {
       for (let epoch = 0; epoch < c.updateEpochs; epoch++) {
         epochs++;
-        const perm = permutation(this.rng, k);
-        for (let start = 0; start < k; start += mbSize) {
-          const mbIdx = perm.subarray(start, Math.min(k, start + mbSize));
+        const bInds = permutation(this.rng, k);
+        for (let start = 0; start < k; start += minibatchSize) {
+          const mbInds = bInds.subarray(start, Math.min(k, start + minibatchSize));
           const stats = tf.tidy(() => {
-            const idx = tf.tensor1d(mbIdx, 'int32');
-            let adv = tf.gather(t.adv, idx);
-            if (c.normAdv && mbIdx.length > 1) {
+            const idx = tf.tensor1d(mbInds, 'int32');
+            let mbAdvantages = tf.gather(b.advantages, idx);
+            if (c.normAdv && mbInds.length > 1) {
               // torch .std() is the unbiased estimator
-              const mean = tf.mean(adv);
-              const std = tf.sqrt(tf.div(tf.sum(tf.square(tf.sub(adv, mean))), mbIdx.length - 1));
-              adv = tf.div(tf.sub(adv, mean), tf.add(std, 1e-8));
+              const mean = tf.mean(mbAdvantages);
+              const std = tf.sqrt(tf.div(tf.sum(tf.square(tf.sub(mbAdvantages, mean))), mbInds.length - 1));
+              mbAdvantages = tf.div(tf.sub(mbAdvantages, mean), tf.add(std, 1e-8));
             }
-            const lossBatch = {
-              obs: tf.gather(t.obs, idx), actionsOneHot: tf.gather(t.onehot, idx) as tf.Tensor2D, advantages: adv,
-              returns: tf.gather(t.ret, idx), values: tf.gather(t.val, idx), logpRef: tf.gather(t.ref, idx), isWeight: tf.gather(t.w, idx),
-              legal: t.legal && (tf.gather(t.legal, idx) as tf.Tensor2D),
+            const mb = {
+              obs: tf.gather(b.obs, idx), actionsOneHot: tf.gather(b.actionsOneHot, idx) as tf.Tensor2D, advantages: mbAdvantages,
+              returns: tf.gather(b.returns, idx), values: tf.gather(b.values, idx), logpRef: tf.gather(b.logpRef, idx),
+              isWeight: tf.gather(b.isWeight, idx), legal: b.legal && (tf.gather(b.legal, idx) as tf.Tensor2D),
             };
             let statsT: tf.Tensor1D | undefined;
             const { grads } = tf.variableGrads(() => {
-              const out = ppoLoss(this.model, lossBatch, { clipCoef, clipVloss: c.clipVloss, entCoef: c.entCoef, vfCoef: c.vfCoef });
+              const out = ppoLoss(this.model, mb, { clipCoef, clipVloss: c.clipVloss, entCoef: c.entCoef, vfCoef: c.vfCoef });
               statsT = tf.keep(out.stats);
               return out.loss;
             }, vars);
@@ -213,7 +227,7 @@ export class Learner {
         }
       }
     } finally {
-      tf.dispose(Object.values(t).filter((x) => x !== undefined) as tf.Tensor[]);
+      tf.dispose(Object.values(b).filter((x) => x !== undefined) as tf.Tensor[]);
     }
     this.version += 1;
     const mean = (name: (typeof LOSS_STATS)[number]): number => sums[LOSS_STATS.indexOf(name)]! / mbCount;
@@ -237,7 +251,9 @@ export class Learner {
 
   /** Snapshot for checkpoints. */
   getState(): LearnerState {
-    return { policyVersion: this.version, samplesSeen: this.samplesSeen, weights: this.model.readWeights(), adam: this.adam.getState(), rng: this.rng.getState() };
+    return {
+      policyVersion: this.version, samplesSeen: this.samplesSeen, weights: this.model.readWeights(), adam: this.adam.getState(), rng: this.rng.getState(),
+    };
   }
 
   /** Restore a snapshot; checks everything first, so a bad state changes nothing. */
@@ -248,7 +264,8 @@ export class Learner {
     const spec = this.model.spec;
     const ws = s.weights.spec;
     if (ws.obsDim !== spec.obsDim || ws.nActions !== spec.nActions || ws.hidden.join(',') !== spec.hidden.join(',')) {
-      throw new CheckpointError(`weights are ${ws.obsDim}->[${ws.hidden.join(',')}]->${ws.nActions}, model is ${spec.obsDim}->[${spec.hidden.join(',')}]->${spec.nActions}`, source);
+      const shape = (x: typeof spec): string => `${x.obsDim}->[${x.hidden.join(',')}]->${x.nActions}`;
+      throw new CheckpointError(`weights are ${shape(ws)}, model is ${shape(spec)}`, source);
     }
     const probe = createRng(1);
     try {

@@ -2,10 +2,9 @@
 // extensions for biased sampling, and per-env presets. Must not: read files or the environment;
 // the CLI decides where overrides come from.
 // Defaults: https://github.com/vwxyzjn/cleanrl/blob/master/cleanrl/ppo.py (Args).
+import { IS_MODES, type IsMode } from '@ala/rl-core';
 import { PolicyConfigError } from './errors';
 
-/** How the learner corrects for sampling from the biased behaviour policy μ (ARCHITECTURE §5). */
-export type IsMode = 'seed' | 'exact' | 'decoupled';
 /** Advantage estimator: GAE (on-policy) or V-trace (when advice is frequent). */
 export type AdvantageEstimator = 'gae' | 'vtrace';
 
@@ -48,14 +47,15 @@ export interface PpoConfig {
   readonly hidden: readonly number[];
   /** Total env steps of the run (CleanRL `total_timesteps` 500000). */
   readonly totalTimesteps: number;
-  /** IS correction for biased samples (ALA default 'decoupled', Hilton et al. 2022). */
+  /** IS correction for biased samples, rl-core IsMode (ALA default 'decoupled', Hilton et al. 2022). */
   readonly isMode: IsMode;
   /**
    * c̄: truncation of the decoupled IS weight min(c̄, π_prox/μ) (default 10). With |b|∞ <= B the
    * advice alone gives π/μ <= e^{2βB} (7.4 at β = B = 1), so c̄ below that biases the gradient
    * towards the advised policy (docs/is-correction.md); 10 leaves headroom for policy lag.
+   * V-trace's own c̄ is vtraceCBar.
    */
-  readonly isClip: number;
+  readonly cBar: number;
   /** V-trace ρ̄ and c̄ (IMPALA's 1, 1), used when advantageEstimator is 'vtrace'. */
   readonly vtraceRhoBar: number;
   readonly vtraceCBar: number;
@@ -89,7 +89,7 @@ export const DEFAULT_PPO_CONFIG: PpoConfig = Object.freeze({
   hidden: Object.freeze([64, 64]),
   totalTimesteps: 500_000,
   isMode: 'decoupled',
-  isClip: 10,
+  cBar: 10,
   vtraceRhoBar: 1,
   vtraceCBar: 1,
   maxPolicyLag: 4,
@@ -167,12 +167,12 @@ export function makePpoConfig(overrides: Partial<PpoConfig> = {}, base: PpoConfi
   if (c.targetKl !== null) pos('targetKl', c.targetKl);
   pos('adamEps', c.adamEps);
   int('totalTimesteps', c.totalTimesteps);
-  pos('isClip', c.isClip);
+  pos('cBar', c.cBar);
   pos('vtraceRhoBar', c.vtraceRhoBar);
   pos('vtraceCBar', c.vtraceCBar);
   if (!(Number.isInteger(c.maxPolicyLag) && c.maxPolicyLag >= 0)) throw new PolicyConfigError(`maxPolicyLag must be an integer >= 0, got ${c.maxPolicyLag}`, 'maxPolicyLag');
   nonNeg('beta', c.beta);
-  if (!['seed', 'exact', 'decoupled'].includes(c.isMode)) throw new PolicyConfigError(`isMode must be seed|exact|decoupled, got ${String(c.isMode)}`, 'isMode');
+  if (!IS_MODES.includes(c.isMode)) throw new PolicyConfigError(`isMode must be ${IS_MODES.join('|')}, got ${String(c.isMode)}`, 'isMode');
   if (!['gae', 'vtrace'].includes(c.advantageEstimator)) throw new PolicyConfigError(`advantageEstimator must be gae|vtrace, got ${String(c.advantageEstimator)}`, 'advantageEstimator');
   if (!Array.isArray(c.hidden) || c.hidden.length === 0 || !c.hidden.every((h) => Number.isInteger(h) && h > 0 && h <= 4096)) {
     throw new PolicyConfigError(`hidden must be a non-empty list of integers in [1, 4096], got ${JSON.stringify(c.hidden)}`, 'hidden');

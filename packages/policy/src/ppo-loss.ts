@@ -3,7 +3,6 @@
 // entropy bonus. Must not: sample minibatches, step the optimizer or read weights back.
 // https://github.com/vwxyzjn/cleanrl/blob/master/cleanrl/ppo.py
 import * as tf from '@tensorflow/tfjs';
-import type { IsMode } from './ppo-config';
 import type { TfActorCritic } from './tf-model';
 
 /** One minibatch as tensors; all [mb] except obs [mb, obsDim] and actionsOneHot [mb, nActions]. */
@@ -16,9 +15,9 @@ export interface LossBatch {
   readonly returns: tf.Tensor1D;
   /** V(s_t) at acting time. */
   readonly values: tf.Tensor1D;
-  /** Log-prob the surrogate ratio is taken against: logpMu (exact), logpPk + biasTaken (seed), logpProx (decoupled). */
+  /** Log-prob the surrogate ratio is taken against (@ala/rl-core isCorrection logpRef). */
   readonly logpRef: tf.Tensor1D;
-  /** Detached per-sample IS weight multiplying the surrogate: min(c̄, π_prox/μ) (decoupled) or 1. */
+  /** Detached per-sample IS weight multiplying the surrogate (@ala/rl-core isCorrection weight). */
   readonly isWeight: tf.Tensor1D;
   /** Optional legal-action mask (1 = legal), [mb, nActions]; illegal logits get −1e9 (probability 0). */
   readonly legal?: tf.Tensor2D;
@@ -74,7 +73,9 @@ export function ppoLoss(model: TfActorCritic, b: LossBatch, c: LossCoefs): { los
  * Policy loss: mean(w · max(−Â r, −Â clip(r, 1−ε, 1+ε))), r = exp(newLogp − logpRef), w detached.
  * Its gradient with respect to newLogp is tested against @ala/rl-core clippedSurrogateGrad.
  */
-export function clippedSurrogateTf(newLogp: tf.Tensor1D, logpRef: tf.Tensor1D, advantages: tf.Tensor1D, isWeight: tf.Tensor1D, clipCoef: number): { policyLoss: tf.Scalar; ratio: tf.Tensor1D; logratio: tf.Tensor1D } {
+export function clippedSurrogateTf(
+  newLogp: tf.Tensor1D, logpRef: tf.Tensor1D, advantages: tf.Tensor1D, isWeight: tf.Tensor1D, clipCoef: number,
+): { policyLoss: tf.Scalar; ratio: tf.Tensor1D; logratio: tf.Tensor1D } {
   const logratio = tf.sub(newLogp, logpRef) as tf.Tensor1D;
   const ratio = tf.exp(logratio) as tf.Tensor1D;
   const negAdv = tf.neg(advantages);
@@ -86,33 +87,4 @@ export function clippedSurrogateTf(newLogp: tf.Tensor1D, logpRef: tf.Tensor1D, a
 /** Logits with illegal actions pushed to −1e9 (exp underflows to exactly 0; legal ones unchanged). */
 export function maskLogits(logits: tf.Tensor2D, legal: tf.Tensor2D | undefined): tf.Tensor2D {
   return legal === undefined ? logits : tf.add(logits, tf.mul(tf.sub(1, legal), -1e9));
-}
-
-/** Per-sample columns the IS modes read. */
-export interface IsColumns {
-  readonly logpMu: ArrayLike<number>;
-  readonly logpPk: ArrayLike<number>;
-  readonly biasTaken: ArrayLike<number>;
-  readonly logpProx: ArrayLike<number>;
-}
-
-/**
- * Which stored log-prob a mode's surrogate ratio is taken against (see LossBatch.logpRef): the
- * TF.js side of @ala/rl-core isWeights (ratio = exp(logπ_θ − refLogp)); tested against it.
- */
-export function refLogp(mode: IsMode, i: number, cols: IsColumns): number {
-  switch (mode) {
-    case 'exact':
-      return cols.logpMu[i]!;
-    case 'seed':
-      // seed ratio exp(logπ_new − logπ_old − β·b[a]); biasTaken already holds β·b[a]
-      return cols.logpPk[i]! + cols.biasTaken[i]!;
-    case 'decoupled':
-      return cols.logpProx[i]!;
-  }
-}
-
-/** Detached multiplier of the surrogate: min(c̄, π_prox/μ) in decoupled mode, else 1 (rl-core isWeights' weight). */
-export function isWeightFor(mode: IsMode, i: number, cols: IsColumns, isClip: number): number {
-  return mode === 'decoupled' ? Math.min(isClip, Math.exp(cols.logpProx[i]! - cols.logpMu[i]!)) : 1;
 }

@@ -1,17 +1,18 @@
-// Serial PPO training in one process, no bus: acting (Actor: ONNX Runtime + actBatch) fills a
-// Rollout in the wire TrajectoryChunk layout, the Learner updates on it, the new policy is
-// exported to ONNX and swapped into the actor. `ala train` and the benchmarks drive it.
+// Serial PPO training in one process, no bus: VectorActor (the acting and chunk-building code the
+// actor-runner service runs) fills one TrajectoryChunk of numSteps x numEnvs, the Learner updates
+// on it, the new policy is exported to ONNX and swapped into the actor. `ala train` and the
+// benchmarks drive it.
 // Must not: write files, print, or install signal handlers (the CLI does that).
 import { makeEnv, type Env } from '@ala/envs';
+import type { TrajectoryChunk } from '@ala/protocol';
 import { rngSplit, type RngState } from '@ala/rl-core';
-import { Actor } from './actor';
 import { EnvSlots, type EnvSlotState, type EpisodeRecord } from './env-slots';
 import { CheckpointError } from './errors';
 import { Learner, type LearnerState } from './learner';
 import type { UpdateMetrics } from './metrics';
 import { OrtPolicy } from './ort-policy';
 import { batchSize, type PpoConfig } from './ppo-config';
-import { allocRollout, type MutableRollout } from './rollout';
+import { VectorActor } from './vector-actor';
 
 export interface SerialTrainerOptions {
   readonly envId: string;
@@ -53,30 +54,25 @@ export class SerialTrainer {
   private iter = 0;
   private steps = 0;
   private recent: number[] = [];
-  private readonly rollout: MutableRollout;
 
   private constructor(
     readonly options: SerialTrainerOptions,
     readonly learner: Learner,
-    private readonly actor: Actor,
+    private readonly actor: VectorActor,
     private readonly slots: EnvSlots,
     private readonly actRng: ReturnType<typeof rngSplit>,
-  ) {
-    this.rollout = allocRollout(options.config.numSteps, options.config.numEnvs, learner.obsDim, learner.nActions);
-  }
+  ) {}
 
   static async create(options: SerialTrainerOptions): Promise<SerialTrainer> {
     const { config, seed } = options;
     const factory = options.makeEnv ?? makeEnv;
-    const envs = Array.from({ length: config.numEnvs }, () => factory(options.envId, options.envOptions ?? {}));
-    const first = envs[0]!;
-    const obsDim = first.observationSpace.shape.reduce((a, b) => a * b, 1);
-    const nActions = first.actionSpace.n;
+    const slots = new EnvSlots(Array.from({ length: config.numEnvs }, () => factory(options.envId, options.envOptions ?? {})), seed);
+    const { obsDim, numActions: nActions } = slots;
     const learner = await Learner.create({ obsDim, nActions, config, seed });
     const policy = await OrtPolicy.create(learner.exportOnnx(), { obsDim, nActions, policyVersion: learner.policyVersion });
     const actRng = rngSplit(seed, 2);
-    const actor = new Actor(policy, config.numEnvs, config.beta, actRng);
-    return new SerialTrainer(options, learner, actor, new EnvSlots(envs, seed), actRng);
+    const actor = new VectorActor(slots, policy, learner.policyVersion, { actorId: 'serial', beta: config.beta, chunkSteps: config.numSteps }, actRng, slots.observations());
+    return new SerialTrainer(options, learner, actor, slots, actRng);
   }
 
   get envSteps(): number {
@@ -100,56 +96,18 @@ export class SerialTrainer {
   /** Collect one rollout of numSteps x numEnvs, update, and swap in the new policy. */
   async iterate(): Promise<IterationResult> {
     const t0 = performance.now();
-    const { numSteps: T, numEnvs: N } = this.options.config;
-    const r = this.rollout;
-    const obsDim = this.learner.obsDim;
-    const nActions = this.learner.nActions;
-    const obsBatch = new Float32Array(N * obsDim);
-    const mask = new Uint8Array(N * nActions);
     const episodes: EpisodeRecord[] = [];
-    r.truncValue.fill(0);
-    for (let t = 0; t < T; t++) {
-      for (let i = 0; i < N; i++) {
-        obsBatch.set(this.slots.obs(i), i * obsDim);
-        mask.set(this.slots.legal(i), i * nActions);
-      }
-      r.obs.set(obsBatch, t * N * obsDim);
-      r.legal.set(mask, t * N * nActions);
-      const act = await this.actor.act(obsBatch, undefined, mask);
-      const finals: { k: number; obs: Float32Array }[] = [];
-      for (let i = 0; i < N; i++) {
-        const k = t * N + i;
-        this.steps += 1;
-        const s = this.slots.step(i, act.actions[i]!, this.steps, episodes);
-        r.actions[k] = act.actions[i]!;
-        r.rewards[k] = s.reward;
-        r.terminated[k] = s.terminated ? 1 : 0;
-        r.truncated[k] = s.truncated ? 1 : 0;
-        r.values[k] = act.values[i]!;
-        r.logpMu[k] = act.logpMu[i]!;
-        r.logpPk[k] = act.logpPk[i]!;
-        r.biasTaken[k] = act.biasTaken[i]!;
-        r.advised[k] = 0;
-        r.policyVersion[k] = act.policyVersion;
-        if (s.truncated && !s.terminated && s.finalObs) finals.push({ k, obs: s.finalObs });
-      }
-      // Time-limit truncation: bootstrap from V(final obs) (one batched call for all of them)
-      if (finals.length > 0) {
-        const fo = new Float32Array(finals.length * obsDim);
-        finals.forEach((f, j) => fo.set(f.obs, j * obsDim));
-        const v = await this.actor.values(fo, finals.length);
-        finals.forEach((f, j) => (r.truncValue[f.k] = v[j]!));
-      }
+    let chunk: TrajectoryChunk | undefined;
+    while (chunk === undefined) {
+      const stepsBefore = this.steps;
+      const r = await this.actor.step();
+      this.steps += this.slots.numEnvs;
+      for (const e of r.episodes) episodes.push({ ...e, envStep: stepsBefore + e.agent + 1 });
+      chunk = r.chunk;
     }
-    for (let i = 0; i < N; i++) {
-      r.nextObs.set(this.slots.obs(i), i * obsDim);
-      const last = (T - 1) * N + i;
-      r.nextDone[i] = r.terminated[last] || r.truncated[last] ? 1 : 0;
-    }
-    r.nextValue.set(await this.actor.values(r.nextObs, N));
     const t1 = performance.now();
 
-    const metrics = this.learner.update(r);
+    const metrics = this.learner.update(chunk);
     await this.swapPolicy();
     this.iter += 1;
     for (const e of episodes) this.recent.push(e.return);
@@ -160,7 +118,7 @@ export class SerialTrainer {
   private async swapPolicy(): Promise<void> {
     const { obsDim, nActions } = this.learner;
     const next = await OrtPolicy.create(this.learner.exportOnnx(), { obsDim, nActions, policyVersion: this.learner.policyVersion });
-    await this.actor.setPolicy(next).release();
+    await this.actor.setPolicy(next, this.learner.policyVersion).release();
   }
 
   /** Current policy as ONNX bytes. */
@@ -191,6 +149,7 @@ export class SerialTrainer {
     }
     this.learner.setState(s.learner, source);
     this.slots.setState(s.envs, source);
+    this.actor.restart(this.slots.observations());
     try {
       this.actRng.setState(s.actRng);
     } catch (err) {

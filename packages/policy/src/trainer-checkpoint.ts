@@ -52,7 +52,9 @@ export function parseTrainCheckpoint(x: unknown, source = 'checkpoint'): TrainCh
   need(typeof x.wallSeconds === 'number' && x.wallSeconds >= 0, 'wallSeconds must be >= 0', source);
   let config: PpoConfig;
   try {
-    config = makePpoConfig(x.config as Partial<PpoConfig>);
+    // Checkpoints written before the decoupled cap was renamed call it isClip
+    const { isClip, ...saved } = (isObj(x.config) ? x.config : {}) as Partial<PpoConfig> & { isClip?: number };
+    config = makePpoConfig(isClip !== undefined && saved.cBar === undefined ? { ...saved, cBar: isClip } : saved);
   } catch (err) {
     throw new CheckpointError(`${source}: malformed checkpoint: config: ${(err as Error).message}`, source, { cause: err });
   }

@@ -116,4 +116,14 @@ describe('train checkpoints', () => {
     await expect(loadTrainCheckpoint(path.join(dir, 'kind.ckpt'))).rejects.toThrow(/kind must be "serial-trainer"/);
     t.dispose();
   });
+
+  it('a checkpoint written before the rename keeps its decoupled cap (isClip -> cBar)', async () => {
+    const t = await SerialTrainer.create({ envId: 'CartPole-v1', seed: 3, config: cfg });
+    const good = await snapshot(t);
+    const { cBar: _cBar, ...old } = { ...good.config, isClip: 3 };
+    const file = path.join(dir, 'old.ckpt');
+    await writeCheckpointFile(file, { ...good, config: old });
+    expect((await loadTrainCheckpoint(file)).config.cBar).toBe(3);
+    t.dispose();
+  });
 });

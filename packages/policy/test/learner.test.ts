@@ -135,7 +135,8 @@ describe('batch statistics', () => {
     const logpMu = [Math.log(0.5), Math.log(0.25), Math.log(0.5), Math.log(0.2)];
     const logpProx = [Math.log(0.5), Math.log(0.5), Math.log(0.25), Math.log(0.2)];
     const logpPk = [Math.log(0.5), Math.log(0.5), Math.log(0.25), Math.log(0.2)];
-    const s = isStats(Int32Array.from([0, 1, 2, 3]), logpProx, logpMu, logpPk, 1.5);
+    const logRho = logpProx.map((p, i) => p - logpMu[i]!);
+    const s = isStats(Int32Array.from([0, 1, 2, 3]), logRho, logpMu, logpPk, 1.5);
     expect(s.isWeightMean).toBeCloseTo(4.5 / 4, 12);
     expect(s.isWeightMax).toBeCloseTo(2, 12);
     expect(s.isWeightP99).toBeCloseTo(1 + 0.97 * 1, 12); // NumPy-style interpolation between 1 and 2

@@ -10,7 +10,7 @@ describe('PpoConfig IS defaults', () => {
     '%s: c̄ >= e^{2βB}, so advice alone is never truncated',
     (_name, c) => {
       expect(c.isMode).toBe('decoupled');
-      expect(c.isClip).toBeGreaterThanOrEqual(Math.exp(2 * c.beta * DEFAULT_ROUTER_BOUND));
+      expect(c.cBar).toBeGreaterThanOrEqual(Math.exp(2 * c.beta * DEFAULT_ROUTER_BOUND));
     },
   );
 

@@ -1,8 +1,12 @@
 // The differentiable TF.js PPO loss against hand-computed values and
 // @ala/rl-core's numeric PPO reference, for every IS mode, both value-loss variants and masks.
 import * as tf from '@tensorflow/tfjs';
-import { approxKl, clipFraction, clippedSurrogateGrad, createRng, entropy, isPolicyLoss, isWeights, logSoftmax, randn, valueLoss, type IsMode } from '@ala/rl-core';
-import { LOSS_STATS, TfActorCritic, clippedSurrogateTf, initActorCriticWeights, initTfBackend, isWeightFor, ppoLoss, refLogp, referenceForward, type ActorCriticWeights, type LossCoefs } from '@ala/policy';
+import {
+  approxKl, clipFraction, clippedSurrogateGrad, createRng, entropy, isCorrection, isWeights, logSoftmax, ppoPolicyLoss, randn, valueLoss, type IsMode,
+} from '@ala/rl-core';
+import {
+  LOSS_STATS, TfActorCritic, clippedSurrogateTf, initActorCriticWeights, initTfBackend, ppoLoss, referenceForward, type ActorCriticWeights, type LossCoefs,
+} from '@ala/policy';
 
 beforeAll(async () => {
   await initTfBackend();
@@ -77,19 +81,19 @@ describe('hand-computed minibatch (uniform policy, V = 0)', () => {
 });
 
 /**
- * The numeric reference: @ala/rl-core's PPO pieces (isPolicyLoss, valueLoss, approxKl,
+ * The numeric reference: @ala/rl-core's PPO pieces (ppoPolicyLoss, valueLoss, approxKl,
  * clipFraction, entropy) on log-probs from the float64 forward pass.
  */
-function reference(w: ActorCriticWeights, b: Mb, c: LossCoefs, mode: IsMode, cols: IsCols, isClip: number): Record<string, number> {
+function reference(w: ActorCriticWeights, b: Mb, c: LossCoefs, mode: IsMode, cols: IsCols, cBar: number): Record<string, number> {
   const n = b.actions.length;
   const A = w.spec.nActions;
   const { logits, value } = referenceForward(w, Float32Array.from(b.obs.flat()), n);
   const mask = b.legal ? b.legal.flat() : undefined;
   const newLogp = b.actions.map((a, i) => logSoftmax(logits.subarray(i * A, (i + 1) * A), mask?.slice(i * A, (i + 1) * A))[a]!);
-  const pg = isPolicyLoss({ mode, newLogp, advantages: b.adv, clipCoef: c.clipCoef, oldLogp: cols.logpPk, biasTaken: cols.biasTaken, logpMu: cols.logpMu, proxLogp: cols.logpProx, cBar: isClip });
-  const ref = b.actions.map((_, i) => refLogp(mode, i, cols));
-  const kl = approxKl({ newLogp, oldLogp: ref });
-  const { ratio } = isWeights({ mode, newLogp, oldLogp: cols.logpPk, biasTaken: cols.biasTaken, logpMu: cols.logpMu, proxLogp: cols.logpProx, cBar: isClip });
+  const is = { mode, oldLogp: cols.logpPk, biasTaken: cols.biasTaken, logpMu: cols.logpMu, proxLogp: cols.logpProx, cBar };
+  const pg = ppoPolicyLoss({ ...is, newLogp, advantages: b.adv, clipCoef: c.clipCoef });
+  const kl = approxKl({ newLogp, oldLogp: isCorrection(is).logpRef });
+  const { ratio } = isWeights({ ...is, newLogp });
   const vl = valueLoss({ newValues: value, oldValues: b.val, returns: b.ret, ...(c.clipVloss ? { clipCoef: c.clipCoef } : {}) });
   const ent = entropy(logits, A, mask);
   return { policyLoss: pg.pgLoss, valueLoss: vl, entropy: ent, oldApproxKl: kl.k1, approxKl: kl.k3, clipFrac: clipFraction(ratio, c.clipCoef), loss: pg.pgLoss - c.entCoef * ent + c.vfCoef * vl };
@@ -110,7 +114,7 @@ describe('random minibatches against the rl-core numeric reference', () => {
     const w = { spec, actor: base.actor.map((l, i) => ({ ...l, w: i === 2 ? l.w.map((x) => x * 80) : l.w })), critic: base.critic };
     const model = new TfActorCritic(w);
     const n = 64;
-    const isClip = 1.0;
+    const cBar = 1.0;
     const actions = Array.from({ length: n }, () => Math.floor(rng.nextFloat() * 4));
     const around = (): number => Math.log(0.25) + 0.3 * randn(rng);
     const cols: IsCols = {
@@ -119,18 +123,20 @@ describe('random minibatches against the rl-core numeric reference', () => {
       biasTaken: Array.from({ length: n }, () => 0.2 * randn(rng)),
       logpProx: Array.from({ length: n }, around),
     };
+    // The learner's columns: rl-core isCorrection, as Learner.update computes them
+    const correction = isCorrection({ mode, oldLogp: cols.logpPk, biasTaken: cols.biasTaken, logpMu: cols.logpMu, proxLogp: cols.logpProx, cBar });
     const b: Mb = {
       obs: Array.from({ length: n }, () => Array.from({ length: 6 }, () => randn(rng))),
       actions,
       adv: Array.from({ length: n }, () => randn(rng)),
       ret: Array.from({ length: n }, () => 2 * randn(rng)),
       val: Array.from({ length: n }, () => randn(rng)),
-      ref: actions.map((_, i) => refLogp(mode, i, cols)),
-      w: actions.map((_, i) => isWeightFor(mode, i, cols, isClip)),
+      ref: Array.from(correction.logpRef),
+      w: Array.from(correction.weight),
       ...(masked ? { legal: actions.map((a) => [0, 1, 2, 3].map((k) => (k === a || rng.nextFloat() < 0.5 ? 1 : 0))) } : {}),
     };
     const ours = statsOf(model, b, c, 4);
-    const ref = reference(w, b, c, mode, cols, isClip);
+    const ref = reference(w, b, c, mode, cols, cBar);
     for (const k of Object.keys(ref)) expect([k, ours[k]]).toEqual([k, expect.closeTo(ref[k]!, 5)]);
     expect(ref.clipFrac).toBeGreaterThan(0); // clipping is exercised
     expect(ref.clipFrac).toBeLessThan(1);

@@ -1,9 +1,11 @@
 // The actor's hot path: for every agent of a batch, add the live bias, sample an action from
-// μ = softmax(z + βb) and record logp_mu, logp_pk, β·b[a] and optionally KL(μ||π). Zero
-// allocation once the internal scratch row has grown to nActions. Everything is validated in a
-// first pass, so bad input throws before any output is written or the generator advances.
-// Must not: allocate per call (beyond first growth of the scratch), make masked actions
-// reachable, or consume more than one rng.nextFloat() per agent.
+// μ = softmax(z + βb) and record logp_mu, logp_pk, β·b[a] and optionally KL(μ||π). actBatch runs
+// on the WebAssembly kernel (act-kernel.ts, no allocation); actBatchJs is the plain JavaScript
+// reference it is tested against and the path for a KL budget, a huge |β·b| and engines without
+// WebAssembly SIMD (it allocates its row buffers per call and keeps no state between calls).
+// Everything is validated in a first pass, so bad input throws before any output is written or
+// the generator advances.
+// Must not: make masked actions reachable, or consume more than one rng.nextFloat() per agent.
 import { checkDim, checkFinite, checkLength, checkNonNegative, type Flags, type OutVec, type Vec, isFiniteNum } from './check';
 import { InvalidValueError, NoLegalActionError } from './errors';
 import type { Rng } from './rng';
@@ -46,11 +48,10 @@ export interface ActBatchInput {
   /** Optional per-step KL budget ε: each biased row is scaled by the largest s in [0,1] with KL(μ||π) <= ε. */
   klBudget?: number;
   /**
-   * The caller's own warm start of the KL-budget search, [nAgents]: actBatch reads each agent's
+   * The caller's warm start of the KL-budget search, [nAgents]: actBatch reads each agent's
    * previous scale from it and writes the new one (values outside (0, 1), e.g. a fresh zeroed
-   * array, mean no guess). Without it a module-level array indexed by agent is shared by every
-   * caller in the thread: results stay within the search tolerance either way, but only with
-   * its own array is a caller's result independent of other callers.
+   * array, mean no guess). Absent: every search starts cold. Results stay within the search
+   * tolerance either way; the warm start saves Newton steps when the policy moves slowly.
    */
   klWarmStart?: Float64Array;
   nAgents: number;
@@ -58,19 +59,6 @@ export interface ActBatchInput {
   rng: Rng;
   out: ActBatchOutput;
 }
-
-// Scratch row for the unnormalised probabilities, and a memo of w = exp(β·s·b) per flat entry:
-// advice changes every few seconds while logits change every step, so w is recomputed only for
-// entries whose (β·s·b) changed. Results are bit-identical to recomputing every call.
-let scratch = new Float64Array(64);
-let rowMax = new Float64Array(64);
-let rowBiasMax = new Float64Array(64);
-let memoSb = new Float64Array(0);
-let memoW = new Float64Array(0);
-// KL-budget search: c = β·b of the row, and each agent's last scale as the next step's first guess
-// (for callers without their own klWarmStart).
-let cRow = new Float64Array(64);
-let prevScale = new Float64Array(0);
 
 /** The O(1) checks: dimensions, lengths, β and klBudget. */
 function checkShapes(x: ActBatchInput): void {
@@ -94,15 +82,19 @@ function checkShapes(x: ActBatchInput): void {
   if (o.biasScale !== undefined) checkLength('out.biasScale', o.biasScale, x.nAgents);
 }
 
-/** Every check, with each row's legal maximum (rowMax) and max |b| (rowBiasMax) as by-products. */
-function validate(x: ActBatchInput): void {
+/** Per row: the legal maximum of z and the max |b| of the bias row in use (0 when unbiased). */
+interface RowMaxima {
+  readonly rowMax: Float64Array;
+  readonly rowBiasMax: Float64Array;
+}
+
+/** Every check, with each row's legal maximum and max |b| as by-products. */
+function validate(x: ActBatchInput): RowMaxima {
   checkShapes(x);
   const { logits, mask, bias, biasActive } = x;
   const nA = x.nActions;
-  if (rowMax.length < x.nAgents) {
-    rowMax = new Float64Array(x.nAgents);
-    rowBiasMax = new Float64Array(x.nAgents);
-  }
+  const rowMax = new Float64Array(x.nAgents);
+  const rowBiasMax = new Float64Array(x.nAgents);
   for (let i = 0; i < x.nAgents; i++) {
     // Legal maximum of the row, kept for the sampling pass. Math.max propagates NaN and +Infinity,
     // so one comparison per row rejects both; -Infinity means no legal action. The bias row is
@@ -152,6 +144,7 @@ function validate(x: ActBatchInput): void {
     rowMax[i] = m;
     rowBiasMax[i] = bm;
   }
+  return { rowMax, rowBiasMax };
 }
 
 /**
@@ -172,28 +165,23 @@ export function actBatch(x: ActBatchInput): ActBatchOutput {
   return actBatchJs(x);
 }
 
-/** actBatch in JavaScript only: the fallback and the reference the kernel is tested against. */
+/**
+ * actBatch in plain JavaScript: the reference the kernel is tested against, and the path for a KL
+ * budget, |β·b| > BIG and engines without WebAssembly SIMD. Allocates its row buffers per call.
+ */
 export function actBatchJs(x: ActBatchInput): ActBatchOutput {
-  validate(x);
+  const { rowMax, rowBiasMax } = validate(x);
   const { logits: z, bias, mask, biasActive, nAgents, nActions: nA, rng, out } = x;
-  if (scratch.length < nA) scratch = new Float64Array(nA);
-  if (bias !== undefined && memoSb.length < nAgents * nA) {
-    memoSb = new Float64Array(nAgents * nA).fill(Number.NaN); // NaN never equals: forces first computation
-    memoW = new Float64Array(nAgents * nA);
-  }
-  const e = scratch;
+  const e = new Float64Array(nA); // unnormalised probabilities of the current row
+  const kl = x.klBudget === undefined ? undefined : { ez: new Float64Array(nA), c: new Float64Array(nA) }; // KL-search rows
   for (let i = 0; i < nAgents; i++) {
     const off = i * nA;
     // e[a] = exp(z_a - mZ) over legal actions (0 if masked); lseZ = mZ + log Σ e.
-    const mZ = rowMax[i] as number; // legal maximum, from validate()
+    const mZ = rowMax[i] as number;
     const biased = bias !== undefined && x.beta !== 0 && (biasActive === undefined || !!biasActive[i]);
     if (!biased) {
       let sZ = 0;
-      if (mask === undefined) {
-        for (let a = 0; a < nA; a++) sZ += e[a] = expNonPositive((z[off + a] as number) - mZ);
-      } else {
-        for (let a = 0; a < nA; a++) sZ += e[a] = mask[off + a] ? expNonPositive((z[off + a] as number) - mZ) : 0;
-      }
+      for (let a = 0; a < nA; a++) sZ += e[a] = mask === undefined || mask[off + a] ? expNonPositive((z[off + a] as number) - mZ) : 0;
       const a = pick(e, nA, sZ, rng.nextFloat());
       const lp = (z[off + a] as number) - (mZ + log(sZ));
       out.action[i] = a;
@@ -204,18 +192,23 @@ export function actBatchJs(x: ActBatchInput): ActBatchOutput {
       if (out.biasScale !== undefined) out.biasScale[i] = 0;
       continue;
     }
-    const scale = x.klBudget === undefined ? 1 : klScale(x, i, off, mZ);
+    const scale = kl === undefined ? 1 : klScale(x, i, off, mZ, rowBiasMax[i] as number, kl.ez, kl.c);
     const sBeta = scale * x.beta;
-    // The pass reads w = exp(sβb) from the memo and only notes whether any entry is stale; a
-    // stale row (new advice, or a new KL scale) refreshes the memo and is passed again. With the
-    // Math.exp call inside the pass, TurboFan spilled registers around it on every iteration.
-    if (x.klBudget !== undefined || !biasedPass(z, bias, mask, off, nA, mZ, sBeta, e)) {
-      refreshMemo(bias, off, nA, sBeta);
-      biasedPass(z, bias, mask, off, nA, mZ, sBeta, e);
+    // e[a] = exp(z_a − mZ)·exp(sβb_a) ∝ μ(a) (0 if masked; finite while |sβb| <= BIG, and
+    // sβb = 0 gives exp = 1), with Σ exp(z − mZ), Σ e and Σ e·sβb
+    let sZ = 0;
+    let sY = 0;
+    let eb = 0;
+    for (let a = 0; a < nA; a++) {
+      const j = off + a;
+      const ez = mask === undefined || mask[j] ? expNonPositive((z[j] as number) - mZ) : 0;
+      sZ += ez;
+      const sb = sBeta * (bias[j] as number);
+      const p = ez * exp(sb);
+      e[a] = p;
+      sY += p;
+      eb += p * sb;
     }
-    const sZ = pass[0] as number;
-    let sY = pass[1] as number;
-    let eb = pass[2] as number;
     const lseZ = mZ + log(sZ);
     let lseY = mZ + log(sY);
     if (abs(sBeta) * (rowBiasMax[i] as number) > BIG) {
@@ -241,54 +234,6 @@ export function actBatchJs(x: ActBatchInput): ActBatchOutput {
   return out;
 }
 
-// Results of biasedPass: [Σ exp(z − mZ), Σ e, Σ e·sβb]. A typed array, not three
-// module-level numbers: each store of a double there would allocate a HeapNumber.
-const pass = new Float64Array(3);
-
-/**
- * One pass over a biased row with the memoised w = exp(sβb): e[a] = exp(z_a − mZ)·w ∝ μ(a) (0 if
- * masked), and pass = [Σ exp(z − mZ), Σ e, Σ e·sβb]. Returns false when some
- * memo entry does not hold this sβb (the sums are then wrong; refresh and pass again). No calls
- * but the inlined exp. A masked entry or a -Infinity logit gives ez = 0 and p = 0, since w is
- * finite while |sβb| <= BIG (above it the caller redoes the row exactly); sb = 0 gives w = 1.
- */
-function biasedPass(z: Vec, bias: Vec, mask: Flags | undefined, off: number, nA: number, mZ: number, sBeta: number, e: Float64Array): boolean {
-  const ms = memoSb;
-  const mw = memoW;
-  let fresh = true;
-  let sZ = 0;
-  let sY = 0;
-  let eb = 0;
-  for (let a = 0; a < nA; a++) {
-    const j = off + a;
-    const ez = mask === undefined || mask[j] ? expNonPositive((z[j] as number) - mZ) : 0;
-    sZ += ez;
-    const sb = sBeta * (bias[j] as number);
-    if (ms[j] !== sb) fresh = false;
-    const p = ez * (mw[j] as number);
-    e[a] = p;
-    sY += p;
-    eb += p * sb;
-  }
-  pass[0] = sZ;
-  pass[1] = sY;
-  pass[2] = eb;
-  return fresh;
-}
-
-/** Makes memoW[j] = exp(sβb_j) for the row's entries whose memo key memoSb[j] differs. */
-function refreshMemo(bias: Vec, off: number, nA: number, sBeta: number): void {
-  const ms = memoSb;
-  const mw = memoW;
-  for (let j = off; j < off + nA; j++) {
-    const sb = sBeta * (bias[j] as number);
-    if (ms[j] !== sb) {
-      ms[j] = sb;
-      mw[j] = exp(sb);
-    }
-  }
-}
-
 /**
  * Exact biased row: e[a] = exp(y_a − mY) with y = z + sβb over legal actions (0 if masked);
  * returns lse(y) = mY + log Σ e. Used only when |sβb| > BIG.
@@ -309,21 +254,17 @@ function exactBiasedRow(z: Vec, off: number, bias: Vec, nA: number, mask: Flags 
 
 /**
  * KL-budget scale of agent i's row: the largest s in [0, 1] with KL(μ_s||π) <= ε (within 1e-4),
- * by klScaleSearch warm-started from this agent's previous scale; bisection when |β·b| is huge.
- * Leaves exp(z − mZ) of the row in `scratch` (overwritten by the caller's pass).
+ * by klScaleSearch, warm-started from the caller's klWarmStart when given; bisection when |β·b|
+ * is huge. biasMax = max |b| of the row; ez and c [nActions] are overwritten with exp(z − mZ)
+ * (0 if masked) and β·b of the row.
  */
-function klScale(x: ActBatchInput, i: number, off: number, mZ: number): number {
-  const { logits: z, bias, mask, beta, nActions: nA, nAgents } = x;
+function klScale(x: ActBatchInput, i: number, off: number, mZ: number, biasMax: number, ez: Float64Array, c: Float64Array): number {
+  const { logits: z, bias, mask, beta, nActions: nA } = x;
   const eps = x.klBudget as number;
   const b = bias as Vec;
-  if (abs(beta) * (rowBiasMax[i] as number) > KL_SEARCH_MAX_BIAS) {
+  if (abs(beta) * biasMax > KL_SEARCH_MAX_BIAS) {
     return scaleToKlRow(z, off, b, off, nA, mask, beta, eps, lseRow(z, off, nA, mask, mZ), 1e-4, 30);
   }
-  if (cRow.length < nA) cRow = new Float64Array(nA);
-  if (x.klWarmStart === undefined && prevScale.length < nAgents) prevScale = new Float64Array(nAgents);
-  const warm = x.klWarmStart ?? prevScale;
-  const ez = scratch;
-  const c = cRow;
   let sZ = 0;
   let cM = -INF;
   for (let a = 0; a < nA; a++) {
@@ -335,8 +276,9 @@ function klScale(x: ActBatchInput, i: number, off: number, mZ: number): number {
     c[a] = cb;
     if (e > 0 && cb > cM) cM = cb;
   }
-  const s = klScaleSearch(ez, c, nA, cM, sZ, eps, 1e-4, 30, warm[i] as number);
-  warm[i] = s;
+  const warm = x.klWarmStart;
+  const s = klScaleSearch(ez, c, nA, cM, sZ, eps, 1e-4, 30, warm === undefined ? 0 : (warm[i] as number));
+  if (warm !== undefined) warm[i] = s;
   return s;
 }
 

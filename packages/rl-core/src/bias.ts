@@ -223,7 +223,7 @@ export function scaleBiasToKl(input: ScaleBiasToKlInput): { scale: number; kl: n
   return { scale, kl: klScaledRow(logits, 0, bias, 0, n, mask, scale * beta, lseZ) };
 }
 
-/** What the actor records for one biased step (ARCHITECTURE §4). */
+/** What the actor records for one biased step (docs/architecture.md, "Acting with a bias"). */
 export interface BehaviourRecord {
   /** log μ(a) = log_softmax(z + βb)[a]: the exact behaviour log-probability. */
   logpMu: number;

@@ -15,10 +15,10 @@ export type { ClipBiasOptions, ScaleBiasToKlInput, BehaviourRecord } from './bia
 export { actBatch, actBatchJs } from './act-batch';
 export { actKernelAvailable } from './act-kernel';
 export type { ActBatchInput, ActBatchOutput } from './act-batch';
-export { isWeights, isWeightStats, IS_MODES } from './is-weights';
-export type { IsMode, IsWeightsInput, IsWeightsResult, WeightStats } from './is-weights';
+export { isCorrection, isWeights, isWeightStats, IS_MODES } from './is-weights';
+export type { IsMode, IsCorrection, IsCorrectionInput, IsWeightsInput, IsWeightsResult, WeightStats } from './is-weights';
 export {
-  clippedSurrogate, clippedSurrogateGrad, ppoPolicyLoss, ppoPolicyLossDecoupled, isPolicyLoss, valueLoss, approxKl, clipFraction,
+  clippedSurrogate, clippedSurrogateGrad, ppoPolicyLoss, valueLoss, approxKl, clipFraction,
   explainedVariance, normalizeAdvantages,
 } from './ppo';
 export type { SurrogateResult } from './ppo';
@@ -26,5 +26,3 @@ export { filterByPolicyLag, lagLrScale } from './policy-lag';
 export type { PolicyLagResult } from './policy-lag';
 export { voteSelect, voteBlend, voteWeight, agreementRate, preferredAction } from './vote';
 export type { AdviceCandidate, VoteOptions, VoteSelection, VoteBlend } from './vote';
-export { runIsStudy, ADVICE_KINDS } from './is-study';
-export type { AdviceKind, IsStudyOptions, IsStudyRow } from './is-study';

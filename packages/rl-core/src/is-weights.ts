@@ -1,5 +1,5 @@
 // Importance-sampling corrections for samples drawn from the biased behaviour policy
-// μ = softmax(z + βb) (ARCHITECTURE §5). For each sample this returns the ratio that PPO clips
+// μ = softmax(z + βb) (docs/architecture.md, "Learning with biased samples"). For each sample this returns the ratio that PPO clips
 // and a detached multiplier:
 //   seed      ratio = exp(logπ_θ − logπ_old − β·b[a])   weight = 1    (the paper's formula; omits
 //             the normaliser Z(s) = Σ_a' π_old(a') e^{βb_a'}, so E_μ[ratio·f] = E_π[f] / Z(s))
@@ -19,10 +19,9 @@ const INF = Infinity;
 export type IsMode = 'seed' | 'exact' | 'decoupled';
 export const IS_MODES: readonly IsMode[] = ['seed', 'exact', 'decoupled'];
 
-export interface IsWeightsInput {
+/** The behaviour columns the modes read; every array [n]. */
+export interface IsCorrectionInput {
   mode: IsMode;
-  /** log π_θ(a|s) under the parameters being optimised, [n]. */
-  newLogp: Vec;
   /** log π_old(a|s) = logp_pk recorded by the actor (seed mode), [n]. */
   oldLogp?: Vec;
   /** β·b[a], the bias on the action taken (seed mode), [n]. */
@@ -33,6 +32,20 @@ export interface IsWeightsInput {
   proxLogp?: Vec;
   /** c̄: truncation of π_prox/μ in decoupled mode (default Infinity = no truncation). */
   cBar?: number;
+}
+
+export interface IsCorrection {
+  /** The log-prob the ratio is taken against: ratio = exp(logπ_θ − logpRef), [n]. */
+  logpRef: Float64Array;
+  /** Detached per-sample multiplier of the clipped surrogate, [n] (1 except in decoupled mode). */
+  weight: Float64Array;
+  /** Number of samples whose weight was truncated at c̄. */
+  truncated: number;
+}
+
+export interface IsWeightsInput extends IsCorrectionInput {
+  /** log π_θ(a|s) under the parameters being optimised, [n]. */
+  newLogp: Vec;
   out?: { ratio: OutVec; weight: OutVec };
 }
 
@@ -45,18 +58,21 @@ export interface IsWeightsResult {
   truncated: number;
 }
 
-function need(mode: IsMode, name: string, v: Vec | undefined, n: number): Vec {
+function need(mode: IsMode, name: string, v: Vec | undefined, n?: number): Vec {
   if (v === undefined) throw new InvalidValueError(name, undefined, `is required in '${mode}' mode`);
-  checkLength(name, v, n);
+  if (n !== undefined) checkLength(name, v, n);
   checkAllFinite(name, v);
   return v;
 }
 
-/** Per-sample IS ratio and weight for one of the three modes. Shapes: every array [n]. */
-export function isWeights(input: IsWeightsInput): IsWeightsResult {
-  const { mode, newLogp } = input;
-  const n = newLogp.length;
-  checkAllFinite('newLogp', newLogp);
+/**
+ * The mode table above without π_θ: per sample the log-prob the ratio is taken against and the
+ * detached weight. The learner calls this on the stored columns (π_θ only exists inside its
+ * TF.js loss); isWeights adds the ratio. `n` is the length every column must have (default:
+ * that of the mode's first column). Shapes: every array [n].
+ */
+export function isCorrection(input: IsCorrectionInput, n?: number): IsCorrection {
+  const mode = input.mode;
   const cBar = input.cBar ?? INF;
   if (!(cBar > 0)) throw new InvalidValueError('cBar', cBar, 'must be > 0');
   let a: Vec;
@@ -64,30 +80,46 @@ export function isWeights(input: IsWeightsInput): IsWeightsResult {
   let base: Vec | undefined;
   if (mode === 'seed') {
     a = need(mode, 'oldLogp', input.oldLogp, n);
-    b = need(mode, 'biasTaken', input.biasTaken, n);
+    b = need(mode, 'biasTaken', input.biasTaken, a.length);
   } else if (mode === 'exact') {
     a = need(mode, 'logpMu', input.logpMu, n);
   } else if (mode === 'decoupled') {
     a = need(mode, 'proxLogp', input.proxLogp, n);
-    base = need(mode, 'logpMu', input.logpMu, n);
+    base = need(mode, 'logpMu', input.logpMu, a.length);
   } else {
     throw new InvalidValueError('mode', mode, `must be one of ${IS_MODES.join(', ')}`);
   }
-  const ratio = outBuffer('out.ratio', input.out?.ratio, n);
-  const weight = outBuffer('out.weight', input.out?.weight, n);
+  const len = a.length;
+  const logpRef = new Float64Array(len);
+  const weight = new Float64Array(len);
   let truncated = 0;
-  for (let i = 0; i < n; i++) {
-    const ref = (a[i] as number) + (b === undefined ? 0 : (b[i] as number));
-    ratio[i] = exp((newLogp[i] as number) - ref);
+  for (let i = 0; i < len; i++) {
+    logpRef[i] = (a[i] as number) + (b === undefined ? 0 : (b[i] as number));
     if (base === undefined) {
       weight[i] = 1;
     } else {
+      // Decoupled weight min(c̄, π_prox/μ)
       const w = exp((a[i] as number) - (base[i] as number));
       if (w > cBar) truncated++;
       weight[i] = min(cBar, w);
     }
   }
-  return { ratio, weight, truncated };
+  return { logpRef, weight, truncated };
+}
+
+/** Per-sample IS ratio and weight for one of the three modes (isCorrection plus the ratio). Shapes: every array [n]. */
+export function isWeights(input: IsWeightsInput): IsWeightsResult {
+  const { newLogp } = input;
+  const n = newLogp.length;
+  checkAllFinite('newLogp', newLogp);
+  const c = isCorrection(input, n);
+  const ratio = outBuffer('out.ratio', input.out?.ratio, n);
+  const weight = outBuffer('out.weight', input.out?.weight, n);
+  for (let i = 0; i < n; i++) {
+    ratio[i] = exp((newLogp[i] as number) - (c.logpRef[i] as number));
+    weight[i] = c.weight[i] as number;
+  }
+  return { ratio, weight, truncated: c.truncated };
 }
 
 export interface WeightStats {

@@ -1,15 +1,15 @@
 // Numeric reference implementations of the PPO pieces, named as in CleanRL's ppo.py
-// (https://github.com/vwxyzjn/cleanrl/blob/master/cleanrl/ppo.py): clipped surrogate (plain and
-// decoupled), clipped value loss, approx KL (k1 = old_approx_kl, k3 = approx_kl), clip fraction,
+// (https://github.com/vwxyzjn/cleanrl/blob/master/cleanrl/ppo.py): clipped surrogate (and the
+// policy loss of each IS mode), clipped value loss, approx KL (k1 = old_approx_kl, k3 = approx_kl), clip fraction,
 // explained variance and advantage normalisation. Per-sample inputs, mean over the minibatch.
 // The learner re-implements the differentiable loss in TF.js and tests it against these.
 // Must not: allocate per sample beyond the returned arrays, or hide a reduction other than the mean.
 import { checkAllFinite, checkLength, checkNonNegative, outBuffer, type OutVec, type Vec } from './check';
 import { InvalidValueError } from './errors';
-import { isWeights, type IsMode } from './is-weights';
+import { isWeights, type IsWeightsInput } from './is-weights';
 
 // Module-local aliases: a global `Math` lookup per call is ~50x slower inside jest's vm sandbox.
-const { abs, exp, expm1, max, min, sqrt } = Math;
+const { abs, expm1, max, min, sqrt } = Math;
 
 export interface SurrogateResult {
   /** Policy loss (to minimise): mean_i weight_i · max(−A_i·r_i, −A_i·clip(r_i, 1−ε, 1+ε)). */
@@ -28,18 +28,24 @@ function checkSamples(names: string[], arrays: Vec[]): number {
   return n;
 }
 
+/** Checks of the clipped surrogate's inputs; returns n. */
+function checkSurrogateInput(input: { ratio: Vec; advantages: Vec; clipCoef: number; weight?: Vec }): number {
+  const n = checkSamples(['ratio', 'advantages'], [input.ratio, input.advantages]);
+  checkNonNegative('clipCoef', input.clipCoef);
+  if (input.weight !== undefined) {
+    checkLength('weight', input.weight, n);
+    checkAllFinite('weight', input.weight);
+  }
+  return n;
+}
+
 /**
  * Clipped surrogate from given ratios: the core shared by every mode. `weight` is a detached
  * per-sample multiplier (decoupled IS weight); absent = 1. Shapes: ratio, advantages, weight [n].
  */
 export function clippedSurrogate(input: { ratio: Vec; advantages: Vec; clipCoef: number; weight?: Vec }): SurrogateResult {
   const { ratio, advantages, clipCoef, weight } = input;
-  const n = checkSamples(['ratio', 'advantages'], [ratio, advantages]);
-  checkNonNegative('clipCoef', clipCoef);
-  if (weight !== undefined) {
-    checkLength('weight', weight, n);
-    checkAllFinite('weight', weight);
-  }
+  const n = checkSurrogateInput(input);
   let loss = 0;
   let clipped = 0;
   for (let i = 0; i < n; i++) {
@@ -61,12 +67,7 @@ export function clippedSurrogate(input: { ratio: Vec; advantages: Vec; clipCoef:
  */
 export function clippedSurrogateGrad(input: { ratio: Vec; advantages: Vec; clipCoef: number; weight?: Vec; out?: OutVec }): OutVec {
   const { ratio, advantages, clipCoef, weight } = input;
-  const n = checkSamples(['ratio', 'advantages'], [ratio, advantages]);
-  checkNonNegative('clipCoef', clipCoef);
-  if (weight !== undefined) {
-    checkLength('weight', weight, n);
-    checkAllFinite('weight', weight);
-  }
+  const n = checkSurrogateInput(input);
   const o = outBuffer('out', input.out, n);
   for (let i = 0; i < n; i++) {
     const r = ratio[i] as number;
@@ -77,33 +78,15 @@ export function clippedSurrogateGrad(input: { ratio: Vec; advantages: Vec; clipC
   return o;
 }
 
-/** CleanRL's policy loss: ratio = exp(newLogp − oldLogp). Shapes: all [n]. */
-export function ppoPolicyLoss(input: { newLogp: Vec; oldLogp: Vec; advantages: Vec; clipCoef: number }): SurrogateResult {
-  const n = checkSamples(['newLogp', 'oldLogp'], [input.newLogp, input.oldLogp]);
-  const ratio = new Float64Array(n);
-  for (let i = 0; i < n; i++) ratio[i] = exp((input.newLogp[i] as number) - (input.oldLogp[i] as number));
-  return clippedSurrogate({ ratio, advantages: input.advantages, clipCoef: input.clipCoef });
-}
-
 /**
- * Decoupled PPO policy loss (Hilton et al. 2022): mean_i min(c̄, π_prox/μ)_i ·
- * max(−A·r, −A·clip(r)) with r = π_θ/π_prox. Shapes: all [n].
+ * PPO policy loss for an IS mode (seed / exact / decoupled): isWeights then clippedSurrogate.
+ * seed needs oldLogp + biasTaken; exact needs logpMu (CleanRL's loss when logpMu is the acting
+ * log-prob); decoupled (Hilton et al. 2022) needs proxLogp + logpMu (+ cBar). Shapes: all [n].
  */
-export function ppoPolicyLossDecoupled(input: { newLogp: Vec; proxLogp: Vec; logpMu: Vec; advantages: Vec; clipCoef: number; cBar: number }): SurrogateResult & { truncated: number } {
-  const w = isWeights({ mode: 'decoupled', newLogp: input.newLogp, proxLogp: input.proxLogp, logpMu: input.logpMu, cBar: input.cBar });
-  return { ...clippedSurrogate({ ratio: w.ratio, advantages: input.advantages, clipCoef: input.clipCoef, weight: w.weight }), truncated: w.truncated };
-}
-
-/**
- * Policy loss for an IS mode (seed / exact / decoupled), composing isWeights and clippedSurrogate.
- * seed needs oldLogp + biasTaken; exact needs logpMu; decoupled needs proxLogp + logpMu (+ cBar).
- */
-export function isPolicyLoss(input: {
-  mode: IsMode; newLogp: Vec; advantages: Vec; clipCoef: number;
-  oldLogp?: Vec; biasTaken?: Vec; logpMu?: Vec; proxLogp?: Vec; cBar?: number;
-}): SurrogateResult & { truncated: number } {
+export function ppoPolicyLoss(input: IsWeightsInput & { advantages: Vec; clipCoef: number }): SurrogateResult & { truncated: number } {
   const w = isWeights(input);
-  return { ...clippedSurrogate({ ratio: w.ratio, advantages: input.advantages, clipCoef: input.clipCoef, weight: w.weight }), truncated: w.truncated };
+  const surrogate = clippedSurrogate({ ratio: w.ratio, advantages: input.advantages, clipCoef: input.clipCoef, weight: w.weight });
+  return { ...surrogate, truncated: w.truncated };
 }
 
 /**

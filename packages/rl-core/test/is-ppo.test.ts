@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import {
-  approxKl, biasedLogits, clipFraction, clippedSurrogate, clippedSurrogateGrad, explainedVariance, InvalidValueError, IS_MODES, isPolicyLoss,
-  isWeights, isWeightStats, logSoftmax, normalizeAdvantages, ppoPolicyLoss, ppoPolicyLossDecoupled, ShapeError, valueLoss,
+  approxKl, biasedLogits, clipFraction, clippedSurrogate, clippedSurrogateGrad, explainedVariance, InvalidValueError, IS_MODES, isCorrection,
+  isWeights, isWeightStats, logSoftmax, normalizeAdvantages, ppoPolicyLoss, ShapeError, valueLoss,
 } from '@ala/rl-core';
 
 const finite = fc.double({ min: -20, max: 20, noNaN: true });
@@ -18,6 +18,15 @@ describe('isWeights', () => {
     const t = isWeights({ mode: 'decoupled', ...base, logpMu: [-3], cBar: 2 });
     expect(t.weight[0]).toBe(2);
     expect(t.truncated).toBe(1);
+  });
+
+  it('isCorrection gives the reference log-prob and weight of each mode without π_θ (hand-computed)', () => {
+    const base = { oldLogp: [-1.2], biasTaken: [0.5], logpMu: [-0.9], proxLogp: [-1.1] };
+    expect(isCorrection({ mode: 'seed', ...base }).logpRef[0]).toBeCloseTo(-0.7, 14);
+    expect(isCorrection({ mode: 'exact', ...base }).logpRef[0]).toBe(-0.9);
+    const d = isCorrection({ mode: 'decoupled', ...base, logpMu: [-3], cBar: 2 });
+    expect([d.logpRef[0], d.weight[0], d.truncated]).toEqual([-1.1, 2, 1]);
+    expect(() => isCorrection({ mode: 'exact', logpMu: [0, 0] }, 3)).toThrow(ShapeError);
   });
 
   it('property: with b ≡ 0 (and θ = θ_old = θ_prox) every weight is 1 in every mode', () => {
@@ -98,7 +107,7 @@ describe('PPO pieces', () => {
     const r = clippedSurrogate({ ratio, advantages, clipCoef: 0.2 });
     expect(r.pgLoss).toBeCloseTo(-0.4 / 6, 14);
     expect(r.clipFrac).toBeCloseTo(2 / 6, 14);
-    const viaLogp = ppoPolicyLoss({ newLogp: ratio.map(Math.log), oldLogp: ratio.map(() => 0), advantages, clipCoef: 0.2 });
+    const viaLogp = ppoPolicyLoss({ mode: 'exact', newLogp: ratio.map(Math.log), logpMu: ratio.map(() => 0), advantages, clipCoef: 0.2 });
     expect(viaLogp.pgLoss).toBeCloseTo(-0.4 / 6, 12);
     expect(clipFraction([1.5, 1, 0.7], 0.2)).toBeCloseTo(2 / 3, 14);
   });
@@ -117,11 +126,9 @@ describe('PPO pieces', () => {
 
   it('decoupled loss multiplies by the truncated detached weight', () => {
     // r = π_θ/π_prox = e^{0.1}, weight = min(1.5, π_prox/μ = e^{0.7}) = 1.5, A = 2
-    const r = ppoPolicyLossDecoupled({ newLogp: [-1], proxLogp: [-1.1], logpMu: [-1.8], advantages: [2], clipCoef: 0.2, cBar: 1.5 });
+    const r = ppoPolicyLoss({ mode: 'decoupled', newLogp: [-1], proxLogp: [-1.1], logpMu: [-1.8], advantages: [2], clipCoef: 0.2, cBar: 1.5 });
     expect(r.pgLoss).toBeCloseTo(-1.5 * 2 * Math.exp(0.1), 12);
     expect(r.truncated).toBe(1);
-    const m = isPolicyLoss({ mode: 'decoupled', newLogp: [-1], proxLogp: [-1.1], logpMu: [-1.8], advantages: [2], clipCoef: 0.2, cBar: 1.5 });
-    expect(m.pgLoss).toBeCloseTo(r.pgLoss, 14);
   });
 
   it('value loss, plain and clipped (hand-computed)', () => {

@@ -154,10 +154,24 @@ export interface CommonConfig {
   readonly prefix: string;
   /** Port of the /metrics HTTP server (0 = no server). */
   readonly metricsPort: number;
+  /** The service's nkey seed file (`ala creds` writes them; docs/security.md); unset = no authentication. */
+  readonly nkeySeedFile: string | undefined;
+  /** CA bundle that verifies the server's TLS certificate. */
+  readonly tlsCaFile: string | undefined;
+  /** Client certificate and key for mutual TLS (both or neither). */
+  readonly tlsCertFile: string | undefined;
+  readonly tlsKeyFile: string | undefined;
+  /** Bound on a SIGTERM's stop (flush, checkpoint) + drain before the process exits 1, ms. */
+  readonly shutdownTimeoutMs: number;
 }
 
 export const COMMON_SETTINGS: Schema<CommonConfig> = {
   natsUrl: setting.string(['ALA_NATS_URL', 'NATS_URL'], 'nats://127.0.0.1:4222'),
   prefix: setting.string('ALA_PREFIX', 'ala', { test: isValidPrefix, rule: '1-4 dot-separated tokens of [A-Za-z0-9_-]' }),
   metricsPort: setting.int('ALA_METRICS_PORT', 0, { min: 0, max: 65535 }),
+  nkeySeedFile: setting.optional('ALA_NATS_NKEY_SEED_FILE'),
+  tlsCaFile: setting.optional('ALA_NATS_TLS_CA_FILE'),
+  tlsCertFile: setting.optional('ALA_NATS_TLS_CERT_FILE'),
+  tlsKeyFile: setting.optional('ALA_NATS_TLS_KEY_FILE'),
+  shutdownTimeoutMs: setting.int('ALA_SHUTDOWN_TIMEOUT_MS', 10_000, { min: 100, max: 3_600_000 }),
 };

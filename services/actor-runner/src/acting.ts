@@ -1,17 +1,15 @@
-// One vector step of an actor-runner: a single batched ONNX Runtime call for all agents, the live
-// bias of each agent applied through @ala/rl-core actBatch (μ = softmax(z + βb), optional KL
-// budget), the behaviour fields recorded into the trajectory chunk, snapshots prepared for the
-// agents that are due (every `snapshotEvery` of an agent's steps, at most `snapshotMaxHz` per agent
-// by the injected monotonic clock, with the env's portable state when it has one), the env
-// stepped, and V(final obs) bootstrapped for time-limit truncations.
+// One vector step of an actor-runner: @ala/policy VectorActor (the acting stack the serial trainer
+// runs too: one batched ONNX Runtime call, the live bias of each agent through actBatch, the
+// trajectory chunk, V(final obs) bootstrapping) plus what only the service does: state snapshots
+// for the agents that are due (every `snapshotEvery` of an agent's steps, at most `snapshotMaxHz`
+// per agent by the injected monotonic clock, with the env's portable state when it has one).
 // Must not: touch the bus, wait for advice, or swap the policy in the middle of a step.
 import { systemClock, type Clock } from '@ala/bus';
 import type { VectorEnv } from '@ala/envs';
-import type { OrtPolicy } from '@ala/policy';
+import { VectorActor, type OrtPolicy, type PolicyForward } from '@ala/policy';
 import type { StateSnapshot, TrajectoryChunk } from '@ala/protocol';
-import { actBatch, softmax, type ActBatchOutput, type Rng } from '@ala/rl-core';
+import { softmax, type Rng } from '@ala/rl-core';
 import type { BiasTable } from './bias-table';
-import { ChunkBuilder } from './chunk-builder';
 
 export interface ActingOptions {
   readonly actorId: string;
@@ -51,8 +49,7 @@ export interface StepOutcome {
 export const SNAPSHOT_BURST = 16;
 
 export class Acting {
-  private readonly out: ActBatchOutput;
-  private readonly builder: ChunkBuilder;
+  private readonly actor: VectorActor;
   private readonly episodeStep: Int32Array;
   private readonly snapSeq: Float64Array;
   /** Per agent: theoretical arrival time (ms) of the next snapshot under the rate limit (GCRA). */
@@ -61,35 +58,29 @@ export class Acting {
   private readonly clock: Clock;
   private throttledTotal = 0;
   private readonly probs: Float64Array;
-  /** This actor's warm start of the KL-budget search (rl-core's module-level one is shared by every actor in the thread). */
-  private readonly klWarm: Float64Array;
-  private obs: Float32Array;
 
   constructor(
     private readonly venv: VectorEnv,
-    private policy: OrtPolicy,
-    private policyVersion: number,
+    policy: OrtPolicy,
+    policyVersion: number,
     private readonly opts: ActingOptions,
-    private readonly rng: Rng,
+    rng: Rng,
     seed: number,
   ) {
     const n = venv.numEnvs;
-    this.out = { action: new Int32Array(n), logpMu: new Float64Array(n), logpPk: new Float64Array(n), biasTaken: new Float64Array(n) };
-    this.builder = new ChunkBuilder(opts.actorId, opts.chunkSteps, n, venv.obsDim, venv.numActions);
+    this.actor = new VectorActor(venv, policy, policyVersion, opts, rng, venv.reset({ seed }).obs);
     this.episodeStep = new Int32Array(n);
-    this.klWarm = new Float64Array(n);
     this.snapSeq = new Float64Array(n);
     this.snapTat = new Float64Array(n).fill(-Infinity);
     const hz = opts.snapshotMaxHz ?? 0;
     this.snapPeriodMs = hz > 0 ? 1000 / hz : 0;
     this.clock = opts.clock ?? systemClock;
     this.probs = new Float64Array(venv.numActions);
-    this.obs = venv.reset({ seed }).obs;
   }
 
   /** Version acting now. */
   get version(): number {
-    return this.policyVersion;
+    return this.actor.version;
   }
 
   /** Snapshots skipped by the rate limit since construction. */
@@ -114,95 +105,54 @@ export class Acting {
 
   /** Swap the policy (between steps only); returns the previous one for the caller to release. */
   setPolicy(next: OrtPolicy, version: number): OrtPolicy {
-    const prev = this.policy;
-    this.policy = next;
-    this.policyVersion = version;
-    return prev;
+    return this.actor.setPolicy(next, version);
   }
 
   /** Free the policy in use (on stop; the object must not step afterwards). */
   async release(): Promise<void> {
-    await this.policy.release();
+    await this.actor.release();
   }
 
   /** One vector step at receiver-clock time `now` with the live biases of `table` (prepared for `now`). */
   async step(table: BiasTable): Promise<StepOutcome> {
-    const venv = this.venv;
-    const n = venv.numEnvs;
-    const A = venv.numActions;
-    const policy = this.policy;
-    const version = this.policyVersion;
-    const legal = venv.legalActionMasks();
-    const { logits, value } = await policy.run(this.obs, n);
-    const advised = table.active.reduce((s, x) => s + x, 0);
-
-    // Snapshots for due agents: the state they act in now, with π(·|s) before any bias
     const snapshots: StateSnapshot[] = [];
-    const every = this.opts.snapshotEvery;
     let throttled = 0;
-    if (every > 0) {
-      const now = this.snapPeriodMs > 0 ? this.clock.now() : 0;
-      for (let i = 0; i < n; i++) {
-        if (this.episodeStep[i]! % every !== 0) continue;
-        if (!this.snapshotAllowed(i, now)) {
-          throttled += 1; // skipped before describe(), softmax and export: costs nothing
-          continue;
-        }
-        const envState = venv.exportState(i);
-        const row = logits.subarray(i * A, (i + 1) * A);
-        const lrow = legal.subarray(i * A, (i + 1) * A);
-        softmax(row, lrow, this.probs);
-        snapshots.push({
-          v: 1, agentId: this.opts.agentIds[i]!, actorId: this.opts.actorId, envId: this.opts.envId, seq: this.snapSeq[i]!++,
-          policyVersion: version, episodeStep: this.episodeStep[i]!, text: venv.describe(i), actionNames: [...venv.singleActionSpace.actionNames],
-          legal: Array.from(lrow, (x) => x === 1), obs: Array.from(this.obs.subarray(i * venv.obsDim, (i + 1) * venv.obsDim)),
-          probs: Array.from(this.probs), ...(envState !== undefined ? { envState } : {}), createdAt: Date.now(),
-        });
-      }
-    }
-
-    // μ = softmax(z + βb) for advised agents, π otherwise; exact behaviour log-probs recorded
-    actBatch({
-      logits, bias: advised > 0 ? table.bias : undefined, biasActive: table.active, beta: this.opts.beta,
-      mask: legal.includes(0) ? legal : undefined, // an all-legal mask changes nothing and costs a load per action
-      ...(this.opts.klBudget > 0 ? { klBudget: this.opts.klBudget, klWarmStart: this.klWarm } : {}), nAgents: n, nActions: A, rng: this.rng, out: this.out,
-    });
-    table.markApplied();
-    this.builder.beginStep(this.obs, legal);
-    const r = venv.step(this.out.action);
+    const r = await this.actor.step(table, (f) => (throttled = this.snapshotsFor(f, snapshots)));
     const episodeReturns: number[] = [];
-    const truncatedAgents: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const isAdvised = table.active[i] === 1;
-      this.builder.record(i, {
-        action: this.out.action[i]!, reward: r.rewards[i]!, terminated: r.terminated[i] === 1, truncated: r.truncated[i] === 1,
-        value: value[i]!, logpMu: this.out.logpMu[i]!, logpPk: this.out.logpPk[i]!, policyVersion: version, advised: isAdvised,
-        biasTaken: isAdvised ? this.out.biasTaken[i]! : 0, adviceAgeMs: isAdvised ? table.ageMs[i]! : 0,
-      });
-      const ep = r.infos[i]?.episode;
-      if (ep !== undefined) {
-        episodeReturns.push(ep.return);
-        this.episodeStep[i] = 0;
-        if (r.truncated[i] === 1 && r.terminated[i] === 0) truncatedAgents.push(i);
-      } else {
-        this.episodeStep[i]! += 1;
-      }
-    }
-    // Time-limit truncation: bootstrap from V(final obs), one batched call for all of them
-    if (truncatedAgents.length > 0) {
-      const fo = new Float32Array(truncatedAgents.length * venv.obsDim);
-      truncatedAgents.forEach((i, j) => fo.set(r.infos[i]!.finalObs!, j * venv.obsDim));
-      const v = (await policy.run(fo, truncatedAgents.length)).value;
-      truncatedAgents.forEach((i, j) => this.builder.setTruncValue(i, v[j]!));
-    }
-    this.builder.endStep();
-    this.obs = r.obs;
-    let chunk: TrajectoryChunk | undefined;
-    if (this.builder.full) {
-      const nextValue = (await policy.run(this.obs, n)).value;
-      chunk = this.builder.finish(this.obs, nextValue);
+    for (let i = 0; i < this.episodeStep.length; i++) this.episodeStep[i]! += 1;
+    for (const e of r.episodes) {
+      this.episodeStep[e.agent] = 0;
+      episodeReturns.push(e.return);
     }
     this.throttledTotal += throttled;
-    return { snapshots, ...(chunk ? { chunk } : {}), episodeReturns, advised, snapshotsThrottled: throttled };
+    return { snapshots, ...(r.chunk ? { chunk: r.chunk } : {}), episodeReturns, advised: r.advised, snapshotsThrottled: throttled };
+  }
+
+  /** Snapshots for due agents into `out`: the state they act in now, with π(·|s) before any bias. Returns how many the rate limit skipped. */
+  private snapshotsFor(f: PolicyForward, out: StateSnapshot[]): number {
+    const every = this.opts.snapshotEvery;
+    if (every <= 0) return 0;
+    const venv = this.venv;
+    const A = venv.numActions;
+    let throttled = 0;
+    const now = this.snapPeriodMs > 0 ? this.clock.now() : 0;
+    for (let i = 0; i < venv.numEnvs; i++) {
+      if (this.episodeStep[i]! % every !== 0) continue;
+      if (!this.snapshotAllowed(i, now)) {
+        throttled += 1; // skipped before describe(), softmax and export: costs nothing
+        continue;
+      }
+      const envState = venv.exportState(i);
+      const row = f.logits.subarray(i * A, (i + 1) * A);
+      const lrow = f.legal.subarray(i * A, (i + 1) * A);
+      softmax(row, lrow, this.probs);
+      out.push({
+        v: 1, agentId: this.opts.agentIds[i]!, actorId: this.opts.actorId, envId: this.opts.envId, seq: this.snapSeq[i]!++,
+        policyVersion: f.policyVersion, episodeStep: this.episodeStep[i]!, text: venv.describe(i), actionNames: [...venv.singleActionSpace.actionNames],
+        legal: Array.from(lrow, (x) => x === 1), obs: Array.from(f.obs.subarray(i * venv.obsDim, (i + 1) * venv.obsDim)),
+        probs: Array.from(this.probs), ...(envState !== undefined ? { envState } : {}), createdAt: Date.now(),
+      });
+    }
+    return throttled;
   }
 }

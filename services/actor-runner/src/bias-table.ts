@@ -2,7 +2,11 @@
 // monotonic clock. Before each step `prepare(now)` fills the dense [nAgents][nActions] bias and the
 // per-agent `active` flags, dropping (and counting) every entry whose deadline has passed, so an
 // agent reverts to the unbiased policy the very step its advice expires (docs/architecture.md, Advice lifetime).
-// Must not: touch the bus, wait for advice, or apply a bias at or after its deadline.
+// The table enforces the actor's own limits whatever the sender claims: every component is clipped
+// to [-B, B] and every lifetime to maxTtlMs (a missing TTL counts as too long), so the behaviour
+// policy stays within |log μ/π| <= 2βB of the learned one and no advice outlives maxTtlMs
+// (docs/security.md). Must not: touch the bus, wait for advice, or apply a bias at or after its
+// deadline, or hold a component beyond ±B.
 import { BIAS_REJECT, type BiasReject } from './stats';
 
 export interface BiasEntry {
@@ -25,7 +29,22 @@ export interface BiasTableCounts {
   expiredUnused: number;
   /** Entries replaced by a newer bias before their deadline. */
   replaced: number;
+  /** Accepted biases with a component beyond ±B, clipped to it (the sender's `bound` is ignored). */
+  clipped: number;
+  /** Accepted biases whose lifetime exceeded maxTtlMs (or had none), cut to it. */
+  ttlCapped: number;
 }
+
+/** The actor's own limits on every bias (config ALA_BIAS_BOUND, ALA_MAX_ADVICE_TTL_MS). */
+export interface BiasLimits {
+  /** B: each component is clipped to [-B, B]. */
+  readonly bound: number;
+  /** Longest lifetime from receipt, ms; a later deadline (or none, Infinity) is cut to this. */
+  readonly maxTtlMs: number;
+}
+
+/** The defaults of the actor config (B = 1, 10 s). */
+export const DEFAULT_BIAS_LIMITS: BiasLimits = { bound: 1, maxTtlMs: 10_000 };
 
 export class BiasTable {
   /** Dense bias rows, [nAgents][nActions]; rows of inactive agents are stale and ignored. */
@@ -37,12 +56,15 @@ export class BiasTable {
   private readonly entries: (BiasEntry | undefined)[];
   private readonly used: Uint8Array;
   private readonly index = new Map<string, number>();
-  readonly counts: BiasTableCounts = { accepted: 0, rejected: { ...BIAS_REJECT }, expired: 0, expiredUnused: 0, replaced: 0 };
+  readonly counts: BiasTableCounts = { accepted: 0, rejected: { ...BIAS_REJECT }, expired: 0, expiredUnused: 0, replaced: 0, clipped: 0, ttlCapped: 0 };
 
   constructor(
     readonly agentIds: readonly string[],
     readonly nActions: number,
+    readonly limits: BiasLimits = DEFAULT_BIAS_LIMITS,
   ) {
+    if (!(limits.bound > 0 && Number.isFinite(limits.bound))) throw new RangeError(`BiasTable: bound must be a finite number > 0, got ${limits.bound}`);
+    if (!(limits.maxTtlMs > 0 && Number.isFinite(limits.maxTtlMs))) throw new RangeError(`BiasTable: maxTtlMs must be a finite number > 0, got ${limits.maxTtlMs}`);
     const n = agentIds.length;
     this.bias = new Float64Array(n * nActions);
     this.active = new Uint8Array(n);
@@ -58,8 +80,9 @@ export class BiasTable {
   }
 
   /**
-   * Store a bias for `agentId` valid until `deadline` (receiver clock). Returns the reason when
-   * refused (unknown agent, wrong length, non-finite value, already expired); nothing changes then.
+   * Store a bias for `agentId` valid until `deadline` (receiver clock), clipped to ±B and to a
+   * lifetime of maxTtlMs from `receivedAt` (both counted). Returns the reason when refused (unknown
+   * agent, wrong length, non-finite value, already expired); nothing changes then.
    */
   set(agentId: string, bias: readonly number[], entry: BiasEntry, now: number): BiasReject | undefined {
     const i = this.index.get(agentId);
@@ -73,8 +96,17 @@ export class BiasTable {
       return reason;
     }
     if (this.entries[i] !== undefined) this.retire(i, 'replaced');
-    this.bias.set(bias, i * this.nActions);
-    this.entries[i] = entry;
+    const B = this.limits.bound;
+    let clipped = false;
+    for (let j = 0; j < this.nActions; j++) {
+      const x = bias[j]!;
+      clipped ||= x > B || x < -B;
+      this.bias[i * this.nActions + j] = Math.min(B, Math.max(-B, x));
+    }
+    if (clipped) this.counts.clipped += 1;
+    const latest = entry.receivedAt + this.limits.maxTtlMs;
+    if (entry.deadline > latest) this.counts.ttlCapped += 1;
+    this.entries[i] = entry.deadline > latest ? { ...entry, deadline: latest } : entry;
     this.used[i] = 0;
     this.counts.accepted += 1;
     return undefined;

@@ -2,7 +2,7 @@
 // docs/configuration.md lists the same) from which come ACTOR_DEFAULTS, loadConfig(env),
 // validateActorConfig(config) and CONFIG_ENV. Must not: connect, read files or start anything;
 // bad values throw ConfigError and nothing starts.
-import { isValidId } from '@ala/protocol';
+import { isValidId, MAX_BIAS_BOUND } from '@ala/protocol';
 import { COMMON_SETTINGS, defineConfig, setting, type CommonConfig, type Env } from '@ala/telemetry';
 
 export interface ActorRunnerConfig extends CommonConfig {
@@ -30,6 +30,13 @@ export interface ActorRunnerConfig extends CommonConfig {
   readonly adviceTtlMs: number;
   /** Bias strength β in μ = softmax(z + βb) (ALA_BETA, default 1). */
   readonly beta: number;
+  /**
+   * The actor's own bias bound B: every bias component is clipped to [-B, B] whatever the message
+   * says, so |log μ/π| <= 2βB (ALA_BIAS_BOUND, else ALA_ROUTER_BOUND, default 1; the router reads the same).
+   */
+  readonly biasBound: number;
+  /** Longest lifetime of a bias from its receipt, ms; longer (or missing) TTLs are cut to it (ALA_MAX_ADVICE_TTL_MS, else ALA_ROUTER_MAX_TTL_MS, default 10000). */
+  readonly maxAdviceTtlMs: number;
   /** KL budget ε on KL(μ||π) per step; 0 = off (ALA_KL_BUDGET, default 0). */
   readonly klBudget: number;
   /** Seed of env resets and action sampling (ALA_SEED, default 1). */
@@ -49,6 +56,8 @@ const DEF = defineConfig<ActorRunnerConfig>({
   snapshotMaxHz: setting.number('ALA_SNAPSHOT_MAX_HZ', 100, { min: 0, max: 1_000_000 }),
   adviceTtlMs: setting.int('ALA_ADVICE_TTL_MS', 1000, { min: 1, max: 86_400_000 }),
   beta: setting.number('ALA_BETA', 1, { min: 0 }),
+  biasBound: setting.number(['ALA_BIAS_BOUND', 'ALA_ROUTER_BOUND'], 1, { above: 0, max: MAX_BIAS_BOUND }),
+  maxAdviceTtlMs: setting.int(['ALA_MAX_ADVICE_TTL_MS', 'ALA_ROUTER_MAX_TTL_MS'], 10_000, { min: 1, max: 86_400_000 }),
   klBudget: setting.number('ALA_KL_BUDGET', 0, { min: 0 }),
   seed: setting.int('ALA_SEED', 1, { min: 0, max: 2 ** 32 - 1 }),
   maxInflightChunks: setting.int('ALA_MAX_INFLIGHT_CHUNKS', 8, { min: 1, max: 1024 }),

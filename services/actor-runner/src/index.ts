@@ -9,8 +9,6 @@ export type { PolicySource, TrajectorySink, StoredBiasSource } from './ports';
 export { jetStreamActorPorts, jetStreamPolicySource, jetStreamTrajectorySink, jetStreamStoredBias } from './nats-io';
 export { BiasTable } from './bias-table';
 export type { BiasEntry, BiasTableCounts } from './bias-table';
-export { ChunkBuilder } from './chunk-builder';
-export type { StepRecord } from './chunk-builder';
 export { emptyActorStats } from './stats';
 export type { ActorStats, BiasReject } from './stats';
 export { PolicyLoadError } from './errors';

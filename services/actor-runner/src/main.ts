@@ -1,10 +1,11 @@
 // Entry point of one actor-runner process (what a container runs, also `ala actor-runner`):
 // config from the environment, then @ala/telemetry's service shell (connect, bus with metrics,
-// /metrics, NATS services `status` endpoint, drain on SIGTERM) around start().
+// /metrics, /readyz, NATS services `status` endpoint, drain on SIGTERM) around start(). Ready once
+// its streams exist and a policy is loaded.
 // Must not: contain service logic (service.ts) or read the environment other than through loadConfig.
-import { ensureStreams, openJetStream } from '@ala/bus';
+import { detectTtlSupport, ensureStreams, openJetStream, resourceNames } from '@ala/bus';
 import { actKernelAvailable } from '@ala/rl-core';
-import { runAsProgram, runServiceMain, type Env, type ServiceMainHandle } from '@ala/telemetry';
+import { allOf, jetStreamReadiness, notReady, READY, runAsProgram, runServiceMain, type Env, type ServiceMainHandle } from '@ala/telemetry';
 import { loadConfig } from './config';
 import { jetStreamActorPorts } from './nats-io';
 import { actorMetricsExporter } from './metrics';
@@ -14,12 +15,13 @@ import { start } from './service';
 export async function main(env: Env = process.env): Promise<ServiceMainHandle> {
   const config = loadConfig(env);
   return runServiceMain({
-    name: 'actor-runner', version: '0.1.0', natsUrl: config.natsUrl, prefix: config.prefix, metricsPort: config.metricsPort,
+    name: 'actor-runner', version: '0.1.0', natsUrl: config.natsUrl, prefix: config.prefix, metricsPort: config.metricsPort, security: config, shutdownTimeoutMs: config.shutdownTimeoutMs,
     start: async (ctx) => {
       const js = await openJetStream(ctx.conn.nc);
-      const streams = await ensureStreams(js, config.prefix);
-      if (!streams.ttl.enforced) ctx.log.warn(`advice TTL not enforced by the server: ${streams.ttl.reason}`);
-      const actor = await start({ config, bus: ctx.bus, ...(await jetStreamActorPorts(js, config.prefix, { metrics: ctx.busMetrics })), logger: ctx.log });
+      await ensureStreams(js, config.prefix, { ensure: ['traj'] }); // ALA_BIAS is the router's (docs/security.md)
+      const ttl = await detectTtlSupport(js, resourceNames(config.prefix).bias).catch((err: unknown) => ({ enforced: false, reason: (err as Error).message }));
+      if (!ttl.enforced) ctx.log.warn(`advice TTL not enforced by the server: ${ttl.reason}`);
+      const actor = await start({ config, bus: ctx.bus, ...(await jetStreamActorPorts(js, config.prefix, { metrics: ctx.busMetrics, logger: ctx.log })), logger: ctx.log });
       const acting = actKernelAvailable() ? 'WebAssembly SIMD kernel' : 'JavaScript path (no WebAssembly SIMD here: slower)';
       ctx.log.info(`actor-runner ${config.actorId}: ${config.agents} x ${config.envId}, sampling on the ${acting}, waiting for a policy`);
       const exportMetrics = actorMetricsExporter(ctx.metrics);
@@ -31,6 +33,11 @@ export async function main(env: Env = process.env): Promise<ServiceMainHandle> {
           await actor.stop();
         },
         stats: () => ({ ...actor.stats() }),
+        onReconnect: () => ensureStreams(js, config.prefix, { ensure: ['traj'] }), // a restarted server without a store may have lost them; the router re-creates ALA_BIAS
+        ready: allOf(
+          jetStreamReadiness(js.jsm, { streams: [resourceNames(config.prefix).traj, resourceNames(config.prefix).bias] }),
+          () => (actor.stats().policyVersion > 0 ? READY : notReady('no policy loaded yet')),
+        ),
       };
     },
   });

@@ -18,6 +18,8 @@ export const ACTOR_METRICS: readonly StatsMetricDef<ActorStats>[] = [
   { field: 'adviceAgeMsSum', name: 'ala_actor_advice_age_seconds_total', kind: C, help: 'advice age summed over advised steps (mean age = this / ala_actor_advised_steps_total)', scale: 1e-3 },
   { field: 'biasReceived', name: 'ala_actor_bias_received_total', kind: C, help: 'valid Bias messages delivered to the actor' },
   { field: 'biasRejected', name: 'ala_actor_bias_rejected_total', kind: C, help: 'biases refused as invalid (wrong length, unknown agent, non-finite)' },
+  { field: 'biasClipped', name: 'ala_actor_bias_clipped_total', kind: C, help: 'biases with a component beyond the actor bound B, clipped to it' },
+  { field: 'biasTtlCapped', name: 'ala_actor_bias_ttl_capped_total', kind: C, help: 'biases whose TTL exceeded the actor maximum (or was missing), cut to it' },
   { field: 'biasExpired', name: 'ala_actor_bias_expired_total', kind: C, help: 'biases removed at their deadline or refused as already expired' },
   { field: 'biasExpiredUnused', name: 'ala_actor_bias_expired_unused_total', kind: C, help: 'expired biases that never steered a step' },
   { field: 'biasRestoreErrors', name: 'ala_actor_bias_restore_errors_total', kind: C, help: 'stored biases that could not be read at start' },

@@ -56,7 +56,7 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
   const venv = (deps.makeVectorEnv ?? ((id, n) => VectorEnv.make(id, n)))(cfg.envId, cfg.agents);
   const { obsDim, numActions: nActions } = venv;
   const agentIds = Array.from({ length: cfg.agents }, (_, i) => `${cfg.actorId}-${i}`);
-  const table = new BiasTable(agentIds, nActions);
+  const table = new BiasTable(agentIds, nActions, { bound: cfg.biasBound, maxTtlMs: cfg.maxAdviceTtlMs });
   const st = emptyActorStats();
   const recent: number[] = [];
   let acting: Acting | undefined;
@@ -94,14 +94,29 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
   };
 
   const subs: BusSubscription[] = [];
+  // A bias beyond the actor's own limits is clipped (table), counted and reported at most every 10 s
+  let lastLimitWarn = -Infinity;
+  const reportLimits = (agentId: string, b: { bound: number; bias: readonly number[] }, ttlMs: number | undefined, before: { clipped: number; ttlCapped: number }): void => {
+    const c = table.counts;
+    if (c.clipped === before.clipped && c.ttlCapped === before.ttlCapped) return;
+    const now = clock.now();
+    if (now - lastLimitWarn < 10_000) return;
+    lastLimitWarn = now;
+    const maxAbs = b.bias.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+    log.warn(`actor ${cfg.actorId}: bias for ${agentId} beyond the actor's limits (max |b| ${maxAbs}, claimed bound ${b.bound}, ttl ${ttlMs ?? 'none'} ms): clipped to B=${cfg.biasBound}, ttl <= ${cfg.maxAdviceTtlMs} ms (so far ${c.clipped} clipped, ${c.ttlCapped} ttl-capped)`);
+  };
   // in: live bias for each of our agents (router -> actor); stored in the table with its deadline
   for (const id of agentIds) {
     subs.push(deps.bus.subscribe(Bias, s.bias(id), (b, meta) => {
       st.biasReceived += 1;
       const now = clock.now();
+      const before = { clipped: table.counts.clipped, ttlCapped: table.counts.ttlCapped };
       const why = table.set(b.agentId, b.bias, { adviceId: b.adviceId, receivedAt: meta.receivedAt, deadline: meta.deadline }, now);
       if (why !== undefined && why !== 'expired') st.biasRejected += 1; // expired ones count in biasExpired
-      else if (why === undefined) deps.onBiasAccepted?.(b.agentId, b.adviceId, clock.now());
+      else if (why === undefined) {
+        reportLimits(b.agentId, b, meta.ttlMs, before);
+        deps.onBiasAccepted?.(b.agentId, b.adviceId, clock.now());
+      }
     }));
   }
   // in: new policy versions (learner -> actors); loaded off the hot path, swapped between steps
@@ -246,6 +261,8 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
     stats: () => {
       const c = table.counts;
       st.biasAccepted = c.accepted;
+      st.biasClipped = c.clipped;
+      st.biasTtlCapped = c.ttlCapped;
       st.biasExpired = c.expired + c.rejected.expired;
       st.biasExpiredUnused = c.expiredUnused + c.rejected.expired;
       st.meanReturn100 = recent.length === 0 ? 0 : recent.reduce((a, b) => a + b, 0) / recent.length;

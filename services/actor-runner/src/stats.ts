@@ -30,6 +30,10 @@ export interface ActorStats {
   biasAccepted: number;
   /** Biases refused after decoding as invalid (wrong length, unknown agent, non-finite); already-expired ones count in biasExpired. */
   biasRejected: number;
+  /** Accepted biases with a component beyond the actor's B (ALA_BIAS_BOUND), clipped to ±B. */
+  biasClipped: number;
+  /** Accepted biases whose TTL exceeded the actor's maximum (ALA_MAX_ADVICE_TTL_MS) or was missing, cut to it. */
+  biasTtlCapped: number;
   /** Live biases removed at their deadline (plus those refused as already expired). */
   biasExpired: number;
   /** Of the expired ones, those that never steered a single step. */
@@ -57,7 +61,7 @@ export interface ActorStats {
 export function emptyActorStats(): ActorStats {
   return {
     envSteps: 0, vectorSteps: 0, episodes: 0, meanReturn100: 0, policyVersion: 0, policySwaps: 0, policyLoadErrors: 0,
-    advisedSteps: 0, adviceAgeMsSum: 0, biasReceived: 0, biasAccepted: 0, biasRejected: 0, biasExpired: 0, biasExpiredUnused: 0,
+    advisedSteps: 0, adviceAgeMsSum: 0, biasReceived: 0, biasAccepted: 0, biasRejected: 0, biasClipped: 0, biasTtlCapped: 0, biasExpired: 0, biasExpiredUnused: 0,
     biasRestored: 0, biasRestoreErrors: 0, snapshotsPublished: 0, snapshotsThrottled: 0, chunksPublished: 0, chunkPublishErrors: 0, chunksInflight: 0, chunkBackpressureWaits: 0,
     loopErrors: 0,
   };

@@ -70,3 +70,37 @@ test('property: after prepare(now), an agent is active iff its latest accepted b
     }),
   );
 });
+
+test('a component beyond ±B is clipped to it whatever the sender claims, and counted', () => {
+  const t = new BiasTable(ids, 3, { bound: 1.5, maxTtlMs: 1000 });
+  expect(t.set('a-0', [100, -100, 0.5], { adviceId: 'x', receivedAt: 0, deadline: 100 }, 0)).toBeUndefined();
+  expect([...t.bias.subarray(0, 3)]).toEqual([1.5, -1.5, 0.5]);
+  expect(t.set('a-1', [1.5, -1.5, 0], { adviceId: 'y', receivedAt: 0, deadline: 100 }, 0)).toBeUndefined(); // at the bound: not clipped
+  expect(t.counts).toMatchObject({ accepted: 2, clipped: 1, ttlCapped: 0 });
+});
+
+test('a lifetime beyond maxTtlMs (or none) is cut to maxTtlMs from receipt, and counted', () => {
+  const t = new BiasTable(ids, 2, { bound: 1, maxTtlMs: 50 });
+  t.set('a-0', [1, 0], { adviceId: 'x', receivedAt: 10, deadline: Infinity }, 10);
+  t.set('a-1', [1, 0], { adviceId: 'y', receivedAt: 10, deadline: 1e9 }, 10);
+  t.set('a-2', [1, 0], { adviceId: 'z', receivedAt: 10, deadline: 60 }, 10); // exactly maxTtlMs: kept
+  expect(t.entry('a-0')?.deadline).toBe(60);
+  expect(t.entry('a-1')?.deadline).toBe(60);
+  expect(t.counts.ttlCapped).toBe(2);
+  expect(t.prepare(59.9)).toBe(3);
+  expect(t.prepare(60)).toBe(0);
+});
+
+test('property: every stored component is within ±B', () => {
+  fc.assert(
+    fc.property(fc.double({ min: 0.01, max: 100, noNaN: true }), fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 2, maxLength: 2 }), (B, b) => {
+      const t = new BiasTable(ids, 2, { bound: B, maxTtlMs: 1000 });
+      t.set('a-0', b, { adviceId: 'x', receivedAt: 0, deadline: 10 }, 0);
+      for (const x of t.bias.subarray(0, 2)) expect(Math.abs(x)).toBeLessThanOrEqual(B);
+    }),
+  );
+});
+
+test.each([0, -1, NaN, Infinity])('limits with bound %p are refused', (bound) => {
+  expect(() => new BiasTable(ids, 2, { bound, maxTtlMs: 10 })).toThrow(RangeError);
+});

@@ -30,7 +30,8 @@ function setup(delays: Record<string, number> = {}) {
     bus.publish(PolicyAnnounce, s.policyAnnounce, { v: 1 as const, version, sha256: createHash('sha256').update(model).digest('hex'), bytes: model.byteLength, createdAt: 0, objectName: `v${version}.onnx`, obsDim: 4, nActions: 2, ...over });
   const events: string[] = []; // onBiasAccepted / onBiasApplied, in order
   const run = (klBudget = 0, over: Partial<typeof ACTOR_DEFAULTS> = {}) => start({
-    config: { ...ACTOR_DEFAULTS, agents: 3, stepHz: 500, chunkSteps: 8, snapshotEvery: 0, klBudget, ...over }, bus, policies, logger: silentLogger,
+    // B = 3: the biases below are within the actor's own bound (the default 1 would clip them)
+    config: { ...ACTOR_DEFAULTS, agents: 3, stepHz: 500, chunkSteps: 8, snapshotEvery: 0, klBudget, biasBound: 3, ...over }, bus, policies, logger: silentLogger,
     trajectories: { publish: (c) => (chunks.push(c), Promise.resolve()) }, onPolicySwap: (v) => void swaps.push(v),
     onBiasAccepted: (agentId, adviceId) => void events.push(`accepted ${agentId} ${adviceId}`),
     onBiasApplied: (agentId, adviceId) => void events.push(`applied ${agentId} ${adviceId}`),
@@ -71,6 +72,7 @@ test('acts without advice; a live bias steers only its agent; a wrong-length bia
   await t.bus.close();
   expect(st.biasReceived).toBe(2);
   expect(st.biasRejected).toBe(1);
+  expect(st.biasClipped).toBe(0);
   // hooks: the refused bias is never reported; the accepted one once each, accepted before applied
   expect(t.events).toEqual(['accepted actor-0-1 x-2', 'applied actor-0-1 x-2']);
   const c = t.chunks[t.chunks.length - 1]!;
@@ -113,4 +115,24 @@ test('a KL budget shrinks the applied bias: KL(mu||pi) <= epsilon', async () => 
   expect(advised.length).toBeGreaterThan(0);
   // without a budget |beta*b[a]| = 3; with KL <= 0.01 on a near-uniform initial policy the scale is ~0.05
   for (const b of advised) expect(Math.abs(b)).toBeLessThan(0.5);
+});
+
+test('a bias beyond the actor\'s own B is clipped to it, counted, and steers no more than ±B would', async () => {
+  const t = setup();
+  const actor = await t.run(0, { biasBound: 0.5 });
+  await actor.ready;
+  await waitFor(() => t.chunks.length >= 1, 5000);
+  t.bus.publish(Bias, s.bias('actor-0-1'), { v: 1, agentId: 'actor-0-1', adviceId: 'big', stateSeq: 0, bias: [50, -50], bound: 50, ttlMs: 60_000, createdAt: 0 }, { ttlMs: 60_000 });
+  const from = t.chunks.length;
+  await waitFor(() => t.chunks.length >= from + 3, 5000);
+  const st = actor.stats();
+  await actor.stop();
+  await t.bus.close();
+  expect(st.biasClipped).toBe(1);
+  const c = t.chunks[t.chunks.length - 1]!;
+  for (let k = 0; k < c.T; k++) {
+    expect(c.advised[k * 3 + 1]).toBe(1);
+    expect(Math.abs(c.logpMu[k * 3 + 1]! - c.logpPk[k * 3 + 1]!)).toBeLessThanOrEqual(2 * ACTOR_DEFAULTS.beta * 0.5 + 1e-5);
+    expect(c.biasTaken[k * 3 + 1]).toBeCloseTo(c.actions[k * 3 + 1] === 0 ? 0.5 : -0.5, 6); // the clipped component of the action taken
+  }
 });

@@ -25,10 +25,11 @@ export interface RouterConfig extends CommonConfig {
 
 const DEF = defineConfig<RouterConfig>({
   ...COMMON_SETTINGS,
-  bound: setting.number('ALA_ROUTER_BOUND', 1, { above: 0, max: MAX_BIAS_BOUND }),
+  // ALA_BIAS_BOUND is shared with the actor-runner (which enforces it again); ALA_ROUTER_BOUND is its older name
+  bound: setting.number(['ALA_BIAS_BOUND', 'ALA_ROUTER_BOUND'], 1, { above: 0, max: MAX_BIAS_BOUND }),
   l2Cap: setting.number('ALA_ROUTER_L2_CAP', 0, { min: 0 }),
   boostOnly: setting.bool('ALA_ROUTER_BOOST_ONLY', false),
-  maxTtlMs: setting.int('ALA_ROUTER_MAX_TTL_MS', 10_000, { min: 1, max: 86_400_000 }),
+  maxTtlMs: setting.int(['ALA_MAX_ADVICE_TTL_MS', 'ALA_ROUTER_MAX_TTL_MS'], 10_000, { min: 1, max: 86_400_000 }),
   ratePerS: setting.number('ALA_ROUTER_RATE_PER_S', 100, { above: 0 }),
   burst: setting.number('ALA_ROUTER_BURST', 200, { min: 1 }),
   maxAdvisors: setting.int('ALA_ROUTER_MAX_ADVISORS', 10_000, { min: 1 }),

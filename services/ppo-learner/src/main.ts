@@ -1,9 +1,10 @@
 // Entry point of one ppo-learner process (what a container runs, also `ala ppo-learner`): config
 // from the environment, then @ala/telemetry's service shell (connect, bus with metrics, /metrics,
-// NATS services `status` endpoint, drain on SIGTERM after a final checkpoint) around start().
+// /readyz once ALA_TRAJ and its durable consumer exist, NATS services `status` endpoint, drain on
+// SIGTERM after a final checkpoint) around start().
 // Must not: contain service logic (service.ts) or read the environment other than through loadConfig.
-import { ensureStreams, openJetStream } from '@ala/bus';
-import { runAsProgram, runServiceMain, type Env, type ServiceMainHandle } from '@ala/telemetry';
+import { ensureStreams, openJetStream, resourceNames } from '@ala/bus';
+import { jetStreamReadiness, runAsProgram, runServiceMain, type Env, type ServiceMainHandle } from '@ala/telemetry';
 import { loadConfig } from './config';
 import { jetStreamLearnerPorts } from './nats-io';
 import { learnerMetricsExporter } from './metrics';
@@ -13,10 +14,11 @@ import { start } from './service';
 export async function main(env: Env = process.env): Promise<ServiceMainHandle> {
   const config = loadConfig(env);
   return runServiceMain({
-    name: 'ppo-learner', version: '0.1.0', natsUrl: config.natsUrl, prefix: config.prefix, metricsPort: config.metricsPort,
+    name: 'ppo-learner', version: '0.1.0', natsUrl: config.natsUrl, prefix: config.prefix, metricsPort: config.metricsPort, security: config, shutdownTimeoutMs: config.shutdownTimeoutMs,
     start: async (ctx) => {
       const js = await openJetStream(ctx.conn.nc);
-      await ensureStreams(js, config.prefix);
+      await ensureStreams(js, config.prefix, { ensure: ['traj'] }); // ALA_BIAS is the router's (docs/security.md)
+      const traj = resourceNames(config.prefix).traj;
       const learner = await start({ config, bus: ctx.bus, ...(await jetStreamLearnerPorts(js, config.prefix, config.consumer)), logger: ctx.log });
       ctx.log.info(`ppo-learner: ${config.envId}, published policy v${learner.stats().policyVersion}`);
       const exportMetrics = learnerMetricsExporter(ctx.metrics);
@@ -28,6 +30,8 @@ export async function main(env: Env = process.env): Promise<ServiceMainHandle> {
           await learner.stop();
         },
         stats: () => ({ ...learner.stats() }),
+        onReconnect: () => ensureStreams(js, config.prefix, { ensure: ['traj'] }), // a restarted server without a store may have lost them; the router re-creates ALA_BIAS
+        ready: jetStreamReadiness(js.jsm, { streams: [traj], consumers: [[traj, config.consumer]] }),
       };
     },
   });

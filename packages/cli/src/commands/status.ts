@@ -1,10 +1,12 @@
 // `ala status`: every running ALA service instance found through the NATS services framework
 // ($SRV.STATS): name, instance, version, uptime and the service's own counters (actor steps and
 // advised fraction, policy versions and lag, advice rates). `--json` prints the raw records.
+// Connects as the `ops` identity when ALA_NATS_NKEY_SEED_FILE names its seed (docs/security.md).
 // Must not: change anything on the bus (read-only requests).
 import type { Command } from 'commander';
 import { Svcm } from '@nats-io/services';
-import { connect as natsConnect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { connect, connectionSecurityFromEnv, consoleLogger } from '@ala/bus';
 import { CliUsageError } from '../errors';
 
 export interface InstanceStatus {
@@ -36,7 +38,7 @@ export function describeStats(service: string, s: Record<string, number>): strin
   switch (service) {
     case 'actor-runner':
       return `steps ${f(s.envSteps)} | return ${f(s.meanReturn100, 1)} | policy v${f(s.policyVersion)} | advised ${f(((s.advisedSteps ?? 0) / Math.max(1, s.envSteps ?? 0)) * 100)}%`
-        + ` age ${f((s.adviceAgeMsSum ?? 0) / Math.max(1, s.advisedSteps ?? 0))}ms | bias in ${f(s.biasReceived)} expired ${f(s.biasExpired)} invalid ${f(s.biasRejected)} | chunks ${f(s.chunksPublished)}`;
+        + ` age ${f((s.adviceAgeMsSum ?? 0) / Math.max(1, s.advisedSteps ?? 0))}ms | bias in ${f(s.biasReceived)} expired ${f(s.biasExpired)} invalid ${f(s.biasRejected)} clipped ${f(s.biasClipped)} | chunks ${f(s.chunksPublished)}`;
     case 'ppo-learner':
       return `policy v${f(s.policyVersion)} | updates ${f(s.updates)} | lag mean ${f(s.lastLagMean, 2)} max ${f(s.lastLagMax)} | chunks ${f(s.chunksIn)} stale ${f(s.chunksStale)} invalid ${f(s.chunksInvalid)}`;
     case 'advisor-worker':
@@ -61,7 +63,8 @@ export function register(program: Command): void {
       const timeoutMs = Number(o.timeoutMs);
       if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0) throw new CliUsageError(`--timeout-ms must be a positive integer, got ${o.timeoutMs}`, 'timeout-ms');
       const servers = o.natsUrl ?? process.env.ALA_NATS_URL ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-      const nc = await natsConnect({ servers, name: 'ala-status' });
+      const conn = await connect({ servers, name: 'ala-status', security: connectionSecurityFromEnv(process.env), logger: consoleLogger });
+      const nc = conn.nc;
       try {
         const list = await collectStatus(nc, timeoutMs);
         if (o.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);

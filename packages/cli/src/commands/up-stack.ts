@@ -1,7 +1,8 @@
 // The whole ALA system in one process, for `ala up`, the e2e tests and the system benchmarks: the
-// transport (NATS_URL, else a nats-server started here through @ala/testkit, else the InProcessBus
-// with in-memory trajectory/policy stores and a warning), then ppo-learner, actor-runner and,
-// unless the advisor is 'none', advisor-worker, vote-aggregator and bias-router, all on one bus.
+// transport (up-transport.ts: NATS_URL, else a nats-server started here with per-service nkey
+// identities, else the InProcessBus with in-memory trajectory/policy stores and a warning), then
+// ppo-learner, actor-runner and, unless the advisor is 'none', advisor-worker, vote-aggregator and
+// bias-router; on NATS each service has its own connection as its own identity.
 // On NATS the ppo-learner runs by default in a worker thread with its own connection
 // (learner-thread.ts), so its synchronous PPO update never stalls the actor's step loop; on the
 // in-process bus (or with learnerThread 'main') it shares the main thread.
@@ -11,17 +12,17 @@ import { start as startAdvisor, loadConfig as advisorConfig, validateAdvisorConf
 import { start as startRouter, loadConfig as routerConfig, validateRouterConfig, ROUTER_DEFAULTS, type RouterConfig } from '@ala/bias-router';
 import { start as startAggregator, loadConfig as aggregatorConfig, validateAggregatorConfig, AGGREGATOR_DEFAULTS, type AggregatorConfig } from '@ala/vote-aggregator';
 import { start as startLearner, LEARNER_DEFAULTS, jetStreamLearnerPorts, validateLearnerConfig, type PpoLearner } from '@ala/ppo-learner';
-import { connect, ensureStreams, InProcessBus, NatsBus, openJetStream, silentLogger, systemClock, type AlaConnection, type Bus, type BusCounter, type BusLogger, type BusMetrics, type JetStreamContext } from '@ala/bus';
+import { ensureStreams, InProcessBus, silentLogger, systemClock, type Bus, type BusCounter, type BusLogger, type BusMetrics, type Identity, type JetStreamContext } from '@ala/bus';
 import { subjects } from '@ala/protocol';
-import { NatsServerNotFoundError, NatsServerVersionError, startNatsServer, type NatsServerHandle } from '@ala/testkit';
 import { registerStatusEndpoint, type StatusEndpoint } from '@ala/telemetry';
 import { VectorEnv } from '@ala/envs';
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { MemoryPolicies, MemoryTrajectories } from './up-memory';
 import { startLearnerThread, type LearnerThread, type LearnerThreadError } from '../learner-thread';
+import { openUpTransport, type TransportChoice } from './up-transport';
 
 export type AdvisorKind = 'scripted' | 'openai-compatible' | 'none';
-export type TransportChoice = 'auto' | 'nats' | 'in-process';
+export type { TransportChoice } from './up-transport';
 /** Where the ppo-learner runs: 'auto' = a worker thread on NATS, the main thread on the in-process bus. */
 export type LearnerThreadChoice = 'auto' | 'worker' | 'main';
 
@@ -37,6 +38,8 @@ export interface StackOptions {
   /** Use this server (default: NATS_URL from the environment, else start one, else in-process). */
   readonly natsUrl?: string;
   readonly transport?: TransportChoice;
+  /** Embedded server: write the nkey identities here (default a temp dir); given server: use DIR/<identity>.nk. */
+  readonly credsDir?: string;
   readonly prefix?: string;
   readonly chunkSteps?: number;
   readonly snapshotEvery?: number;
@@ -71,6 +74,8 @@ export interface StackStats {
   readonly aggregator: Record<string, number>;
   readonly router: Record<string, number>;
   readonly bus: Record<BusCounter, number>;
+  /** Publishes/subscribes the NATS server denied to this process's services (docs/security.md). */
+  readonly natsPermissionErrors: number;
   /** The advisor backend's last failure message per kind (e.g. the LLM server's error text). */
   readonly advisorFailures?: Record<string, string>;
 }
@@ -81,6 +86,8 @@ export interface Stack {
   readonly natsUrl: string | undefined;
   readonly serverVersion: string | undefined;
   readonly ttlEnforced: boolean;
+  /** Where the services' nkey identities are (undefined: no authentication). */
+  readonly credsDir: string | undefined;
   readonly actorConfig: ActorRunnerConfig;
   readonly learner: PpoLearner;
   readonly actor: ActorRunner;
@@ -98,42 +105,25 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-interface Transport {
-  kind: Stack['transport'];
-  url?: string;
-  server?: NatsServerHandle;
-  conn?: AlaConnection;
-  warning?: string;
-}
-
-async function openTransport(opts: StackOptions): Promise<Transport> {
-  const choice = opts.transport ?? 'auto';
-  if (choice === 'in-process') return { kind: 'in-process' };
-  const url = opts.natsUrl ?? process.env.NATS_URL;
-  if (url) return { kind: 'nats', url, conn: await connect({ servers: url, name: 'ala-up', logger: opts.logger ?? silentLogger }) };
-  try {
-    const server = await startNatsServer({ docker: 'never' });
-    return { kind: 'nats-embedded', url: server.url, server, conn: await connect({ servers: server.url, name: 'ala-up', logger: opts.logger ?? silentLogger }) };
-  } catch (err) {
-    if (choice === 'nats' || !(err instanceof NatsServerNotFoundError || err instanceof NatsServerVersionError)) throw err;
-    return { kind: 'in-process', warning: `no usable nats-server (${(err as Error).message.split('\n')[0]}); running on the in-process bus: trajectories and policies stay in memory` };
-  }
-}
-
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const log = opts.logger ?? silentLogger;
   const prefix = opts.prefix ?? 'ala';
-  const t = await openTransport(opts);
-  if (t.warning) log.warn(t.warning);
   const counts = new BusCounts();
-  const s = subjects(prefix);
-  const bus: Bus = t.conn ? new NatsBus(t.conn.nc, { metrics: counts, logger: log, subjects: s }) : new InProcessBus({ metrics: counts, logger: log, subjects: s });
-  let js: JetStreamContext | undefined;
+  const t = await openUpTransport({ ...opts, prefix, metrics: counts, logger: log });
+  if (t.warning) log.warn(t.warning);
+  const onNats = t.kind !== 'in-process';
+  const inProcess = onNats ? undefined : new InProcessBus({ metrics: counts, logger: log, subjects: subjects(prefix) });
+  const busOf = async (identity: Identity): Promise<Bus> => inProcess ?? (await t.link(identity)).bus;
+  const jsOf = async (identity: Identity): Promise<JetStreamContext | undefined> => (onNats ? (await t.link(identity)).js() : undefined);
   let ttlEnforced = false;
-  if (t.conn) {
-    js = await openJetStream(t.conn.nc);
-    ttlEnforced = (await ensureStreams(js, prefix)).ttl.enforced;
+  const js = await jsOf('actor-runner');
+  const routerJs = await jsOf('bias-router');
+  if (js && routerJs) {
+    // each stream by its owner (docs/security.md): ALA_TRAJ by the actor, ALA_BIAS by the router
+    await ensureStreams(js, prefix, { ensure: ['traj'] });
+    ttlEnforced = (await ensureStreams(routerJs, prefix, { ensure: ['bias'] })).ttl.enforced;
   }
+  const bus = await busOf('actor-runner');
   const memTraj = new MemoryTrajectories();
   const memPolicies = new MemoryPolicies();
 
@@ -145,36 +135,34 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   let learnerThread: LearnerThread | undefined;
   let learner: PpoLearner;
   if (t.url && choice !== 'main') {
-    learnerThread = await startLearnerThread({ config: learnerConfig, natsUrl: t.url }, {
+    const security = t.security('ppo-learner');
+    learnerThread = await startLearnerThread({ config: learnerConfig, natsUrl: t.url, ...(security ? { security } : {}) }, {
       logger: log, ...(opts.onUpdate ? { onUpdate: opts.onUpdate } : {}), ...(opts.onLearnerCrash ? { onCrash: opts.onLearnerCrash } : {}),
     }).catch(async (err: unknown) => {
-      await bus.close();
-      await t.conn?.drain().catch((err: unknown) => log.warn('ala up: drain failed', { error: err }));
-      await t.server?.stop(); // no orphan nats-server when the learner cannot start
+      await t.close(); // no orphan nats-server when the learner cannot start
       throw err;
     });
     learner = learnerThread;
   } else {
-    const learnerPorts = js ? await jetStreamLearnerPorts(js, prefix, learnerConfig.consumer) : { trajectories: memTraj, policies: memPolicies };
-    learner = await startLearner({ config: learnerConfig, bus, ...learnerPorts, logger: log, ...(opts.onUpdate ? { onUpdate: opts.onUpdate } : {}) });
+    const learnerJs = await jsOf('ppo-learner');
+    const learnerPorts = learnerJs ? await jetStreamLearnerPorts(learnerJs, prefix, learnerConfig.consumer) : { trajectories: memTraj, policies: memPolicies };
+    learner = await startLearner({ config: learnerConfig, bus: await busOf('ppo-learner'), ...learnerPorts, logger: log, ...(opts.onUpdate ? { onUpdate: opts.onUpdate } : {}) });
   }
 
+  // The advice chain (optional): advisor -> aggregator -> router -> actor
+  const advice = adviceConfigs(opts, prefix, js !== undefined);
+  // the actor enforces the same B and maximum TTL as the router (docs/security.md)
   const actorConfig = validateActorConfig({
     ...ACTOR_DEFAULTS, natsUrl: t.url ?? '', prefix, envId: opts.envId, agents: opts.agents, stepHz: opts.stepHz, adviceTtlMs: opts.adviceTtlMs,
     seed: opts.seed, chunkSteps: opts.chunkSteps ?? ACTOR_DEFAULTS.chunkSteps, snapshotEvery: opts.advisor === 'none' ? 0 : opts.snapshotEvery ?? ACTOR_DEFAULTS.snapshotEvery,
-    beta: opts.beta ?? ACTOR_DEFAULTS.beta,
+    beta: opts.beta ?? ACTOR_DEFAULTS.beta, biasBound: advice.router.bound, maxAdviceTtlMs: advice.router.maxTtlMs,
   });
   const actorPorts = js ? await jetStreamActorPorts(js, prefix, { metrics: counts }) : { policies: memPolicies, trajectories: memTraj };
-
-  // The advice chain (optional): advisor -> aggregator -> router -> actor
-  const chain = opts.advisor === 'none' ? undefined : (() => {
-    const c = adviceConfigs(opts, prefix, js !== undefined);
-    return {
-      advisor: startAdvisor({ bus, clock: systemClock, config: c.advisor, log }),
-      aggregator: startAggregator({ bus, clock: systemClock, config: c.aggregator, log }),
-      router: startRouter({ bus, clock: systemClock, config: c.router, log, busMetrics: counts, ...(js ? { jetstream: js } : {}) }),
-    };
-  })();
+  const chain = opts.advisor === 'none' ? undefined : {
+    advisor: startAdvisor({ bus: await busOf('advisor-worker'), clock: systemClock, config: advice.advisor, log }),
+    aggregator: startAggregator({ bus: await busOf('vote-aggregator'), clock: systemClock, config: advice.aggregator, log }),
+    router: startRouter({ bus: await busOf('bias-router'), clock: systemClock, config: advice.router, log, busMetrics: counts, ...(routerJs ? { jetstream: routerJs } : {}) }),
+  };
   // step-gap probe: the time between consecutive VectorEnv.step calls of the actor (no change to the actor)
   const stepGapUs = createHistogram();
   let lastStep: number | undefined;
@@ -195,18 +183,19 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   });
   // NATS services framework `status` endpoint per service, so `ala status` sees this process too
   const endpoints: StatusEndpoint[] = [];
-  if (t.conn) {
-    const services: [string, () => Record<string, number>][] = [['actor-runner', () => ({ ...actor.stats() })], ['ppo-learner', () => ({ ...learner.stats() })]];
+  if (onNats) {
+    const services: [Identity, () => Record<string, number>][] = [['actor-runner', () => ({ ...actor.stats() })], ['ppo-learner', () => ({ ...learner.stats() })]];
     if (chain) services.push(['advisor-worker', () => chain.advisor.stats()], ['vote-aggregator', () => chain.aggregator.stats()], ['bias-router', () => chain.router.stats()]);
-    for (const [name, stats] of services) endpoints.push(await registerStatusEndpoint(t.conn.nc, { name, version: '0.1.0', stats, metadata: { mode: 'ala-up' } }));
+    for (const [name, stats] of services) endpoints.push(await registerStatusEndpoint((await t.link(name)).conn.nc, { name, version: '0.1.0', stats, metadata: { mode: 'ala-up' } }));
   }
 
   return {
-    transport: t.kind, natsUrl: t.url, serverVersion: t.server?.version ?? t.conn?.nc.info?.version, ttlEnforced, actorConfig, learner, actor, bus, jetstream: js,
+    transport: t.kind, natsUrl: t.url, serverVersion: t.server?.version ?? (onNats ? (await t.link('actor-runner')).conn.nc.info?.version : undefined), credsDir: t.credsDir, ttlEnforced, actorConfig, learner, actor, bus, jetstream: js,
     learnerThread: learnerThread ? 'worker' : 'main', learnerFailure: () => learnerThread?.failure(), stepGapUs,
     stats: () => ({
       actor: actor.stats(), learner: learner.stats(), advisor: chain?.advisor.stats() ?? {}, aggregator: chain?.aggregator.stats() ?? {},
-      router: chain?.router.stats() ?? {}, bus: { ...counts.totals }, advisorFailures: chain?.advisor.failures() ?? {},
+      router: chain?.router.stats() ?? {}, bus: { ...counts.totals }, natsPermissionErrors: t.permissionErrors() + (learnerThread?.permissionErrors() ?? 0),
+      advisorFailures: chain?.advisor.failures() ?? {},
     }),
     latestPolicy: async () => {
       const v = await actorPorts.policies.latestVersion();
@@ -217,9 +206,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       await actor.stop();
       if (chain) await Promise.all([chain.advisor.stop(), chain.aggregator.stop(), chain.router.stop()]);
       await learner.stop();
-      await bus.close();
-      if (t.conn) await t.conn.drain().catch((err: unknown) => log.warn('ala up: drain failed', { error: err }));
-      if (t.server) await t.server.stop();
+      await inProcess?.close();
+      await t.close();
     },
   };
 }
@@ -227,8 +215,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 /**
  * Configs of the advice services inside `ala up`. Precedence: defaults for one process (a 5 ms
  * window, 4 answers in flight per agent for the scripted advisor, as many as the LLM server has
- * slots (ALA_LLM_SLOTS) for the openai-compatible one, no rate limit, the bound `biasBound`) <
- * ALA_* from the environment (e.g. ALA_LLM_ENDPOINT) < the stack's other options.
+ * slots (ALA_LLM_SLOTS) for the openai-compatible one, no rate limit) < ALA_* from the environment
+ * (e.g. ALA_LLM_ENDPOINT) < the stack's other options.
  */
 function adviceConfigs(opts: StackOptions, prefix: string, store: boolean): { advisor: AdvisorConfig; aggregator: AggregatorConfig; router: RouterConfig } {
   const env = process.env;
@@ -236,13 +224,13 @@ function adviceConfigs(opts: StackOptions, prefix: string, store: boolean): { ad
   // an LLM server runs llm.slots requests at once: more would queue there and expire (940 sent, 8 answered)
   const maxInFlight = opts.advisor === 'openai-compatible' ? base.llm.slots : Math.max(8, opts.agents * 4);
   const advisor = advisorConfig(env, { ...ADVISOR_DEFAULTS, maxInFlight });
-  const router = routerConfig(env, { ...ROUTER_DEFAULTS, bound: opts.biasBound ?? ROUTER_DEFAULTS.bound, ratePerS: 100_000, burst: 100_000 });
+  const router = routerConfig(env, { ...ROUTER_DEFAULTS, ratePerS: 100_000, burst: 100_000 });
   return {
     advisor: validateAdvisorConfig({
       ...advisor, prefix, metricsPort: 0, backend: opts.advisor === 'none' ? 'scripted' : opts.advisor,
       scripted: { ...advisor.scripted, latencyMs: opts.advisorLatencyMs, seed: opts.seed },
     }),
     aggregator: validateAggregatorConfig({ ...aggregatorConfig(env, { ...AGGREGATOR_DEFAULTS, windowMs: 5 }), prefix, metricsPort: 0 }),
-    router: validateRouterConfig({ ...router, prefix, metricsPort: 0, store }),
+    router: validateRouterConfig({ ...router, ...(opts.biasBound !== undefined ? { bound: opts.biasBound } : {}), prefix, metricsPort: 0, store }),
   };
 }

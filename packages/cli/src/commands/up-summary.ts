@@ -5,7 +5,9 @@
 //               deadline, aggregator window, router, bus receipt, actor table);
 //   invalid   = messages refused by the codec on any subscription, plus biases the actor refused
 //               (wrong length, unknown agent, non-finite);
-//   coverage  = applied / envSteps.
+//   coverage  = applied / envSteps;
+//   clipped / ttlCapped = biases the actor accepted only after cutting them to its own bound B /
+//               its maximum TTL (nonzero means a misconfigured router or a hostile publisher).
 // Must not: do I/O.
 import type { StackStats } from './up-stack';
 
@@ -14,6 +16,10 @@ export interface AdviceSummary {
   readonly applied: number;
   readonly expired: number;
   readonly invalid: number;
+  /** Biases with a component beyond the actor's B, clipped to ±B. */
+  readonly clipped: number;
+  /** Biases whose TTL exceeded the actor's maximum (or was missing), cut to it. */
+  readonly ttlCapped: number;
   readonly coverage: number;
   readonly meanAgeMs: number;
 }
@@ -61,6 +67,8 @@ export interface UpSummary extends UpProbes {
   readonly evalEpisodes: number;
   readonly transport: string;
   readonly ttlEnforcedByServer: boolean;
+  /** Publishes/subscribes the NATS server denied to this run's services (0 expected; docs/security.md). */
+  readonly natsPermissionErrors: number;
   readonly stoppedBy: 'target-return' | 'max-seconds' | 'signal' | 'error';
   /** Where the learner ran: 'worker' (own thread and NATS connection) or 'main' (shares the actor's event loop). */
   readonly learnerThread: 'worker' | 'main';
@@ -92,6 +100,8 @@ export function adviceSummary(st: StackStats): AdviceSummary {
     applied: a.advisedSteps,
     expired,
     invalid: st.bus.decodeErrors + a.biasRejected,
+    clipped: a.biasClipped,
+    ttlCapped: a.biasTtlCapped,
     coverage: a.envSteps === 0 ? 0 : a.advisedSteps / a.envSteps,
     meanAgeMs: a.advisedSteps === 0 ? 0 : a.adviceAgeMsSum / a.advisedSteps,
   };
@@ -141,6 +151,7 @@ export function summarize(
     evalEpisodes: meta.evaluation?.episodes ?? 0,
     transport: meta.transport,
     ttlEnforcedByServer: meta.ttlEnforced,
+    natsPermissionErrors: st.natsPermissionErrors,
     stoppedBy: meta.stoppedBy,
     learnerThread: meta.learnerThread,
     error: meta.error ?? null,
@@ -188,8 +199,8 @@ export function summaryTable(s: UpSummary): string {
     ['final policy alone (no advice)', s.evalReturnUnadvised === null ? '-' : `${s.evalReturnUnadvised.toFixed(1)} (${s.evalEpisodes} episodes)`],
     ['policy version', String(s.policyVersion)], ['learner updates', String(s.learnerUpdates)], ['policy lag (mean, last update)', s.policyLagMean.toFixed(2)],
     ['advice published', String(s.advice.published)], ['advice applied (steps)', String(s.advice.applied)], ['advice expired', String(s.advice.expired)],
-    ['advice invalid', String(s.advice.invalid)], ['advised-step fraction', s.advisedStepFraction.toFixed(3)], ['mean advice age (ms)', s.advice.meanAgeMs.toFixed(1)],
-    ['learner thread', s.learnerThread], ['step gap p50 / p99 / max (ms)', `${s.stepGapP50Ms.toFixed(2)} / ${s.stepGapP99Ms.toFixed(2)} / ${s.stepGapMaxMs.toFixed(1)}`],
+    ['advice invalid', String(s.advice.invalid)], ['bias clipped to B / TTL capped (actor)', `${s.advice.clipped} / ${s.advice.ttlCapped}`], ['advised-step fraction', s.advisedStepFraction.toFixed(3)], ['mean advice age (ms)', s.advice.meanAgeMs.toFixed(1)],
+    ['NATS permission denials', String(s.natsPermissionErrors)], ['learner thread', s.learnerThread], ['step gap p50 / p99 / max (ms)', `${s.stepGapP50Ms.toFixed(2)} / ${s.stepGapP99Ms.toFixed(2)} / ${s.stepGapMaxMs.toFixed(1)}`],
     ['event-loop delay p99 / max (ms)', `${s.eventLoopDelayP99Ms.toFixed(1)} / ${s.eventLoopDelayMaxMs.toFixed(1)}`],
     ...llmRows(s.llm),
     ...(s.error === null ? [] : [['error', s.error] as [string, string]]),

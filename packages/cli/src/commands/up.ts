@@ -59,6 +59,8 @@ export interface UpArgs {
   readonly out?: string;
   readonly seed?: number;
   readonly natsUrl?: string;
+  /** Identities for a given server (`ala creds` output); the embedded server's are generated into DIR/creds. */
+  readonly creds?: string;
   readonly transport?: string;
   readonly snapshotEvery?: number;
   /** 'auto' (worker thread on NATS, main thread in-process), 'worker' or 'main' (the old behaviour, for debugging). */
@@ -115,6 +117,7 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
     checkpointDir: path.join(outDir, 'learner'), logger: log,
     onLearnerCrash: (err) => log.error(`ala up: ${err.message}; stopping (acting without a learner would train nothing)`),
     ...(args.natsUrl ? { natsUrl: args.natsUrl } : {}),
+    ...(args.creds !== undefined ? { credsDir: args.creds } : !(args.natsUrl ?? process.env.NATS_URL) ? { credsDir: path.join(outDir, 'creds') } : {}),
     onUpdate: (m) => void updates.push({ t: Date.now(), ...m }),
   };
   const stack = await startStack(opts);
@@ -222,7 +225,7 @@ it answers and steers its agent until the next advice replaces it (~1 step) or i
 action flips every few steps, so advice older than ~3 steps hurts, and fresh advice visibly lifts the return while the policy is
 weak (bench/system/advice-effect.ts). Steps covered per advice ~ min(snapshot interval, TTL x step rate - delay); the summary
 reports the advised-step fraction. Files: DIR/summary.json, DIR/config.json,
-DIR/metrics.jsonl, DIR/learner/ (checkpoint).`)
+DIR/metrics.jsonl, DIR/learner/ (checkpoint), DIR/creds/ (the embedded server's nkey identities, docs/security.md).`)
     .option('--env <id>', `environment id (default ${d.env})`)
     .option('--agents <n>', `agents in the actor (default ${d.agents})`, num('--agents'))
     .option('--step-hz <n>', `steps per second per agent, 0 = unpaced (default ${d.stepHz})`, num('--step-hz', false))
@@ -234,6 +237,7 @@ DIR/metrics.jsonl, DIR/learner/ (checkpoint).`)
     .option('--out <dir>', 'output directory (default runs/up-<env>-<seed>-<timestamp>)')
     .option('--seed <n>', `seed (default ${d.seed})`, num('--seed'))
     .option('--nats-url <url>', 'NATS server to use (default: NATS_URL)')
+    .option('--creds <dir>', 'with --nats-url/NATS_URL: connect each service as its identity from this `ala creds` directory (default: ALA_NATS_NKEY_SEED_FILE, one identity for all)')
     .option('--transport <kind>', 'auto | nats | in-process (default auto)')
     .option('--learner-thread <where>', 'auto | worker | main: where the PPO update runs (auto = a worker thread on NATS, the main thread in-process; main = debugging)')
     .option('--total-timesteps <n>', 'LR/clip annealing horizon in env samples (default: step-hz x agents x max-seconds when paced, else the PPO preset\'s)', num('--total-timesteps'))

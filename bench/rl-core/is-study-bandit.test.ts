@@ -2,7 +2,7 @@
 // every row's noise floor (expected 1 − cos from sampling alone) is asserted below 1e-3, a tenth
 // of the 0.01 margin the 0.99 threshold leaves, and the noise-free expectations are asserted too.
 import { createRng } from '@ala/rl-core';
-import { adviceBias, estimateGradient, makeBandit, partitionZ, relativeError, runIsStudy, trueGradient, type IsStudyRow } from '../src/is-study';
+import { adviceBias, estimateGradient, makeBandit, partitionZ, relativeError, runIsStudy, trueGradient, type IsStudyRow } from './is-study-bandit';
 
 const nonUniform = ['boost-best', 'boost-random', 'dense'] as const;
 const betaBs = [0.25, 0.5, 1, 2];

@@ -2,16 +2,15 @@
 // the true on-policy policy gradient is known in closed form, g[s,a] = d(s)·π(a|s)·(r(s,a) − V(s))
 // (since ∂ log π(a'|s)/∂θ[s,a] = 1[a'=a] − π(a|s) and Σ_a' π(a'|s)(r(s,a') − V(s)) = 0).
 // Samples come from the biased behaviour policy μ = softmax(θ_s + βb_s); each IS mode turns them
-// into the first PPO gradient of an update (θ = θ_old = θ_prox) through the package's own
+// into the first PPO gradient of an update (θ = θ_old = θ_prox) through @ala/rl-core's own
 // isWeights and clippedSurrogateGrad, and the estimate is compared with g. Both the Monte-Carlo
 // estimate and its exact expectation over μ (the estimator's bias, free of sampling noise) are
 // computed, plus the noise floor tr(Cov)/(2N‖ḡ‖²) ≈ E[1 − cos] due to sampling alone.
-// Must not: use unseeded randomness, or any formula for the modes other than isWeights/ppo.ts.
-import { isWeights, type IsMode } from './is-weights';
-import { clippedSurrogateGrad } from './ppo';
-import { createRng, randn, randInt, type Rng } from './rng';
-import { sampleCategorical } from './sample';
-import { biasedLogits, logSoftmax } from './softmax';
+// Research code: it lives with the benchmark that runs it (is-study.ts), not in the library.
+// Must not: use unseeded randomness, or any formula for the modes other than rl-core's.
+import {
+  biasedLogits, clippedSurrogateGrad, createRng, isWeights, logSoftmax, randInt, randn, sampleCategorical, type IsMode, type Rng,
+} from '@ala/rl-core';
 
 // Module-local aliases: a global `Math` lookup per call is ~50x slower inside jest's vm sandbox.
 const { exp, sqrt } = Math;

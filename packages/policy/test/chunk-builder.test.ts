@@ -1,7 +1,7 @@
 // ChunkBuilder: rows land at t*nAgents + i, bootstrap columns and done flags are filled, the
 // result is a valid TrajectoryChunk (encode validates), and a full chunk refuses another step.
 import { decode, encode, TrajectoryChunk } from '@ala/protocol';
-import { ChunkBuilder, type StepRecord } from '../src/chunk-builder';
+import { ChunkBuilder, type StepRecord } from '@ala/policy';
 
 const rec = (over: Partial<StepRecord> = {}): StepRecord => ({
   action: 1, reward: 1, terminated: false, truncated: false, value: 0.5, logpMu: -0.6, logpPk: -0.7, policyVersion: 3, advised: false, biasTaken: 0, adviceAgeMs: 0, ...over,

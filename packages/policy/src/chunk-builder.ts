@@ -1,6 +1,7 @@
 // Builds TrajectoryChunk messages (@ala/protocol wire layout, flat row-major [T][nAgents]) step by
 // step: the acting loop writes one row per vector step, then `finish` adds the bootstrap columns
-// and hands back a complete chunk while a fresh one starts. Must not: do I/O, act or decide
+// and hands back a complete chunk while a fresh one starts (VectorActor drives it for the
+// actor-runner and the serial trainer alike). Must not: do I/O, act or decide
 // when to publish (the service does).
 import type { TrajectoryChunk } from '@ala/protocol';
 
