@@ -10,6 +10,8 @@ module.exports = {
   testEnvironment: '<rootDir>/jest.environment.js',
   roots: ['packages', 'services', 'tests', 'bench'].filter((d) => fs.existsSync(path.join(__dirname, d))).map((d) => `<rootDir>/${d}`),
   testMatch: ['**/*.test.ts'],
+  // tests/llm needs a real LLM server (scripts/install-llm.sh): `npm run test:llm` runs it (jest.llm.config.js)
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/llm/'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },

@@ -34,6 +34,7 @@ export const arbAdvice: fc.Arbitrary<Advice> = fc.integer({ min: 1, max: 32 }).c
     bias: fc.array(finite(), { minLength: n, maxLength: n }), recommended: fc.option(fc.nat({ max: n - 1 }), { nil: undefined }),
     confidence: unit, model: fc.string({ minLength: 1, maxLength: 128 }), latencyMs: finite(0, 1e7),
     rationale: fc.option(fc.string({ maxLength: 200 }), { nil: undefined }),
+    promptVersion: fc.option(fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/), { nil: undefined }),
   }, { requiredKeys: ['v', 'adviceId', 'advisorId', 'agentId', 'priority', 'stateSeq', 'bias', 'confidence', 'model', 'latencyMs'] }),
 );
 

@@ -156,6 +156,14 @@ describe('decode refuses with a typed reason', () => {
     expectRefused(D(TrajectoryChunk), { ...chunk(), actorId: bad }, 'invalid-id', '/actorId');
   });
 
+  it('Advice.promptVersion is optional (older messages decode) and validated when present', () => {
+    const versioned = { ...advice, promptVersion: 'ala-prompt-2' };
+    expect(decode(Advice, encode(Advice, versioned))).toEqual(versioned);
+    expect(decode(Advice, encode(Advice, advice)).promptVersion).toBeUndefined();
+    expectRefused(D(Advice), { ...advice, promptVersion: '' }, 'schema', '/promptVersion');
+    expectRefused(D(Advice), { ...advice, promptVersion: 'has space' }, 'schema', '/promptVersion');
+  });
+
   it('valid fixtures are accepted (the refusals above are not vacuous)', () => {
     expect(decode(Bias, encode(Bias, bias))).toEqual(bias);
     expect(decode(Advice, encode(Advice, advice))).toEqual(advice);

@@ -54,3 +54,22 @@ export class WaitTimeoutError extends Error {
     super(`timed out after ${timeoutMs} ms waiting for ${what}`, options);
   }
 }
+
+/** llama-server or its model is not installed (scripts/install-llm.sh installs both). */
+export class LlamaServerNotFoundError extends Error {
+  override readonly name = 'LlamaServerNotFoundError';
+  constructor(readonly missing: string) {
+    super(`${missing} not found: run \`bash scripts/install-llm.sh\` (builds llama-server and unpacks SmolLM2-135M into .tools/), or set LLAMA_SERVER_BIN / LLAMA_SERVER_MODEL`);
+  }
+}
+
+/** llama-server exited or was not healthy in time. `output` is its last log lines. */
+export class LlamaServerStartError extends Error {
+  override readonly name = 'LlamaServerStartError';
+  constructor(
+    message: string,
+    readonly output: string,
+  ) {
+    super(`${message}\n${output}`);
+  }
+}

@@ -15,6 +15,8 @@ export interface BackendAnswer {
   readonly model: string;
   /** Short explanation (logs only). */
   readonly rationale?: string;
+  /** Version of the prompt that produced the answer (LLM backends), carried in the Advice. */
+  readonly promptVersion?: string;
 }
 
 export interface AdvisorBackend {
@@ -24,14 +26,17 @@ export interface AdvisorBackend {
   advise(snapshot: StateSnapshot, signal: AbortSignal): Promise<BackendAnswer>;
   /** Backend counters merged into the service's stats (optional). */
   stats?(): Record<string, number>;
+  /** The last failure message per kind (e.g. the LLM server's error text), for reports. */
+  failures?(): Record<string, string>;
 }
 
 /**
  * Why a backend gave no answer: `unsupported` env or snapshot, `timeout` of its own request,
  * `unavailable` (HTTP/transport failure), `invalid-answer` (unparsable or out of range),
- * `circuit-open` (breaker refused the call), `budget` (token budget spent), `aborted` (signal).
+ * `truncated` (the answer hit the token cap), `circuit-open` (breaker refused the call), `budget`
+ * (token budget spent), `aborted` (signal).
  */
-export type BackendFailure = 'unsupported' | 'timeout' | 'unavailable' | 'invalid-answer' | 'circuit-open' | 'budget' | 'aborted';
+export type BackendFailure = 'unsupported' | 'timeout' | 'unavailable' | 'invalid-answer' | 'truncated' | 'circuit-open' | 'budget' | 'aborted';
 
 export class BackendError extends Error {
   override readonly name = 'BackendError';

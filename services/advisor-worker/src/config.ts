@@ -6,6 +6,9 @@ import { isValidId } from '@ala/protocol';
 import { COMMON_SETTINGS, defineConfig, setting, type CommonConfig, type Env } from '@ala/telemetry';
 
 export const BACKENDS = ['scripted', 'openai-compatible'] as const;
+/** `auto`: JSON-schema first, `json_object` for good once the server refuses the schema. */
+export const RESPONSE_FORMATS = ['auto', 'json_schema', 'json_object'] as const;
+export type ResponseFormatMode = (typeof RESPONSE_FORMATS)[number];
 export type BackendKind = (typeof BACKENDS)[number];
 
 export interface LlmConfig {
@@ -27,6 +30,15 @@ export interface LlmConfig {
   cacheSize: number;
   /** Total tokens this worker may spend (0 = unlimited). */
   tokenBudget: number;
+  /**
+   * Requests the server runs at once (llama-server `-np`, vLLM `--max-num-seqs`): the advisor
+   * never has more in flight (more would queue on the server and expire).
+   */
+  slots: number;
+  /** How the answer format is asked for (`auto` falls back to `json_object` when the schema is refused). */
+  responseFormat: ResponseFormatMode;
+  /** Longest rationale asked for, characters (capped further so the answer fits maxTokens). */
+  rationaleMaxChars: number;
 }
 
 export interface AdvisorConfig extends CommonConfig {
@@ -78,6 +90,9 @@ const DEF = defineConfig<AdvisorConfig>({
     breakerCooldownMs: setting.int('ALA_LLM_BREAKER_COOLDOWN_MS', 10_000, { min: 0 }),
     cacheSize: setting.int('ALA_LLM_CACHE_SIZE', 256, { min: 0 }),
     tokenBudget: setting.int('ALA_LLM_TOKEN_BUDGET', 0, { min: 0 }),
+    slots: setting.int('ALA_LLM_SLOTS', 2, { min: 1, max: 1024 }),
+    responseFormat: setting.oneOf('ALA_LLM_RESPONSE_FORMAT', 'auto', RESPONSE_FORMATS),
+    rationaleMaxChars: setting.int('ALA_LLM_RATIONALE_MAX_CHARS', 120, { min: 0, max: 2048 }),
   },
 });
 

@@ -2,8 +2,8 @@
 // shipped backends, the score -> bias mapping, and the metric catalogue.
 export { start } from './service';
 export type { AdvisorDeps, RunningService } from './service';
-export { loadConfig, validateAdvisorConfig, ADVISOR_DEFAULTS, CONFIG_ENV, BACKENDS } from './config';
-export type { AdvisorConfig, BackendKind, LlmConfig } from './config';
+export { loadConfig, validateAdvisorConfig, ADVISOR_DEFAULTS, CONFIG_ENV, BACKENDS, RESPONSE_FORMATS } from './config';
+export type { AdvisorConfig, BackendKind, LlmConfig, ResponseFormatMode } from './config';
 export { BackendError } from './backend';
 export type { AdvisorBackend, BackendAnswer, BackendFailure } from './backend';
 export { scriptedBackend } from './scripted-backend';
@@ -16,7 +16,9 @@ export { openAiBackend } from './llm/openai-backend';
 export type { OpenAiBackendOptions } from './llm/openai-backend';
 export { CircuitBreaker } from './llm/circuit-breaker';
 export type { BreakerOptions, BreakerState } from './llm/circuit-breaker';
-export { buildMessages, parseAnswer, responseFormat } from './llm/prompt';
-export type { ChatMessage } from './llm/prompt';
+export { buildMessages, parseAnswer, responseFormat, rationaleBudget, PROMPT_VERSION } from './llm/prompt';
+export type { ChatMessage, HistoryEntry, PromptOptions } from './llm/prompt';
+export { PromptHistory, summarizeSnapshot } from './llm/prompt-history';
+export { classifyFailure, serverMessage } from './llm/failures';
 export { LLM_METRICS, LLM_METRIC_DEFS } from './llm/metrics';
 export { main } from './main';

@@ -15,7 +15,7 @@ export const ADVISOR_METRIC_DEFS: readonly MetricDef[] = [
   { name: ADVISOR_METRICS.snapshots, help: 'State snapshots delivered to this advisor', kind: 'counter', labels: ['advisor'] },
   {
     name: ADVISOR_METRICS.dropped,
-    help: 'Snapshots that produced no advice, by reason (expired, busy, unsupported, timeout, unavailable, invalid_answer, circuit_open, budget, no_signal, aborted)',
+    help: 'Snapshots that produced no advice, by reason (expired, busy, unsupported, timeout, unavailable, invalid_answer, truncated, circuit_open, budget, no_signal, aborted)',
     kind: 'counter',
     labels: ['advisor', 'reason'],
   },

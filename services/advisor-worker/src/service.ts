@@ -29,15 +29,20 @@ export interface AdvisorDeps {
 export interface RunningService {
   stop(): Promise<void>;
   stats(): Record<string, number>;
+  /** The backend's last failure message per kind (e.g. the LLM server's error text). */
+  failures(): Record<string, string>;
+  /** Snapshots answered at once: maxInFlight, capped by llm.slots for the openai-compatible backend. */
+  readonly maxInFlight: number;
 }
 
-type DropReason = 'expired' | 'busy' | 'no_signal' | 'error' | 'invalid_answer' | 'unsupported' | 'timeout' | 'unavailable' | 'circuit_open' | 'budget' | 'aborted';
+type DropReason = 'expired' | 'busy' | 'no_signal' | 'error' | 'invalid_answer' | 'truncated' | 'unsupported' | 'timeout' | 'unavailable' | 'circuit_open' | 'budget' | 'aborted';
 
 const FAILURE_REASON: Record<BackendFailure, DropReason> = {
   unsupported: 'unsupported',
   timeout: 'timeout',
   unavailable: 'unavailable',
   'invalid-answer': 'invalid_answer',
+  truncated: 'truncated',
   'circuit-open': 'circuit_open',
   budget: 'budget',
   aborted: 'aborted',
@@ -52,7 +57,9 @@ export function start(deps: AdvisorDeps): RunningService {
   const metrics = deps.metrics ?? noopMetrics;
   const log = rateLimitedLogger(deps.log ?? silentLogger, { clock: deps.clock }); // per-message failures: one line per kind per 10 s, all counted
   const s = subjects(config.prefix);
-  const backend = deps.backend ?? createBackend(config, metrics);
+  const backend = deps.backend ?? createBackend(config, metrics, log);
+  // An LLM server runs `slots` requests at once; more would queue there and expire (docs/configuration.md)
+  const maxInFlight = backend.kind === 'openai-compatible' ? Math.min(config.maxInFlight, config.llm.slots) : config.maxInFlight;
   const labels = { advisor: config.advisorId };
   metrics.define(ADVISOR_METRIC_DEFS);
   const instance = randomBytes(4).toString('hex');
@@ -108,6 +115,7 @@ export function start(deps: AdvisorDeps): RunningService {
       confidence: result.confidence,
       model: result.model.slice(0, 128) || backend.kind,
       latencyMs: Math.max(0, clock.now() - meta.receivedAt),
+      ...(result.promptVersion !== undefined ? { promptVersion: result.promptVersion.slice(0, 64) } : {}),
     };
     // edge out: advice for the agent -> vote-aggregator (core NATS, Ala-Ttl-Ms = remaining lifetime)
     bus.publish(Advice, s.advice(snap.agentId), advice, { ttlMs });
@@ -121,7 +129,7 @@ export function start(deps: AdvisorDeps): RunningService {
     metrics.inc(M.snapshots, labels);
     if (stopping.signal.aborted) return drop('aborted');
     if (meta.remainingMs() < Math.max(config.minRemainingMs, Number.MIN_VALUE)) return drop('expired');
-    if (pending.size >= config.maxInFlight) return drop('busy'); // delivered before a pause took effect
+    if (pending.size >= maxInFlight) return drop('busy'); // delivered before a pause took effect
     const p: Promise<void> = answer(snap, meta)
       .catch((err: unknown) => {
         log.error('advisor failed to answer', { advisor: config.advisorId, error: err });
@@ -130,11 +138,11 @@ export function start(deps: AdvisorDeps): RunningService {
       .finally(() => {
         pending.delete(p);
         setInFlight();
-        if (sub === undefined && !stopping.signal.aborted && pending.size <= Math.floor(config.maxInFlight / 2)) resume();
+        if (sub === undefined && !stopping.signal.aborted && pending.size <= Math.floor(maxInFlight / 2)) resume();
       });
     pending.add(p);
     setInFlight();
-    if (config.pauseWhenBusy && pending.size >= config.maxInFlight) pause();
+    if (config.pauseWhenBusy && pending.size >= maxInFlight) pause();
   };
   // edge in: state snapshots of every agent, shared among replicas of this advisor (queue group)
   const subscribe = (): BusSubscription => bus.subscribe(StateSnapshot, s.stateAll, onSnapshot, { queue: `advisor-${config.advisorId}` });
@@ -156,6 +164,8 @@ export function start(deps: AdvisorDeps): RunningService {
   metrics.set(M.paused, 0, labels);
 
   return {
+    maxInFlight,
+    failures: () => backend.failures?.() ?? {},
     async stop() {
       stopping.abort();
       const last = sub;

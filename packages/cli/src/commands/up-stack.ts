@@ -76,6 +76,8 @@ export interface StackStats {
   readonly bus: Record<BusCounter, number>;
   /** Publishes/subscribes the NATS server denied to this process's services (docs/security.md). */
   readonly natsPermissionErrors: number;
+  /** The advisor backend's last failure message per kind (e.g. the LLM server's error text). */
+  readonly advisorFailures?: Record<string, string>;
 }
 
 export interface Stack {
@@ -193,6 +195,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     stats: () => ({
       actor: actor.stats(), learner: learner.stats(), advisor: chain?.advisor.stats() ?? {}, aggregator: chain?.aggregator.stats() ?? {},
       router: chain?.router.stats() ?? {}, bus: { ...counts.totals }, natsPermissionErrors: t.permissionErrors() + (learnerThread?.permissionErrors() ?? 0),
+      advisorFailures: chain?.advisor.failures() ?? {},
     }),
     latestPolicy: async () => {
       const v = await actorPorts.policies.latestVersion();
@@ -211,12 +214,16 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
 /**
  * Configs of the advice services inside `ala up`. Precedence: defaults for one process (a 5 ms
- * window, 4 answers in flight per agent, no rate limit) < ALA_* from the
- * environment (e.g. ALA_LLM_ENDPOINT) < the stack's other options.
+ * window, 4 answers in flight per agent for the scripted advisor, as many as the LLM server has
+ * slots (ALA_LLM_SLOTS) for the openai-compatible one, no rate limit) < ALA_* from the environment
+ * (e.g. ALA_LLM_ENDPOINT) < the stack's other options.
  */
 function adviceConfigs(opts: StackOptions, prefix: string, store: boolean): { advisor: AdvisorConfig; aggregator: AggregatorConfig; router: RouterConfig } {
   const env = process.env;
-  const advisor = advisorConfig(env, { ...ADVISOR_DEFAULTS, maxInFlight: Math.max(8, opts.agents * 4) });
+  const base = advisorConfig(env, ADVISOR_DEFAULTS);
+  // an LLM server runs llm.slots requests at once: more would queue there and expire (940 sent, 8 answered)
+  const maxInFlight = opts.advisor === 'openai-compatible' ? base.llm.slots : Math.max(8, opts.agents * 4);
+  const advisor = advisorConfig(env, { ...ADVISOR_DEFAULTS, maxInFlight });
   const router = routerConfig(env, { ...ROUTER_DEFAULTS, ratePerS: 100_000, burst: 100_000 });
   return {
     advisor: validateAdvisorConfig({

@@ -24,6 +24,31 @@ export interface AdviceSummary {
   readonly meanAgeMs: number;
 }
 
+/** The openai-compatible advisor's calls (absent with other advisors). */
+export interface LlmSummary {
+  readonly requests: number;
+  readonly ok: number;
+  readonly errors: number;
+  /** Failed calls by kind. */
+  readonly errorsByKind: Readonly<Record<'timeout' | 'http_4xx' | 'http_5xx' | 'network' | 'invalid' | 'truncated', number>>;
+  readonly truncated: number;
+  /** Calls cancelled because their snapshot's TTL ran out (or the advisor stopped) before the answer. */
+  readonly cancelled: number;
+  /** Snapshots refused without a call because the circuit breaker was open. */
+  readonly circuitOpenRefusals: number;
+  readonly breakerState: 'closed' | 'open' | 'half-open';
+  readonly breakerOpened: number;
+  readonly latencyP50Ms: number;
+  readonly latencyP95Ms: number;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly completionTokensPerS: number;
+  /** True once the server refused the JSON schema and answers were asked for as json_object. */
+  readonly jsonObjectFallback: boolean;
+  /** The server's last message per failure kind. */
+  readonly lastErrors: Readonly<Record<string, string>>;
+}
+
 export interface UpSummary extends UpProbes {
   readonly envId: string;
   readonly envSteps: number;
@@ -49,6 +74,8 @@ export interface UpSummary extends UpProbes {
   readonly learnerThread: 'worker' | 'main';
   /** Why the run stopped with 'error' (learner worker crash, actor loop error); null otherwise. */
   readonly error: string | null;
+  /** LLM calls of the openai-compatible advisor; null with other advisors. */
+  readonly llm: LlmSummary | null;
 }
 
 /** Timing probes of a run (ms), measured by up.ts / up-stack.ts. */
@@ -80,6 +107,26 @@ export function adviceSummary(st: StackStats): AdviceSummary {
   };
 }
 
+const BREAKER = ['closed', 'open', 'half-open'] as const;
+
+/** The LLM counters of the advisor's stats (null when the advisor is not openai-compatible). */
+export function llmSummary(st: StackStats): LlmSummary | null {
+  const a = st.advisor;
+  if (a.llmRequests === undefined) return null;
+  return {
+    requests: n(a, 'llmRequests'), ok: n(a, 'llmOk'), errors: n(a, 'llmErrors'),
+    errorsByKind: {
+      timeout: n(a, 'llmTimeouts'), http_4xx: n(a, 'llmHttp4xx'), http_5xx: n(a, 'llmHttp5xx'), network: n(a, 'llmNetworkErrors'),
+      invalid: n(a, 'llmInvalid'), truncated: n(a, 'llmTruncated'),
+    },
+    truncated: n(a, 'llmTruncated'), cancelled: n(a, 'llmAborted'), circuitOpenRefusals: n(a, 'llmCircuitOpen'),
+    breakerState: BREAKER[n(a, 'llmBreakerState')] ?? 'closed', breakerOpened: n(a, 'llmBreakerOpened'),
+    latencyP50Ms: n(a, 'llmLatencyP50Ms'), latencyP95Ms: n(a, 'llmLatencyP95Ms'),
+    promptTokens: n(a, 'llmPromptTokens'), completionTokens: n(a, 'llmCompletionTokens'), completionTokensPerS: n(a, 'llmCompletionTokensPerS'),
+    jsonObjectFallback: n(a, 'llmJsonObjectFormat') === 1, lastErrors: { ...(st.advisorFailures ?? {}) },
+  };
+}
+
 export function summarize(
   st: StackStats,
   meta: {
@@ -108,6 +155,7 @@ export function summarize(
     stoppedBy: meta.stoppedBy,
     learnerThread: meta.learnerThread,
     error: meta.error ?? null,
+    llm: llmSummary(st),
     ...meta.probes,
   };
 }
@@ -120,7 +168,26 @@ export function progressLine(st: StackStats, elapsedS: number, stepsPerS: number
   const adv = adviceSummary(st);
   const ret = a.episodes === 0 ? '-' : a.meanReturn100.toFixed(1);
   return `${elapsedS.toFixed(0)}s | ${k(a.envSteps)} steps ${k(stepsPerS)}/s | return ${ret} (${a.episodes} ep) | advised ${(adv.coverage * 100).toFixed(0)}% age ${adv.meanAgeMs.toFixed(0)}ms`
-    + ` | policy v${a.policyVersion} lag ${st.learner.lastLagMean.toFixed(1)} | advice pub ${adv.published} exp ${adv.expired} inv ${adv.invalid}`;
+    + ` | policy v${a.policyVersion} lag ${st.learner.lastLagMean.toFixed(1)} | advice pub ${adv.published} exp ${adv.expired} inv ${adv.invalid}` + llmProgress(llmSummary(st));
+}
+
+function llmProgress(l: LlmSummary | null): string {
+  if (l === null) return '';
+  return ` | llm req ${l.requests} ok ${l.ok} err ${l.errors} trunc ${l.truncated} cancel ${l.cancelled} cb ${l.breakerState} p50 ${l.latencyP50Ms.toFixed(0)}ms p95 ${l.latencyP95Ms.toFixed(0)}ms tok ${k(l.promptTokens + l.completionTokens)}`;
+}
+
+function llmRows(l: LlmSummary | null): [string, string][] {
+  if (l === null) return [];
+  const kinds = Object.entries(l.errorsByKind).filter(([, v]) => v > 0).map(([kind, v]) => `${kind} ${v}`).join(', ');
+  return [
+    ['llm requests / ok / errors', `${l.requests} / ${l.ok} / ${l.errors}${kinds ? ` (${kinds})` : ''}`],
+    ['llm truncated / cancelled (TTL over, stop)', `${l.truncated} / ${l.cancelled}`],
+    ['llm circuit breaker', `${l.breakerState}, opened ${l.breakerOpened}x, ${l.circuitOpenRefusals} snapshots refused`],
+    ['llm latency p50 / p95 (ms)', `${l.latencyP50Ms.toFixed(0)} / ${l.latencyP95Ms.toFixed(0)}`],
+    ['llm tokens prompt / completion', `${l.promptTokens} / ${l.completionTokens} (${l.completionTokensPerS.toFixed(1)} completion tokens/s)`],
+    ...(l.jsonObjectFallback ? [['llm response format', 'json_object (the server refused the JSON schema)'] as [string, string]] : []),
+    ...Object.entries(l.lastErrors).map(([kind, msg]) => [`llm last ${kind} error`, msg] as [string, string]),
+  ];
 }
 
 /** The final table, one `name  value` row per line. */
@@ -135,6 +202,7 @@ export function summaryTable(s: UpSummary): string {
     ['advice invalid', String(s.advice.invalid)], ['bias clipped to B / TTL capped (actor)', `${s.advice.clipped} / ${s.advice.ttlCapped}`], ['advised-step fraction', s.advisedStepFraction.toFixed(3)], ['mean advice age (ms)', s.advice.meanAgeMs.toFixed(1)],
     ['NATS permission denials', String(s.natsPermissionErrors)], ['learner thread', s.learnerThread], ['step gap p50 / p99 / max (ms)', `${s.stepGapP50Ms.toFixed(2)} / ${s.stepGapP99Ms.toFixed(2)} / ${s.stepGapMaxMs.toFixed(1)}`],
     ['event-loop delay p99 / max (ms)', `${s.eventLoopDelayP99Ms.toFixed(1)} / ${s.eventLoopDelayMaxMs.toFixed(1)}`],
+    ...llmRows(s.llm),
     ...(s.error === null ? [] : [['error', s.error] as [string, string]]),
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
