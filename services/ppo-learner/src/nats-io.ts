@@ -99,7 +99,7 @@ export function jetStreamPolicySink(stores: PolicyStores, keep = 5): PolicySink 
 }
 
 /** Opens the policy stores and the consumer; returns both ports. */
-export async function jetStreamLearnerPorts(ctx: JetStreamContext, prefix: string, consumer: string): Promise<{ trajectories: TrajectorySource; policies: PolicySink }> {
-  const stores = await ensurePolicyStores(ctx, prefix);
+export async function jetStreamLearnerPorts(ctx: JetStreamContext, prefix: string, consumer: string, opts: { replicas?: number } = {}): Promise<{ trajectories: TrajectorySource; policies: PolicySink }> {
+  const stores = await ensurePolicyStores(ctx, prefix, { replicas: opts.replicas });
   return { trajectories: await jetStreamTrajectorySource(ctx, prefix, consumer), policies: jetStreamPolicySink(stores) };
 }
