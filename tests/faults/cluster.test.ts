@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { openJetStream, resourceNames } from '@ala/bus';
+import { openJetStream, resourceNames, type JetStreamContext } from '@ala/bus';
 import { waitFor } from '@ala/testkit';
 import { render } from '../deploy/chart';
 import { startChartNatsCluster } from '../deploy/nats-cluster';
@@ -31,7 +31,8 @@ test('R3 streams on a 3-node cluster: the ALA_TRAJ leader killed mid-training, n
   const stack = new Stack(cluster.urls[0]!, 'cl', { ALA_STREAM_REPLICAS: '3' });
   for (const svc of ['ppo-learner', 'actor-runner', 'advisor-worker', 'vote-aggregator', 'bias-router'] as const) stack.start(svc);
   nc = await testClient(cluster.urls);
-  const ctx = await openJetStream(nc);
+  let ctx: JetStreamContext | undefined; // the meta leader may still be being elected
+  await waitFor(async () => (ctx = await openJetStream(nc!, { timeoutMs: 2_000 }).catch(() => undefined)) !== undefined, 60_000, { intervalMs: 500, what: 'JetStream on the cluster' });
   const names = resourceNames('cl');
   let st = await statusBy(nc);
   await waitFor(async () => {
@@ -39,10 +40,10 @@ test('R3 streams on a 3-node cluster: the ALA_TRAJ leader killed mid-training, n
     return (st['ppo-learner']?.updates ?? 0) >= 2 && (st['actor-runner']?.advisedSteps ?? 0) > 0;
   }, 90_000, { intervalMs: 500, what: `training with advice on the cluster\n${stack.outputs()}` });
   for (const s of [names.traj, names.bias, `KV_${names.policyKv}`, `OBJ_${names.weights}`]) {
-    const info = await ctx.jsm.streams.info(s);
+    const info = await ctx!.jsm.streams.info(s);
     expect([s, info.config.num_replicas, (info.cluster?.replicas ?? []).length]).toEqual([s, 3, 2]);
   }
-  const leader = (await ctx.jsm.streams.info(names.traj)).cluster!.leader!;
+  const leader = (await ctx!.jsm.streams.info(names.traj)).cluster!.leader!;
   const victim = cluster.procs.findIndex((p) => p.name === leader);
   expect(victim).toBeGreaterThanOrEqual(0);
   const before = st;
@@ -55,7 +56,7 @@ test('R3 streams on a 3-node cluster: the ALA_TRAJ leader killed mid-training, n
       && (st['actor-runner']?.advisedSteps ?? 0) > before['actor-runner']!.advisedSteps! + 100
       && (st['actor-runner']?.policyVersion ?? 0) > before['ppo-learner']!.policyVersion! + 2;
   }, 90_000, { intervalMs: 500, what: `training after node ${leader} died\n${stack.outputs()}` });
-  const newLeader = (await ctx.jsm.streams.info(names.traj)).cluster!.leader;
+  const newLeader = (await ctx!.jsm.streams.info(names.traj)).cluster!.leader;
   expect(newLeader).not.toBe(leader);
 
   const actor = stack.procs.get('actor-runner')!;

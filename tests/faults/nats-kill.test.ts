@@ -3,7 +3,8 @@
 // acting through the outage (its unacknowledged chunks are buffered, ALA_MAX_INFLIGHT_CHUNKS), every
 // service reconnects, learning and advice continue, and trajectory chunks reconcile end to end:
 // the stored chunks are exactly chunkSeq 0..N-1 of the actor's incarnation (none lost, none stored
-// twice), the learner consumed exactly N and skipped no duplicate (none trained twice).
+// twice), the learner took exactly N (none trained twice: a redelivery whose ack died with the
+// server is skipped by msg id and counted).
 import type { NatsConnection } from '@nats-io/transport-node';
 import { startNatsServer, waitFor, type NatsServerHandle } from '@ala/testkit';
 import { killAll } from '../deploy/processes';
@@ -63,8 +64,9 @@ test('SIGKILL of the nats-server mid-training: actors keep acting, services reco
   expect(new Set(stored.map((c) => c.msgId.split('-').slice(0, -1).join('-'))).size).toBe(1); // one incarnation
   expect(seqs).toEqual(seqs.map((_, i) => i)); // 0..N-1: nothing lost, nothing stored twice
   expect(after['actor-runner']!.chunkPublishErrors).toBe(0);
-  expect(learner.chunksIn).toBe(stored.length); // consumed = stored
-  expect(learner.chunksDuplicate).toBe(0); // none trained twice
+  expect(learner.chunksIn).toBe(stored.length); // consumed = stored, each once: none trained twice
+  // a chunk whose ack died with the server is delivered again: the learner skips it by msg id (counted)
+  expect(learner.chunksDuplicate).toBeLessThanOrEqual(learner.chunksRedelivered!);
   expect(learner.chunksInvalid).toBe(0);
   const codes = await stack.stopAll();
   expect(codes).toEqual({ 'ppo-learner': 0, 'actor-runner': 0, 'advisor-worker': 0, 'vote-aggregator': 0, 'bias-router': 0 });
