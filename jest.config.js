@@ -10,8 +10,9 @@ module.exports = {
   testEnvironment: '<rootDir>/jest.environment.js',
   roots: ['packages', 'services', 'tests', 'bench'].filter((d) => fs.existsSync(path.join(__dirname, d))).map((d) => `<rootDir>/${d}`),
   testMatch: ['**/*.test.ts'],
-  // tests/llm needs a real LLM server (scripts/install-llm.sh): `npm run test:llm` runs it (jest.llm.config.js)
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/llm/'],
+  // tests/llm needs a real LLM server (scripts/install-llm.sh): `npm run test:llm` runs it (jest.llm.config.js);
+  // tests/faults kills servers and times the actor: `npm run test:faults` runs it alone (jest.faults.config.js)
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/llm/', '<rootDir>/tests/faults/'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },

@@ -12,10 +12,11 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { freePort, locateNatsServer, waitFor } from '@ala/testkit';
+import { freePort, waitFor } from '@ala/testkit';
 import { collectStatus, type InstanceStatus } from '../../packages/cli/src/commands/status';
 import { render, type K8sObject } from './chart';
 import { podsOf, preparePod, type LocalPod, type PreparedPod } from './local-pods';
+import { startChartNatsCluster } from './nats-cluster';
 import { ALA_BIN, killAll, probe, startProcess, type AlaProcess } from './processes';
 
 jest.setTimeout(180_000);
@@ -33,16 +34,15 @@ test('values-three-device.yaml as local processes on a 3-server NATS cluster: tr
   dir = mkdtempSync(path.join(tmpdir(), 'ala-chart-runs-'));
   const objs = render('ala', ['values-three-device.yaml']);
   const workloads = objs.filter((o): o is K8sObject => o.kind === 'Deployment' || o.kind === 'StatefulSet');
-  const natsSet = workloads.find((w) => w.metadata.name === 'ala-nats')!;
-  const natsPods = podsOf(natsSet);
-  expect(natsPods).toHaveLength(3);
+  expect(podsOf(workloads.find((w) => w.metadata.name === 'ala-nats')!)).toHaveLength(3);
   // One server per device (the chart's anti-affinity on ala.dev/device); the scheduler's pick of
   // which ordinal lands where does not matter, so ordinal i runs "on" DEVICES[i].
-  const natsPorts = await Promise.all(natsPods.map(async () => new Map([[4222, await freePort()], [6222, await freePort()], [8222, await freePort()]])));
+  const cluster = await startChartNatsCluster(objs, dir);
+  const { natsSet, ports: natsPorts } = cluster;
   const llmPort = await freePort(); // nothing listens: the LLM server is not part of this test
   const addresses = (host: string, port: number, pod: LocalPod): string => {
-    const route = /^ala-nats-(\d+)\.ala-nats-headless$/.exec(host);
-    if (route && port === 6222) return `127.0.0.1:${natsPorts[Number(route[1])]!.get(6222)}`;
+    const route = cluster.route(host, port);
+    if (route !== undefined) return route;
     if (host === 'ala-nats' && port === 4222) {
       const i = DEVICES.indexOf(pod.device as (typeof DEVICES)[number]);
       if (i < 0) throw new Error(`${pod.name} has no device`);
@@ -52,14 +52,7 @@ test('values-three-device.yaml as local processes on a 3-server NATS cluster: tr
     throw new Error(`${pod.name}: no local address for ${host}:${port}`);
   };
 
-  const natsBin = locateNatsServer().bin;
   const procs: { prep: PreparedPod; proc: AlaProcess }[] = [];
-  for (const pod of natsPods) {
-    const prep = await preparePod(objs, pod, path.join(dir, pod.name), addresses, natsPorts[pod.ordinal]);
-    procs.push({ prep, proc: startProcess(pod.name, natsBin, prep.argv, prep.env) });
-  }
-  const natsReady = (i: number): Promise<boolean> => probe(natsPorts[i]!.get(8222)!, '/healthz?js-enabled-only=true').then((r) => r.status === 200);
-  await waitFor(async () => (await Promise.all([0, 1, 2].map(natsReady))).every(Boolean), 30_000, { intervalMs: 250, what: 'three nats-servers with JetStream' });
   const routez = await probe(natsPorts[2]!.get(8222)!, '/routez');
   expect((JSON.parse(routez.body) as { num_routes: number }).num_routes).toBeGreaterThanOrEqual(2);
 

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { connect, CountingBusMetrics, ensureStreams, NatsBus, openJetStream, silentLogger, type AlaConnection, type JetStreamContext } from '@ala/bus';
 import { subjects } from '@ala/protocol';
 import { startNatsServer, type NatsServerHandle } from '@ala/testkit';
-import { ACTOR_DEFAULTS, jetStreamActorPorts, start as startActor, type ActorRunner, type ActorRunnerConfig } from '@ala/actor-runner';
+import { ACTOR_DEFAULTS, jetStreamActorPorts, start as startActor, type ActorRunner, type ActorRunnerConfig, type ActorRunnerDeps } from '@ala/actor-runner';
 import { start as startAdvisor, loadConfig as advisorConfig } from '@ala/advisor-worker';
 import { start as startRouter, loadConfig as routerConfig } from '@ala/bias-router';
 import { start as startAggregator, loadConfig as aggregatorConfig } from '@ala/vote-aggregator';
@@ -64,13 +64,13 @@ export function busOn(h: Harness): { bus: NatsBus; metrics: CountingBusMetrics }
 }
 
 /** An actor on its own bus; every chunk it stores is also kept in `chunks`. */
-export async function actorOn(h: Harness, over: Partial<ActorRunnerConfig> = {}): Promise<{ actor: ActorRunner; chunks: TrajectoryChunk[]; metrics: CountingBusMetrics }> {
+export async function actorOn(h: Harness, over: Partial<ActorRunnerConfig> = {}, extra: Pick<ActorRunnerDeps, 'makeVectorEnv'> = {}): Promise<{ actor: ActorRunner; chunks: TrajectoryChunk[]; metrics: CountingBusMetrics }> {
   const config: ActorRunnerConfig = { ...ACTOR_DEFAULTS, natsUrl: h.server.url, prefix: h.prefix, ...over };
   const { bus, metrics } = busOn(h);
   const ports = await jetStreamActorPorts(h.ctx, h.prefix);
   const chunks: TrajectoryChunk[] = [];
   const trajectories = { publish: (c: TrajectoryChunk, id: string) => (chunks.push(c), ports.trajectories.publish(c, id)) };
-  const actor = await startActor({ config, bus, ...ports, trajectories, logger: silentLogger });
+  const actor = await startActor({ config, bus, ...ports, trajectories, logger: silentLogger, ...extra });
   return { actor, chunks, metrics };
 }
 

@@ -44,6 +44,8 @@ export interface StreamsOptions {
    * neither touched nor read, and are `undefined` in the result.
    */
   ensure?: readonly ('bias' | 'traj')[];
+  /** Replicas of each stream (ALA_STREAM_REPLICAS, default 1; 3 on a 3-node cluster keeps them through a node loss). */
+  replicas?: number;
 }
 
 export interface EnsuredStreams {
@@ -92,7 +94,7 @@ export async function ensureStreams(ctx: JetStreamContext, prefix = 'ala', opts:
     max_age: nanos(opts.biasMaxAgeMs ?? 60_000),
     allow_msg_ttl: true,
     allow_direct: true,
-    num_replicas: 1,
+    num_replicas: opts.replicas ?? 1,
   };
   const trajCfg = {
     name: names.traj,
@@ -103,7 +105,7 @@ export async function ensureStreams(ctx: JetStreamContext, prefix = 'ala', opts:
     max_age: nanos(opts.trajMaxAgeMs ?? 24 * 3_600_000),
     max_bytes: opts.trajMaxBytes ?? 1024 ** 3,
     duplicate_window: nanos(opts.trajDuplicateWindowMs ?? 120_000),
-    num_replicas: 1,
+    num_replicas: opts.replicas ?? 1,
   };
   const ensure = opts.ensure ?? ['bias', 'traj'];
   if (ensure.includes('bias')) await upsertStream(ctx.jsm, biasCfg);
@@ -111,8 +113,8 @@ export async function ensureStreams(ctx: JetStreamContext, prefix = 'ala', opts:
   // read back: what the server kept, not what we asked for
   const bias = ensure.includes('bias') ? await ctx.jsm.streams.info(names.bias) : undefined;
   const traj = ensure.includes('traj') ? await ctx.jsm.streams.info(names.traj) : undefined;
-  if (bias) for (const f of ['subjects', 'storage', 'max_msgs_per_subject', 'max_age', 'discard', 'allow_direct'] as const) expectEqual(names.bias, f, biasCfg[f], bias.config[f]);
-  if (traj) for (const f of ['subjects', 'storage', 'max_age', 'max_bytes', 'duplicate_window'] as const) expectEqual(names.traj, f, trajCfg[f], traj.config[f]);
+  if (bias) for (const f of ['subjects', 'storage', 'max_msgs_per_subject', 'max_age', 'discard', 'allow_direct', 'num_replicas'] as const) expectEqual(names.bias, f, biasCfg[f], bias.config[f]);
+  if (traj) for (const f of ['subjects', 'storage', 'max_age', 'max_bytes', 'duplicate_window', 'num_replicas'] as const) expectEqual(names.traj, f, trajCfg[f], traj.config[f]);
   const version = ctx.nc.info?.version ?? 'unknown';
   const ttl = bias ? ttlSupportOf(version, bias) : { enforced: false, serverVersion: version, reason: `${names.bias} not ensured here (detectTtlSupport reads it)` };
   return { bias, traj, ttl };
@@ -162,14 +164,14 @@ export interface PolicyStores {
 }
 
 /** Creates (or opens) the policy-version KV bucket and the weights Object Store, checking both back. */
-export async function ensurePolicyStores(ctx: JetStreamContext, prefix = 'ala', opts: { history?: number } = {}): Promise<PolicyStores> {
+export async function ensurePolicyStores(ctx: JetStreamContext, prefix = 'ala', opts: { history?: number; replicas?: number } = {}): Promise<PolicyStores> {
   const names = resourceNames(prefix);
   const history = opts.history ?? 5;
   let kv: KV;
   let weights: ObjectStore;
   try {
-    kv = await new Kvm(ctx.nc).create(names.policyKv, { history, storage: StorageType.File });
-    weights = await new Objm(ctx.nc).create(names.weights, { storage: StorageType.File });
+    kv = await new Kvm(ctx.nc).create(names.policyKv, { history, storage: StorageType.File, replicas: opts.replicas ?? 1 });
+    weights = await new Objm(ctx.nc).create(names.weights, { storage: StorageType.File, replicas: opts.replicas ?? 1 });
   } catch (err) {
     throw new JetStreamSetupError(`${names.policyKv}/${names.weights}`, 'could not create the policy stores', { cause: err });
   }
@@ -185,7 +187,7 @@ export async function ensurePolicyStores(ctx: JetStreamContext, prefix = 'ala', 
  * polls their stream info every `pollMs` until the ppo-learner has created both, calling
  * `onWaiting` once if it has to wait, then opens them as ensurePolicyStores does.
  */
-export async function openPolicyStores(ctx: JetStreamContext, prefix = 'ala', opts: { pollMs?: number; onWaiting?: () => void; signal?: AbortSignal } = {}): Promise<PolicyStores> {
+export async function openPolicyStores(ctx: JetStreamContext, prefix = 'ala', opts: { pollMs?: number; onWaiting?: () => void; signal?: AbortSignal; replicas?: number } = {}): Promise<PolicyStores> {
   const names = resourceNames(prefix);
   let warned = false;
   for (;;) {
@@ -193,7 +195,7 @@ export async function openPolicyStores(ctx: JetStreamContext, prefix = 'ala', op
       if (/stream not found/i.test(String((err as Error).message))) return false;
       throw new JetStreamSetupError(n, 'cannot read the policy store', { cause: err });
     })));
-    if (exists.every(Boolean)) return ensurePolicyStores(ctx, prefix);
+    if (exists.every(Boolean)) return ensurePolicyStores(ctx, prefix, { replicas: opts.replicas });
     if (opts.signal?.aborted) throw new JetStreamSetupError(`${names.policyKv}/${names.weights}`, 'gave up waiting for the policy stores');
     if (!warned) {
       warned = true;

@@ -77,14 +77,21 @@ export async function writeCheckpointFile(file: string, payload: unknown): Promi
   const dir = path.dirname(file);
   await fs.mkdir(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}`);
-  const fh = await fs.open(tmp, 'w');
   try {
-    await fh.writeFile(bytes);
-    await fh.sync();
-  } finally {
-    await fh.close();
+    const fh = await fs.open(tmp, 'w');
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.rename(tmp, file);
+  } catch (err) {
+    // a full or read-only disk: remove the partial temp file (it would hold the space), keep the previous checkpoint
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new CheckpointError(`${file}: cannot write checkpoint (${code}: ${(err as Error).message}); the previous checkpoint is unchanged`, file, { cause: err });
   }
-  await fs.rename(tmp, file);
   const dh = await fs.open(dir, 'r');
   try {
     await dh.sync();

@@ -9,6 +9,7 @@
 import { connect, drainOnSignal, NatsBus, systemClock, consoleLogger, type AlaConnection, type Bus, type BusLogger, type BusMetrics, type Clock, type ConnectionSecurity, type ConnectionStats } from '@ala/bus';
 import { subjects } from '@ala/protocol';
 import { promBusMetrics } from './bus-metrics';
+import { registerProcessMetrics } from './process-metrics';
 import { startMetricsServer, type MetricsServer } from './metrics-server';
 import { PromMetrics, type ServiceMetrics } from './metrics';
 import { notReady, READY, type Readiness, type ReadinessCheck } from './readiness';
@@ -89,6 +90,7 @@ export async function runServiceMain(opts: ServiceMainOptions): Promise<ServiceM
   };
 
   const metrics = new PromMetrics({ defaultLabels: { service: opts.name } });
+  registerProcessMetrics(metrics.registry); // process_resident_memory_bytes, nodejs_eventloop_lag_p99_seconds (docs/metrics.md)
   metrics.define([{ name: 'ala_service_reconnect_errors_total', kind: 'counter', help: 'work after a NATS reconnect (re-creating streams) that failed' }]);
   const metricsServer = opts.metricsPort > 0 ? await startMetricsServer(opts.metricsPort, metrics.registry, { ready: readiness }) : undefined;
   // Until the service runs there is nothing to flush: a signal exits at once.

@@ -43,6 +43,8 @@ export interface ActorRunnerConfig extends CommonConfig {
   readonly seed: number;
   /** Most trajectory chunks in flight to JetStream before the loop waits (ALA_MAX_INFLIGHT_CHUNKS, default 8). */
   readonly maxInflightChunks: number;
+  /** Replicas of the streams and stores this service creates (ALA_STREAM_REPLICAS, default 1; 3 on a 3-node cluster). */
+  readonly streamReplicas: number;
 }
 
 const DEF = defineConfig<ActorRunnerConfig>({
@@ -61,6 +63,7 @@ const DEF = defineConfig<ActorRunnerConfig>({
   klBudget: setting.number('ALA_KL_BUDGET', 0, { min: 0 }),
   seed: setting.int('ALA_SEED', 1, { min: 0, max: 2 ** 32 - 1 }),
   maxInflightChunks: setting.int('ALA_MAX_INFLIGHT_CHUNKS', 8, { min: 1, max: 1024 }),
+  streamReplicas: setting.int('ALA_STREAM_REPLICAS', 1, { min: 1, max: 5 }),
 });
 
 export const ACTOR_DEFAULTS: ActorRunnerConfig = DEF.defaults;

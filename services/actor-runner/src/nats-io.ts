@@ -40,7 +40,7 @@ export function jetStreamStoredBias(ctx: JetStreamContext, prefix: string, clock
 }
 
 /** Opens the policy stores (waiting for the ppo-learner to create them: an actor may not) and returns all three ports. */
-export async function jetStreamActorPorts(ctx: JetStreamContext, prefix: string, opts: { metrics?: BusMetrics; clock?: Clock; logger?: BusLogger } = {}): Promise<{ policies: PolicySource; trajectories: TrajectorySink; storedBias: StoredBiasSource }> {
-  const stores = await openPolicyStores(ctx, prefix, { onWaiting: () => opts.logger?.info('waiting for the ppo-learner to create the policy stores') });
+export async function jetStreamActorPorts(ctx: JetStreamContext, prefix: string, opts: { metrics?: BusMetrics; clock?: Clock; logger?: BusLogger; replicas?: number } = {}): Promise<{ policies: PolicySource; trajectories: TrajectorySink; storedBias: StoredBiasSource }> {
+  const stores = await openPolicyStores(ctx, prefix, { replicas: opts.replicas, onWaiting: () => opts.logger?.info('waiting for the ppo-learner to create the policy stores') });
   return { policies: jetStreamPolicySource(stores), trajectories: jetStreamTrajectorySink(ctx, prefix, opts.metrics), storedBias: jetStreamStoredBias(ctx, prefix, opts.clock) };
 }

@@ -21,6 +21,8 @@ export interface RouterConfig extends CommonConfig {
   maxAdvisors: number;
   /** Store each bias in stream ALA_BIAS with Nats-TTL (needs JetStream); else core publish only. */
   store: boolean;
+  /** Replicas of ALA_BIAS (ALA_STREAM_REPLICAS, default 1; 3 on a 3-node cluster). */
+  streamReplicas: number;
 }
 
 const DEF = defineConfig<RouterConfig>({
@@ -34,6 +36,7 @@ const DEF = defineConfig<RouterConfig>({
   burst: setting.number('ALA_ROUTER_BURST', 200, { min: 1 }),
   maxAdvisors: setting.int('ALA_ROUTER_MAX_ADVISORS', 10_000, { min: 1 }),
   store: setting.bool('ALA_ROUTER_STORE', true),
+  streamReplicas: setting.int('ALA_STREAM_REPLICAS', 1, { min: 1, max: 5 }),
 });
 
 export const ROUTER_DEFAULTS: RouterConfig = DEF.defaults;

@@ -17,14 +17,14 @@ export async function main(env: Env = process.env): Promise<ServiceMainHandle> {
       let jetstream;
       if (config.store) {
         jetstream = await openJetStream(conn.nc);
-        const ttl = (await ensureStreams(jetstream, config.prefix, { ensure: ['bias'] })).ttl; // ALA_TRAJ is the actors' and learner's
+        const ttl = (await ensureStreams(jetstream, config.prefix, { ensure: ['bias'], replicas: config.streamReplicas })).ttl; // ALA_TRAJ is the actors' and learner's
         if (ttl.enforced) log.info('ALA_BIAS: server enforces per-message TTL', { serverVersion: ttl.serverVersion });
         else log.warn('ALA_BIAS: server does NOT enforce per-message TTL; max_age is the only ceiling', { serverVersion: ttl.serverVersion, reason: ttl.reason });
       }
       const router = start({ bus, clock, metrics, log, config, jetstream, busMetrics });
       const ready = jetstream ? jetStreamReadiness(jetstream.jsm, { streams: [resourceNames(config.prefix).bias] }) : undefined;
       // a restarted server may have lost ALA_BIAS (memory storage): create it again
-      const onReconnect = jetstream ? () => ensureStreams(jetstream, config.prefix, { ensure: ['bias'] }) : undefined;
+      const onReconnect = jetstream ? () => ensureStreams(jetstream, config.prefix, { ensure: ['bias'], replicas: config.streamReplicas }) : undefined;
       return { stop: () => router.stop(), stats: () => router.stats(), ready, onReconnect };
     },
   });

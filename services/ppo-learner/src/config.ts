@@ -25,6 +25,8 @@ export interface PpoLearnerConfig extends CommonConfig {
   readonly checkpointEverySec: number;
   /** Durable JetStream consumer name on ALA_TRAJ (ALA_LEARNER_CONSUMER, default ppo-learner). */
   readonly consumer: string;
+  /** Replicas of the streams and stores this service creates (ALA_STREAM_REPLICAS, default 1; 3 on a 3-node cluster). */
+  readonly streamReplicas: number;
 }
 
 const ID = { test: isValidId, rule: 'an id of [A-Za-z0-9_-]{1,64}' };
@@ -40,6 +42,7 @@ const DEF = defineConfig<PpoLearnerConfig>(
     checkpointDir: setting.string('ALA_CHECKPOINT_DIR', ''),
     checkpointEverySec: setting.number('ALA_CHECKPOINT_EVERY_S', 30, { above: 0 }),
     consumer: setting.string('ALA_LEARNER_CONSUMER', 'ppo-learner', ID),
+    streamReplicas: setting.int('ALA_STREAM_REPLICAS', 1, { min: 1, max: 5 }),
   },
   (c) => [['maxBatch', c.maxBatch === 0 || c.maxBatch >= c.minBatch, 'an integer >= minBatch (0 = 8 x minBatch)']],
 );

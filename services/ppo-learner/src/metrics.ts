@@ -14,6 +14,8 @@ export const LEARNER_METRICS: readonly StatsMetricDef<LearnerStats>[] = [
   { field: 'chunksIn', name: 'ala_learner_chunks_received_total', kind: C, help: 'trajectory chunks received' },
   { field: 'chunksInvalid', name: 'ala_learner_chunks_invalid_total', kind: C, help: 'chunks refused by the codec or shape checks, or from a future version' },
   { field: 'chunksStale', name: 'ala_learner_chunks_stale_total', kind: C, help: 'chunks dropped because every sample was older than maxPolicyLag' },
+  { field: 'chunksDuplicate', name: 'ala_learner_chunks_duplicate_total', kind: C, help: 'chunks skipped because their msg id was taken already (never trained twice)' },
+  { field: 'chunksRedelivered', name: 'ala_learner_chunks_redelivered_total', kind: C, help: 'chunk deliveries flagged as redelivered by the server' },
   { field: 'samplesStale', name: 'ala_learner_samples_stale_total', kind: C, help: 'samples in those chunks' },
   { field: 'samplesOverflow', name: 'ala_learner_samples_overflow_total', kind: C, help: 'samples dropped by the batch cap (maxBatch), oldest first' },
   { field: 'samplesPending', name: 'ala_learner_samples_pending', kind: G, help: 'samples waiting for the next update' },

@@ -6,6 +6,9 @@ import { TrajectoryChunk, decode, subjects } from '@ala/protocol';
 import { ensurePolicyStores, resourceNames, type JetStreamContext, type PolicyStores } from '@ala/bus';
 import type { PolicySink, TrajectorySource } from './ports';
 
+/** Msg ids remembered to refuse a chunk seen twice (~65k x ~30 bytes: a few MB at most). */
+export const SEEN_MSG_IDS = 65_536;
+
 /** Durable consumer `name` on ALA_TRAJ (created if missing, delivering new chunks only). */
 export async function jetStreamTrajectorySource(ctx: JetStreamContext, prefix: string, name: string, opts: { maxAckPending?: number } = {}): Promise<TrajectorySource> {
   const stream = resourceNames(prefix).traj;
@@ -21,6 +24,9 @@ export async function jetStreamTrajectorySource(ctx: JetStreamContext, prefix: s
   const queue: JsMsg[] = [];
   let wake: (() => void) | undefined;
   let invalid = 0;
+  let duplicates = 0;
+  let redelivered = 0;
+  const seen = new Set<string>(); // recent Nats-Msg-Ids (insertion order: the oldest is evicted first)
   let closing = false;
   let dead: Error | undefined; // set when the consumer stops delivering; every later pull() throws it
   const pump = (async () => {
@@ -49,6 +55,16 @@ export async function jetStreamTrajectorySource(ctx: JetStreamContext, prefix: s
       const out: TrajectoryChunk[] = [];
       for (const m of queue.splice(0, max)) {
         m.ack();
+        if (m.redelivered) redelivered += 1;
+        const id = m.headers?.get('Nats-Msg-Id') ?? '';
+        if (id !== '') {
+          if (seen.has(id)) {
+            duplicates += 1; // stored twice (outside the dedupe window) or delivered again: trained once only
+            continue;
+          }
+          seen.add(id);
+          if (seen.size > SEEN_MSG_IDS) seen.delete(seen.values().next().value!);
+        }
         try {
           out.push(decode(TrajectoryChunk, m.data));
         } catch {
@@ -58,6 +74,8 @@ export async function jetStreamTrajectorySource(ctx: JetStreamContext, prefix: s
       return out;
     },
     invalid: () => invalid,
+    duplicates: () => duplicates,
+    redelivered: () => redelivered,
     close: async () => {
       closing = true;
       await messages.close();
@@ -99,7 +117,7 @@ export function jetStreamPolicySink(stores: PolicyStores, keep = 5): PolicySink 
 }
 
 /** Opens the policy stores and the consumer; returns both ports. */
-export async function jetStreamLearnerPorts(ctx: JetStreamContext, prefix: string, consumer: string): Promise<{ trajectories: TrajectorySource; policies: PolicySink }> {
-  const stores = await ensurePolicyStores(ctx, prefix);
+export async function jetStreamLearnerPorts(ctx: JetStreamContext, prefix: string, consumer: string, opts: { replicas?: number } = {}): Promise<{ trajectories: TrajectorySource; policies: PolicySink }> {
+  const stores = await ensurePolicyStores(ctx, prefix, { replicas: opts.replicas });
   return { trajectories: await jetStreamTrajectorySource(ctx, prefix, consumer), policies: jetStreamPolicySink(stores) };
 }

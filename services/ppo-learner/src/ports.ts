@@ -10,6 +10,9 @@ export interface TrajectorySource {
   pull(max: number, expiresMs: number): Promise<TrajectoryChunk[]>;
   /** Payloads refused by the codec so far. */
   invalid(): number;
+  /** Chunks whose msg id was seen already (skipped, not trained twice) / deliveries flagged redelivered. */
+  duplicates?(): number;
+  redelivered?(): number;
   close(): Promise<void>;
 }
 

@@ -145,7 +145,7 @@ export async function start(deps: PpoLearnerDeps): Promise<PpoLearner> {
       const b = batcher.counts;
       Object.assign(st, {
         chunksIn: b.chunksIn + deps.trajectories.invalid(), chunksInvalid: b.chunksInvalid + deps.trajectories.invalid(),
-        chunksStale: b.chunksStale, policyPruneErrors: deps.policies.pruneErrors?.() ?? 0, samplesStale: b.samplesStale, samplesOverflow: b.samplesOverflow, samplesPending: batcher.samples,
+        chunksStale: b.chunksStale, chunksDuplicate: deps.trajectories.duplicates?.() ?? 0, chunksRedelivered: deps.trajectories.redelivered?.() ?? 0, policyPruneErrors: deps.policies.pruneErrors?.() ?? 0, samplesStale: b.samplesStale, samplesOverflow: b.samplesOverflow, samplesPending: batcher.samples,
       });
       return { ...st };
     },

@@ -13,6 +13,9 @@ export interface LearnerStats {
   chunksIn: number;
   chunksInvalid: number;
   chunksStale: number;
+  /** Chunks skipped because their msg id was taken already (never trained twice) / deliveries the server flagged as redelivered. */
+  chunksDuplicate: number;
+  chunksRedelivered: number;
   /** Samples dropped: whole stale chunks, and the batch cap. */
   samplesStale: number;
   samplesOverflow: number;
@@ -72,7 +75,7 @@ export function lastUpdateStats(m: UpdateMetrics): LastUpdate {
 
 export function emptyLearnerStats(): LearnerStats {
   return {
-    policyVersion: 0, updates: 0, samplesTrained: 0, chunksIn: 0, chunksInvalid: 0, chunksStale: 0, samplesStale: 0, samplesOverflow: 0,
+    policyVersion: 0, updates: 0, samplesTrained: 0, chunksIn: 0, chunksInvalid: 0, chunksStale: 0, chunksDuplicate: 0, chunksRedelivered: 0, samplesStale: 0, samplesOverflow: 0,
     samplesPending: 0, announced: 0, checkpoints: 0, checkpointErrors: 0, updateErrors: 0, pullErrors: 0, policyPruneErrors: 0, resumed: 0,
     lastLagMean: 0, lastLagMax: 0, lastDroppedFrac: 0, lastAdvisedFrac: 0, lastPolicyLoss: 0, lastValueLoss: 0, lastEntropy: 0, lastOldApproxKl: 0,
     lastApproxKl: 0, lastClipFrac: 0, lastExplainedVariance: 0, lastLearningRate: 0, lastIsWeightMean: 0, lastIsWeightMax: 0, lastIsWeightP99: 0,

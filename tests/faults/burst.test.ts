@@ -1,0 +1,102 @@
+// Fault: a burst of 100k biases at an acting actor (published by a separate process). Expected:
+// memory stays bounded (each subscription's queue is capped, ALA's Receiver maxPending; drops are
+// counted in ala_bus_overflow_total), every delivered bias is accounted for (taken, dropped,
+// expired or refused), and no loop error. It also measures the actor's step timing, p99 of the
+// gaps between vector steps (paced at 200 Hz) in quiet and burst windows, interleaved and repeated
+// (two shared cores are noisy), and prints the medians. The target (burst within 10% of quiet) is
+// a performance target, so it is not asserted here; it is missed today (burst p99 ~50-150 ms vs
+// ~6.5 ms quiet; docs/faults.md says why and what would fix it).
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { ensurePolicyStores } from '@ala/bus';
+import { VectorEnv } from '@ala/envs';
+import { Learner, presetFor } from '@ala/policy';
+import { jetStreamPolicySink } from '@ala/ppo-learner';
+import { waitFor } from '@ala/testkit';
+import { actorOn, harness, type Harness } from '../e2e/harness';
+
+jest.setTimeout(180_000);
+
+const N = 100_000;
+const ROUNDS = 3;
+const QUIET_MS = 2_000;
+let h: Harness;
+afterAll(async () => {
+  await h?.close();
+});
+
+function p99(gaps: number[]): number {
+  const s = [...gaps].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(0.99 * s.length))]!;
+}
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function burst(url: string, prefix: string, agents: readonly string[]): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'burst-publisher.ts'), url, prefix, String(N), ...agents], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`burst publisher exited ${code}: ${err}`)))));
+}
+
+test('100k biases in a burst: memory bounded, every delivery taken or counted as dropped, no loop error', async () => {
+  h = await harness();
+  const learner = await Learner.create({ obsDim: 4, nActions: 2, config: presetFor('CartPole-v1'), seed: 1 });
+  await jetStreamPolicySink(await ensurePolicyStores(h.ctx, h.prefix)).put(1, 'v1.onnx', learner.exportOnnx());
+  let stamps: number[] = [];
+  const makeVectorEnv = (id: string, n: number): VectorEnv => {
+    const env = VectorEnv.make(id, n);
+    const step = env.step.bind(env);
+    env.step = (actions) => {
+      stamps.push(performance.now());
+      return step(actions);
+    };
+    return env;
+  };
+  const { actor, metrics } = await actorOn(h, { agents: 8, stepHz: 200, snapshotEvery: 0, chunkSteps: 32, maxInflightChunks: 1024 }, { makeVectorEnv });
+  await actor.ready;
+  await new Promise((r) => setTimeout(r, 1_000)); // warm-up
+  const gapsOf = (ts: number[]): number[] => ts.slice(1).map((t, i) => t - ts[i]!);
+  const quiet: number[] = [];
+  const loud: number[] = [];
+  const control: number[] = [];
+  let rssPeak = 0;
+  const rssStart = process.memoryUsage().rss;
+  const rssTimer = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 20);
+  try {
+    for (let r = 0; r < ROUNDS; r++) {
+      stamps = [];
+      await new Promise((res) => setTimeout(res, QUIET_MS));
+      quiet.push(p99(gapsOf(stamps)));
+      stamps = [];
+      await burst(h.server.url, h.prefix, actor.agentIds);
+      await waitFor(() => metrics.get('in', 'Bias') >= (r + 1) * N, 30_000, { intervalMs: 20, what: 'every bias delivered' });
+      loud.push(p99(gapsOf(stamps)));
+    }
+    // control: the same burst to agents nobody here subscribes to (publisher and server load, no delivery to this process)
+    for (let r = 0; r < ROUNDS; r++) {
+      stamps = [];
+      await burst(h.server.url, h.prefix, actor.agentIds.map((_, i) => `nobody-${i}`));
+      control.push(p99(gapsOf(stamps)));
+    }
+  } finally {
+    clearInterval(rssTimer);
+  }
+  await new Promise((r) => setTimeout(r, 200));
+  const st = actor.stats();
+  await actor.stop();
+  learner.dispose();
+  const delivered = metrics.get('in', 'Bias');
+  const overflow = metrics.get('overflow', 'Bias');
+  const report = {
+    quietP99Ms: quiet.map((x) => +x.toFixed(2)), burstP99Ms: loud.map((x) => +x.toFixed(2)),
+    controlP99Ms: control.map((x) => +x.toFixed(2)),
+    medianQuietMs: +median(quiet).toFixed(2), medianBurstMs: +median(loud).toFixed(2), medianControlMs: +median(control).toFixed(2),
+    delivered, overflow, biasReceived: st.biasReceived, expired: metrics.get('expired', 'Bias'), decodeErrors: metrics.get('decodeErrors', 'Bias'),
+    rssStartMB: Math.round(rssStart / 2 ** 20), rssPeakMB: Math.round(rssPeak / 2 ** 20),
+  };
+  console.log(`burst: ${JSON.stringify(report)}`);
+  expect(delivered).toBe(ROUNDS * N);
+  expect(st.biasReceived + overflow + report.expired + report.decodeErrors).toBe(delivered); // every one accounted for
+  expect(st.loopErrors).toBe(0);
+  expect(rssPeak - rssStart).toBeLessThan(200 * 2 ** 20);
+});
