@@ -20,7 +20,13 @@ export function dist(samples: readonly number[]): Dist {
 }
 
 /** The same distribution with millisecond-suffixed keys (samples in ms), as the transport benches report it. */
-export interface DistMs { n: number; p50Ms: number; p99Ms: number; maxMs: number; meanMs: number }
+export interface DistMs {
+  n: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  meanMs: number;
+}
 export function distMs(samples: readonly number[]): DistMs {
   const d = dist(samples);
   return { n: d.n, p50Ms: d.p50, p99Ms: d.p99, maxMs: d.max, meanMs: d.mean };

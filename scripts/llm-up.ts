@@ -20,11 +20,33 @@ async function main(): Promise<number> {
   process.stderr.write(`llm:up: starting llama-server (SmolLM2-135M-Instruct, ${slots} slots, ${threads} thread(s))...\n`);
   const llm = await startLlamaServer({ slots, threads });
   process.stderr.write(`llm:up: llama-server ready at ${llm.url}\n`);
-  const args = [path.join(__dirname, '..', 'packages', 'cli', 'bin', 'ala.js'), 'up', '--advisor', 'openai-compatible', '--agents', '2', '--step-hz', '5',
-    '--advice-ttl-ms', '10000', '--max-seconds', '60', '--eval-episodes', '0', ...process.argv.slice(2)];
+  const args = [
+    path.join(__dirname, '..', 'packages', 'cli', 'bin', 'ala.js'),
+    'up',
+    '--advisor',
+    'openai-compatible',
+    '--agents',
+    '2',
+    '--step-hz',
+    '5',
+    '--advice-ttl-ms',
+    '10000',
+    '--max-seconds',
+    '60',
+    '--eval-episodes',
+    '0',
+    ...process.argv.slice(2),
+  ];
   const child = spawn(process.execPath, args, {
     stdio: 'inherit',
-    env: { ...process.env, ALA_LLM_ENDPOINT: llm.url, ALA_LLM_MODEL: llm.alias, ALA_LLM_SLOTS: String(slots), ALA_LLM_MAX_TOKENS: process.env.ALA_LLM_MAX_TOKENS ?? '96', ALA_ADVISOR_ID: process.env.ALA_ADVISOR_ID ?? 'smollm2' },
+    env: {
+      ...process.env,
+      ALA_LLM_ENDPOINT: llm.url,
+      ALA_LLM_MODEL: llm.alias,
+      ALA_LLM_SLOTS: String(slots),
+      ALA_LLM_MAX_TOKENS: process.env.ALA_LLM_MAX_TOKENS ?? '96',
+      ALA_ADVISOR_ID: process.env.ALA_ADVISOR_ID ?? 'smollm2',
+    },
   });
   const forward = (sig: NodeJS.Signals) => (): void => void child.kill(sig);
   process.on('SIGINT', forward('SIGINT'));

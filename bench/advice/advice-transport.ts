@@ -39,7 +39,11 @@ const TIMEOUT_MS = 1_000; // a sample not applied by then counts as lost (and as
 /** Idle gap before each vote, uniform in [0, GAP_MS): spreads arrivals over the actor's step phase. */
 const GAP_MS = 2;
 const TARGET = { p50Ms: 1, p99Ms: 5 };
-const checkTarget = (d: Dist, measuredAs: string): { measuredAs: string; p50: boolean; p99: boolean } => ({ measuredAs, p50: d.p50 <= TARGET.p50Ms, p99: d.p99 <= TARGET.p99Ms });
+const checkTarget = (d: Dist, measuredAs: string): { measuredAs: string; p50: boolean; p99: boolean } => ({
+  measuredAs,
+  p50: d.p50 <= TARGET.p50Ms,
+  p99: d.p99 <= TARGET.p99Ms,
+});
 const s = subjects('ala');
 const rawSubject = 'bench.raw.bias';
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -51,12 +55,29 @@ async function idle(ms: number): Promise<void> {
 
 /** The vote the aggregator would publish for one agent (CartPole: 2 actions, one winner). */
 const vote = (seq: number, agentId: string, advisorId: string): Vote => ({
-  v: 1, adviceId: `adv-${seq}`, agentId, stateSeq: seq, adviceIds: [`adv-${seq}`], advisorIds: [advisorId],
-  bias: seq % 2 === 0 ? [2, -2] : [-2, 2], recommended: seq % 2, confidence: 0.8, method: 'select', agreement: 1,
+  v: 1,
+  adviceId: `adv-${seq}`,
+  agentId,
+  stateSeq: seq,
+  adviceIds: [`adv-${seq}`],
+  advisorIds: [advisorId],
+  bias: seq % 2 === 0 ? [2, -2] : [-2, 2],
+  recommended: seq % 2,
+  confidence: 0.8,
+  method: 'select',
+  agreement: 1,
 });
 /** The Bias the router makes of it (bound 1): the baseline's payload. */
 const bias = (seq: number, agentId: string): Bias => ({
-  v: 1, agentId, adviceId: `adv-${seq}`, stateSeq: seq, bias: seq % 2 === 0 ? [1, -1] : [-1, 1], bound: 1, recommended: seq % 2, ttlMs: VOTE_TTL_MS, createdAt: Date.now(),
+  v: 1,
+  agentId,
+  adviceId: `adv-${seq}`,
+  stateSeq: seq,
+  bias: seq % 2 === 0 ? [1, -1] : [-1, 1],
+  bound: 1,
+  recommended: seq % 2,
+  ttlMs: VOTE_TTL_MS,
+  createdAt: Date.now(),
 });
 
 const pkgVersion = (name: string): string => {
@@ -124,7 +145,9 @@ async function main(): Promise<void> {
     for (const stepHz of PACINGS) {
       const waiting = new Map<string, { accepted?: (t: number) => void; applied?: (t: number) => void }>();
       const actor = await startActor({
-        config: { ...ACTOR_DEFAULTS, agents: AGENTS, stepHz, adviceTtlMs: VOTE_TTL_MS }, bus: actorBus, ...(await jetStreamActorPorts(actorJs, 'ala')),
+        config: { ...ACTOR_DEFAULTS, agents: AGENTS, stepHz, adviceTtlMs: VOTE_TTL_MS },
+        bus: actorBus,
+        ...(await jetStreamActorPorts(actorJs, 'ala')),
         logger: silentLogger,
         onBiasAccepted: (_agent, adviceId, at) => waiting.get(adviceId)?.accepted?.(at),
         onBiasApplied: (_agent, adviceId, at) => waiting.get(adviceId)?.applied?.(at),
@@ -181,16 +204,41 @@ async function main(): Promise<void> {
       await actor.stop();
       const appliedMs = dist(applied);
       phases.push({
-        stepHz, samples: N, lost, biasDeliveredMs: dist(delivered), acceptedMs: dist(accepted), appliedMs, acceptToAppliedMs: dist(gap), baselineMs: dist(baseline),
-        router: Object.fromEntries(Object.entries(router.stats()).map(([k, x]) => [k, k === 'received' || k === 'routed' || k === 'expired' || k === 'rateLimited' || k === 'publishErrors' || k === 'clipped' ? x - (router0[k] ?? 0) : x])),
-        actor: { biasReceived: st.biasReceived, biasAccepted: st.biasAccepted, biasRejected: st.biasRejected, vectorSteps: st.vectorSteps, stepsPerS: Math.round((st.vectorSteps - steps0) / wallS) },
+        stepHz,
+        samples: N,
+        lost,
+        biasDeliveredMs: dist(delivered),
+        acceptedMs: dist(accepted),
+        appliedMs,
+        acceptToAppliedMs: dist(gap),
+        baselineMs: dist(baseline),
+        router: Object.fromEntries(
+          Object.entries(router.stats()).map(([k, x]) => [
+            k,
+            k === 'received' || k === 'routed' || k === 'expired' || k === 'rateLimited' || k === 'publishErrors' || k === 'clipped'
+              ? x - (router0[k] ?? 0)
+              : x,
+          ]),
+        ),
+        actor: {
+          biasReceived: st.biasReceived,
+          biasAccepted: st.biasAccepted,
+          biasRejected: st.biasRejected,
+          vectorSteps: st.vectorSteps,
+          stepsPerS: Math.round((st.vectorSteps - steps0) / wallS),
+        },
         // Unpaced (the training default) the actor steps continuously: "applied" is transport plus at
         // most one step. Paced, a decision happens only at the next tick, uniform in [0, 1/stepHz)
         // later by design (a game's tick, not the transport): the transport is checked up to the
         // live table, and the tick wait is reported in acceptToAppliedMs.
-        targetsMet: checkTarget(stepHz === 0 ? appliedMs : dist(accepted), stepHz === 0 ? 'applied (first step that acted with it)' : 'accepted into the live table (then the next paced step: acceptToAppliedMs)'),
+        targetsMet: checkTarget(
+          stepHz === 0 ? appliedMs : dist(accepted),
+          stepHz === 0 ? 'applied (first step that acted with it)' : 'accepted into the live table (then the next paced step: acceptToAppliedMs)',
+        ),
       });
-      console.log(`stepHz ${stepHz}: delivered p50 ${dist(delivered).p50}, accepted p50 ${dist(accepted).p50} ms, applied p50 ${appliedMs.p50} / p99 ${appliedMs.p99} / max ${appliedMs.max} ms, baseline p50 ${dist(baseline).p50} / p99 ${dist(baseline).p99} ms, lost ${lost}`);
+      console.log(
+        `stepHz ${stepHz}: delivered p50 ${dist(delivered).p50}, accepted p50 ${dist(accepted).p50} ms, applied p50 ${appliedMs.p50} / p99 ${appliedMs.p99} / max ${appliedMs.max} ms, baseline p50 ${dist(baseline).p50} / p99 ${dist(baseline).p99} ms, lost ${lost}`,
+      );
     }
     rawSub.unsubscribe();
     probeSub.unsubscribe();
@@ -199,16 +247,34 @@ async function main(): Promise<void> {
     const file = writeResult('advice-transport', {
       target: TARGET,
       config: {
-        quick, pacings: PACINGS,
+        quick,
+        pacings: PACINGS,
         process: 'one Node process: aggregator publisher, bias-router, actor-runner; 3 NATS connections; nats-server spawned by @ala/testkit',
-        samplesPerPacing: N, warmup: WARMUP, gapBeforeVoteMs: `uniform [0, ${GAP_MS}) (seeded), setImmediate-yielding wait`, timeoutMs: TIMEOUT_MS, agents: AGENTS, env: 'CartPole-v1', voteTtlMs: VOTE_TTL_MS,
-        router: { store: routerConfig.store, bound: routerConfig.bound, ratePerS: routerConfig.ratePerS, burst: routerConfig.burst, maxTtlMs: routerConfig.maxTtlMs },
+        samplesPerPacing: N,
+        warmup: WARMUP,
+        gapBeforeVoteMs: `uniform [0, ${GAP_MS}) (seeded), setImmediate-yielding wait`,
+        timeoutMs: TIMEOUT_MS,
+        agents: AGENTS,
+        env: 'CartPole-v1',
+        voteTtlMs: VOTE_TTL_MS,
+        router: {
+          store: routerConfig.store,
+          bound: routerConfig.bound,
+          ratePerS: routerConfig.ratePerS,
+          burst: routerConfig.burst,
+          maxTtlMs: routerConfig.maxTtlMs,
+        },
         actor: { snapshotEvery: ACTOR_DEFAULTS.snapshotEvery, chunkSteps: ACTOR_DEFAULTS.chunkSteps, beta: ACTOR_DEFAULTS.beta },
         baseline: 'raw nats.js publish -> subscribe callback of the encoded Bias bytes (no headers, no decode), same server, interleaved',
       },
       versions: {
-        nodeVersion: process.version, natsServer: ensured.ttl.serverVersion, ttlEnforced: ensured.ttl.enforced, natsTransportNode: pkgVersion('@nats-io/transport-node'),
-        natsJetstream: pkgVersion('@nats-io/jetstream'), onnxruntimeNode: pkgVersion('onnxruntime-node'), msgpackr: pkgVersion('msgpackr'),
+        nodeVersion: process.version,
+        natsServer: ensured.ttl.serverVersion,
+        ttlEnforced: ensured.ttl.enforced,
+        natsTransportNode: pkgVersion('@nats-io/transport-node'),
+        natsJetstream: pkgVersion('@nats-io/jetstream'),
+        onnxruntimeNode: pkgVersion('onnxruntime-node'),
+        msgpackr: pkgVersion('msgpackr'),
       },
       policySha256: createHash('sha256').update(onnx).digest('hex'),
       runs: phases,

@@ -22,14 +22,29 @@ const s = subjects('ala');
 const A = 20;
 
 const vote = (seq: number): Vote => ({
-  v: 1, adviceId: `adv-${seq}`, agentId: 'agent-07', stateSeq: seq, adviceIds: [`adv-${seq}`], advisorIds: ['gpt-oss'],
-  bias: Array.from({ length: A }, (_, k) => 3 * Math.sin(k * 1.7 + seq)), recommended: 4, confidence: 0.8, method: 'select', agreement: 1,
+  v: 1,
+  adviceId: `adv-${seq}`,
+  agentId: 'agent-07',
+  stateSeq: seq,
+  adviceIds: [`adv-${seq}`],
+  advisorIds: ['gpt-oss'],
+  bias: Array.from({ length: A }, (_, k) => 3 * Math.sin(k * 1.7 + seq)),
+  recommended: 4,
+  confidence: 0.8,
+  method: 'select',
+  agreement: 1,
 });
 const bias = (seq: number): Bias => ({
-  v: 1, agentId: 'agent-07', adviceId: `adv-${seq}`, stateSeq: seq, bias: Array.from({ length: A }, (_, k) => Math.max(-1, Math.min(1, 3 * Math.sin(k * 1.7 + seq)))),
-  bound: 1, recommended: 4, ttlMs: 5_000, createdAt: Date.now(),
+  v: 1,
+  agentId: 'agent-07',
+  adviceId: `adv-${seq}`,
+  stateSeq: seq,
+  bias: Array.from({ length: A }, (_, k) => Math.max(-1, Math.min(1, 3 * Math.sin(k * 1.7 + seq)))),
+  bound: 1,
+  recommended: 4,
+  ttlMs: 5_000,
+  createdAt: Date.now(),
 });
-
 
 /**
  * One message in flight at a time, alternating the direct path and the router path message by

@@ -62,7 +62,13 @@ function vectorSpeed(id: string, n: number, steps: number): number {
   return (steps * n) / (Number(process.hrtime.bigint() - t0) / 1e9);
 }
 
-interface Rate { episodes: number; successRate: number; meanReturn: number; meanLength: number; meanMilestones: number }
+interface Rate {
+  episodes: number;
+  successRate: number;
+  meanReturn: number;
+  meanLength: number;
+  meanMilestones: number;
+}
 
 /** Success = the episode terminated (CraftWorld: iron pickaxe) or, with `successOn: 'truncated'`, lasted to the time limit (CartPole). */
 function successRate(id: string, episodes: number, policy: 'random' | 'expert', successOn: 'terminated' | 'truncated' = 'terminated'): Rate {

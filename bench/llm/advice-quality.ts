@@ -28,7 +28,10 @@ const nStates = Number(flag('--states') ?? 30);
 const seed = Number(flag('--seed') ?? 1);
 const slots = Number(flag('--slots') ?? 2);
 const maxTokens = Number(flag('--max-tokens') ?? 96);
-const ENVS: { id: string; maxSteps: number }[] = [{ id: 'CraftWorld-v0', maxSteps: 150 }, { id: 'CartPole-v1', maxSteps: 80 }];
+const ENVS: { id: string; maxSteps: number }[] = [
+  { id: 'CraftWorld-v0', maxSteps: 150 },
+  { id: 'CartPole-v1', maxSteps: 80 },
+];
 
 interface Case {
   snapshot: StateSnapshot;
@@ -57,8 +60,18 @@ function makeCase(envId: string, maxSteps: number, i: number, rng: Pcg64): Case 
     const legal = Array.from(env.legalActions(), (x) => x === 1);
     return {
       snapshot: {
-        v: 1, agentId: `bench-${i}`, actorId: 'bench', envId, seq: i, policyVersion: 0, episodeStep: steps, text: env.describe(),
-        actionNames: [...env.actionSpace.actionNames], legal, ...(envId.startsWith('CartPole') ? { obs: Array.from(last) } : {}), createdAt: Date.now(),
+        v: 1,
+        agentId: `bench-${i}`,
+        actorId: 'bench',
+        envId,
+        seq: i,
+        policyVersion: 0,
+        episodeStep: steps,
+        text: env.describe(),
+        actionNames: [...env.actionSpace.actionNames],
+        legal,
+        ...(envId.startsWith('CartPole') ? { obs: Array.from(last) } : {}),
+        createdAt: Date.now(),
       },
       best: scores.flatMap((x, a) => (x === top ? [a] : [])),
       legalCount: legal.filter(Boolean).length,
@@ -69,7 +82,8 @@ function makeCase(envId: string, maxSteps: number, i: number, rng: Pcg64): Case 
 async function measure(envId: string, cases: Case[], endpointUrl: string, model: string) {
   const backend = openAiBackend({
     config: { ...ADVISOR_DEFAULTS.llm, endpointUrl, model, maxTokens, cacheSize: 0, slots, timeoutMs: 60_000, breakerFailures: 1_000, temperature: 0 },
-    advisorId: 'bench', historyLength: 0,
+    advisorId: 'bench',
+    historyLength: 0,
   });
   const outcome = { agree: 0, answered: 0, invalid: 0, truncated: 0, failed: 0 };
   const latency: number[] = [];
@@ -100,14 +114,21 @@ async function measure(envId: string, cases: Case[], endpointUrl: string, model:
   const pct = (q: number): number => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!) : NaN);
   const r = (x: number): number => Math.round(x * 1000) / 1000;
   return {
-    envId, states: cases.length, ...outcome,
+    envId,
+    states: cases.length,
+    ...outcome,
     agreeRate: r(outcome.agree / cases.length),
     chanceRate: r(cases.reduce((s, c) => s + c.best.filter((a) => c.snapshot.legal[a]).length / c.legalCount, 0) / cases.length),
-    invalidRate: r(outcome.invalid / cases.length), truncatedRate: r(outcome.truncated / cases.length),
-    latencyP50Ms: pct(0.5), latencyP95Ms: pct(0.95),
+    invalidRate: r(outcome.invalid / cases.length),
+    truncatedRate: r(outcome.truncated / cases.length),
+    latencyP50Ms: pct(0.5),
+    latencyP95Ms: pct(0.95),
     /** completion tokens / wall time of the answered calls (prompt processing included) */
-    completionTokensPerS: r(st.llmCompletionTokensPerS ?? 0), promptTokens: st.llmPromptTokens ?? 0, completionTokens: st.llmCompletionTokens ?? 0,
-    jsonObjectFallback: st.llmJsonObjectFormat === 1, lastErrors: errors,
+    completionTokensPerS: r(st.llmCompletionTokensPerS ?? 0),
+    promptTokens: st.llmPromptTokens ?? 0,
+    completionTokens: st.llmCompletionTokens ?? 0,
+    jsonObjectFallback: st.llmJsonObjectFormat === 1,
+    lastErrors: errors,
   };
 }
 
@@ -115,7 +136,12 @@ async function main(): Promise<void> {
   const endpoint = flag('--endpoint');
   let llm: LlamaServerHandle | undefined;
   const modelFile = flag('--model-file');
-  if (!endpoint) llm = await startLlamaServer({ slots, threads: Number(flag('--threads') ?? 1), ...(modelFile ? { model: modelFile, alias: flag('--alias') ?? path.basename(modelFile, '.gguf') } : {}) });
+  if (!endpoint)
+    llm = await startLlamaServer({
+      slots,
+      threads: Number(flag('--threads') ?? 1),
+      ...(modelFile ? { model: modelFile, alias: flag('--alias') ?? path.basename(modelFile, '.gguf') } : {}),
+    });
   const model = flag('--model') ?? llm?.alias ?? 'default';
   const loadBefore = loadavg()[0]!;
   try {
@@ -124,12 +150,24 @@ async function main(): Promise<void> {
     for (const e of ENVS) {
       const cases = Array.from({ length: nStates }, (_, i) => makeCase(e.id, e.maxSteps, i, rng));
       const m = await measure(e.id, cases, endpoint ?? llm!.url, model);
-      process.stdout.write(`${e.id}: agree ${m.agree}/${m.states} (${m.agreeRate}, chance ${m.chanceRate}), invalid ${m.invalid}, truncated ${m.truncated}, failed ${m.failed}, p50 ${m.latencyP50Ms} ms, p95 ${m.latencyP95Ms} ms, ${m.completionTokensPerS} tok/s\n`);
+      process.stdout.write(
+        `${e.id}: agree ${m.agree}/${m.states} (${m.agreeRate}, chance ${m.chanceRate}), invalid ${m.invalid}, truncated ${m.truncated}, failed ${m.failed}, p50 ${m.latencyP50Ms} ms, p95 ${m.latencyP95Ms} ms, ${m.completionTokensPerS} tok/s\n`,
+      );
       perEnv.push(m);
     }
-    const entry = { model, promptVersion: PROMPT_VERSION, server: endpoint ? endpoint : `llama-server -np ${slots} -t ${flag('--threads') ?? 1}`, seed, maxTokens, slots, date: new Date().toISOString(), loadAvg1m: { before: loadBefore, after: loadavg()[0]! }, envs: perEnv };
+    const entry = {
+      model,
+      promptVersion: PROMPT_VERSION,
+      server: endpoint ? endpoint : `llama-server -np ${slots} -t ${flag('--threads') ?? 1}`,
+      seed,
+      maxTokens,
+      slots,
+      date: new Date().toISOString(),
+      loadAvg1m: { before: loadBefore, after: loadavg()[0]! },
+      envs: perEnv,
+    };
     const file = path.join(__dirname, '..', 'results', 'llm-advice-quality.json');
-    const old = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { entries?: typeof entry[] }).entries ?? [] : [];
+    const old = existsSync(file) ? ((JSON.parse(readFileSync(file, 'utf8')) as { entries?: (typeof entry)[] }).entries ?? []) : [];
     const entries = [...old.filter((x) => !(x.model === entry.model && x.promptVersion === entry.promptVersion)), entry];
     process.stdout.write(`wrote ${writeResult('llm-advice-quality', { entries })}\n`);
   } finally {

@@ -10,11 +10,27 @@ async function main(): Promise<void> {
   const seed = Number(process.argv[2] ?? 1);
   const budget = Number(process.argv[3] ?? 150000);
   const out = await fs.mkdtemp(path.join(os.tmpdir(), 'ala-peers-'));
-  const { summary } = await runTrain({ env: 'CartPole-v1', seed, totalSteps: budget, out: path.join(out, 'run'), stopWhenSolved: true, progress: 'none', checkpointEvery: 3600 });
-  console.log(JSON.stringify({
-    peer: 'ala', seed, solvedAtStep: summary.solvedAtStep, wallSecondsToSolve: summary.solvedAtStep === null ? null : summary.wallSeconds,
-    wallSeconds: summary.wallSeconds, envSteps: summary.envSteps, finalMean100: summary.finalMean100, backend: summary.backend,
-  }));
+  const { summary } = await runTrain({
+    env: 'CartPole-v1',
+    seed,
+    totalSteps: budget,
+    out: path.join(out, 'run'),
+    stopWhenSolved: true,
+    progress: 'none',
+    checkpointEvery: 3600,
+  });
+  console.log(
+    JSON.stringify({
+      peer: 'ala',
+      seed,
+      solvedAtStep: summary.solvedAtStep,
+      wallSecondsToSolve: summary.solvedAtStep === null ? null : summary.wallSeconds,
+      wallSeconds: summary.wallSeconds,
+      envSteps: summary.envSteps,
+      finalMean100: summary.finalMean100,
+      backend: summary.backend,
+    }),
+  );
   await fs.rm(out, { recursive: true, force: true });
 }
 

@@ -20,7 +20,15 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg();
   const runs = [];
   for (const seed of seeds) {
-    const { summary, outDir } = await runTrain({ env: 'CartPole-v1', seed, totalSteps: budget, out: path.join(root, `seed-${seed}`), stopWhenSolved: true, progress: 'none', checkpointEvery: 3600 });
+    const { summary, outDir } = await runTrain({
+      env: 'CartPole-v1',
+      seed,
+      totalSteps: budget,
+      out: path.join(root, `seed-${seed}`),
+      stopWhenSolved: true,
+      progress: 'none',
+      checkpointEvery: 3600,
+    });
     const run = {
       seed,
       solvedAtStep: summary.solvedAtStep,

@@ -31,7 +31,15 @@ const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[M
 async function main(): Promise<void> {
   const obsDim = 4;
   const minibatch = 512;
-  const config = makePpoConfig({ numEnvs: 8, numSteps: 256, numMinibatches: 4, updateEpochs: 10, hidden: [64, 64], annealLr: false, totalTimesteps: 10_000_000 });
+  const config = makePpoConfig({
+    numEnvs: 8,
+    numSteps: 256,
+    numMinibatches: 4,
+    updateEpochs: 10,
+    hidden: [64, 64],
+    annealLr: false,
+    totalTimesteps: 10_000_000,
+  });
   const learner = await Learner.create({ obsDim, nActions: 2, config, seed: 1, backend });
   const batch = config.numEnvs * config.numSteps;
   learner.update(rollout(config.numSteps, config.numEnvs, obsDim, 0, learner.policyVersion)); // warm-up

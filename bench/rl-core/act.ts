@@ -28,19 +28,38 @@ function makeInput(scenario: Scenario): ActBatchInput {
   const bias = new Float32Array(total);
   for (let i = 0; i < N_AGENTS; i++) {
     if (scenario === 'oneHot') bias[i * N_ACTIONS + randInt(rng, N_ACTIONS)] = 2;
-    else bias.set(clipBias(Array.from({ length: N_ACTIONS }, () => 3 * randn(rng)), 2), i * N_ACTIONS);
+    else
+      bias.set(
+        clipBias(
+          Array.from({ length: N_ACTIONS }, () => 3 * randn(rng)),
+          2,
+        ),
+        i * N_ACTIONS,
+      );
   }
   const input: ActBatchInput = {
-    logits, beta: BETA, nAgents: N_AGENTS, nActions: N_ACTIONS, rng: createRng(2),
+    logits,
+    beta: BETA,
+    nAgents: N_AGENTS,
+    nActions: N_ACTIONS,
+    rng: createRng(2),
     out: {
-      action: new Int32Array(N_AGENTS), logpMu: new Float32Array(N_AGENTS), logpPk: new Float32Array(N_AGENTS),
-      biasTaken: new Float32Array(N_AGENTS), kl: new Float32Array(N_AGENTS),
+      action: new Int32Array(N_AGENTS),
+      logpMu: new Float32Array(N_AGENTS),
+      logpPk: new Float32Array(N_AGENTS),
+      biasTaken: new Float32Array(N_AGENTS),
+      kl: new Float32Array(N_AGENTS),
     },
   };
   if (scenario === 'plainActor' || scenario === 'denseActor') {
     // as packages/policy/src/vector-actor.ts calls it for the actor-runner: biasActive always, bias only when some agent is
     // advised, the legal-action mask only when some action is illegal (never in CartPole; all legal here)
-    input.out = { action: new Int32Array(N_AGENTS), logpMu: new Float64Array(N_AGENTS), logpPk: new Float64Array(N_AGENTS), biasTaken: new Float64Array(N_AGENTS) };
+    input.out = {
+      action: new Int32Array(N_AGENTS),
+      logpMu: new Float64Array(N_AGENTS),
+      logpPk: new Float64Array(N_AGENTS),
+      biasTaken: new Float64Array(N_AGENTS),
+    };
     const legal = new Uint8Array(total).fill(1);
     input.mask = legal.includes(0) ? legal : undefined;
     input.biasActive = new Uint8Array(N_AGENTS).fill(scenario === 'denseActor' ? 1 : 0);
@@ -62,7 +81,12 @@ function quantiles(samples: Float64Array): { p50: number; p99: number; mean: num
 }
 
 /** `between` runs before every batch, outside the timed region (e.g. new logits for the step). */
-function measure(input: ActBatchInput, batches: number, between?: () => void, act: (x: ActBatchInput) => ActBatchOutput = actBatch): { p50: number; p99: number; mean: number } {
+function measure(
+  input: ActBatchInput,
+  batches: number,
+  between?: () => void,
+  act: (x: ActBatchInput) => ActBatchOutput = actBatch,
+): { p50: number; p99: number; mean: number } {
   for (let i = 0; i < 20_000; i++) act(input); // warm-up (JIT)
   const us = new Float64Array(batches);
   for (let i = 0; i < batches; i++) {
@@ -102,20 +126,56 @@ const denseActor = measure(makeInput('denseActor'), BATCHES);
 const plainJs = measure(makeInput('plain'), BATCHES, undefined, actBatchJs);
 const denseJs = measure(makeInput('dense'), BATCHES, undefined, actBatchJs);
 const result = {
-  benchmark: 'rl-core actBatch (bias + softmax + sample)', nAgents: N_AGENTS, nActions: N_ACTIONS, beta: BETA, batches: BATCHES,
-  unit: 'microseconds per batch of 20 agents, each batch timed on its own', timerOverheadP50Us: overhead, node: process.version,
+  benchmark: 'rl-core actBatch (bias + softmax + sample)',
+  nAgents: N_AGENTS,
+  nActions: N_ACTIONS,
+  beta: BETA,
+  batches: BATCHES,
+  unit: 'microseconds per batch of 20 agents, each batch timed on its own',
+  timerOverheadP50Us: overhead,
+  node: process.version,
   webAssemblyKernel: actKernelAvailable(),
   loadAverage1m: loadavg()[0], // the machine is shared: a load above the core count inflates every number
-  plain, biasedDense: dense, biasedOneHot: oneHot, biasedDenseKlBudget: denseKlBudget, biasedDenseKlBudgetDriftingLogits: denseKlBudgetDrift,
-  actorShape: { note: 'biasActive + Float64 outputs, no KL, mask omitted when every action is legal: as actor-runner calls actBatch', plain: plainActor, biasedDense: denseActor },
-  javaScriptPath: { note: 'actBatchJs (no WebAssembly), measured after the rest in the same process', plain: plainJs, biasedDense: denseJs, ratioDenseJsToKernelP50: denseJs.p50 / dense.p50 },
-  ratioDenseToPlainP50: dense.p50 / plain.p50, ratioOneHotToPlainP50: oneHot.p50 / plain.p50,
-  targetP50Us: 5, meetsTargetDense: dense.p50 <= 5, meetsTargetOneHot: oneHot.p50 <= 5,
+  plain,
+  biasedDense: dense,
+  biasedOneHot: oneHot,
+  biasedDenseKlBudget: denseKlBudget,
+  biasedDenseKlBudgetDriftingLogits: denseKlBudgetDrift,
+  actorShape: {
+    note: 'biasActive + Float64 outputs, no KL, mask omitted when every action is legal: as actor-runner calls actBatch',
+    plain: plainActor,
+    biasedDense: denseActor,
+  },
+  javaScriptPath: {
+    note: 'actBatchJs (no WebAssembly), measured after the rest in the same process',
+    plain: plainJs,
+    biasedDense: denseJs,
+    ratioDenseJsToKernelP50: denseJs.p50 / dense.p50,
+  },
+  ratioDenseToPlainP50: dense.p50 / plain.p50,
+  ratioOneHotToPlainP50: oneHot.p50 / plain.p50,
+  targetP50Us: 5,
+  meetsTargetDense: dense.p50 <= 5,
+  meetsTargetOneHot: oneHot.p50 <= 5,
 };
 const fmt = (x: { p50: number; p99: number; mean: number }) => ({ p50: +x.p50.toFixed(2), p99: +x.p99.toFixed(2), mean: +x.mean.toFixed(2) });
-console.table({ plain: fmt(plain), 'biased (dense)': fmt(dense), 'biased (one boosted action)': fmt(oneHot), 'dense + KL budget 0.05': fmt(denseKlBudget), 'dense + KL budget, drifting logits': fmt(denseKlBudgetDrift), 'actor shape: plain': fmt(plainActor), 'actor shape: dense': fmt(denseActor), 'JavaScript path: plain': fmt(plainJs), 'JavaScript path: dense': fmt(denseJs) });
-console.log(`WebAssembly kernel: ${actKernelAvailable() ? 'yes' : 'NO (JavaScript path)'}; timer overhead p50 ${overhead.toFixed(3)} us (included above); 1-min load average ${loadavg()[0]!.toFixed(2)}`);
-console.log(`biased/plain p50: dense ${result.ratioDenseToPlainP50.toFixed(2)}, one-hot ${result.ratioOneHotToPlainP50.toFixed(2)}; target <= 5 us p50: dense ${result.meetsTargetDense ? 'met' : 'MISSED'}, one-hot ${result.meetsTargetOneHot ? 'met' : 'MISSED'}`);
+console.table({
+  plain: fmt(plain),
+  'biased (dense)': fmt(dense),
+  'biased (one boosted action)': fmt(oneHot),
+  'dense + KL budget 0.05': fmt(denseKlBudget),
+  'dense + KL budget, drifting logits': fmt(denseKlBudgetDrift),
+  'actor shape: plain': fmt(plainActor),
+  'actor shape: dense': fmt(denseActor),
+  'JavaScript path: plain': fmt(plainJs),
+  'JavaScript path: dense': fmt(denseJs),
+});
+console.log(
+  `WebAssembly kernel: ${actKernelAvailable() ? 'yes' : 'NO (JavaScript path)'}; timer overhead p50 ${overhead.toFixed(3)} us (included above); 1-min load average ${loadavg()[0]!.toFixed(2)}`,
+);
+console.log(
+  `biased/plain p50: dense ${result.ratioDenseToPlainP50.toFixed(2)}, one-hot ${result.ratioOneHotToPlainP50.toFixed(2)}; target <= 5 us p50: dense ${result.meetsTargetDense ? 'met' : 'MISSED'}, one-hot ${result.meetsTargetOneHot ? 'met' : 'MISSED'}`,
+);
 const dir = join(__dirname, '..', 'results');
 mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, 'rl-core-act.json'), JSON.stringify(result, null, 2) + '\n');

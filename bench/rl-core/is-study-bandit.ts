@@ -8,9 +8,7 @@
 // computed, plus the noise floor tr(Cov)/(2N‖ḡ‖²) ≈ E[1 − cos] due to sampling alone.
 // Research code: it lives with the benchmark that runs it (is-study.ts), not in the library.
 // Must not: use unseeded randomness, or any formula for the modes other than rl-core's.
-import {
-  biasedLogits, clippedSurrogateGrad, createRng, isWeights, logSoftmax, randInt, randn, sampleCategorical, type IsMode, type Rng,
-} from '@ala/rl-core';
+import { biasedLogits, clippedSurrogateGrad, createRng, isWeights, logSoftmax, randInt, randn, sampleCategorical, type IsMode, type Rng } from '@ala/rl-core';
 
 // Module-local aliases: a global `Math` lookup per call is ~50x slower inside jest's vm sandbox.
 const { exp, sqrt } = Math;
@@ -241,9 +239,13 @@ export function runIsStudy(opts: IsStudyOptions = {}): IsStudyRow[] {
         const setting: StudySetting = { bandit, bias, beta: 1, mode, clipCoef: opts.clipCoef ?? 0.2, cBar: opts.cBar ?? INF };
         const est = estimateGradient(setting, opts.nSamples ?? 200_000, createRng(seed + 2)); // common random numbers across modes
         rows.push({
-          advice, betaB, mode,
-          cosine: cosine(est.sampled, truth), relError: relativeError(est.sampled, truth),
-          cosineExpected: cosine(est.expected, truth), relErrorExpected: relativeError(est.expected, truth),
+          advice,
+          betaB,
+          mode,
+          cosine: cosine(est.sampled, truth),
+          relError: relativeError(est.sampled, truth),
+          cosineExpected: cosine(est.expected, truth),
+          relErrorExpected: relativeError(est.expected, truth),
           noiseFloor: est.noiseFloor,
         });
       }

@@ -31,7 +31,10 @@ const t0 = process.hrtime.bigint();
 const main = runIsStudy({ advice, betaBs, nSamples: N, seed: 2024 });
 const noClip = runIsStudy({ advice, betaBs, nSamples: N, seed: 2024, clipCoef: 1e9, modes: ['seed', 'exact'] });
 const cBars = [1, 2, 4];
-const cBarRows = cBars.map((cBar) => ({ cBar, rows: runIsStudy({ advice: ['boost-best', 'boost-random', 'dense'], betaBs, nSamples: N, seed: 2024, cBar, modes: ['decoupled'] }) }));
+const cBarRows = cBars.map((cBar) => ({
+  cBar,
+  rows: runIsStudy({ advice: ['boost-best', 'boost-random', 'dense'], betaBs, nSamples: N, seed: 2024, cBar, modes: ['decoupled'] }),
+}));
 const seeds = Array.from({ length: 10 }, (_, k) => 100 + k);
 const worst = new Map<string, { min: number; max: number }>();
 let maxNoise = 0;
@@ -76,7 +79,20 @@ console.log(`\nlargest noise floor (expected 1 − cos from sampling alone) in t
 
 const dir = join(__dirname, '..', 'results');
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, 'rl-core-is-study.json'), JSON.stringify({
-  nSamples: N, clipCoef: 0.2, seed: 2024, main, noClip, cBar: cBarRows,
-  multiSeed: { seeds, cosineRange: Object.fromEntries(worst), maxNoiseFloor: maxNoise }, seconds,
-}, null, 2) + '\n');
+writeFileSync(
+  join(dir, 'rl-core-is-study.json'),
+  JSON.stringify(
+    {
+      nSamples: N,
+      clipCoef: 0.2,
+      seed: 2024,
+      main,
+      noClip,
+      cBar: cBarRows,
+      multiSeed: { seeds, cosineRange: Object.fromEntries(worst), maxNoiseFloor: maxNoise },
+      seconds,
+    },
+    null,
+    2,
+  ) + '\n',
+);

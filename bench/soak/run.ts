@@ -57,7 +57,15 @@ async function main(): Promise<void> {
     const port = await freePort();
     ports.set(svc, port);
     const p = spawn(process.execPath, [BIN, svc], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ALA_NATS_URL: server.url, ALA_PREFIX: PREFIX, ALA_METRICS_PORT: String(port), ALA_CHECKPOINT_DIR: dir, ...SERVICE_ENV[svc] },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        ALA_NATS_URL: server.url,
+        ALA_PREFIX: PREFIX,
+        ALA_METRICS_PORT: String(port),
+        ALA_CHECKPOINT_DIR: dir,
+        ...SERVICE_ENV[svc],
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     p.stderr?.on('data', (d: Buffer) => stderr.set(svc, ((stderr.get(svc) ?? '') + d.toString()).slice(-2000)));
@@ -87,7 +95,9 @@ async function main(): Promise<void> {
         s.adviceLatencyMs = (adv + rtr) * 1000;
         samples.push(s);
         load.push(loadavg()[0]!);
-        console.log(`t=${s.tS!.toFixed(0)}s steps/s=${s.stepRate.toFixed(0)} advice=${s.adviceLatencyMs.toFixed(2)}ms rss(actor)=${s['rssMB.actor-runner']!.toFixed(1)}MB load=${load[load.length - 1]!.toFixed(2)}`);
+        console.log(
+          `t=${s.tS!.toFixed(0)}s steps/s=${s.stepRate.toFixed(0)} advice=${s.adviceLatencyMs.toFixed(2)}ms rss(actor)=${s['rssMB.actor-runner']!.toFixed(1)}MB load=${load[load.length - 1]!.toFixed(2)}`,
+        );
       }
       prev = now;
       await sleep(Math.max(0, INTERVAL_S * 1000 - (Date.now() - at)));
@@ -104,16 +114,29 @@ async function main(): Promise<void> {
   const warmup = Math.min(3, Math.floor(samples.length / 5)); // the first ~30 s: JIT, first policies, buffers filling
   const kept = samples.slice(warmup);
   const trends: Record<string, Trend> = {};
-  for (const key of Object.keys(kept[0] ?? {}).filter((k) => k !== 'tS')) trends[key] = fitTrend(kept.map((s) => s.tS!), kept.map((s) => s[key]!));
-  const upward = Object.entries(trends).filter(([, t]) => t.direction === 'up').map(([k]) => k);
+  for (const key of Object.keys(kept[0] ?? {}).filter((k) => k !== 'tS'))
+    trends[key] = fitTrend(
+      kept.map((s) => s.tS!),
+      kept.map((s) => s[key]!),
+    );
+  const upward = Object.entries(trends)
+    .filter(([, t]) => t.direction === 'up')
+    .map(([k]) => k);
   const file = writeResult('soak', {
-    minutes: MINUTES, intervalS: INTERVAL_S, warmupSamples: warmup, loadAvg1m: { min: Math.min(...load), max: Math.max(...load) },
+    minutes: MINUTES,
+    intervalS: INTERVAL_S,
+    warmupSamples: warmup,
+    loadAvg1m: { min: Math.min(...load), max: Math.max(...load) },
     rule: 'a series trends up/down when its least-squares change over the kept window exceeds 10% of its mean and |t| > 3 (slope / standard error)',
-    upward, trends, samples,
+    upward,
+    trends,
+    samples,
   });
   console.log(`\n${'series'.padEnd(28)} ${'mean'.padStart(10)} ${'slope/min'.padStart(10)} ${'change'.padStart(8)} ${'t'.padStart(7)}  trend`);
   for (const [k, t] of Object.entries(trends)) {
-    console.log(`${k.padEnd(28)} ${t.mean.toFixed(2).padStart(10)} ${t.slopePerMin.toFixed(3).padStart(10)} ${(t.relChange * 100).toFixed(1).padStart(7)}% ${t.t.toFixed(1).padStart(7)}  ${t.direction}`);
+    console.log(
+      `${k.padEnd(28)} ${t.mean.toFixed(2).padStart(10)} ${t.slopePerMin.toFixed(3).padStart(10)} ${(t.relChange * 100).toFixed(1).padStart(7)}% ${t.t.toFixed(1).padStart(7)}  ${t.direction}`,
+    );
   }
   console.log(`\nupward: ${upward.length ? upward.join(', ') : 'none'}; load average ${Math.min(...load).toFixed(2)}-${Math.max(...load).toFixed(2)}; ${file}`);
 }

@@ -22,7 +22,12 @@ async function main(): Promise<void> {
   const ids = Array.from({ length: AGENTS }, (_, i) => `a-${i}`);
   const table = new BiasTable(ids, venv.numActions);
   const rng = createRng(1);
-  const out: ActBatchOutput = { action: new Int32Array(AGENTS), logpMu: new Float64Array(AGENTS), logpPk: new Float64Array(AGENTS), biasTaken: new Float64Array(AGENTS) };
+  const out: ActBatchOutput = {
+    action: new Int32Array(AGENTS),
+    logpMu: new Float64Array(AGENTS),
+    logpPk: new Float64Array(AGENTS),
+    biasTaken: new Float64Array(AGENTS),
+  };
   const obs = venv.reset({ seed: 1 }).obs;
   const mask = venv.legalActionMasks();
 
@@ -33,7 +38,17 @@ async function main(): Promise<void> {
     else table.clear();
     const live = table.prepare(now);
     const { logits } = await policy.run(obs, AGENTS);
-    actBatch({ logits, bias: live > 0 ? table.bias : undefined, biasActive: table.active, beta: 1, mask, nAgents: AGENTS, nActions: venv.numActions, rng, out });
+    actBatch({
+      logits,
+      bias: live > 0 ? table.bias : undefined,
+      biasActive: table.active,
+      beta: 1,
+      mask,
+      nAgents: AGENTS,
+      nActions: venv.numActions,
+      rng,
+      out,
+    });
     return performance.now() - t0;
   };
   const rounds: Record<string, number[]> = { advised: [], baseline: [] };
@@ -47,7 +62,14 @@ async function main(): Promise<void> {
   }
 
   // The whole actor-runner vector step (snapshots off), with and without live advice
-  const acting = new Acting(venv, policy, 1, { actorId: 'bench', envId: 'CartPole-v1', agentIds: ids, beta: 1, klBudget: 0, chunkSteps: 32, snapshotEvery: 0 }, createRng(2), 1);
+  const acting = new Acting(
+    venv,
+    policy,
+    1,
+    { actorId: 'bench', envId: 'CartPole-v1', agentIds: ids, beta: 1, klBudget: 0, chunkSteps: 32, snapshotEvery: 0 },
+    createRng(2),
+    1,
+  );
   const step: Record<string, number[]> = { advised: [], baseline: [] };
   for (let i = 0; i < N / 2 + 200; i++) {
     for (const advised of [true, false]) {
@@ -61,7 +83,10 @@ async function main(): Promise<void> {
     }
   }
   const result = {
-    agents: AGENTS, env: 'CartPole-v1', units: 'ms', targets: { decisionP50Ms: 0.2, decisionP99Ms: 1 },
+    agents: AGENTS,
+    env: 'CartPole-v1',
+    units: 'ms',
+    targets: { decisionP50Ms: 0.2, decisionP99Ms: 1 },
     decision: { advised: dist(rounds.advised!), baseline: dist(rounds.baseline!) },
     vectorStep: { advised: dist(step.advised!), baseline: dist(step.baseline!) },
   };

@@ -56,9 +56,32 @@ const PROGRESS = /^(\d+)s \| .* \| return (-|[\d.]+) \(/;
 
 async function runOnce(seed: number, advisor: Run['advisor']): Promise<Run> {
   const out = mkdtempSync(path.join(tmpdir(), `advice-effect-${advisor}-${seed}-`));
-  const args = [BIN, 'up', '--advisor', advisor, '--seed', String(seed), '--max-seconds', String(seconds), '--target-return', '1000000',
-    '--agents', String(setting.agents), '--step-hz', String(setting.stepHz), '--snapshot-every', String(setting.snapshotEvery),
-    '--advisor-latency-ms', String(setting.advisorLatencyMs), '--advice-ttl-ms', String(setting.adviceTtlMs), '--progress', 'plain', '--out', out];
+  const args = [
+    BIN,
+    'up',
+    '--advisor',
+    advisor,
+    '--seed',
+    String(seed),
+    '--max-seconds',
+    String(seconds),
+    '--target-return',
+    '1000000',
+    '--agents',
+    String(setting.agents),
+    '--step-hz',
+    String(setting.stepHz),
+    '--snapshot-every',
+    String(setting.snapshotEvery),
+    '--advisor-latency-ms',
+    String(setting.advisorLatencyMs),
+    '--advice-ttl-ms',
+    String(setting.adviceTtlMs),
+    '--progress',
+    'plain',
+    '--out',
+    out,
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const curve: [number, number | null][] = [];
   let buf = '';
@@ -74,8 +97,14 @@ async function runOnce(seed: number, advisor: Run['advisor']): Promise<Run> {
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   if (code !== 0) throw new Error(`ala up (${advisor}, seed ${seed}) exited with ${code}`);
   const s = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as {
-    meanReturnLast100: number | null; evalReturnUnadvised: number | null; envSteps: number; episodes: number; policyVersion: number;
-    advisedStepFraction: number; transport: string; advice: { applied: number; expired: number; published: number; meanAgeMs: number };
+    meanReturnLast100: number | null;
+    evalReturnUnadvised: number | null;
+    envSteps: number;
+    episodes: number;
+    policyVersion: number;
+    advisedStepFraction: number;
+    transport: string;
+    advice: { applied: number; expired: number; published: number; meanAgeMs: number };
   };
   rmSync(out, { recursive: true, force: true });
   const at = (t: number): number | null => curve.find(([s]) => s >= t)?.[1] ?? null;
@@ -83,9 +112,19 @@ async function runOnce(seed: number, advisor: Run['advisor']): Promise<Run> {
   for (const t of CHECKPOINTS_S) returnAt[`${t}s`] = at(t);
   returnAt.end = s.meanReturnLast100;
   return {
-    seed, advisor, returnAt, evalReturnUnadvised: s.evalReturnUnadvised, envSteps: s.envSteps, episodes: s.episodes, policyVersion: s.policyVersion,
-    advisedStepFraction: s.advisedStepFraction, adviceApplied: s.advice.applied, adviceExpired: s.advice.expired, advicePublished: s.advice.published,
-    meanAdviceAgeMs: s.advice.meanAgeMs, transport: s.transport,
+    seed,
+    advisor,
+    returnAt,
+    evalReturnUnadvised: s.evalReturnUnadvised,
+    envSteps: s.envSteps,
+    episodes: s.episodes,
+    policyVersion: s.policyVersion,
+    advisedStepFraction: s.advisedStepFraction,
+    adviceApplied: s.advice.applied,
+    adviceExpired: s.advice.expired,
+    advicePublished: s.advice.published,
+    meanAdviceAgeMs: s.advice.meanAgeMs,
+    transport: s.transport,
   };
 }
 
@@ -129,16 +168,34 @@ const ratio = (a: number | null, b: number | null): number | null => (a === null
 
 async function main(): Promise<void> {
   const replay: Record<string, unknown>[] = [];
-  for (const [delay, every, ttl] of [[0, 1, 1], [1, 1, 3], [2, 1, 5], [3, 1, 5], [4, 1, 6], [5, 1, 8], [6, 1, 8], [3, 2, 5], [3, 5, 25], [6, 5, 25]] as const) {
-    replay.push({ delaySteps: delay, adviceEverySteps: every, ttlSteps: ttl, meanLength: { follow1: expertReplay(delay, every, ttl, 1), follow088: expertReplay(delay, every, ttl, 0.88) } });
+  for (const [delay, every, ttl] of [
+    [0, 1, 1],
+    [1, 1, 3],
+    [2, 1, 5],
+    [3, 1, 5],
+    [4, 1, 6],
+    [5, 1, 8],
+    [6, 1, 8],
+    [3, 2, 5],
+    [3, 5, 25],
+    [6, 5, 25],
+  ] as const) {
+    replay.push({
+      delaySteps: delay,
+      adviceEverySteps: every,
+      ttlSteps: ttl,
+      meanLength: { follow1: expertReplay(delay, every, ttl, 1), follow088: expertReplay(delay, every, ttl, 0.88) },
+    });
   }
   console.log('expert replay (mean episode length):', JSON.stringify(replay));
   const runs: Run[] = [];
   for (const seed of seeds) {
     for (const advisor of ['none', 'scripted'] as const) {
       const r = await runOnce(seed, advisor);
-      console.log(`seed ${seed} ${advisor.padEnd(8)} return@10s ${r.returnAt['10s']} @20s ${r.returnAt['20s']} end ${r.returnAt.end} | alone ${r.evalReturnUnadvised}`
-        + ` | steps ${r.envSteps} | advised ${(r.advisedStepFraction * 100).toFixed(0)}% age ${r.meanAdviceAgeMs.toFixed(0)} ms | applied ${r.adviceApplied} expired ${r.adviceExpired}`);
+      console.log(
+        `seed ${seed} ${advisor.padEnd(8)} return@10s ${r.returnAt['10s']} @20s ${r.returnAt['20s']} end ${r.returnAt.end} | alone ${r.evalReturnUnadvised}` +
+          ` | steps ${r.envSteps} | advised ${(r.advisedStepFraction * 100).toFixed(0)}% age ${r.meanAdviceAgeMs.toFixed(0)} ms | applied ${r.adviceApplied} expired ${r.adviceExpired}`,
+      );
       runs.push(r);
     }
   }
@@ -147,17 +204,27 @@ async function main(): Promise<void> {
     const rs = runs.filter((r) => r.advisor === advisor);
     return {
       ...Object.fromEntries(keys.map((k) => [`return@${k}`, median(rs.map((r) => r.returnAt[k] ?? null))])),
-      evalReturnUnadvised: median(rs.map((r) => r.evalReturnUnadvised)), envSteps: median(rs.map((r) => r.envSteps)),
-      advisedStepFraction: median(rs.map((r) => r.advisedStepFraction)), adviceApplied: median(rs.map((r) => r.adviceApplied)),
-      adviceExpired: median(rs.map((r) => r.adviceExpired)), meanAdviceAgeMs: median(rs.map((r) => r.meanAdviceAgeMs)),
+      evalReturnUnadvised: median(rs.map((r) => r.evalReturnUnadvised)),
+      envSteps: median(rs.map((r) => r.envSteps)),
+      advisedStepFraction: median(rs.map((r) => r.advisedStepFraction)),
+      adviceApplied: median(rs.map((r) => r.adviceApplied)),
+      adviceExpired: median(rs.map((r) => r.adviceExpired)),
+      meanAdviceAgeMs: median(rs.map((r) => r.meanAdviceAgeMs)),
     };
   };
   const medians = { none: med('none'), scripted: med('scripted') };
-  const ratios = Object.fromEntries(['return@10s', 'return@20s', 'return@end', 'evalReturnUnadvised', 'envSteps'].map((k) => [k, ratio(medians.scripted[k] ?? null, medians.none[k] ?? null)]));
+  const ratios = Object.fromEntries(
+    ['return@10s', 'return@20s', 'return@end', 'evalReturnUnadvised', 'envSteps'].map((k) => [k, ratio(medians.scripted[k] ?? null, medians.none[k] ?? null)]),
+  );
   console.log(JSON.stringify({ medians, ratiosAdvisedOverUnadvised: ratios }, null, 2));
   const file = writeResult(flag('--name') ?? 'advice-effect', {
     config: { ...setting, seconds, quick, command: 'ala up --advisor none|scripted', stepsPerAdviceTtl: (setting.adviceTtlMs * setting.stepHz) / 1000 },
-    seeds, versions: { nodeVersion: process.version }, expertReplay: replay, medians, ratiosAdvisedOverUnadvised: ratios, runs,
+    seeds,
+    versions: { nodeVersion: process.version },
+    expertReplay: replay,
+    medians,
+    ratiosAdvisedOverUnadvised: ratios,
+    runs,
   });
   console.log(`wrote ${file}`);
 }

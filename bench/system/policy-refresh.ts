@@ -36,16 +36,30 @@ async function main(): Promise<void> {
       const bytes = learner.exportOnnx();
       await sink.put(version, `v${version}.onnx`, bytes);
       const t0 = performance.now();
-      bus.publish(PolicyAnnounce, s.policyAnnounce, { v: 1 as const, version, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.byteLength, createdAt: Date.now(), objectName: `v${version}.onnx`, obsDim: 4, nActions: 2 });
+      bus.publish(PolicyAnnounce, s.policyAnnounce, {
+        v: 1 as const,
+        version,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        bytes: bytes.byteLength,
+        createdAt: Date.now(),
+        objectName: `v${version}.onnx`,
+        obsDim: 4,
+        nActions: 2,
+      });
       return t0;
     };
     await publish(1);
     const actors: ActorRunner[] = [];
     for (let k = 0; k < ACTORS; k++) {
-      actors.push(await startActor({
-        config: { ...ACTOR_DEFAULTS, prefix, actorId: `r${k}`, agents: 20, stepHz, snapshotEvery: 0, chunkSteps: 64 }, bus, ...(await jetStreamActorPorts(ctx, prefix)), logger: silentLogger,
-        onPolicySwap: (v) => swapped.set(v, [...(swapped.get(v) ?? []), performance.now()]),
-      }));
+      actors.push(
+        await startActor({
+          config: { ...ACTOR_DEFAULTS, prefix, actorId: `r${k}`, agents: 20, stepHz, snapshotEvery: 0, chunkSteps: 64 },
+          bus,
+          ...(await jetStreamActorPorts(ctx, prefix)),
+          logger: silentLogger,
+          onPolicySwap: (v) => swapped.set(v, [...(swapped.get(v) ?? []), performance.now()]),
+        }),
+      );
     }
     await Promise.all(actors.map((a) => a.ready));
     let delivered: ((t: number) => void) | undefined;
@@ -69,8 +83,14 @@ async function main(): Promise<void> {
     learner.dispose();
     await bus.close();
     results.push({
-      stepHz, actors: ACTORS, agentsPerActor: 20, rounds: ROUNDS, refreshMs: dist(refresh), announceDeliveryMs: dist(delivery.slice(10)),
-      policyLoadErrors: stats.reduce((n, x) => n + x.policyLoadErrors, 0), finalVersions: stats.map((x) => x.policyVersion),
+      stepHz,
+      actors: ACTORS,
+      agentsPerActor: 20,
+      rounds: ROUNDS,
+      refreshMs: dist(refresh),
+      announceDeliveryMs: dist(delivery.slice(10)),
+      policyLoadErrors: stats.reduce((n, x) => n + x.policyLoadErrors, 0),
+      finalVersions: stats.map((x) => x.policyVersion),
     });
   }
   await conn.drain();

@@ -43,7 +43,12 @@ async function main(): Promise<void> {
   await jetStreamPolicySink(await ensurePolicyStores(ctx, PREFIX)).put(1, 'v1.onnx', learner.exportOnnx());
   learner.dispose();
   const scenarios = [];
-  const all = [[0, 50, ACTOR_DEFAULTS.snapshotMaxHz], [0, 50, 0], [2000, 50, ACTOR_DEFAULTS.snapshotMaxHz], [100, 4, ACTOR_DEFAULTS.snapshotMaxHz]] as const;
+  const all = [
+    [0, 50, ACTOR_DEFAULTS.snapshotMaxHz],
+    [0, 50, 0],
+    [2000, 50, ACTOR_DEFAULTS.snapshotMaxHz],
+    [100, 4, ACTOR_DEFAULTS.snapshotMaxHz],
+  ] as const;
   const only = process.argv.indexOf('--scenarios'); // e.g. --scenarios 0,1 (indices into the list above)
   const picked = only > 0 ? (process.argv[only + 1] ?? '').split(',').map(Number) : all.map((_, k) => k);
   for (const k of picked) {
@@ -54,13 +59,41 @@ async function main(): Promise<void> {
   await bus.close();
   await conn.drain();
   await server.stop();
-  const file = writeResult('system-stalled-advisors', { agents: 20, roundSeconds: ROUND_S, rounds: ROUNDS, settleMs: SETTLE_MS, advisor: { latencyMs: 600000, maxInFlight: 64, pauseWhenBusy: true, adviceTtlMs: 1000 }, target: { maxSlowdown: 0.05 }, scenarios });
+  const file = writeResult('system-stalled-advisors', {
+    agents: 20,
+    roundSeconds: ROUND_S,
+    rounds: ROUNDS,
+    settleMs: SETTLE_MS,
+    advisor: { latencyMs: 600000, maxInFlight: 64, pauseWhenBusy: true, adviceTtlMs: 1000 },
+    target: { maxSlowdown: 0.05 },
+    scenarios,
+  });
   console.log(JSON.stringify(scenarios, null, 2));
   console.log(`wrote ${file}`);
 }
 
-async function scenario(url: string, bus: NatsBus, stepHz: number, snapshotEvery: number, snapshotMaxHz: number, ctx: Awaited<ReturnType<typeof openJetStream>>): Promise<Record<string, unknown>> {
-  const actor = await startActor({ config: { ...ACTOR_DEFAULTS, prefix: PREFIX, actorId: `stall-${stepHz}-${snapshotMaxHz}`, agents: 20, stepHz, snapshotEvery, snapshotMaxHz, adviceTtlMs: 1000 }, bus, ...(await jetStreamActorPorts(ctx, PREFIX)) });
+async function scenario(
+  url: string,
+  bus: NatsBus,
+  stepHz: number,
+  snapshotEvery: number,
+  snapshotMaxHz: number,
+  ctx: Awaited<ReturnType<typeof openJetStream>>,
+): Promise<Record<string, unknown>> {
+  const actor = await startActor({
+    config: {
+      ...ACTOR_DEFAULTS,
+      prefix: PREFIX,
+      actorId: `stall-${stepHz}-${snapshotMaxHz}`,
+      agents: 20,
+      stepHz,
+      snapshotEvery,
+      snapshotMaxHz,
+      adviceTtlMs: 1000,
+    },
+    bus,
+    ...(await jetStreamActorPorts(ctx, PREFIX)),
+  });
   await actor.ready;
   await sleep(1000);
   const rate = async (): Promise<number> => {
@@ -91,12 +124,19 @@ async function scenario(url: string, bus: NatsBus, stepHz: number, snapshotEvery
     return v.length % 2 === 1 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
   };
   return {
-    stepHz, snapshotEvery, snapshotMaxHz,
-    noAdvisorsStepsPerS: none.map(Math.round), stalledAdvisorsStepsPerS: stalled.map(Math.round),
-    meanNoAdvisors: Math.round(mean(none)), meanStalled: Math.round(mean(stalled)), slowdown: Math.round((1 - mean(stalled) / mean(none)) * 1e4) / 1e4,
+    stepHz,
+    snapshotEvery,
+    snapshotMaxHz,
+    noAdvisorsStepsPerS: none.map(Math.round),
+    stalledAdvisorsStepsPerS: stalled.map(Math.round),
+    meanNoAdvisors: Math.round(mean(none)),
+    meanStalled: Math.round(mean(stalled)),
+    slowdown: Math.round((1 - mean(stalled) / mean(none)) * 1e4) / 1e4,
     // each stalled round against the no-advisor round just before it; the median ignores a round disturbed by other work on the box
     slowdownMedianOfRounds: Math.round(median(stalled.map((x, r) => 1 - x / none[r]!)) * 1e4) / 1e4,
-    snapshotsPublishedWhileStalled: advisorStats, advisedSteps: a.advisedSteps, biasReceived: a.biasReceived,
+    snapshotsPublishedWhileStalled: advisorStats,
+    advisedSteps: a.advisedSteps,
+    biasReceived: a.biasReceived,
   };
 }
 

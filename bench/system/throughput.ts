@@ -24,7 +24,10 @@ const AGENTS = 32;
 
 function spawnLearner(url: string, prefix: string): ChildProcess {
   const bin = path.join(__dirname, '..', '..', 'packages', 'cli', 'bin', 'ala.js');
-  return spawn(process.execPath, [bin, 'ppo-learner'], { env: { ...process.env, ALA_NATS_URL: url, ALA_PREFIX: prefix, ALA_LEARNER_CONSUMER: `l-${prefix}` }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(process.execPath, [bin, 'ppo-learner'], {
+    env: { ...process.env, ALA_NATS_URL: url, ALA_PREFIX: prefix, ALA_LEARNER_CONSUMER: `l-${prefix}` },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 async function run(server: NatsServerHandle, withAdvice: boolean): Promise<Record<string, unknown>> {
@@ -35,23 +38,51 @@ async function run(server: NatsServerHandle, withAdvice: boolean): Promise<Recor
   const learnerProc = spawnLearner(server.url, prefix);
   const metrics = new CountingBusMetrics();
   const bus = new NatsBus(conn.nc, { metrics, logger: silentLogger, subjects: subjects(prefix) });
-  const env = { ALA_PREFIX: prefix, ALA_SCRIPTED_LATENCY_MS: '20', ALA_AGG_WINDOW_MS: '5', ALA_ADVISOR_MAX_IN_FLIGHT: '256', ALA_ROUTER_RATE_PER_S: '1000000', ALA_ROUTER_BURST: '1000000' };
-  const chain = withAdvice ? [
-    startAdvisor({ bus, clock: systemClock, config: advisorConfig(env), log: silentLogger }),
-    startAggregator({ bus, clock: systemClock, config: aggregatorConfig(env), log: silentLogger }),
-    startRouter({ bus, clock: systemClock, config: routerConfig(env), log: silentLogger, jetstream: ctx }),
-  ] : [];
+  const env = {
+    ALA_PREFIX: prefix,
+    ALA_SCRIPTED_LATENCY_MS: '20',
+    ALA_AGG_WINDOW_MS: '5',
+    ALA_ADVISOR_MAX_IN_FLIGHT: '256',
+    ALA_ROUTER_RATE_PER_S: '1000000',
+    ALA_ROUTER_BURST: '1000000',
+  };
+  const chain = withAdvice
+    ? [
+        startAdvisor({ bus, clock: systemClock, config: advisorConfig(env), log: silentLogger }),
+        startAggregator({ bus, clock: systemClock, config: aggregatorConfig(env), log: silentLogger }),
+        startRouter({ bus, clock: systemClock, config: routerConfig(env), log: silentLogger, jetstream: ctx }),
+      ]
+    : [];
   const actors: ActorRunner[] = [];
   for (let k = 0; k < ACTORS; k++) {
-    actors.push(await startActor({
-      config: { ...ACTOR_DEFAULTS, prefix, actorId: `act-${k}`, agents: AGENTS, stepHz: 0, chunkSteps: 32, snapshotEvery: withAdvice ? 20 : 0, adviceTtlMs: 500, seed: k + 1 },
-      bus, ...(await jetStreamActorPorts(ctx, prefix)), logger: silentLogger,
-    }));
+    actors.push(
+      await startActor({
+        config: {
+          ...ACTOR_DEFAULTS,
+          prefix,
+          actorId: `act-${k}`,
+          agents: AGENTS,
+          stepHz: 0,
+          chunkSteps: 32,
+          snapshotEvery: withAdvice ? 20 : 0,
+          adviceTtlMs: 500,
+          seed: k + 1,
+        },
+        bus,
+        ...(await jetStreamActorPorts(ctx, prefix)),
+        logger: silentLogger,
+      }),
+    );
   }
   await Promise.all(actors.map((a) => a.ready));
   await sleep(2000);
   const sum = (f: (s: ReturnType<ActorRunner['stats']>) => number): number => actors.reduce((n, a) => n + f(a.stats()), 0);
-  const s0 = { steps: sum((s) => s.envSteps), chunks: sum((s) => s.chunksPublished), t: performance.now(), version: Math.min(...actors.map((a) => a.stats().policyVersion)) };
+  const s0 = {
+    steps: sum((s) => s.envSteps),
+    chunks: sum((s) => s.chunksPublished),
+    t: performance.now(),
+    version: Math.min(...actors.map((a) => a.stats().policyVersion)),
+  };
   const perSecond: number[] = [];
   let last = s0.steps;
   for (let i = 0; i < MEASURE_S; i++) {
@@ -73,10 +104,18 @@ async function run(server: NatsServerHandle, withAdvice: boolean): Promise<Recor
   await bus.close();
   await conn.drain();
   return {
-    actors: ACTORS, agentsPerActor: AGENTS, withAdvice, measureSeconds: wall,
-    envStepsPerSecond: Math.round(steps / wall), perSecond: dist(perSecond),
-    chunksStoredPerSecond: Math.round(chunks / wall), chunksConsumedByLearner: consumer.delivered.consumer_seq, consumerPending: consumer.num_pending,
-    policyVersionAtStart: s0.version, policyVersionAtEnd: version, advisedSteps: advised,
+    actors: ACTORS,
+    agentsPerActor: AGENTS,
+    withAdvice,
+    measureSeconds: wall,
+    envStepsPerSecond: Math.round(steps / wall),
+    perSecond: dist(perSecond),
+    chunksStoredPerSecond: Math.round(chunks / wall),
+    chunksConsumedByLearner: consumer.delivered.consumer_seq,
+    consumerPending: consumer.num_pending,
+    policyVersionAtStart: s0.version,
+    policyVersionAtEnd: version,
+    advisedSteps: advised,
   };
 }
 
@@ -87,7 +126,12 @@ async function main(): Promise<void> {
     console.log(plain);
     const advice = await run(server, true);
     console.log(advice);
-    const file = writeResult('system-throughput', { env: 'CartPole-v1', target: { envStepsPerSecond: 20_000 }, natsServer: server.version, runs: [plain, advice] });
+    const file = writeResult('system-throughput', {
+      env: 'CartPole-v1',
+      target: { envStepsPerSecond: 20_000 },
+      natsServer: server.version,
+      runs: [plain, advice],
+    });
     console.log(`wrote ${file}`);
   } finally {
     await server.stop();

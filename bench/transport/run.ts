@@ -19,10 +19,16 @@ const TTL_MS = 5_000;
 const s = subjects('bench');
 
 const bias: Bias = {
-  v: 1, agentId: 'agent-07', adviceId: 'adv-5f3a9c', stateSeq: 0, bound: 2, ttlMs: TTL_MS, createdAt: 1_795_000_000_123,
-  bias: Array.from({ length: 20 }, (_, k) => 2 * Math.sin(k * 1.7) * 0.999), recommended: 4,
+  v: 1,
+  agentId: 'agent-07',
+  adviceId: 'adv-5f3a9c',
+  stateSeq: 0,
+  bound: 2,
+  ttlMs: TTL_MS,
+  createdAt: 1_795_000_000_123,
+  bias: Array.from({ length: 20 }, (_, k) => 2 * Math.sin(k * 1.7) * 0.999),
+  recommended: 4,
 };
-
 
 /** A message not at the end of the chain within this long counts as lost (Infinity in the percentiles). */
 const LOST_MS = 1_000;
@@ -145,8 +151,15 @@ async function main(): Promise<void> {
     const result = {
       benchmark: 'transport',
       timestamp: new Date().toISOString(),
-      config: { messages: N, warmup: WARMUP, actions: bias.bias.length, payloadBytes: payload.byteLength, ttlMs: TTL_MS, quick,
-        setup: 'loopback, one process, one connection per hop, one message in flight at a time' },
+      config: {
+        messages: N,
+        warmup: WARMUP,
+        actions: bias.bias.length,
+        payloadBytes: payload.byteLength,
+        ttlMs: TTL_MS,
+        quick,
+        setup: 'loopback, one process, one connection per hop, one message in flight at a time',
+      },
       versions: { node: process.version, natsServer: server.version, natsClient: clientVersion },
       oneWayLatency: { raw1Hop: raw1, raw3Hops: raw3, bus1Hop: bus1, bus3Hops: bus3 },
       ttlAfter3Hops: { sentMs: TTL_MS, lastReceivedMs: lastRemaining },

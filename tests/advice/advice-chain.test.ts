@@ -70,7 +70,18 @@ describe('scripted advice chain', () => {
   it('advice that expires inside the aggregation window is dropped and counted at the aggregator', async () => {
     const agg0 = chain.aggregator.stats();
     const router0 = chain.router.stats().received!;
-    const advice: Advice = { v: 1, adviceId: 'adv-short', advisorId: 'llm', agentId: 'a3', priority: 1, stateSeq: 7, bias: [1, -1], confidence: 1, model: 'm', latencyMs: 1 };
+    const advice: Advice = {
+      v: 1,
+      adviceId: 'adv-short',
+      advisorId: 'llm',
+      agentId: 'a3',
+      priority: 1,
+      stateSeq: 7,
+      bias: [1, -1],
+      confidence: 1,
+      model: 'm',
+      latencyMs: 1,
+    };
     chain.actor.publish(Advice, s.advice('a3'), advice, { ttlMs: 5 }); // window is 20 ms
     await waitFor(() => (chain.aggregator.stats().adviceExpiredInWindow ?? 0) > (agg0.adviceExpiredInWindow ?? 0), 3_000, { what: 'aggregator expiry' });
     expect(chain.aggregator.stats().votes).toBe(agg0.votes);
@@ -82,7 +93,18 @@ describe('scripted advice chain', () => {
   it('a vote that arrives with no lifetime left is dropped and counted at the router', async () => {
     const expired0 = chain.busMetrics.router.get('expired', 'Vote');
     const routed0 = chain.router.stats().routed;
-    const vote: Vote = { v: 1, adviceId: 'v-dead', agentId: 'a4', stateSeq: 1, adviceIds: ['x'], advisorIds: ['llm'], bias: [1, 0], confidence: 1, method: 'select', agreement: 1 };
+    const vote: Vote = {
+      v: 1,
+      adviceId: 'v-dead',
+      agentId: 'a4',
+      stateSeq: 1,
+      adviceIds: ['x'],
+      advisorIds: ['llm'],
+      bias: [1, 0],
+      confidence: 1,
+      method: 'select',
+      agreement: 1,
+    };
     const h = natsHeaders();
     h.set(HEADER_TTL_MS, '0');
     chain.conns[0]!.nc.publish(s.vote('a4'), encode(Vote, vote), { headers: h });
@@ -111,10 +133,40 @@ describe('scripted advice chain', () => {
     // well-formed msgpack that breaks the contracts: NaN obs, a bias of the wrong sign bound, a
     // payload naming another agent than its subject, a malformed TTL header
     nc.publish(s.state('g1'), rawEncode({ ...cartPoleSnapshot('g1', 1), obs: [NaN, 0, 0, 0] }), { headers: h });
-    nc.publish(s.advice('g1'), encode(Advice, { v: 1, adviceId: 'x', advisorId: 'y', agentId: 'other', priority: 1, stateSeq: 1, bias: [1, 0], confidence: 1, model: 'm', latencyMs: 0 }), { headers: h });
+    nc.publish(
+      s.advice('g1'),
+      encode(Advice, {
+        v: 1,
+        adviceId: 'x',
+        advisorId: 'y',
+        agentId: 'other',
+        priority: 1,
+        stateSeq: 1,
+        bias: [1, 0],
+        confidence: 1,
+        model: 'm',
+        latencyMs: 0,
+      }),
+      { headers: h },
+    );
     const bad = natsHeaders();
     bad.set(HEADER_TTL_MS, '-5');
-    nc.publish(s.vote('g1'), encode(Vote, { v: 1, adviceId: 'x', agentId: 'g1', stateSeq: 1, adviceIds: ['x'], advisorIds: ['y'], bias: [1, 0], confidence: 1, method: 'select', agreement: 1 }), { headers: bad });
+    nc.publish(
+      s.vote('g1'),
+      encode(Vote, {
+        v: 1,
+        adviceId: 'x',
+        agentId: 'g1',
+        stateSeq: 1,
+        adviceIds: ['x'],
+        advisorIds: ['y'],
+        bias: [1, 0],
+        confidence: 1,
+        method: 'select',
+        agreement: 1,
+      }),
+      { headers: bad },
+    );
     await nc.flush();
     await waitFor(
       () =>

@@ -1,7 +1,17 @@
 // Test fixture for the advice chain on a real nats-server: one connection and one NatsBus (with
 // its own counting metrics) per service, the three services started with test configs, an
 // "actor" bus that publishes snapshots and listens to biases. Helpers only: no assertions here.
-import { connect, CountingBusMetrics, ensureStreams, NatsBus, openJetStream, silentLogger, systemClock, type AlaConnection, type JetStreamContext } from '@ala/bus';
+import {
+  connect,
+  CountingBusMetrics,
+  ensureStreams,
+  NatsBus,
+  openJetStream,
+  silentLogger,
+  systemClock,
+  type AlaConnection,
+  type JetStreamContext,
+} from '@ala/bus';
 import { loadConfig as advisorConfig, start as startAdvisor, type AdvisorBackend } from '@ala/advisor-worker';
 import { loadConfig as aggregatorConfig, start as startAggregator } from '@ala/vote-aggregator';
 import { loadConfig as routerConfig, start as startRouter } from '@ala/bias-router';
@@ -49,7 +59,12 @@ export async function startChain(opts: ChainOptions = {}): Promise<Chain> {
     config: advisorConfig({ ALA_ADVISOR_ID: 'expert', ...opts.advisorEnv }),
     backend: opts.backend,
   });
-  const aggregator = startAggregator({ bus: deps(aggConn, busMetrics.aggregator), clock: systemClock, metrics, config: aggregatorConfig({ ALA_AGG_WINDOW_MS: '20', ...opts.aggregatorEnv }) });
+  const aggregator = startAggregator({
+    bus: deps(aggConn, busMetrics.aggregator),
+    clock: systemClock,
+    metrics,
+    config: aggregatorConfig({ ALA_AGG_WINDOW_MS: '20', ...opts.aggregatorEnv }),
+  });
   const router = startRouter({
     bus: deps(routerConn, busMetrics.router),
     clock: systemClock,

@@ -10,14 +10,29 @@ let fake: FakeOpenAi;
 let chain: Chain;
 const got: Bias[] = [];
 const snap = (seq: number): StateSnapshot => ({
-  v: 1, agentId: 'bot-7', actorId: 'mc-1', envId: 'CraftWorld-v0', seq, policyVersion: 3, episodeStep: seq,
-  text: `step ${seq}: a tree is north of you; inventory empty`, actionNames: ['noop', 'north', 'south', 'interact'], legal: [true, true, true, false], createdAt: Date.now(),
+  v: 1,
+  agentId: 'bot-7',
+  actorId: 'mc-1',
+  envId: 'CraftWorld-v0',
+  seq,
+  policyVersion: 3,
+  episodeStep: seq,
+  text: `step ${seq}: a tree is north of you; inventory empty`,
+  actionNames: ['noop', 'north', 'south', 'interact'],
+  legal: [true, true, true, false],
+  createdAt: Date.now(),
 });
 
 beforeAll(async () => {
   fake = await startFakeOpenAi();
   chain = await startChain({
-    advisorEnv: { ALA_ADVISOR_BACKEND: 'openai-compatible', ALA_ADVISOR_ID: 'gpt-oss', ALA_LLM_ENDPOINT: fake.url, ALA_LLM_TIMEOUT_MS: '500', ALA_LLM_BREAKER_FAILURES: '100' },
+    advisorEnv: {
+      ALA_ADVISOR_BACKEND: 'openai-compatible',
+      ALA_ADVISOR_ID: 'gpt-oss',
+      ALA_LLM_ENDPOINT: fake.url,
+      ALA_LLM_TIMEOUT_MS: '500',
+      ALA_LLM_BREAKER_FAILURES: '100',
+    },
     routerEnv: { ALA_ROUTER_BOUND: '0.8' },
   });
   chain.actor.subscribe(Bias, s.biasAll, (b) => void got.push(b));

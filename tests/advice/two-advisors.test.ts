@@ -17,7 +17,11 @@ const biases: Bias[] = [];
 const votes: Vote[] = [];
 
 beforeAll(async () => {
-  chain = await startChain({ advisorEnv: { ALA_ADVISOR_ID: 'honest', ALA_ADVISOR_PRIORITY: '1' }, aggregatorEnv: { ALA_AGG_QUORUM: '2', ALA_AGG_WINDOW_MS: '2000' }, routerEnv: { ALA_ROUTER_BOUND: '1' } });
+  chain = await startChain({
+    advisorEnv: { ALA_ADVISOR_ID: 'honest', ALA_ADVISOR_PRIORITY: '1' },
+    aggregatorEnv: { ALA_AGG_QUORUM: '2', ALA_AGG_WINDOW_MS: '2000' },
+    routerEnv: { ALA_ROUTER_BOUND: '1' },
+  });
   extra = await connect({ servers: chain.server.url, name: 'adversary', logger: silentLogger });
   const bus = new NatsBus(extra.nc, { logger: silentLogger, subjects: s });
   const cfg = loadConfig({ ALA_ADVISOR_ID: 'liar', ALA_ADVISOR_PRIORITY: '3', ALA_SCRIPTED_ADVERSARIAL: '1' });

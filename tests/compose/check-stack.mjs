@@ -38,7 +38,14 @@ async function round() {
   const targets = (await api('targets?state=active')).activeTargets;
   const down = targets.filter((t) => t.health !== 'up').map((t) => `${t.labels.job} (${t.health}${t.lastError ? `: ${t.lastError}` : ''})`);
   if (targets.length < 7 || down.length) missing.push(`targets up: ${targets.length - down.length}/${targets.length}, down: ${down.join(', ') || 'none'}`);
-  else done.set('targets', `${targets.length} targets up (${targets.map((t) => t.labels.job).sort().join(', ')})`);
+  else
+    done.set(
+      'targets',
+      `${targets.length} targets up (${targets
+        .map((t) => t.labels.job)
+        .sort()
+        .join(', ')})`,
+    );
   const checks = [
     ['ala series', 'count({__name__=~"ala_.+"})', (v) => v > 0],
     ['gnatsd series', 'count({__name__=~"gnatsd_.+"})', (v) => v > 0],
@@ -80,8 +87,11 @@ async function main() {
   const names = [...new Set(exprs.flatMap((e) => e.match(/\b(?:ala|gnatsd)_[a-z0-9_]+/g) ?? []))].sort();
   const absent = [];
   for (const n of names) if (Number.isNaN(await scalar(`count(${n})`).catch(() => NaN))) absent.push(n);
-  process.stdout.write(`  dashboard: ${names.length - absent.length}/${names.length} metrics have series` +
-    (absent.length ? ` (none yet, e.g. counters not incremented or LLM backend off: ${absent.join(', ')})` : '') + '\n');
+  process.stdout.write(
+    `  dashboard: ${names.length - absent.length}/${names.length} metrics have series` +
+      (absent.length ? ` (none yet, e.g. counters not incremented or LLM backend off: ${absent.join(', ')})` : '') +
+      '\n',
+  );
   if (missing.length) {
     process.stderr.write(`FAIL after ${secs()} s: ${missing.join('; ')}\n`);
     process.exit(1);

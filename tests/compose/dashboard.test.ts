@@ -15,7 +15,12 @@ const read = (...p: string[]) => readFileSync(path.join(REPO_ROOT, ...p), 'utf8'
 const DASHBOARD_DIR = path.join(REPO_ROOT, 'infra', 'grafana', 'dashboards');
 const dashboards = readdirSync(DASHBOARD_DIR).filter((f) => f.endsWith('.json'));
 
-interface Panel { type: string; title: string; datasource?: { uid: string }; targets?: { expr: string; datasource?: { uid: string } }[] }
+interface Panel {
+  type: string;
+  title: string;
+  datasource?: { uid: string };
+  targets?: { expr: string; datasource?: { uid: string } }[];
+}
 const panelsOf = (file: string) => (JSON.parse(readFileSync(path.join(DASHBOARD_DIR, file), 'utf8')) as { panels: Panel[] }).panels;
 const exprsOf = (file: string) => panelsOf(file).flatMap((p) => (p.targets ?? []).map((t) => t.expr));
 
@@ -29,10 +34,15 @@ function registeredNames(): Set<string> {
       else if (e.isFile() && e.name.endsWith('.ts')) for (const m of readFileSync(p, 'utf8').matchAll(/['"`](ala_[a-z0-9_]+)['"`]/g)) names.add(m[1] ?? '');
     }
   };
-  for (const root of ['packages', 'services']) for (const d of readdirSync(path.join(REPO_ROOT, root))) {
-    const src = path.join(REPO_ROOT, root, d, 'src');
-    try { walk(src); } catch { /* a package without src/ registers nothing */ }
-  }
+  for (const root of ['packages', 'services'])
+    for (const d of readdirSync(path.join(REPO_ROOT, root))) {
+      const src = path.join(REPO_ROOT, root, d, 'src');
+      try {
+        walk(src);
+      } catch {
+        /* a package without src/ registers nothing */
+      }
+    }
   return names;
 }
 
@@ -40,9 +50,20 @@ describe('Grafana dashboards (infra/grafana)', () => {
   it('there is a dashboard with panels for every required view', () => {
     expect(dashboards).toContain('ala-overview.json');
     const exprs = exprsOf('ala-overview.json').join('\n');
-    for (const m of ['ala_actor_mean_return', 'ala_actor_env_steps_total', 'ala_actor_advised_steps_total', 'ala_actor_advice_age_seconds_total',
-      'ala_actor_bias_expired_unused_total', 'ala_learner_is_weight_max', 'ala_learner_policy_lag_mean', 'ala_learner_policy_version',
-      'ala_router_added_latency_seconds_bucket', 'ala_advisor_latency_seconds_bucket', 'ala_llm_request_duration_seconds_bucket', 'ala_llm_requests_total']) {
+    for (const m of [
+      'ala_actor_mean_return',
+      'ala_actor_env_steps_total',
+      'ala_actor_advised_steps_total',
+      'ala_actor_advice_age_seconds_total',
+      'ala_actor_bias_expired_unused_total',
+      'ala_learner_is_weight_max',
+      'ala_learner_policy_lag_mean',
+      'ala_learner_policy_version',
+      'ala_router_added_latency_seconds_bucket',
+      'ala_advisor_latency_seconds_bucket',
+      'ala_llm_request_duration_seconds_bucket',
+      'ala_llm_requests_total',
+    ]) {
       expect(exprs).toContain(m);
     }
   });
@@ -55,8 +76,9 @@ describe('Grafana dashboards (infra/grafana)', () => {
     const base = (m: string) => m.replace(/_(bucket|sum|count)$/, '');
     expect(used.filter((m) => !docs.includes(`\`${base(m)}\``) || !registered.has(base(m)))).toEqual([]);
     // anything else must be a nats-exporter series or Prometheus' own `up`
-    const other = exprsOf(file).flatMap((e) => e.replace(/\{[^}]*\}|\[[^\]]*\]|"[^"]*"|\bby \([^)]*\)/g, '')
-      .match(/\b[a-zA-Z_:][a-zA-Z0-9_:]*\b(?!\s*\()/g) ?? []).filter((t) => !/^(ala_|gnatsd_)/.test(t) && !/^(by|le|sum|rate|max|avg|min)$/.test(t) && !/^\d/.test(t));
+    const other = exprsOf(file)
+      .flatMap((e) => e.replace(/\{[^}]*\}|\[[^\]]*\]|"[^"]*"|\bby \([^)]*\)/g, '').match(/\b[a-zA-Z_:][a-zA-Z0-9_:]*\b(?!\s*\()/g) ?? [])
+      .filter((t) => !/^(ala_|gnatsd_)/.test(t) && !/^(by|le|sum|rate|max|avg|min)$/.test(t) && !/^\d/.test(t));
     expect([...new Set(other)]).toEqual(['up']);
   });
 
@@ -68,7 +90,10 @@ describe('Grafana dashboards (infra/grafana)', () => {
       const r = promtool(['check', 'rules', path.join(tmp, 'rules.yml')]);
       expect({ code: r.code, out: r.stdout + r.stderr }).toEqual({ code: 0, out: expect.stringContaining(`SUCCESS: ${rules.length} rules found`) });
       // and the check can fail
-      writeFileSync(path.join(tmp, 'bad.yml'), 'groups:\n  - name: d\n    rules:\n      - record: x\n        expr: "sum(rate(ala_actor_env_steps_total[1m])"\n');
+      writeFileSync(
+        path.join(tmp, 'bad.yml'),
+        'groups:\n  - name: d\n    rules:\n      - record: x\n        expr: "sum(rate(ala_actor_env_steps_total[1m])"\n',
+      );
       expect(promtool(['check', 'rules', path.join(tmp, 'bad.yml')]).code).not.toBe(0);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
@@ -80,15 +105,27 @@ describe('Grafana dashboards (infra/grafana)', () => {
     expect(ds.datasources.map((d) => [d.uid, d.url])).toEqual([['prometheus', 'http://prometheus:9090']]);
     for (const file of dashboards) {
       for (const p of panelsOf(file).filter((q) => q.type !== 'row')) {
-        expect([p.title, p.datasource?.uid, ...(p.targets ?? []).map((t) => t.datasource?.uid)]).toEqual([p.title, 'prometheus', ...(p.targets ?? []).map(() => 'prometheus')]);
+        expect([p.title, p.datasource?.uid, ...(p.targets ?? []).map((t) => t.datasource?.uid)]).toEqual([
+          p.title,
+          'prometheus',
+          ...(p.targets ?? []).map(() => 'prometheus'),
+        ]);
       }
     }
   });
 });
 
 describe('docker-compose.yml', () => {
-  const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, { environment?: Record<string, string>; command?: string[] }> };
-  const PORTS: Record<string, string> = { 'actor-runner': '9461', 'ppo-learner': '9462', 'advisor-worker': '9463', 'vote-aggregator': '9464', 'bias-router': '9465' };
+  const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+    services: Record<string, { environment?: Record<string, string>; command?: string[] }>;
+  };
+  const PORTS: Record<string, string> = {
+    'actor-runner': '9461',
+    'ppo-learner': '9462',
+    'advisor-worker': '9463',
+    'vote-aggregator': '9464',
+    'bias-router': '9465',
+  };
 
   it('runs each service as `ala <service>` with the metrics port Prometheus scrapes', () => {
     const prom = read('infra', 'prometheus', 'prometheus.yml');
@@ -102,7 +139,11 @@ describe('docker-compose.yml', () => {
   it('sets only ALA_* variables documented in docs/configuration.md or read by every connection (@ala/bus)', () => {
     const docs = read('docs', 'configuration.md');
     const security: readonly string[] = CONNECTION_SECURITY_ENV;
-    const vars = Object.entries(compose.services).flatMap(([svc, s]) => Object.keys(s.environment ?? {}).filter((k) => k.startsWith('ALA_')).map((k) => [svc, k] as const));
+    const vars = Object.entries(compose.services).flatMap(([svc, s]) =>
+      Object.keys(s.environment ?? {})
+        .filter((k) => k.startsWith('ALA_'))
+        .map((k) => [svc, k] as const),
+    );
     expect(vars.length).toBeGreaterThan(20);
     expect(vars.filter(([, k]) => !docs.includes(`\`${k}\``) && !security.includes(k))).toEqual([]);
     // each service connects with its own identity, from the creds volume

@@ -12,7 +12,11 @@ import * as aggregator from '@ala/vote-aggregator';
 import { COMMON_SETTINGS, type Env } from '@ala/telemetry';
 
 const SERVICES: Record<string, { CONFIG_ENV: readonly string[]; loadConfig: (env: Env) => unknown }> = {
-  'actor-runner': actor, 'advisor-worker': advisor, 'bias-router': router, 'ppo-learner': learner, 'vote-aggregator': aggregator,
+  'actor-runner': actor,
+  'advisor-worker': advisor,
+  'bias-router': router,
+  'ppo-learner': learner,
+  'vote-aggregator': aggregator,
 };
 const COMMON = Object.values(COMMON_SETTINGS).flatMap((s) => s.env);
 

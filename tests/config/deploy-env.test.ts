@@ -15,14 +15,20 @@ import { render, type K8sObject } from '../deploy/chart';
 
 const REPO = path.join(__dirname, '..', '..');
 const READS: Record<string, readonly string[]> = {
-  'actor-runner': actor.CONFIG_ENV, 'advisor-worker': advisor.CONFIG_ENV, 'bias-router': router.CONFIG_ENV,
-  'ppo-learner': learner.CONFIG_ENV, 'vote-aggregator': aggregator.CONFIG_ENV,
+  'actor-runner': actor.CONFIG_ENV,
+  'advisor-worker': advisor.CONFIG_ENV,
+  'bias-router': router.CONFIG_ENV,
+  'ppo-learner': learner.CONFIG_ENV,
+  'vote-aggregator': aggregator.CONFIG_ENV,
 };
 const serviceOf = (argv: readonly string[]): string | undefined => argv.find((a) => a in READS);
 /** [service, variable] pairs a service is given but does not read. */
 const unread = (given: [string, string][]): [string, string][] => given.filter(([svc, v]) => v.startsWith('ALA_') && !READS[svc]!.includes(v));
 
-interface ComposeService { command?: string[]; environment?: Record<string, string> }
+interface ComposeService {
+  command?: string[];
+  environment?: Record<string, string>;
+}
 
 test('docker-compose.yml: every ALA_* variable a service is given is one it reads', () => {
   const compose = parse(fs.readFileSync(path.join(REPO, 'docker-compose.yml'), 'utf8')) as { services: Record<string, ComposeService> };
@@ -39,12 +45,18 @@ test('docker-compose.yml: every ALA_* variable a service is given is one it read
   expect(unread(given)).toEqual([]);
 });
 
-interface Container { command?: string[]; args?: string[]; env?: { name: string }[]; envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[] }
+interface Container {
+  command?: string[];
+  args?: string[];
+  env?: { name: string }[];
+  envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+}
 
 function chartGiven(objs: K8sObject[]): [string, string][] {
   const data = new Map<string, string[]>();
   for (const o of objs) {
-    if (o.kind === 'ConfigMap' || o.kind === 'Secret') data.set(`${o.kind}/${o.metadata.name}`, Object.keys({ ...o.data, ...((o as { stringData?: object }).stringData ?? {}) }));
+    if (o.kind === 'ConfigMap' || o.kind === 'Secret')
+      data.set(`${o.kind}/${o.metadata.name}`, Object.keys({ ...o.data, ...((o as { stringData?: object }).stringData ?? {}) }));
   }
   const given: [string, string][] = [];
   for (const o of objs) {
@@ -64,13 +76,21 @@ function chartGiven(objs: K8sObject[]): [string, string][] {
   return given;
 }
 
-test.each([[[]], [['values-single-node.yaml']], [['values-three-device.yaml']]])('k8s/ala with %p: every ALA_* variable a container is given is one its service reads', (values) => {
-  const objs = render('ala', values);
-  const given = chartGiven(objs);
-  expect(new Set(given.map(([svc]) => svc)).size).toBe(5);
-  expect(unread(given)).toEqual([]);
-});
+test.each([[[]], [['values-single-node.yaml']], [['values-three-device.yaml']]])(
+  'k8s/ala with %p: every ALA_* variable a container is given is one its service reads',
+  (values) => {
+    const objs = render('ala', values);
+    const given = chartGiven(objs);
+    expect(new Set(given.map(([svc]) => svc)).size).toBe(5);
+    expect(unread(given)).toEqual([]);
+  },
+);
 
 test('the check fails on a misspelt variable', () => {
-  expect(unread([['actor-runner', 'ALA_AGENT'], ['actor-runner', 'ALA_AGENTS']])).toEqual([['actor-runner', 'ALA_AGENT']]);
+  expect(
+    unread([
+      ['actor-runner', 'ALA_AGENT'],
+      ['actor-runner', 'ALA_AGENTS'],
+    ]),
+  ).toEqual([['actor-runner', 'ALA_AGENT']]);
 });

@@ -58,8 +58,13 @@ test('values-three-device.yaml as local processes on a 3-server NATS cluster: tr
 
   const alaPods = workloads.filter((w) => w !== natsSet && w.metadata.name !== 'ala-llm').flatMap(podsOf);
   expect(alaPods.map((p) => `${p.name}@${p.device}`).sort()).toEqual([
-    'ala-actor-runner-0@jetson', 'ala-actor-runner-1@jetson', 'ala-advisor-llm-0@spark', 'ala-advisor-scripted-0@spark',
-    'ala-bias-router-0@rtx5090', 'ala-ppo-learner-0@rtx5090', 'ala-vote-aggregator-0@rtx5090',
+    'ala-actor-runner-0@jetson',
+    'ala-actor-runner-1@jetson',
+    'ala-advisor-llm-0@spark',
+    'ala-advisor-scripted-0@spark',
+    'ala-bias-router-0@rtx5090',
+    'ala-ppo-learner-0@rtx5090',
+    'ala-vote-aggregator-0@rtx5090',
   ]);
   for (const pod of alaPods) {
     const prep = await preparePod(objs, pod, path.join(dir, pod.name), addresses);
@@ -73,26 +78,40 @@ test('values-three-device.yaml as local processes on a 3-server NATS cluster: tr
 
   // Readiness as the kubelet sees it: GET /readyz on the pod's metrics port.
   const readyz = (p: (typeof alaProcs)[number]): Promise<number> => probe([...p.prep.ports.values()][0]!, '/readyz').then((r) => r.status);
-  await waitFor(async () => (await Promise.all(alaProcs.map(readyz))).every((s) => s === 200), 90_000, { intervalMs: 500, what: `every pod ready\n${outputs()}` });
+  await waitFor(async () => (await Promise.all(alaProcs.map(readyz))).every((s) => s === 200), 90_000, {
+    intervalMs: 500,
+    what: `every pod ready\n${outputs()}`,
+  });
 
   // Training advances, advice is applied on the Jetson, versions cross the cluster.
   nc = await connect({ servers: `127.0.0.1:${natsPorts[2]!.get(4222)}` });
   let list: InstanceStatus[] = [];
   const of = (svc: string): InstanceStatus[] => list.filter((i) => i.service === svc);
-  await waitFor(async () => {
-    list = await collectStatus(nc!, 500);
-    const learner = of('ppo-learner')[0];
-    const actors = of('actor-runner');
-    return learner !== undefined && learner.stats.updates! >= 3 && actors.length === 2
-      && actors.every((a) => a.stats.policyVersion! >= 3 && a.stats.advisedSteps! > 0 && a.stats.chunksPublished! > 0);
-  }, 90_000, { intervalMs: 1_000, what: `training with advice across the cluster\n${outputs()}` });
+  await waitFor(
+    async () => {
+      list = await collectStatus(nc!, 500);
+      const learner = of('ppo-learner')[0];
+      const actors = of('actor-runner');
+      return (
+        learner !== undefined &&
+        learner.stats.updates! >= 3 &&
+        actors.length === 2 &&
+        actors.every((a) => a.stats.policyVersion! >= 3 && a.stats.advisedSteps! > 0 && a.stats.chunksPublished! > 0)
+      );
+    },
+    90_000,
+    { intervalMs: 1_000, what: `training with advice across the cluster\n${outputs()}` },
+  );
   expect(of('advisor-worker')).toHaveLength(2);
   expect(of('vote-aggregator')).toHaveLength(1);
   expect(of('bias-router')).toHaveLength(1);
   for (const a of of('actor-runner')) expect(a.stats.policyLoadErrors).toBe(0);
   // Each device's services are connected to its own server (the test's own client is on the jetson one).
   const names = async (i: number): Promise<string[]> =>
-    (JSON.parse((await probe(natsPorts[i]!.get(8222)!, '/connz')).body) as { connections: { name?: string }[] }).connections.map((c) => c.name ?? '').filter(Boolean).sort();
+    (JSON.parse((await probe(natsPorts[i]!.get(8222)!, '/connz')).body) as { connections: { name?: string }[] }).connections
+      .map((c) => c.name ?? '')
+      .filter(Boolean)
+      .sort();
   expect(await names(0)).toEqual(['advisor-worker', 'advisor-worker']);
   expect(await names(1)).toEqual(['bias-router', 'ppo-learner', 'vote-aggregator']);
   expect(await names(2)).toEqual(['actor-runner', 'actor-runner']);
@@ -101,11 +120,14 @@ test('values-three-device.yaml as local processes on a 3-server NATS cluster: tr
   const ckptDir = alaProcs.find((p) => p.prep.argv[0] === 'ppo-learner')!.prep.env.ALA_CHECKPOINT_DIR!;
   expect(ckptDir.startsWith(dir)).toBe(true); // the PVC's mount path, rewritten to a local directory
   const sent = Date.now();
-  const exits = await Promise.all(alaProcs.map(async (p) => {
-    p.proc.proc.kill('SIGTERM');
-    return { pod: p.prep.pod.name, code: await p.proc.exited, s: (Date.now() - sent) / 1000 };
-  }));
+  const exits = await Promise.all(
+    alaProcs.map(async (p) => {
+      p.proc.proc.kill('SIGTERM');
+      return { pod: p.prep.pod.name, code: await p.proc.exited, s: (Date.now() - sent) / 1000 };
+    }),
+  );
   const grace = (p: LocalPod): number => p.spec.terminationGracePeriodSeconds ?? 30;
-  for (const e of exits) expect({ pod: e.pod, code: e.code, inGrace: e.s < grace(alaPods.find((p) => p.name === e.pod)!) }).toEqual({ pod: e.pod, code: 0, inGrace: true });
+  for (const e of exits)
+    expect({ pod: e.pod, code: e.code, inGrace: e.s < grace(alaPods.find((p) => p.name === e.pod)!) }).toEqual({ pod: e.pod, code: 0, inGrace: true });
   expect(statSync(path.join(ckptDir, 'learner.ckpt')).mtimeMs).toBeGreaterThanOrEqual(sent - 1);
 });

@@ -13,10 +13,30 @@ import { REPO } from './processes';
 jest.setTimeout(60_000);
 
 const VALUES = [[], ['values-single-node.yaml'], ['values-three-device.yaml']] as const;
-type Container = { name: string; args: string[]; env?: { name: string; value?: string }[]; ports: { containerPort: number }[]; readinessProbe: { httpGet: { path: string } }; livenessProbe: { httpGet: { path: string } }; volumeMounts?: { name: string; mountPath: string }[] };
-type PodSpec = { containers: Container[]; nodeSelector?: Record<string, string>; runtimeClassName?: string; tolerations?: unknown[]; volumes?: { name: string; secret?: { items?: { key: string }[] } }[] };
+type Container = {
+  name: string;
+  args: string[];
+  env?: { name: string; value?: string }[];
+  ports: { containerPort: number }[];
+  readinessProbe: { httpGet: { path: string } };
+  livenessProbe: { httpGet: { path: string } };
+  volumeMounts?: { name: string; mountPath: string }[];
+};
+type PodSpec = {
+  containers: Container[];
+  nodeSelector?: Record<string, string>;
+  runtimeClassName?: string;
+  tolerations?: unknown[];
+  volumes?: { name: string; secret?: { items?: { key: string }[] } }[];
+};
 const podSpec = (o: K8sObject): PodSpec => (o.spec as { template: { spec: PodSpec } }).template.spec;
-const workloads = (objs: K8sObject[]): K8sObject[] => objs.filter((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && o.metadata.labels?.['app.kubernetes.io/name'] === 'ala' && o.metadata.labels['app.kubernetes.io/component'] !== 'llm');
+const workloads = (objs: K8sObject[]): K8sObject[] =>
+  objs.filter(
+    (o) =>
+      (o.kind === 'Deployment' || o.kind === 'StatefulSet') &&
+      o.metadata.labels?.['app.kubernetes.io/name'] === 'ala' &&
+      o.metadata.labels['app.kubernetes.io/component'] !== 'llm',
+  );
 
 test.each(VALUES.map((v) => [v.join(' ') || 'defaults', v]))('lint --strict and kubernetes-validate --strict: %s', (_name, files) => {
   const lint = helm(['lint', '--strict', CHART, '--kube-version', '1.33.0', ...files.flatMap((f) => ['-f', path.join(CHART, f)])]);
@@ -24,7 +44,14 @@ test.each(VALUES.map((v) => [v.join(' ') || 'defaults', v]))('lint --strict and 
   const t = template('ala', files);
   expect({ status: t.status, err: t.stderr }).toEqual({ status: 0, err: '' });
   const v = validate(t.stdout);
-  expect({ status: v.status, out: v.stdout.split('\n').filter((l) => !l.startsWith('INFO - passed')).join('\n') + v.stderr }).toEqual({ status: 0, out: '' });
+  expect({
+    status: v.status,
+    out:
+      v.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('INFO - passed'))
+        .join('\n') + v.stderr,
+  }).toEqual({ status: 0, out: '' });
   expect(v.stdout).toMatch(/passed for resource deployment\/ala-ppo-learner/);
 });
 
@@ -71,7 +98,8 @@ test('three devices: placement by ala.dev/device, the NVIDIA runtime on the Spar
   expect(advisorCm.data).toMatchObject({ ALA_LLM_ENDPOINT: 'http://ala-llm:8000', ALA_LLM_MODEL: 'gpt-oss-20b', ALA_ADVISOR_ID: 'llm' });
   // ALA_ENV only where it is read, the same for actors and learner
   expect(Object.keys(objs.find((o) => o.metadata.name === 'ala-common')!.data!).sort()).toEqual(['ALA_NATS_URL', 'ALA_PREFIX', 'ALA_SHUTDOWN_TIMEOUT_MS']);
-  for (const cm of ['ala-actor-runner', 'ala-ppo-learner']) expect(objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === cm)!.data!.ALA_ENV).toBe('CraftWorld-v0');
+  for (const cm of ['ala-actor-runner', 'ala-ppo-learner'])
+    expect(objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === cm)!.data!.ALA_ENV).toBe('CraftWorld-v0');
   const natsConf = objs.find((o) => o.metadata.name === 'ala-nats-config')!.data!['nats.conf'];
   expect(natsConf).toMatch(/cluster \{[^}]*nats:\/\/ala-nats-2\.ala-nats-headless:6222/);
   expect((objs.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'ala-nats')!.spec as { replicas: number }).replicas).toBe(3);
@@ -110,24 +138,47 @@ test('NATS credentials: the server auth.conf and one seed file per pod (ALA_NATS
 });
 
 test('less common settings render valid manifests: llama.cpp, TLS files, LLM key, required/preferred placement, existing claims', () => {
-  const sets = ['--set', 'llmServer.engine=llama-cpp', '--set', 'llmServer.model=/models/m.gguf', '--set', 'llmServer.modelStorage.hostPath=/srv/models', '--set-json', 'llmServer.extraArgs=["-c", "8192"]',
-    '--set', 'natsTls.existingSecret=nats-tls', '--set', 'natsTls.clientCertificate=true', '--set', 'llm.apiKey=sk-test',
-    '--set', 'nats.persistence.enabled=false', '--set', 'ppoLearner.checkpoints.existingClaim=ckpt'];
+  const sets = [
+    '--set',
+    'llmServer.engine=llama-cpp',
+    '--set',
+    'llmServer.model=/models/m.gguf',
+    '--set',
+    'llmServer.modelStorage.hostPath=/srv/models',
+    '--set-json',
+    'llmServer.extraArgs=["-c", "8192"]',
+    '--set',
+    'natsTls.existingSecret=nats-tls',
+    '--set',
+    'natsTls.clientCertificate=true',
+    '--set',
+    'llm.apiKey=sk-test',
+    '--set',
+    'nats.persistence.enabled=false',
+    '--set',
+    'ppoLearner.checkpoints.existingClaim=ckpt',
+  ];
   for (const mode of ['required', 'preferred']) {
     const args = [...sets, '--set', `placement.mode=${mode}`];
     const t = template('ala', ['values-three-device.yaml'], args);
     expect({ status: t.status, err: t.stderr }).toEqual({ status: 0, err: '' });
     expect(validate(t.stdout).status).toBe(0);
     const objs = render('ala', ['values-three-device.yaml'], args);
-    const actor = podSpec(objs.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'ala-actor-runner')!) as PodSpec & { affinity: Record<string, unknown> };
+    const actor = podSpec(objs.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'ala-actor-runner')!) as PodSpec & {
+      affinity: Record<string, unknown>;
+    };
     expect(actor.nodeSelector).toBeUndefined();
     expect(Object.keys(actor.affinity).sort()).toEqual(['nodeAffinity', 'podAntiAffinity']); // its own anti-affinity kept
     expect(JSON.stringify(actor.affinity.nodeAffinity)).toContain('"values":["jetson"]');
     const advisor = podSpec(objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'ala-advisor-llm')!);
-    expect(advisor.containers[0]!.env).toEqual(expect.arrayContaining([
-      { name: 'ALA_LLM_API_KEY', valueFrom: { secretKeyRef: { name: 'ala-llm', key: 'api-key' } } },
-      { name: 'ALA_NATS_TLS_CA_FILE', value: '/etc/ala/tls/ca.crt' }, { name: 'ALA_NATS_TLS_CERT_FILE', value: '/etc/ala/tls/tls.crt' }, { name: 'ALA_NATS_TLS_KEY_FILE', value: '/etc/ala/tls/tls.key' },
-    ]));
+    expect(advisor.containers[0]!.env).toEqual(
+      expect.arrayContaining([
+        { name: 'ALA_LLM_API_KEY', valueFrom: { secretKeyRef: { name: 'ala-llm', key: 'api-key' } } },
+        { name: 'ALA_NATS_TLS_CA_FILE', value: '/etc/ala/tls/ca.crt' },
+        { name: 'ALA_NATS_TLS_CERT_FILE', value: '/etc/ala/tls/tls.crt' },
+        { name: 'ALA_NATS_TLS_KEY_FILE', value: '/etc/ala/tls/tls.key' },
+      ]),
+    );
     const llm = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'ala-llm')!;
     expect(podSpec(llm).containers[0]!.args).toEqual(['-m', '/models/m.gguf', '--alias', 'gpt-oss-20b', '--host', '0.0.0.0', '--port', '8000', '-c', '8192']);
   }
@@ -153,7 +204,8 @@ test('every ALA_* variable in the chart is a documented setting of the services'
   const documented = new Set(readFileSync(path.join(REPO, 'docs', 'configuration.md'), 'utf8').match(/ALA_[A-Z0-9_]+/g));
   // connection security (interfaces point 3), read by every service once that lands
   for (const v of ['ALA_NATS_NKEY_SEED_FILE', 'ALA_NATS_TLS_CA_FILE', 'ALA_NATS_TLS_CERT_FILE', 'ALA_NATS_TLS_KEY_FILE']) documented.add(v);
-  const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(path.join(dir, f)).isDirectory() ? files(path.join(dir, f)) : [path.join(dir, f)]));
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((f) => (statSync(path.join(dir, f)).isDirectory() ? files(path.join(dir, f)) : [path.join(dir, f)]));
   const used = new Map<string, string>();
   for (const f of files(CHART)) for (const v of readFileSync(f, 'utf8').match(/ALA_[A-Z0-9_]+/g) ?? []) used.set(v, path.relative(CHART, f));
   expect(used.size).toBeGreaterThan(20);

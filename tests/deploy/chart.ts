@@ -49,7 +49,9 @@ export function template(release: string, valuesFiles: readonly string[], extra:
 export function render(release: string, valuesFiles: readonly string[], extra: readonly string[] = []): K8sObject[] {
   const r = template(release, valuesFiles, extra);
   if (r.status !== 0) throw new Error(`helm template failed: ${r.stderr}`);
-  return parseAllDocuments(r.stdout).map((d) => d.toJS() as K8sObject | null).filter((o): o is K8sObject => o !== null);
+  return parseAllDocuments(r.stdout)
+    .map((d) => d.toJS() as K8sObject | null)
+    .filter((o): o is K8sObject => o !== null);
 }
 
 /** Runs kubernetes-validate --strict on manifests; returns its status and output. */

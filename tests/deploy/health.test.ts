@@ -49,10 +49,11 @@ test('readyz follows connect, streams and policy; SIGTERM drains within the boun
 
   // No server yet: alive (/healthz 200) but not ready.
   for (const s of SERVICES) if (s !== 'ppo-learner') start(s);
-  for (const s of SERVICES) if (s !== 'ppo-learner') {
-    await waitFor(async () => (await probe(ports[s], '/healthz')).status === 200, 30_000, { intervalMs: 200, what: `${s} /healthz` });
-    expect(await reason(ports[s])).toBe('connecting to NATS');
-  }
+  for (const s of SERVICES)
+    if (s !== 'ppo-learner') {
+      await waitFor(async () => (await probe(ports[s], '/healthz')).status === 200, 30_000, { intervalMs: 200, what: `${s} /healthz` });
+      expect(await reason(ports[s])).toBe('connecting to NATS');
+    }
 
   // Server up: the advice services are ready; the actor is still starting: it waits for the
   // ppo-learner to create the policy stores, which under least privilege only the learner may do.
@@ -75,11 +76,13 @@ test('readyz follows connect, streams and policy; SIGTERM drains within the boun
 
   // SIGTERM: each exits 0 within the bound; the learner writes its final checkpoint.
   const sent = Date.now();
-  const exits = await Promise.all(SERVICES.map(async (s) => {
-    procs[s].proc.kill('SIGTERM');
-    const code = await procs[s].exited;
-    return { s, code, ms: Date.now() - sent };
-  }));
+  const exits = await Promise.all(
+    SERVICES.map(async (s) => {
+      procs[s].proc.kill('SIGTERM');
+      const code = await procs[s].exited;
+      return { s, code, ms: Date.now() - sent };
+    }),
+  );
   for (const e of exits) {
     expect({ service: e.s, code: e.code }).toEqual({ service: e.s, code: 0 });
     expect(e.ms).toBeLessThan(SHUTDOWN_MS);
@@ -93,8 +96,12 @@ test('SIGTERM while NATS is down: the learner checkpoints and exits within the b
     const ckpt = tempDir('health-outage');
     const port = await freePort();
     const learner = startAla('ppo-learner', ['ppo-learner'], {
-      ALA_NATS_URL: nats.url, ALA_PREFIX: 'outage', ALA_METRICS_PORT: String(port),
-      ALA_CHECKPOINT_DIR: ckpt, ALA_CHECKPOINT_EVERY_S: '3600', ALA_SHUTDOWN_TIMEOUT_MS: '3000',
+      ALA_NATS_URL: nats.url,
+      ALA_PREFIX: 'outage',
+      ALA_METRICS_PORT: String(port),
+      ALA_CHECKPOINT_DIR: ckpt,
+      ALA_CHECKPOINT_EVERY_S: '3600',
+      ALA_SHUTDOWN_TIMEOUT_MS: '3000',
     });
     await waitFor(async () => (await reason(port)) === '200', 30_000, { intervalMs: 200, what: `learner ready (${learner.output()})` });
     await nats.kill();

@@ -9,11 +9,38 @@ import * as path from 'node:path';
 import { freePort } from '@ala/testkit';
 import type { K8sObject } from './chart';
 
-interface EnvVar { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string }; configMapKeyRef?: { name: string; key: string }; secretKeyRef?: { name: string; key: string } } }
-interface EnvFrom { configMapRef?: { name: string }; secretRef?: { name: string } }
-export interface ContainerSpec { name: string; command?: string[]; args?: string[]; env?: EnvVar[]; envFrom?: EnvFrom[]; ports?: { name?: string; containerPort: number }[]; volumeMounts?: { name: string; mountPath: string }[] }
-interface Volume { name: string; configMap?: { name: string }; secret?: { secretName: string }; emptyDir?: object; persistentVolumeClaim?: object; hostPath?: object }
-interface PodSpec { containers: ContainerSpec[]; nodeSelector?: Record<string, string>; volumes?: Volume[]; terminationGracePeriodSeconds?: number }
+interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { fieldRef?: { fieldPath: string }; configMapKeyRef?: { name: string; key: string }; secretKeyRef?: { name: string; key: string } };
+}
+interface EnvFrom {
+  configMapRef?: { name: string };
+  secretRef?: { name: string };
+}
+export interface ContainerSpec {
+  name: string;
+  command?: string[];
+  args?: string[];
+  env?: EnvVar[];
+  envFrom?: EnvFrom[];
+  ports?: { name?: string; containerPort: number }[];
+  volumeMounts?: { name: string; mountPath: string }[];
+}
+interface Volume {
+  name: string;
+  configMap?: { name: string };
+  secret?: { secretName: string };
+  emptyDir?: object;
+  persistentVolumeClaim?: object;
+  hostPath?: object;
+}
+interface PodSpec {
+  containers: ContainerSpec[];
+  nodeSelector?: Record<string, string>;
+  volumes?: Volume[];
+  terminationGracePeriodSeconds?: number;
+}
 
 export interface LocalPod {
   /** Pod name as Kubernetes would give it (`<statefulset>-<ordinal>`, `<deployment>-<i>`). */
@@ -53,7 +80,11 @@ export function podsOf(w: K8sObject): LocalPod[] {
   const spec = w.spec as { replicas?: number; template: { spec: PodSpec } };
   const n = spec.replicas ?? 1;
   return Array.from({ length: n }, (_, i) => ({
-    name: `${w.metadata.name}-${i}`, workload: w, ordinal: i, spec: spec.template.spec, container: spec.template.spec.containers[0]!,
+    name: `${w.metadata.name}-${i}`,
+    workload: w,
+    ordinal: i,
+    spec: spec.template.spec,
+    container: spec.template.spec.containers[0]!,
     device: spec.template.spec.nodeSelector?.['ala.dev/device'],
   }));
 }
@@ -73,7 +104,8 @@ export function resolveEnv(objs: K8sObject[], pod: LocalPod): Record<string, str
     else if (src.secretRef) Object.assign(env, secretData(objs, src.secretRef.name));
   }
   for (const v of pod.container.env ?? []) {
-    if (v.value !== undefined) env[v.name] = v.value.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m: string, ref?: string) => (ref === undefined ? '$' : env[ref] ?? m));
+    if (v.value !== undefined)
+      env[v.name] = v.value.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m: string, ref?: string) => (ref === undefined ? '$' : (env[ref] ?? m)));
     else if (v.valueFrom?.fieldRef) env[v.name] = fieldRef(pod, v.valueFrom.fieldRef.fieldPath);
     else if (v.valueFrom?.configMapKeyRef) env[v.name] = configData(objs, v.valueFrom.configMapKeyRef.name)[v.valueFrom.configMapKeyRef.key] ?? '';
     else if (v.valueFrom?.secretKeyRef) env[v.name] = secretData(objs, v.valueFrom.secretKeyRef.name)[v.valueFrom.secretKeyRef.key] ?? '';
@@ -94,7 +126,13 @@ function serviceHosts(objs: K8sObject[]): Set<string> {
 }
 
 /** Prepares a pod to run locally under `dir` (its volumes become directories there); `fixedPorts` chooses some local ports. */
-export async function preparePod(objs: K8sObject[], pod: LocalPod, dir: string, addresses: AddressMap, fixedPorts?: ReadonlyMap<number, number>): Promise<PreparedPod> {
+export async function preparePod(
+  objs: K8sObject[],
+  pod: LocalPod,
+  dir: string,
+  addresses: AddressMap,
+  fixedPorts?: ReadonlyMap<number, number>,
+): Promise<PreparedPod> {
   const ports = new Map<number, number>(fixedPorts);
   for (const p of pod.container.ports ?? []) if (!ports.has(p.containerPort)) ports.set(p.containerPort, await freePort());
   const hosts = serviceHosts(objs);
@@ -102,10 +140,14 @@ export async function preparePod(objs: K8sObject[], pod: LocalPod, dir: string, 
   for (const m of pod.container.volumeMounts ?? []) mounts.set(m.mountPath, path.join(dir, m.name));
   const byLength = [...mounts].sort((a, b) => b[0].length - a[0].length);
   const rewrite = (s: string): string => {
-    let out = s.replace(/\b([a-z0-9][a-z0-9.-]*[a-z0-9]):(\d+)\b/g, (m: string, host: string, port: string) => (hosts.has(host) ? addresses(host, Number(port), pod) : m));
+    let out = s.replace(/\b([a-z0-9][a-z0-9.-]*[a-z0-9]):(\d+)\b/g, (m: string, host: string, port: string) =>
+      hosts.has(host) ? addresses(host, Number(port), pod) : m,
+    );
     for (const [from, to] of byLength) out = out.replace(new RegExp(`${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=/|\\b|$)`, 'g'), to);
     // listening ports in config files: `port: N` / `http_port: N` of a declared containerPort
-    return out.replace(/^(\s*(?:http_)?port:\s*)(\d+)\s*$/gm, (m: string, pre: string, n: string) => (ports.has(Number(n)) ? `${pre}${ports.get(Number(n))}` : m));
+    return out.replace(/^(\s*(?:http_)?port:\s*)(\d+)\s*$/gm, (m: string, pre: string, n: string) =>
+      ports.has(Number(n)) ? `${pre}${ports.get(Number(n))}` : m,
+    );
   };
   for (const m of pod.container.volumeMounts ?? []) {
     const local = mounts.get(m.mountPath)!;
@@ -114,7 +156,9 @@ export async function preparePod(objs: K8sObject[], pod: LocalPod, dir: string, 
     if (vol?.configMap) for (const [k, v] of Object.entries(configData(objs, vol.configMap.name))) writeFileSync(path.join(local, k), rewrite(v));
     else if (vol?.secret) for (const [k, v] of Object.entries(secretData(objs, vol.secret.secretName))) writeFileSync(path.join(local, k), v, { mode: 0o600 });
   }
-  const env = Object.fromEntries(Object.entries(resolveEnv(objs, pod)).map(([k, v]) => [k, ports.has(Number(v)) && /^\d+$/.test(v) ? String(ports.get(Number(v))) : rewrite(v)]));
+  const env = Object.fromEntries(
+    Object.entries(resolveEnv(objs, pod)).map(([k, v]) => [k, ports.has(Number(v)) && /^\d+$/.test(v) ? String(ports.get(Number(v))) : rewrite(v)]),
+  );
   const argv = [...(pod.container.command ?? []), ...(pod.container.args ?? [])].map(rewrite);
   return { pod, argv, env, ports, mounts };
 }

@@ -27,7 +27,16 @@ export async function startChartNatsCluster(objs: K8sObject[], dir: string): Pro
   const natsSet = objs.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'ala-nats');
   if (natsSet === undefined) throw new Error('the rendered chart has no ala-nats StatefulSet');
   const pods = podsOf(natsSet);
-  const ports = await Promise.all(pods.map(async () => new Map([[4222, await freePort()], [6222, await freePort()], [8222, await freePort()]])));
+  const ports = await Promise.all(
+    pods.map(
+      async () =>
+        new Map([
+          [4222, await freePort()],
+          [6222, await freePort()],
+          [8222, await freePort()],
+        ]),
+    ),
+  );
   const route = (host: string, port: number): string | undefined => {
     const m = /^ala-nats-(\d+)\.ala-nats-headless$/.exec(host);
     return m && port === 6222 ? `127.0.0.1:${ports[Number(m[1])]!.get(6222)}` : undefined;
@@ -44,6 +53,9 @@ export async function startChartNatsCluster(objs: K8sObject[], dir: string): Pro
     procs[pod.ordinal] = startProcess(pod.name, bin, prep.argv, prep.env);
   }
   const ready = (i: number): Promise<boolean> => probe(ports[i]!.get(8222)!, '/healthz?js-enabled-only=true').then((r) => r.status === 200);
-  await waitFor(async () => (await Promise.all(pods.map((_, i) => ready(i)))).every(Boolean), 30_000, { intervalMs: 250, what: `${pods.length} nats-servers with JetStream` });
+  await waitFor(async () => (await Promise.all(pods.map((_, i) => ready(i)))).every(Boolean), 30_000, {
+    intervalMs: 250,
+    what: `${pods.length} nats-servers with JetStream`,
+  });
   return { natsSet, ports, procs, urls: ports.map((p) => `nats://127.0.0.1:${p.get(4222)}`), route, ready };
 }

@@ -48,10 +48,13 @@ export function startProcess(name: string, cmd: string, args: readonly string[],
 
 /** SIGKILLs every process started here that is still running. */
 export async function killAll(): Promise<void> {
-  const waits = [...live].map((p) => new Promise<void>((r) => {
-    p.once('exit', () => r());
-    p.kill('SIGKILL');
-  }));
+  const waits = [...live].map(
+    (p) =>
+      new Promise<void>((r) => {
+        p.once('exit', () => r());
+        p.kill('SIGKILL');
+      }),
+  );
   await Promise.all(waits);
 }
 

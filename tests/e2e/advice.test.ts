@@ -15,14 +15,24 @@ natsServerPerFile((s) => (server = s));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Every agent-step of the chunks, flattened. */
-function steps(chunks: readonly TrajectoryChunk[]): { agent: number; advised: number; logpMu: number; logpPk: number; biasTaken: number; ageMs: number; t: number }[] {
+function steps(
+  chunks: readonly TrajectoryChunk[],
+): { agent: number; advised: number; logpMu: number; logpPk: number; biasTaken: number; ageMs: number; t: number }[] {
   const out = [];
   let t0 = 0;
   for (const c of chunks) {
     for (let t = 0; t < c.T; t++) {
       for (let i = 0; i < c.nAgents; i++) {
         const k = t * c.nAgents + i;
-        out.push({ agent: i, t: t0 + t, advised: c.advised[k]!, logpMu: c.logpMu[k]!, logpPk: c.logpPk[k]!, biasTaken: c.biasTaken[k]!, ageMs: c.adviceAgeMs[k]! });
+        out.push({
+          agent: i,
+          t: t0 + t,
+          advised: c.advised[k]!,
+          logpMu: c.logpMu[k]!,
+          logpPk: c.logpPk[k]!,
+          biasTaken: c.biasTaken[k]!,
+          ageMs: c.adviceAgeMs[k]!,
+        });
       }
     }
     t0 += c.T;

@@ -48,7 +48,12 @@ export async function harness(server?: NatsServerHandle): Promise<Harness> {
   const metrics = new CountingBusMetrics();
   const bus = new NatsBus(conn.nc, { metrics, logger: silentLogger, subjects: subjects(prefix) });
   return {
-    server: srv, conn, ctx, bus, metrics, prefix,
+    server: srv,
+    conn,
+    ctx,
+    bus,
+    metrics,
+    prefix,
     close: async () => {
       await bus.close();
       await conn.drain().catch(() => undefined);
@@ -64,7 +69,11 @@ export function busOn(h: Harness): { bus: NatsBus; metrics: CountingBusMetrics }
 }
 
 /** An actor on its own bus; every chunk it stores is also kept in `chunks`. */
-export async function actorOn(h: Harness, over: Partial<ActorRunnerConfig> = {}, extra: Pick<ActorRunnerDeps, 'makeVectorEnv'> = {}): Promise<{ actor: ActorRunner; chunks: TrajectoryChunk[]; metrics: CountingBusMetrics }> {
+export async function actorOn(
+  h: Harness,
+  over: Partial<ActorRunnerConfig> = {},
+  extra: Pick<ActorRunnerDeps, 'makeVectorEnv'> = {},
+): Promise<{ actor: ActorRunner; chunks: TrajectoryChunk[]; metrics: CountingBusMetrics }> {
   const config: ActorRunnerConfig = { ...ACTOR_DEFAULTS, natsUrl: h.server.url, prefix: h.prefix, ...over };
   const { bus, metrics } = busOn(h);
   const ports = await jetStreamActorPorts(h.ctx, h.prefix);
@@ -75,9 +84,19 @@ export async function actorOn(h: Harness, over: Partial<ActorRunnerConfig> = {},
 }
 
 /** advisor-worker (scripted CartPole expert), vote-aggregator and bias-router on their own bus. */
-export function adviceChainOn(h: Harness, env: Record<string, string> = {}): { stop(): Promise<void>; stats(): Record<string, Record<string, number>>; metrics: CountingBusMetrics } {
+export function adviceChainOn(
+  h: Harness,
+  env: Record<string, string> = {},
+): { stop(): Promise<void>; stats(): Record<string, Record<string, number>>; metrics: CountingBusMetrics } {
   const { bus, metrics } = busOn(h);
-  const e = { ALA_PREFIX: h.prefix, ALA_AGG_WINDOW_MS: '5', ALA_ADVISOR_MAX_IN_FLIGHT: '64', ALA_ROUTER_RATE_PER_S: '100000', ALA_ROUTER_BURST: '100000', ...env };
+  const e = {
+    ALA_PREFIX: h.prefix,
+    ALA_AGG_WINDOW_MS: '5',
+    ALA_ADVISOR_MAX_IN_FLIGHT: '64',
+    ALA_ROUTER_RATE_PER_S: '100000',
+    ALA_ROUTER_BURST: '100000',
+    ...env,
+  };
   const advisor = startAdvisor({ bus, clock: systemClock, config: advisorConfig(e), log: silentLogger });
   const aggregator = startAggregator({ bus, clock: systemClock, config: aggregatorConfig(e), log: silentLogger });
   const router = startRouter({ bus, clock: systemClock, config: routerConfig(e), log: silentLogger, jetstream: h.ctx });

@@ -23,13 +23,27 @@ test('a running learner serves CleanRL names and IS statistics as ala_learner_* 
     await waitFor(() => updates() >= 2, 60_000, { what: 'two learner updates', intervalMs: 100 });
     const value = (text: string, name: string): number => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1]);
     let text = '';
-    await waitFor(async () => {
-      text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      return value(text, 'ala_learner_updates_total') >= 2; // the exporter runs every second
-    }, 10_000, { what: 'updates on /metrics', intervalMs: 200 });
+    await waitFor(
+      async () => {
+        text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        return value(text, 'ala_learner_updates_total') >= 2; // the exporter runs every second
+      },
+      10_000,
+      { what: 'updates on /metrics', intervalMs: 200 },
+    );
     for (const d of LEARNER_METRICS) expect({ name: d.name, finite: Number.isFinite(value(text, d.name)) }).toEqual({ name: d.name, finite: true });
     const cleanRl = ['policy_loss', 'value_loss', 'entropy', 'old_approx_kl', 'approx_kl', 'clipfrac', 'explained_variance', 'learning_rate'];
-    const is = ['is_weight_mean', 'is_weight_max', 'is_weight_p99', 'is_truncated_fraction', 'ess_over_n', 'kl_mu_pi', 'advised_fraction', 'policy_lag_mean', 'policy_lag_max'];
+    const is = [
+      'is_weight_mean',
+      'is_weight_max',
+      'is_weight_p99',
+      'is_truncated_fraction',
+      'ess_over_n',
+      'kl_mu_pi',
+      'advised_fraction',
+      'policy_lag_mean',
+      'policy_lag_max',
+    ];
     for (const n of [...cleanRl, ...is]) expect(text).toContain(`# TYPE ala_learner_${n} gauge`);
     expect(value(text, 'ala_learner_learning_rate')).toBeGreaterThan(0);
     expect(value(text, 'ala_learner_entropy')).toBeGreaterThan(0);

@@ -21,15 +21,21 @@ test('CartPole return improves through the bus (actor -> JetStream -> learner ->
   await actor.ready;
   const t0 = performance.now();
   let best = 0;
-  await waitFor(() => {
-    best = Math.max(best, actor.stats().meanReturn100);
-    return best >= 120;
-  }, 70_000, { intervalMs: 250 }).catch(() => undefined);
+  await waitFor(
+    () => {
+      best = Math.max(best, actor.stats().meanReturn100);
+      return best >= 120;
+    },
+    70_000,
+    { intervalMs: 250 },
+  ).catch(() => undefined);
   const a = actor.stats();
   const l = learner.stats();
   await actor.stop();
   await learner.stop();
-  process.stdout.write(`loop: best mean100 ${best.toFixed(1)} after ${((performance.now() - t0) / 1000).toFixed(1)} s, ${a.envSteps} steps, v${l.policyVersion}, ${l.updates} updates, stale ${l.chunksStale}, lag ${l.lastLagMean}\n`);
+  process.stdout.write(
+    `loop: best mean100 ${best.toFixed(1)} after ${((performance.now() - t0) / 1000).toFixed(1)} s, ${a.envSteps} steps, v${l.policyVersion}, ${l.updates} updates, stale ${l.chunksStale}, lag ${l.lastLagMean}\n`,
+  );
   expect(a.chunksPublished).toBeGreaterThan(10);
   expect(l.updates).toBeGreaterThan(10);
   expect(a.policyVersion).toBeGreaterThan(5);

@@ -28,14 +28,19 @@ afterAll(async () => {
 });
 
 function run(service: string, env: Record<string, string>): { proc: ChildProcess; exited: Promise<number | null> } {
-  const proc = spawn(process.execPath, [BIN, service], { env: { ...process.env, NATS_URL: server.url, ALA_PREFIX: 'proc', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(process.execPath, [BIN, service], {
+    env: { ...process.env, NATS_URL: server.url, ALA_PREFIX: 'proc', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   procs.push(proc);
   let err = '';
   proc.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => {
-    if (code !== 0) process.stderr.write(`${service} exited ${code}: ${err.slice(-2000)}\n`);
-    r(code);
-  }));
+  const exited = new Promise<number | null>((r) =>
+    proc.once('exit', (code) => {
+      if (code !== 0) process.stderr.write(`${service} exited ${code}: ${err.slice(-2000)}\n`);
+      r(code);
+    }),
+  );
   return { proc, exited };
 }
 
@@ -45,10 +50,14 @@ test('ala ppo-learner + ala actor-runner as processes: status, versions, SIGTERM
   const actor = run('actor-runner', { ALA_AGENTS: '8', ALA_ACTOR_ID: 'proc-actor', ALA_SNAPSHOT_EVERY: '0' });
   let list: InstanceStatus[] = [];
   const find = (name: string): InstanceStatus | undefined => list.find((i) => i.service === name);
-  await waitFor(async () => {
-    list = await collectStatus(nc, 300);
-    return (find('actor-runner')?.stats.policyVersion ?? 0) >= 3 && (find('ppo-learner')?.stats.updates ?? 0) >= 2;
-  }, 60_000, { intervalMs: 500 });
+  await waitFor(
+    async () => {
+      list = await collectStatus(nc, 300);
+      return (find('actor-runner')?.stats.policyVersion ?? 0) >= 3 && (find('ppo-learner')?.stats.updates ?? 0) >= 2;
+    },
+    60_000,
+    { intervalMs: 500 },
+  );
   expect(find('actor-runner')!.stats.chunksPublished).toBeGreaterThan(0);
   expect(find('actor-runner')!.stats.policyLoadErrors).toBe(0);
   actor.proc.kill('SIGTERM');

@@ -13,7 +13,17 @@ let server: NatsServerHandle;
 natsServerPerFile((s) => (server = s));
 
 test('ala status lists every service of a running system with versions, lag and advice counters', async () => {
-  const stack = await startStack({ natsUrl: server.url, envId: 'CartPole-v1', agents: 4, stepHz: 100, advisor: 'scripted', advisorLatencyMs: 10, adviceTtlMs: 200, seed: 1, logger: silentLogger });
+  const stack = await startStack({
+    natsUrl: server.url,
+    envId: 'CartPole-v1',
+    agents: 4,
+    stepHz: 100,
+    advisor: 'scripted',
+    advisorLatencyMs: 10,
+    adviceTtlMs: 200,
+    seed: 1,
+    logger: silentLogger,
+  });
   await stack.actor.ready;
   await waitFor(() => stack.stats().learner.policyVersion >= 2 && stack.stats().actor.advisedSteps > 0, 20_000, { intervalMs: 50 });
   const nc = await connect({ servers: server.url });

@@ -15,7 +15,16 @@ afterAll(async () => {
   await h?.close();
 });
 
-const bias = (agentId: string, adviceId: string, ttlMs: number): Bias => ({ v: 1, agentId, adviceId, stateSeq: 0, bias: [2, -2], bound: 2, ttlMs, createdAt: Date.now() });
+const bias = (agentId: string, adviceId: string, ttlMs: number): Bias => ({
+  v: 1,
+  agentId,
+  adviceId,
+  stateSeq: 0,
+  bias: [2, -2],
+  bound: 2,
+  ttlMs,
+  createdAt: Date.now(),
+});
 
 test('a restarting actor applies a live stored bias and never an expired one', async () => {
   const s = subjects(h.prefix);

@@ -22,8 +22,17 @@ natsServerPerFile((s) => (server = s));
 
 let n = 0;
 const base = (over: Partial<StackOptions> = {}): StackOptions => ({
-  envId: 'CartPole-v1', agents: 8, stepHz: 100, advisor: 'none', advisorLatencyMs: 0, adviceTtlMs: 100, seed: 3, natsUrl: server.url,
-  prefix: `lt${process.pid}x${n++}`, logger: silentLogger, ...over,
+  envId: 'CartPole-v1',
+  agents: 8,
+  stepHz: 100,
+  advisor: 'none',
+  advisorLatencyMs: 0,
+  adviceTtlMs: 100,
+  seed: 3,
+  natsUrl: server.url,
+  prefix: `lt${process.pid}x${n++}`,
+  logger: silentLogger,
+  ...over,
 });
 const read = (dir: string, f: string): Record<string, unknown> => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Record<string, unknown>;
 
@@ -77,7 +86,10 @@ test('a learner that cannot start (unreadable checkpoint) fails the stack with a
   const ckpt = tempDir('lt-bad');
   mkdirSync(ckpt, { recursive: true });
   writeFileSync(path.join(ckpt, 'learner.ckpt'), 'not a checkpoint');
-  const err = await startStack(base({ checkpointDir: ckpt })).then(() => undefined, (e: unknown) => e);
+  const err = await startStack(base({ checkpointDir: ckpt })).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(LearnerThreadError);
   expect((err as LearnerThreadError).phase).toBe('start');
   expect((err as Error).message).toMatch(/ppo-learner worker failed to start: .*checkpoint/);
@@ -86,7 +98,19 @@ test('a learner that cannot start (unreadable checkpoint) fails the stack with a
 
 test('--learner-thread main keeps the learner on the main thread; --total-timesteps reaches the learner and config.json', async () => {
   const out = tempDir('lt-main');
-  const { summary } = await runUp({ natsUrl: server.url, learnerThread: 'main', totalTimesteps: 50_000, agents: 8, stepHz: 100, advisor: 'none', maxSeconds: 4, evalEpisodes: 0, out, progress: 'none', logger: silentLogger });
+  const { summary } = await runUp({
+    natsUrl: server.url,
+    learnerThread: 'main',
+    totalTimesteps: 50_000,
+    agents: 8,
+    stepHz: 100,
+    advisor: 'none',
+    maxSeconds: 4,
+    evalEpisodes: 0,
+    out,
+    progress: 'none',
+    logger: silentLogger,
+  });
   expect(summary.learnerThread).toBe('main');
   expect(summary.policyVersion).toBeGreaterThan(1);
   const c = read(out, 'config.json');
@@ -101,7 +125,17 @@ test('paced runs anneal over stepHz x agents x maxSeconds by default; the in-pro
   const warnings: string[] = [];
   const out = tempDir('lt-mem');
   const logger = { ...silentLogger, warn: (m: string) => void warnings.push(m) };
-  const { summary } = await runUp({ transport: 'in-process', learnerThread: 'worker', agents: 4, stepHz: 100, maxSeconds: 2, evalEpisodes: 0, out, progress: 'none', logger });
+  const { summary } = await runUp({
+    transport: 'in-process',
+    learnerThread: 'worker',
+    agents: 4,
+    stepHz: 100,
+    maxSeconds: 2,
+    evalEpisodes: 0,
+    out,
+    progress: 'none',
+    logger,
+  });
   expect(summary.learnerThread).toBe('main');
   expect(warnings.join('\n')).toMatch(/learner worker needs NATS/);
   expect(read(out, 'config.json')).toHaveProperty('ppo.totalTimesteps', 100 * 4 * 2);
@@ -110,7 +144,26 @@ test('paced runs anneal over stepHz x agents x maxSeconds by default; the in-pro
 
 test('the ala up process on NATS stops cleanly on SIGTERM: summary, final checkpoint, worker ended, exit 130', async () => {
   const out = tempDir('lt-proc');
-  const args = [BIN, 'up', '--nats-url', server.url, '--agents', '4', '--step-hz', '100', '--advisor', 'none', '--max-seconds', '120', '--eval-episodes', '0', '--progress', 'plain', '--out', out];
+  const args = [
+    BIN,
+    'up',
+    '--nats-url',
+    server.url,
+    '--agents',
+    '4',
+    '--step-hz',
+    '100',
+    '--advisor',
+    'none',
+    '--max-seconds',
+    '120',
+    '--eval-episodes',
+    '0',
+    '--progress',
+    'plain',
+    '--out',
+    out,
+  ];
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   proc.stdout.on('data', (d: Buffer) => (text += d.toString()));

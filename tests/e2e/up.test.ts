@@ -66,13 +66,33 @@ test('ala up --advisor openai-compatible: an LLM that answers steers the agents,
   Object.assign(process.env, { ALA_LLM_ENDPOINT: fake.url, ALA_LLM_TIMEOUT_MS: '2000', ALA_LLM_BREAKER_FAILURES: '1000', ALA_LLM_CACHE_SIZE: '0' });
   try {
     fake.mode = { kind: 'answer', content: '{"action": 1, "confidence": 0.9}', delayMs: 5 };
-    const answering = await runUp({ natsUrl: server.url, advisor: 'openai-compatible', agents: 4, stepHz: 100, adviceTtlMs: 300, maxSeconds: 3, out: tempDir('up-llm'), progress: 'none', logger: silentLogger });
+    const answering = await runUp({
+      natsUrl: server.url,
+      advisor: 'openai-compatible',
+      agents: 4,
+      stepHz: 100,
+      adviceTtlMs: 300,
+      maxSeconds: 3,
+      out: tempDir('up-llm'),
+      progress: 'none',
+      logger: silentLogger,
+    });
     expect(fake.requests.length).toBeGreaterThan(10);
     expect(answering.summary.advice.published).toBeGreaterThan(5);
     expect(answering.summary.advice.applied).toBeGreaterThan(50);
     fake.mode = { kind: 'hang' };
     await new Promise((r) => setTimeout(r, 400)); // let the biases stored by the first run (TTL 300 ms) expire: a restarting actor would rightly apply them
-    const hanging = await runUp({ natsUrl: server.url, advisor: 'openai-compatible', agents: 4, stepHz: 100, adviceTtlMs: 300, maxSeconds: 3, out: tempDir('up-llm-hang'), progress: 'none', logger: silentLogger });
+    const hanging = await runUp({
+      natsUrl: server.url,
+      advisor: 'openai-compatible',
+      agents: 4,
+      stepHz: 100,
+      adviceTtlMs: 300,
+      maxSeconds: 3,
+      out: tempDir('up-llm-hang'),
+      progress: 'none',
+      logger: silentLogger,
+    });
     expect(hanging.summary.advice.applied).toBe(0);
     expect(hanging.summary.advice.published).toBe(0);
     expect(hanging.summary.advice.expired).toBeGreaterThan(0); // timed out at the snapshot deadline

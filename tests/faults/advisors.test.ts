@@ -20,13 +20,23 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function run(h: Harness, chainEnv: Record<string, string> | undefined, rogue: boolean): Promise<{ actor: Record<string, number>; chain: Record<string, Record<string, number>>; decodeErrors: number; rate: number }> {
+async function run(
+  h: Harness,
+  chainEnv: Record<string, string> | undefined,
+  rogue: boolean,
+): Promise<{ actor: Record<string, number>; chain: Record<string, Record<string, number>>; decodeErrors: number; rate: number }> {
   const learner = await learnerOn(h);
   const { actor } = await actorOn(h, { agents: 4, stepHz: 100, snapshotEvery: 1, snapshotMaxHz: 100, adviceTtlMs: TTL_MS, chunkSteps: 16 });
   const chain = chainEnv === undefined ? undefined : adviceChainOn(h, chainEnv);
   const rng = createRng(7);
   const sub = rogue
-    ? h.conn.nc.subscribe(`${h.prefix}.state.*`, { callback: (_e, m) => h.conn.nc.publish(m.subject.replace('.state.', '.advice.'), new Uint8Array(48).map(() => rng.nextUint32() & 255)) })
+    ? h.conn.nc.subscribe(`${h.prefix}.state.*`, {
+        callback: (_e, m) =>
+          h.conn.nc.publish(
+            m.subject.replace('.state.', '.advice.'),
+            new Uint8Array(48).map(() => rng.nextUint32() & 255),
+          ),
+      })
     : undefined;
   try {
     await actor.ready;

@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   const nc = await connect({ servers: url!, name: 'burst' });
   const h = headers();
   h.set('Ala-Ttl-Ms', '5000');
-  const payloads = agents.map((agentId, i) => encode(Bias, { v: 1, agentId, adviceId: `burst-${i}`, stateSeq: 1, bias: [0.5, -0.5], bound: 1, ttlMs: 5000, createdAt: Date.now() }));
+  const payloads = agents.map((agentId, i) =>
+    encode(Bias, { v: 1, agentId, adviceId: `burst-${i}`, stateSeq: 1, bias: [0.5, -0.5], bound: 1, ttlMs: 5000, createdAt: Date.now() }),
+  );
   for (let i = 0; i < n; i++) {
     const k = i % agents.length;
     nc.publish(s.bias(agents[k]!), payloads[k]!, { headers: h });

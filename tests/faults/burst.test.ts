@@ -32,7 +32,9 @@ function p99(gaps: number[]): number {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function burst(url: string, prefix: string, agents: readonly string[]): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'burst-publisher.ts'), url, prefix, String(N), ...agents], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'burst-publisher.ts'), url, prefix, String(N), ...agents], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`burst publisher exited ${code}: ${err}`)))));
@@ -75,7 +77,11 @@ test('100k biases in a burst: memory bounded, every delivery taken or counted as
     // control: the same burst to agents nobody here subscribes to (publisher and server load, no delivery to this process)
     for (let r = 0; r < ROUNDS; r++) {
       stamps = [];
-      await burst(h.server.url, h.prefix, actor.agentIds.map((_, i) => `nobody-${i}`));
+      await burst(
+        h.server.url,
+        h.prefix,
+        actor.agentIds.map((_, i) => `nobody-${i}`),
+      );
       control.push(p99(gapsOf(stamps)));
     }
   } finally {
@@ -88,11 +94,19 @@ test('100k biases in a burst: memory bounded, every delivery taken or counted as
   const delivered = metrics.get('in', 'Bias');
   const overflow = metrics.get('overflow', 'Bias');
   const report = {
-    quietP99Ms: quiet.map((x) => +x.toFixed(2)), burstP99Ms: loud.map((x) => +x.toFixed(2)),
+    quietP99Ms: quiet.map((x) => +x.toFixed(2)),
+    burstP99Ms: loud.map((x) => +x.toFixed(2)),
     controlP99Ms: control.map((x) => +x.toFixed(2)),
-    medianQuietMs: +median(quiet).toFixed(2), medianBurstMs: +median(loud).toFixed(2), medianControlMs: +median(control).toFixed(2),
-    delivered, overflow, biasReceived: st.biasReceived, expired: metrics.get('expired', 'Bias'), decodeErrors: metrics.get('decodeErrors', 'Bias'),
-    rssStartMB: Math.round(rssStart / 2 ** 20), rssPeakMB: Math.round(rssPeak / 2 ** 20),
+    medianQuietMs: +median(quiet).toFixed(2),
+    medianBurstMs: +median(loud).toFixed(2),
+    medianControlMs: +median(control).toFixed(2),
+    delivered,
+    overflow,
+    biasReceived: st.biasReceived,
+    expired: metrics.get('expired', 'Bias'),
+    decodeErrors: metrics.get('decodeErrors', 'Bias'),
+    rssStartMB: Math.round(rssStart / 2 ** 20),
+    rssPeakMB: Math.round(rssPeak / 2 ** 20),
   };
   console.log(`burst: ${JSON.stringify(report)}`);
   expect(delivered).toBe(ROUNDS * N);

@@ -32,13 +32,20 @@ test('R3 streams on a 3-node cluster: the ALA_TRAJ leader killed mid-training, n
   for (const svc of ['ppo-learner', 'actor-runner', 'advisor-worker', 'vote-aggregator', 'bias-router'] as const) stack.start(svc);
   nc = await testClient(cluster.urls);
   let ctx: JetStreamContext | undefined; // the meta leader may still be being elected
-  await waitFor(async () => (ctx = await openJetStream(nc!, { timeoutMs: 2_000 }).catch(() => undefined)) !== undefined, 60_000, { intervalMs: 500, what: 'JetStream on the cluster' });
+  await waitFor(async () => (ctx = await openJetStream(nc!, { timeoutMs: 2_000 }).catch(() => undefined)) !== undefined, 60_000, {
+    intervalMs: 500,
+    what: 'JetStream on the cluster',
+  });
   const names = resourceNames('cl');
   let st = await statusBy(nc);
-  await waitFor(async () => {
-    st = await statusBy(nc!);
-    return (st['ppo-learner']?.updates ?? 0) >= 2 && (st['actor-runner']?.advisedSteps ?? 0) > 0;
-  }, 90_000, { intervalMs: 500, what: `training with advice on the cluster\n${stack.outputs()}` });
+  await waitFor(
+    async () => {
+      st = await statusBy(nc!);
+      return (st['ppo-learner']?.updates ?? 0) >= 2 && (st['actor-runner']?.advisedSteps ?? 0) > 0;
+    },
+    90_000,
+    { intervalMs: 500, what: `training with advice on the cluster\n${stack.outputs()}` },
+  );
   for (const s of [names.traj, names.bias, `KV_${names.policyKv}`, `OBJ_${names.weights}`]) {
     const info = await ctx!.jsm.streams.info(s);
     expect([s, info.config.num_replicas, (info.cluster?.replicas ?? []).length]).toEqual([s, 3, 2]);
@@ -50,12 +57,18 @@ test('R3 streams on a 3-node cluster: the ALA_TRAJ leader killed mid-training, n
   cluster.procs[victim]!.proc.kill('SIGKILL');
   await cluster.procs[victim]!.exited;
 
-  await waitFor(async () => {
-    st = await statusBy(nc!);
-    return (st['ppo-learner']?.updates ?? 0) >= before['ppo-learner']!.updates! + 3
-      && (st['actor-runner']?.advisedSteps ?? 0) > before['actor-runner']!.advisedSteps! + 100
-      && (st['actor-runner']?.policyVersion ?? 0) > before['ppo-learner']!.policyVersion! + 2;
-  }, 90_000, { intervalMs: 500, what: `training after node ${leader} died\n${stack.outputs()}` });
+  await waitFor(
+    async () => {
+      st = await statusBy(nc!);
+      return (
+        (st['ppo-learner']?.updates ?? 0) >= before['ppo-learner']!.updates! + 3 &&
+        (st['actor-runner']?.advisedSteps ?? 0) > before['actor-runner']!.advisedSteps! + 100 &&
+        (st['actor-runner']?.policyVersion ?? 0) > before['ppo-learner']!.policyVersion! + 2
+      );
+    },
+    90_000,
+    { intervalMs: 500, what: `training after node ${leader} died\n${stack.outputs()}` },
+  );
   const newLeader = (await ctx!.jsm.streams.info(names.traj)).cluster!.leader;
   expect(newLeader).not.toBe(leader);
 
@@ -63,7 +76,10 @@ test('R3 streams on a 3-node cluster: the ALA_TRAJ leader killed mid-training, n
   actor.proc.kill('SIGTERM');
   expect(await actor.exited).toBe(0);
   const stored = await storedChunks(nc, 'cl');
-  await waitFor(async () => ((await statusBy(nc!))['ppo-learner']?.chunksIn ?? -1) >= stored.length, 30_000, { intervalMs: 250, what: 'learner consumed every stored chunk' });
+  await waitFor(async () => ((await statusBy(nc!))['ppo-learner']?.chunksIn ?? -1) >= stored.length, 30_000, {
+    intervalMs: 250,
+    what: 'learner consumed every stored chunk',
+  });
   const learner = (await statusBy(nc))['ppo-learner']!;
   const seqs = stored.map((c) => c.chunkSeq).sort((a, b) => a - b);
   expect(stored.length).toBeGreaterThan(50);

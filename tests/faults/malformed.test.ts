@@ -45,29 +45,37 @@ function variants(family: string, sample: Obj, data: Uint8Array, rng: ReturnType
     ['random bytes', random],
     ['truncated', data.slice(0, Math.floor(data.length / 2))],
     ['wrong version', mutate((o) => void (o.v = 99))],
-    ['NaN', mutate((o) => {
-      for (const [k, v] of Object.entries(o)) {
-        if (typeof v === 'number' && k !== 'v') o[k] = NaN;
-        else if (Array.isArray(v) && typeof v[0] === 'number') v[0] = NaN;
-        else if (v instanceof Uint8Array && v.byteLength >= 4) new DataView(v.buffer, v.byteOffset).setFloat32(0, NaN, true);
-      }
-    })],
-    ['hostile ids', mutate((o) => {
-      for (const [k, v] of Object.entries(o)) if (typeof v === 'string') o[k] = `../../${k}\u0000${'x'.repeat(300)}.*>`;
-    })],
-    ['wrong length', mutate((o) => {
-      for (const [k, v] of Object.entries(o)) {
-        if (Array.isArray(v) && typeof v[0] === 'number') v.push(0, 0, 0);
-        else if (v instanceof Uint8Array && v.byteLength >= 8) o[k] = v.slice(0, v.byteLength - 4); // a packed field one element short
-      }
-    })],
+    [
+      'NaN',
+      mutate((o) => {
+        for (const [k, v] of Object.entries(o)) {
+          if (typeof v === 'number' && k !== 'v') o[k] = NaN;
+          else if (Array.isArray(v) && typeof v[0] === 'number') v[0] = NaN;
+          else if (v instanceof Uint8Array && v.byteLength >= 4) new DataView(v.buffer, v.byteOffset).setFloat32(0, NaN, true);
+        }
+      }),
+    ],
+    [
+      'hostile ids',
+      mutate((o) => {
+        for (const [k, v] of Object.entries(o)) if (typeof v === 'string') o[k] = `../../${k}\u0000${'x'.repeat(300)}.*>`;
+      }),
+    ],
+    [
+      'wrong length',
+      mutate((o) => {
+        for (const [k, v] of Object.entries(o)) {
+          if (Array.isArray(v) && typeof v[0] === 'number') v.push(0, 0, 0);
+          else if (v instanceof Uint8Array && v.byteLength >= 8) o[k] = v.slice(0, v.byteLength - 4); // a packed field one element short
+        }
+      }),
+    ],
   ];
   if (family !== 'traj') out.push(['oversized', mutate((o) => void (o.pad = 'x'.repeat(300 * 1024)))]); // traj's limit (16 MiB) is above the server's max_payload
   if (family === 'bias') out.push(['unknown agent', mutate((o) => void (o.agentId = 'nobody'))]);
   const same = (bytes: Uint8Array): boolean => Buffer.compare(Buffer.from(bytes), Buffer.from(data)) === 0;
   for (const [name, bytes] of out) if (same(bytes) && name !== 'wrong length') throw new Error(`${family}: variant ${name} left the message unchanged`);
   return out.filter(([, bytes]) => !same(bytes)); // 'wrong length' only where the message has a vector
-
 }
 
 test('hostile bytes on every subscription: no crash, nothing applied, every rejection counted, logs rate-limited', async () => {
@@ -83,7 +91,10 @@ test('hostile bytes on every subscription: no crash, nothing applied, every reje
   const learnerA = await learnerOn(h);
   const { actor: actorA } = await actorOn(h, { agents: 2, stepHz: 200, snapshotEvery: 1, chunkSteps: 8, actorId: 'cap' });
   const chainA = adviceChainOn(h);
-  await waitFor(() => ['state', 'advice', 'vote', 'bias', 'policy', 'traj'].every((f) => captured.has(f)), 30_000, { intervalMs: 50, what: 'one message of each kind' });
+  await waitFor(() => ['state', 'advice', 'vote', 'bias', 'policy', 'traj'].every((f) => captured.has(f)), 30_000, {
+    intervalMs: 50,
+    what: 'one message of each kind',
+  });
   tap.unsubscribe();
   await Promise.all([chainA.stop(), actorA.stop(), learnerA.stop()]);
 
@@ -144,9 +155,17 @@ test('hostile bytes on every subscription: no crash, nothing applied, every reje
   });
   const want = Object.fromEntries([...sent]);
   try {
-    await waitFor(() => JSON.stringify(rejected()) === JSON.stringify({ state: want.state, advice: want.advice, vote: want.vote, bias: want.bias, policy: want.policy, traj: want.traj }), 20_000, { intervalMs: 100 });
+    await waitFor(
+      () =>
+        JSON.stringify(rejected()) ===
+        JSON.stringify({ state: want.state, advice: want.advice, vote: want.vote, bias: want.bias, policy: want.policy, traj: want.traj }),
+      20_000,
+      { intervalMs: 100 },
+    );
   } catch {
-    throw new Error(`rejections ${JSON.stringify(rejected())} != sent ${JSON.stringify(want)}; ${JSON.stringify({ advisor: advisor.stats(), aggregator: aggregator.stats(), router: router.stats(), actor: actor.stats(), expired: busMetrics.get("expired") })}`);
+    throw new Error(
+      `rejections ${JSON.stringify(rejected())} != sent ${JSON.stringify(want)}; ${JSON.stringify({ advisor: advisor.stats(), aggregator: aggregator.stats(), router: router.stats(), actor: actor.stats(), expired: busMetrics.get('expired') })}`,
+    );
   }
   await waitFor(() => actor.stats().envSteps > stepsAtInject + 200, 10_000, { intervalMs: 50, what: 'the actor still stepping' });
   const a = actor.stats();

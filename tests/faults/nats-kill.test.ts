@@ -26,22 +26,32 @@ test('SIGKILL of the nats-server mid-training: actors keep acting, services reco
   for (const svc of ['ppo-learner', 'actor-runner', 'advisor-worker', 'vote-aggregator', 'bias-router'] as const) stack.start(svc);
   nc = await testClient(server.url);
   let st = await statusBy(nc);
-  await waitFor(async () => {
-    st = await statusBy(nc!);
-    return (st['ppo-learner']?.updates ?? 0) >= 2 && (st['actor-runner']?.advisedSteps ?? 0) > 0;
-  }, 90_000, { intervalMs: 500, what: `training with advice before the fault\n${stack.outputs()}` });
+  await waitFor(
+    async () => {
+      st = await statusBy(nc!);
+      return (st['ppo-learner']?.updates ?? 0) >= 2 && (st['actor-runner']?.advisedSteps ?? 0) > 0;
+    },
+    90_000,
+    { intervalMs: 500, what: `training with advice before the fault\n${stack.outputs()}` },
+  );
   const before = st;
 
   await server.kill(); // SIGKILL: no flush, no goodbye
   const outage = Date.now();
   await new Promise((r) => setTimeout(r, 3_000));
   await server.restart();
-  await waitFor(async () => {
-    st = await statusBy(nc!);
-    return (st['ppo-learner']?.updates ?? 0) >= before['ppo-learner']!.updates! + 3
-      && (st['actor-runner']?.advisedSteps ?? 0) > before['actor-runner']!.advisedSteps! + 100
-      && (st['actor-runner']?.policyVersion ?? 0) > before['ppo-learner']!.policyVersion! + 2;
-  }, 60_000, { intervalMs: 500, what: `training and advice after the restart\n${stack.outputs()}` });
+  await waitFor(
+    async () => {
+      st = await statusBy(nc!);
+      return (
+        (st['ppo-learner']?.updates ?? 0) >= before['ppo-learner']!.updates! + 3 &&
+        (st['actor-runner']?.advisedSteps ?? 0) > before['actor-runner']!.advisedSteps! + 100 &&
+        (st['actor-runner']?.policyVersion ?? 0) > before['ppo-learner']!.policyVersion! + 2
+      );
+    },
+    60_000,
+    { intervalMs: 500, what: `training and advice after the restart\n${stack.outputs()}` },
+  );
   const after = st;
   // the actor acted through the outage: ~100 steps/s x 8 agents, at least 2 of the 3 s
   const stepsDuring = after['actor-runner']!.envSteps! - before['actor-runner']!.envSteps!;
@@ -55,7 +65,10 @@ test('SIGKILL of the nats-server mid-training: actors keep acting, services reco
   actor.proc.kill('SIGTERM');
   expect(await actor.exited).toBe(0);
   const stored = await storedChunks(nc, 'fk');
-  await waitFor(async () => ((await statusBy(nc!))['ppo-learner']?.chunksIn ?? -1) >= stored.length, 30_000, { intervalMs: 250, what: 'learner consumed every stored chunk' });
+  await waitFor(async () => ((await statusBy(nc!))['ppo-learner']?.chunksIn ?? -1) >= stored.length, 30_000, {
+    intervalMs: 250,
+    what: 'learner consumed every stored chunk',
+  });
   const learner = (await statusBy(nc))['ppo-learner']!;
 
   expect(stored.length).toBeGreaterThan(50);

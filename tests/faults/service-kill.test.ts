@@ -24,13 +24,18 @@ test('learner SIGKILL: resumes from its checkpoint, versions stay monotonic; act
   const ckpt = tempDir('fault-learner');
   const stack = new Stack(server.url, 'sk');
   const learnerEnv = { ALA_CHECKPOINT_DIR: ckpt, ALA_CHECKPOINT_EVERY_S: '1' };
-  for (const svc of ['ppo-learner', 'actor-runner', 'advisor-worker', 'vote-aggregator', 'bias-router'] as const) stack.start(svc, svc === 'ppo-learner' ? learnerEnv : {});
+  for (const svc of ['ppo-learner', 'actor-runner', 'advisor-worker', 'vote-aggregator', 'bias-router'] as const)
+    stack.start(svc, svc === 'ppo-learner' ? learnerEnv : {});
   nc = await testClient(server.url);
   let st = await statusBy(nc);
-  await waitFor(async () => {
-    st = await statusBy(nc!);
-    return (st['ppo-learner']?.checkpoints ?? 0) >= 2 && (st['actor-runner']?.advisedSteps ?? 0) > 0;
-  }, 90_000, { intervalMs: 500, what: `training with checkpoints\n${stack.outputs()}` });
+  await waitFor(
+    async () => {
+      st = await statusBy(nc!);
+      return (st['ppo-learner']?.checkpoints ?? 0) >= 2 && (st['actor-runner']?.advisedSteps ?? 0) > 0;
+    },
+    90_000,
+    { intervalMs: 500, what: `training with checkpoints\n${stack.outputs()}` },
+  );
 
   // the actor's policy version, sampled throughout
   const seen: number[] = [];
@@ -51,10 +56,14 @@ test('learner SIGKILL: resumes from its checkpoint, versions stay monotonic; act
   await new Promise((r) => setTimeout(r, 1_500));
   expect((await statusBy(nc))['actor-runner']!.envSteps!).toBeGreaterThan(stepsAtKill + 500); // acting without a learner
   stack.start('ppo-learner', learnerEnv);
-  await waitFor(async () => {
-    st = await statusBy(nc!);
-    return (st['ppo-learner']?.updates ?? 0) >= 2 && (st['actor-runner']?.policyVersion ?? 0) > vKilled + 1;
-  }, 60_000, { intervalMs: 500, what: `the restarted learner training\n${stack.outputs()}` });
+  await waitFor(
+    async () => {
+      st = await statusBy(nc!);
+      return (st['ppo-learner']?.updates ?? 0) >= 2 && (st['actor-runner']?.policyVersion ?? 0) > vKilled + 1;
+    },
+    60_000,
+    { intervalMs: 500, what: `the restarted learner training\n${stack.outputs()}` },
+  );
   expect(st['ppo-learner']!.resumed).toBe(1);
   sampling = false;
   await sampler;
@@ -71,7 +80,10 @@ test('learner SIGKILL: resumes from its checkpoint, versions stay monotonic; act
   expect(await advisor.exited).toBe(0);
   await new Promise((r) => setTimeout(r, 2_500)); // > ALA_ADVICE_TTL_MS
   stack.start('actor-runner');
-  await waitFor(async () => ((await statusBy(nc!))['actor-runner']?.envSteps ?? 0) > 1_500, 60_000, { intervalMs: 250, what: `the restarted actor acting\n${stack.outputs()}` });
+  await waitFor(async () => ((await statusBy(nc!))['actor-runner']?.envSteps ?? 0) > 1_500, 60_000, {
+    intervalMs: 250,
+    what: `the restarted actor acting\n${stack.outputs()}`,
+  });
   const restarted = (await statusBy(nc))['actor-runner']!;
   expect(restarted.biasRestored).toBe(0);
   expect(restarted.advisedSteps).toBe(0);

@@ -14,7 +14,15 @@ export type ServiceName = 'ppo-learner' | 'actor-runner' | 'advisor-worker' | 'v
 /** Environment of each service in these tests: small, fast, advice on every 4th step. */
 export const FAULT_ENV: Record<ServiceName, Record<string, string>> = {
   'ppo-learner': { ALA_CHECKPOINT_EVERY_S: '2', ALA_MIN_BATCH: '512' },
-  'actor-runner': { ALA_AGENTS: '8', ALA_ACTOR_ID: 'fa', ALA_STEP_HZ: '100', ALA_CHUNK_STEPS: '16', ALA_SNAPSHOT_EVERY: '4', ALA_ADVICE_TTL_MS: '1000', ALA_MAX_INFLIGHT_CHUNKS: '256' },
+  'actor-runner': {
+    ALA_AGENTS: '8',
+    ALA_ACTOR_ID: 'fa',
+    ALA_STEP_HZ: '100',
+    ALA_CHUNK_STEPS: '16',
+    ALA_SNAPSHOT_EVERY: '4',
+    ALA_ADVICE_TTL_MS: '1000',
+    ALA_MAX_INFLIGHT_CHUNKS: '256',
+  },
   'advisor-worker': { ALA_SCRIPTED_LATENCY_MS: '5' },
   'vote-aggregator': { ALA_AGG_WINDOW_MS: '5' },
   'bias-router': { ALA_ROUTER_RATE_PER_S: '10000', ALA_ROUTER_BURST: '10000' },
@@ -22,7 +30,11 @@ export const FAULT_ENV: Record<ServiceName, Record<string, string>> = {
 
 export class Stack {
   readonly procs = new Map<ServiceName, AlaProcess>();
-  constructor(readonly url: string, readonly prefix: string, readonly common: Record<string, string> = {}) {}
+  constructor(
+    readonly url: string,
+    readonly prefix: string,
+    readonly common: Record<string, string> = {},
+  ) {}
 
   start(svc: ServiceName, env: Record<string, string> = {}): AlaProcess {
     const p = startAla(svc, [svc], { ALA_NATS_URL: this.url, ALA_PREFIX: this.prefix, ALA_METRICS_PORT: '0', ...FAULT_ENV[svc], ...this.common, ...env });
@@ -33,10 +45,12 @@ export class Stack {
   /** SIGTERM every process still running; resolves with their exit codes. */
   async stopAll(): Promise<Record<string, number | null>> {
     const out: Record<string, number | null> = {};
-    await Promise.all([...this.procs].map(async ([svc, p]) => {
-      if (p.proc.exitCode === null && p.proc.signalCode === null) p.proc.kill('SIGTERM');
-      out[svc] = await p.exited;
-    }));
+    await Promise.all(
+      [...this.procs].map(async ([svc, p]) => {
+        if (p.proc.exitCode === null && p.proc.signalCode === null) p.proc.kill('SIGTERM');
+        out[svc] = await p.exited;
+      }),
+    );
     return out;
   }
 

@@ -35,8 +35,15 @@ const tmp = (): string => {
 beforeAll(async () => {
   llm = await startLlamaServer({ slots: 2, threads: 1, startTimeoutMs: 60_000 });
   Object.assign(process.env, {
-    ALA_LLM_ENDPOINT: llm.url, ALA_LLM_MODEL: llm.alias, ALA_LLM_SLOTS: String(llm.slots), ALA_LLM_MAX_TOKENS: '96', ALA_LLM_TIMEOUT_MS: '30000',
-    ALA_LLM_BREAKER_FAILURES: '3', ALA_LLM_BREAKER_COOLDOWN_MS: '3000', ALA_LLM_CACHE_SIZE: '0', ALA_ADVISOR_ID: 'smollm2',
+    ALA_LLM_ENDPOINT: llm.url,
+    ALA_LLM_MODEL: llm.alias,
+    ALA_LLM_SLOTS: String(llm.slots),
+    ALA_LLM_MAX_TOKENS: '96',
+    ALA_LLM_TIMEOUT_MS: '30000',
+    ALA_LLM_BREAKER_FAILURES: '3',
+    ALA_LLM_BREAKER_COOLDOWN_MS: '3000',
+    ALA_LLM_CACHE_SIZE: '0',
+    ALA_ADVISOR_ID: 'smollm2',
   });
 });
 afterAll(async () => {
@@ -46,32 +53,53 @@ afterAll(async () => {
 });
 
 const upArgs = (env: string, maxSeconds: number) => ({
-  env, agents: 2, stepHz: 4, advisor: 'openai-compatible', adviceTtlMs: TTL_MS, maxSeconds, evalEpisodes: 0, progress: 'none', out: tmp(), seed: 3, logger,
+  env,
+  agents: 2,
+  stepHz: 4,
+  advisor: 'openai-compatible',
+  adviceTtlMs: TTL_MS,
+  maxSeconds,
+  evalEpisodes: 0,
+  progress: 'none',
+  out: tmp(),
+  seed: 3,
+  logger,
 });
 
-it.each(['CraftWorld-v0', 'CartPole-v1'])('ala up --advisor openai-compatible on %s: answers parse, advice is published and applied within its TTL', async (env) => {
-  const { outDir, summary } = await runUp(upArgs(env, 40), process.stdout);
-  process.stdout.write(`${env}:\n${summaryTable(summary)}\n`); // the numbers, for the CI log
-  const onDisk = JSON.parse(readFileSync(path.join(outDir, 'summary.json'), 'utf8')) as typeof summary;
-  const l = summary.llm!;
-  expect(l).not.toBeNull();
-  expect(onDisk.llm).toEqual(l);
-  expect(l.requests).toBeGreaterThanOrEqual(3);
-  expect(l.ok).toBeGreaterThanOrEqual(1); // parsed, legal answers
-  expect(l.errorsByKind.http_4xx + l.errorsByKind.http_5xx + l.errorsByKind.network).toBe(0);
-  expect(l.breakerState).toBe('closed');
-  expect(l.completionTokens).toBeGreaterThan(0);
-  expect(l.latencyP50Ms).toBeGreaterThan(0);
-  expect(summary.advice.published).toBeGreaterThanOrEqual(1);
-  expect(summary.advice.applied).toBeGreaterThanOrEqual(1);
-  expect(summary.advice.meanAgeMs).toBeLessThan(TTL_MS); // applied only while alive
-  expect(summary.error).toBeNull();
-  expect(summaryTable(summary)).toContain('llm latency p50 / p95 (ms)');
-});
+it.each(['CraftWorld-v0', 'CartPole-v1'])(
+  'ala up --advisor openai-compatible on %s: answers parse, advice is published and applied within its TTL',
+  async (env) => {
+    const { outDir, summary } = await runUp(upArgs(env, 40), process.stdout);
+    process.stdout.write(`${env}:\n${summaryTable(summary)}\n`); // the numbers, for the CI log
+    const onDisk = JSON.parse(readFileSync(path.join(outDir, 'summary.json'), 'utf8')) as typeof summary;
+    const l = summary.llm!;
+    expect(l).not.toBeNull();
+    expect(onDisk.llm).toEqual(l);
+    expect(l.requests).toBeGreaterThanOrEqual(3);
+    expect(l.ok).toBeGreaterThanOrEqual(1); // parsed, legal answers
+    expect(l.errorsByKind.http_4xx + l.errorsByKind.http_5xx + l.errorsByKind.network).toBe(0);
+    expect(l.breakerState).toBe('closed');
+    expect(l.completionTokens).toBeGreaterThan(0);
+    expect(l.latencyP50Ms).toBeGreaterThan(0);
+    expect(summary.advice.published).toBeGreaterThanOrEqual(1);
+    expect(summary.advice.applied).toBeGreaterThanOrEqual(1);
+    expect(summary.advice.meanAgeMs).toBeLessThan(TTL_MS); // applied only while alive
+    expect(summary.error).toBeNull();
+    expect(summaryTable(summary)).toContain('llm latency p50 / p95 (ms)');
+  },
+);
 
 it('a server killed mid-run: actors keep running, unbiased once the advice expired, and the failure is in the summary', async () => {
   const stack = await startStack({
-    envId: 'CartPole-v1', agents: 2, stepHz: 4, advisor: 'openai-compatible', advisorLatencyMs: 0, adviceTtlMs: TTL_MS, seed: 5, logger, checkpointDir: '',
+    envId: 'CartPole-v1',
+    agents: 2,
+    stepHz: 4,
+    advisor: 'openai-compatible',
+    advisorLatencyMs: 0,
+    adviceTtlMs: TTL_MS,
+    seed: 5,
+    logger,
+    checkpointDir: '',
   });
   try {
     await waitFor(() => (stack.stats().advisor.published ?? 0) >= 1, 60_000);
@@ -88,8 +116,13 @@ it('a server killed mid-run: actors keep running, unbiased once the advice expir
     expect(b.actor.advisedSteps).toBe(a.advisedSteps);
     expect(b.actor.loopErrors).toBe(0);
     const summary = summarize(b, {
-      envId: 'CartPole-v1', wallSeconds: (Date.now() - killedAt) / 1000, transport: stack.transport, ttlEnforced: stack.ttlEnforced, stoppedBy: 'max-seconds',
-      learnerThread: stack.learnerThread, probes: { eventLoopDelayP99Ms: 0, eventLoopDelayMaxMs: 0, stepGapP50Ms: 0, stepGapP99Ms: 0, stepGapMaxMs: 0 },
+      envId: 'CartPole-v1',
+      wallSeconds: (Date.now() - killedAt) / 1000,
+      transport: stack.transport,
+      ttlEnforced: stack.ttlEnforced,
+      stoppedBy: 'max-seconds',
+      learnerThread: stack.learnerThread,
+      probes: { eventLoopDelayP99Ms: 0, eventLoopDelayMaxMs: 0, stepGapP50Ms: 0, stepGapP99Ms: 0, stepGapMaxMs: 0 },
     });
     const l = summary.llm!;
     expect(l.errorsByKind.network + l.errorsByKind.timeout).toBeGreaterThanOrEqual(1);

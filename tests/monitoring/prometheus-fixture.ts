@@ -13,9 +13,16 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 export class PrometheusNotFoundError extends Error {
   override readonly name = 'PrometheusNotFoundError';
-  constructor(readonly binary: 'prometheus' | 'promtool', readonly tried: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly binary: 'prometheus' | 'promtool',
+    readonly tried: string,
+    options?: { cause?: unknown },
+  ) {
     const envVar = binary === 'prometheus' ? 'PROMETHEUS_BIN' : 'PROMTOOL_BIN';
-    super(`${binary} not found ('${tried}'): run \`npm run setup\` (scripts/install-prometheus.sh installs Prometheus with promtool) or set ${envVar}`, options);
+    super(
+      `${binary} not found ('${tried}'): run \`npm run setup\` (scripts/install-prometheus.sh installs Prometheus with promtool) or set ${envVar}`,
+      options,
+    );
   }
 }
 
@@ -164,17 +171,30 @@ export async function startPrometheus(opts: StartPrometheusOptions): Promise<Pro
   writeFileSync(configFile, scrapeConfig(opts.jobs, opts.scrapeIntervalS ?? 1, rules));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const proc = spawnProc('prometheus', bin, [
-    `--config.file=${configFile}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`,
-    '--storage.tsdb.retention.time=1h', '--log.level=warn',
-  ], { ...process.env });
+  const proc = spawnProc(
+    'prometheus',
+    bin,
+    [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=1h',
+      '--log.level=warn',
+    ],
+    { ...process.env },
+  );
   const stop = async (): Promise<void> => {
     await proc.stop();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     await waitFor(
-      async () => proc.child.exitCode !== null || (await fetch(`${url}/-/ready`).then((r) => r.ok, () => false)),
+      async () =>
+        proc.child.exitCode !== null ||
+        (await fetch(`${url}/-/ready`).then(
+          (r) => r.ok,
+          () => false,
+        )),
       opts.readyTimeoutMs ?? 15_000,
       { what: 'prometheus /-/ready', intervalMs: 100 },
     );
@@ -204,5 +224,7 @@ async function loadedRules(url: string): Promise<RuleState[]> {
   const res = await fetch(`${url}/api/v1/rules`);
   const body = (await res.json()) as { status: string; error?: string; data?: { groups: { rules: RuleState[] }[] } };
   if (body.status !== 'success' || !body.data) throw new Error(`/api/v1/rules failed (HTTP ${res.status}): ${body.error ?? 'no data'}`);
-  return body.data.groups.flatMap((g) => g.rules.map((r) => ({ name: r.name, type: r.type, health: r.health, ...(r.lastError ? { lastError: r.lastError } : {}) })));
+  return body.data.groups.flatMap((g) =>
+    g.rules.map((r) => ({ name: r.name, type: r.type, health: r.health, ...(r.lastError ? { lastError: r.lastError } : {}) })),
+  );
 }

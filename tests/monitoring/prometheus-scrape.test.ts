@@ -12,8 +12,14 @@ import { locatePromBinary, promtool, REPO_ROOT, spawnService, startPrometheus, t
 const SERVICES = ['ppo-learner', 'actor-runner', 'advisor-worker', 'vote-aggregator', 'bias-router'] as const;
 /** Small, quick traffic: 4 CartPole agents at 50 steps/s, a snapshot every 2 steps, votes on the first advice. */
 const TRAFFIC_ENV = {
-  ALA_AGENTS: '4', ALA_STEP_HZ: '50', ALA_SNAPSHOT_EVERY: '2', ALA_CHUNK_STEPS: '16', ALA_ADVICE_TTL_MS: '2000',
-  ALA_AGG_QUORUM: '1', ALA_AGG_WINDOW_MS: '20', ALA_SCRIPTED_LATENCY_MS: '0',
+  ALA_AGENTS: '4',
+  ALA_STEP_HZ: '50',
+  ALA_SNAPSHOT_EVERY: '2',
+  ALA_CHUNK_STEPS: '16',
+  ALA_ADVICE_TTL_MS: '2000',
+  ALA_AGG_QUORUM: '1',
+  ALA_AGG_WINDOW_MS: '20',
+  ALA_SCRIPTED_LATENCY_MS: '0',
 };
 
 let server: NatsServerHandle | undefined;
@@ -33,7 +39,12 @@ beforeAll(async () => {
   }
   for (const { proc, port } of procs) {
     await waitFor(
-      async () => proc.child.exitCode !== null || (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)),
+      async () =>
+        proc.child.exitCode !== null ||
+        (await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        )),
       15_000,
       { what: `${proc.name} /healthz`, intervalMs: 100 },
     ).catch((err: unknown) => {
@@ -95,9 +106,19 @@ test('prometheus scrapes every service: all targets up, ala_ counters move with 
 
   // the shipped alert rules load and evaluate against the real series; a healthy system fires none
   let rules = await prometheus!.rules();
-  await waitFor(async () => (rules = await prometheus!.rules()).length > 0 && rules.every((r) => r.health !== 'unknown'), 10_000, { what: 'alert rules evaluated', intervalMs: 250 });
+  await waitFor(async () => (rules = await prometheus!.rules()).length > 0 && rules.every((r) => r.health !== 'unknown'), 10_000, {
+    what: 'alert rules evaluated',
+    intervalMs: 250,
+  });
   expect(rules.filter((r) => r.health !== 'ok')).toEqual([]);
-  expect(rules.map((r) => r.name).sort()).toEqual(['AlaAdviceMostlyExpired', 'AlaBiasPublishErrors', 'AlaHandlerErrors', 'AlaInvalidMessages', 'AlaLlmCircuitOpen', 'AlaServiceDown']);
+  expect(rules.map((r) => r.name).sort()).toEqual([
+    'AlaAdviceMostlyExpired',
+    'AlaBiasPublishErrors',
+    'AlaHandlerErrors',
+    'AlaInvalidMessages',
+    'AlaLlmCircuitOpen',
+    'AlaServiceDown',
+  ]);
   expect(await prometheus!.query('ALERTS')).toEqual([]);
 
   // what each service serves is a clean exposition

@@ -30,7 +30,16 @@ test('a hostile publisher of ±100 biases cannot move log-probabilities by more 
   const beta = 2;
   const B = 0.1;
   const maxTtl = 300;
-  const { actor, chunks } = await actorOn(h, { agents: 4, stepHz: 200, adviceTtlMs: 200, snapshotEvery: 2, chunkSteps: 16, beta, biasBound: B, maxAdviceTtlMs: maxTtl });
+  const { actor, chunks } = await actorOn(h, {
+    agents: 4,
+    stepHz: 200,
+    adviceTtlMs: 200,
+    snapshotEvery: 2,
+    chunkSteps: 16,
+    beta,
+    biasBound: B,
+    maxAdviceTtlMs: maxTtl,
+  });
   await actor.ready;
   const s = subjects(h.prefix);
 
@@ -45,7 +54,16 @@ test('a hostile publisher of ±100 biases cannot move log-probabilities by more 
   forever.set(HEADER_TTL_MS, '86400000');
   for (let k = 0; k < 200; k++) {
     for (const agent of seen) {
-      const b: Bias = { v: 1, agentId: agent, adviceId: `evil${k}`, stateSeq: 0, bias: k % 2 === 0 ? [100, -100] : [-100, 100], bound: 100, ttlMs: 86_400_000, createdAt: Date.now() };
+      const b: Bias = {
+        v: 1,
+        agentId: agent,
+        adviceId: `evil${k}`,
+        stateSeq: 0,
+        bias: k % 2 === 0 ? [100, -100] : [-100, 100],
+        bound: 100,
+        ttlMs: 86_400_000,
+        createdAt: Date.now(),
+      };
       // half without any TTL header (a bias that would live forever), half with a day-long one
       nc.publish(s.bias(agent), encode(Bias, b), k % 4 < 2 ? {} : { headers: forever });
     }

@@ -19,7 +19,17 @@ jest.setTimeout(90_000);
 test('ala up on its embedded server runs every service as its own identity: advice applied, nothing denied, strangers and a stolen advisor seed shut out', async () => {
   const lines: string[] = [];
   const credsDir = path.join(tempDir('up-creds'), 'creds');
-  const stack = await startStack({ envId: 'CartPole-v1', agents: 4, stepHz: 100, advisor: 'scripted', advisorLatencyMs: 10, adviceTtlMs: 200, seed: 2, logger: recordingLogger(lines), credsDir });
+  const stack = await startStack({
+    envId: 'CartPole-v1',
+    agents: 4,
+    stepHz: 100,
+    advisor: 'scripted',
+    advisorLatencyMs: 10,
+    adviceTtlMs: 200,
+    seed: 2,
+    logger: recordingLogger(lines),
+    credsDir,
+  });
   try {
     expect(stack.transport).toBe('nats-embedded');
     expect(stack.credsDir).toBe(credsDir);
@@ -29,7 +39,12 @@ test('ala up on its embedded server runs every service as its own identity: advi
 
     await expect(natsConnect({ servers: stack.natsUrl!, reconnect: false, timeout: 2000 })).rejects.toThrow(/Authorization Violation/i);
     // a compromised advisor: its own seed, publishing ±100 straight to an agent
-    const stolen = await connect({ servers: stack.natsUrl!, name: 'stolen-advisor', security: { nkeySeedFile: path.join(credsDir, ids['advisor-worker'].seedFile) }, logger: recordingLogger([]) });
+    const stolen = await connect({
+      servers: stack.natsUrl!,
+      name: 'stolen-advisor',
+      security: { nkeySeedFile: path.join(credsDir, ids['advisor-worker'].seedFile) },
+      logger: recordingLogger([]),
+    });
     const denied: string[] = [];
     void (async () => {
       for await (const s of stolen.nc.status()) if (s.type === 'error') denied.push(String(s.error));
@@ -37,7 +52,16 @@ test('ala up on its embedded server runs every service as its own identity: advi
     const before = stack.stats().actor;
     const hdr = (await import('@nats-io/transport-node')).headers();
     hdr.set(HEADER_TTL_MS, '60000');
-    const evil: Bias = { v: 1, agentId: stack.actor.agentIds[0]!, adviceId: 'evil', stateSeq: 0, bias: [100, -100], bound: 100, ttlMs: 60_000, createdAt: Date.now() };
+    const evil: Bias = {
+      v: 1,
+      agentId: stack.actor.agentIds[0]!,
+      adviceId: 'evil',
+      stateSeq: 0,
+      bias: [100, -100],
+      bound: 100,
+      ttlMs: 60_000,
+      createdAt: Date.now(),
+    };
     for (let k = 0; k < 50; k++) stolen.nc.publish(`ala.bias.${evil.agentId}`, encode(Bias, evil), { headers: hdr });
     await stolen.nc.flush();
     await waitFor(() => denied.length > 0, 5000, { intervalMs: 10 });
@@ -55,14 +79,24 @@ test('a service shell reports denials: one log line per 10 s with the count, and
   const sec = await startSecureServer();
   const lines: string[] = [];
   const handle = await runServiceMain({
-    name: 'advisor-worker', version: '0.0.0', natsUrl: sec.server.url, prefix: 'ala', metricsPort: 0, security: sec.security('advisor-worker'), log: recordingLogger(lines),
+    name: 'advisor-worker',
+    version: '0.0.0',
+    natsUrl: sec.server.url,
+    prefix: 'ala',
+    metricsPort: 0,
+    security: sec.security('advisor-worker'),
+    log: recordingLogger(lines),
     start: () => ({ stop: () => Promise.resolve(), stats: () => ({}) }),
   });
   try {
     for (let k = 0; k < 3; k++) handle.ctx.conn.nc.publish('ala.bias.a1', new Uint8Array([1]));
     await handle.ctx.conn.nc.flush();
     await waitFor(() => handle.ctx.conn.stats().permissionErrors === 3, 5000, { intervalMs: 10 });
-    await waitFor(async () => /ala_nats_permission_errors_total\{service="advisor-worker"\} 3/.test(await (handle.ctx.metrics as PromMetrics).exposition()), 5000, { intervalMs: 100 });
+    await waitFor(
+      async () => /ala_nats_permission_errors_total\{service="advisor-worker"\} 3/.test(await (handle.ctx.metrics as PromMetrics).exposition()),
+      5000,
+      { intervalMs: 100 },
+    );
     const denials = lines.filter((l) => l.includes('nats permission denied'));
     expect(denials).toHaveLength(1); // rate-limited: the first one now, the rest counted into the next line
     expect(denials[0]).toMatch(/ala\.bias\.a1/);

@@ -31,7 +31,9 @@ const bias = (agentId: string, b = [1, -1]): Bias => ({ v: 1, agentId, adviceId:
 test('a stranger without credentials, or with an nkey the server does not know, cannot connect', async () => {
   await expect(natsConnect({ servers: sec.server.url, reconnect: false, timeout: 2000 })).rejects.toThrow(/Authorization Violation/i);
   const unknown = createUser();
-  await expect(natsConnect({ servers: sec.server.url, reconnect: false, timeout: 2000, authenticator: nkeyAuthenticator(unknown.getSeed()) })).rejects.toThrow(/Authorization Violation/i);
+  await expect(natsConnect({ servers: sec.server.url, reconnect: false, timeout: 2000, authenticator: nkeyAuthenticator(unknown.getSeed()) })).rejects.toThrow(
+    /Authorization Violation/i,
+  );
 });
 
 /** Subjects each identity alone may publish, with the identity whose core subscription would see them. */
@@ -71,8 +73,16 @@ test.each(OWNED)('only its owner may publish %s (%s); every other identity is de
 
 /** What each identity may subscribe to among the data subjects. */
 const READS: [string, Identity | undefined][] = [
-  ['ala.state.*', 'advisor-worker'], ['ala.advice.*', 'vote-aggregator'], ['ala.vote.*', 'bias-router'], ['ala.bias.*', 'actor-runner'],
-  ['ala.policy.announce', 'actor-runner'], ['ala.traj.*', undefined], ['ala.>', undefined], ['>', undefined], ['_INBOX.>', undefined], ['$KV.ALA_POLICY.>', undefined],
+  ['ala.state.*', 'advisor-worker'],
+  ['ala.advice.*', 'vote-aggregator'],
+  ['ala.vote.*', 'bias-router'],
+  ['ala.bias.*', 'actor-runner'],
+  ['ala.policy.announce', 'actor-runner'],
+  ['ala.traj.*', undefined],
+  ['ala.>', undefined],
+  ['>', undefined],
+  ['_INBOX.>', undefined],
+  ['$KV.ALA_POLICY.>', undefined],
 ];
 
 test.each(READS)('subscribing to %s is denied to everyone but %s', async (subject, allowed) => {
@@ -90,7 +100,7 @@ test.each(READS)('subscribing to %s is denied to everyone but %s', async (subjec
   }
 });
 
-test('no identity can read another identity\'s inbox (replies are per identity)', async () => {
+test("no identity can read another identity's inbox (replies are per identity)", async () => {
   const { conn, denials } = as['advisor-worker'];
   const before = denials.length;
   const sub = conn.subscribe(`_INBOX_${sec.creds.identities['ppo-learner'].publicKey}.>`);
@@ -111,9 +121,13 @@ test('nobody but the bias-router writes ALA_BIAS: stored publishes, purge, delet
   for (const who of IDENTITIES.filter((i) => i !== 'bias-router')) {
     const { conn } = as[who];
     // a stored publish is a request on the stream's subject: denied before JetStream sees it
-    await expect(conn.request('ala.bias.a2', encode(Bias, bias('a2', [-1, 1])), { timeout: 1000, headers: hdr })).rejects.toThrow(/Permissions Violation for Publish to "ala.bias.a2"/);
+    await expect(conn.request('ala.bias.a2', encode(Bias, bias('a2', [-1, 1])), { timeout: 1000, headers: hdr })).rejects.toThrow(
+      /Permissions Violation for Publish to "ala.bias.a2"/,
+    );
     for (const op of ['STREAM.PURGE', 'STREAM.DELETE', 'STREAM.UPDATE', 'STREAM.MSG.DELETE']) {
-      await expect(conn.request(`$JS.API.${op}.ALA_BIAS`, new TextEncoder().encode('{}'), { timeout: 1000 })).rejects.toThrow(/Permissions Violation for Publish/);
+      await expect(conn.request(`$JS.API.${op}.ALA_BIAS`, new TextEncoder().encode('{}'), { timeout: 1000 })).rejects.toThrow(
+        /Permissions Violation for Publish/,
+      );
     }
   }
   // the router's bias is still the stored one, unchanged, readable by the actor under its identity

@@ -26,7 +26,9 @@ export function recordingLogger(lines: string[]): BusLogger {
   return { info: rec('info'), warn: rec('warn'), error: rec('error') };
 }
 
-export async function startSecureServer(opts: { prefix?: string; tls?: { conf: string; client: Omit<ConnectionSecurity, 'nkeySeedFile'> } } = {}): Promise<SecureServer> {
+export async function startSecureServer(
+  opts: { prefix?: string; tls?: { conf: string; client: Omit<ConnectionSecurity, 'nkeySeedFile'> } } = {},
+): Promise<SecureServer> {
   const dir = tempDir('sec');
   const creds = writeCreds(path.join(dir, 'creds'), { prefix: opts.prefix ?? 'ala' });
   const conf = path.join(dir, 'creds', 'server.conf');
@@ -35,10 +37,19 @@ export async function startSecureServer(opts: { prefix?: string; tls?: { conf: s
   const security = (identity: Identity): ConnectionSecurity => ({ nkeySeedFile: seedFileOf(creds.dir, identity), ...opts.tls?.client });
   const conns: AlaConnection[] = [];
   return {
-    server, dir, creds, security,
+    server,
+    dir,
+    creds,
+    security,
     connectAs: async (identity) => {
       const lines: string[] = [];
-      const conn = await connect({ servers: server.url, name: `test-${identity}`, security: security(identity), logger: recordingLogger(lines), reconnectTimeWaitMs: 50 });
+      const conn = await connect({
+        servers: server.url,
+        name: `test-${identity}`,
+        security: security(identity),
+        logger: recordingLogger(lines),
+        reconnectTimeWaitMs: 50,
+      });
       conns.push(conn);
       const denials: string[] = [];
       void (async () => {

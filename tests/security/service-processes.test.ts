@@ -48,12 +48,19 @@ test('five service processes, each as its own identity: advice applied, ala stat
   let list: InstanceStatus[] = [];
   const find = (name: string): InstanceStatus | undefined => list.find((i) => i.service === name);
   try {
-    await waitFor(async () => {
-      list = await collectStatus(ops.conn.nc, 500);
-      return list.length === 5 && (find('actor-runner')?.stats.advisedSteps ?? 0) > 50 && (find('actor-runner')?.stats.policyVersion ?? 0) >= 2;
-    }, 90_000, { intervalMs: 500 });
+    await waitFor(
+      async () => {
+        list = await collectStatus(ops.conn.nc, 500);
+        return list.length === 5 && (find('actor-runner')?.stats.advisedSteps ?? 0) > 50 && (find('actor-runner')?.stats.policyVersion ?? 0) >= 2;
+      },
+      90_000,
+      { intervalMs: 500 },
+    );
   } catch (err) {
-    throw new Error(`${(err as Error).message}; status: ${JSON.stringify(list.map((i) => [i.service, i.stats]))}; stderr: ${running.map((r) => r.stderr().slice(-1500)).join('\n---\n')}`, { cause: err });
+    throw new Error(
+      `${(err as Error).message}; status: ${JSON.stringify(list.map((i) => [i.service, i.stats]))}; stderr: ${running.map((r) => r.stderr().slice(-1500)).join('\n---\n')}`,
+      { cause: err },
+    );
   } finally {
     for (const r of running) r.proc.kill('SIGTERM');
   }

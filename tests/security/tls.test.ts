@@ -25,7 +25,9 @@ test('server verification: with the CA an identity connects over TLS; without it
     expect(ok.nc.info?.tls_required).toBe(true);
     await ok.close();
     const noCa = { nkeySeedFile: sec.security('ops').nkeySeedFile };
-    await expect(connect({ servers: sec.server.url, name: 't', security: noCa, logger: silentLogger, timeoutMs: 2000 })).rejects.toThrow(/certificate|self.signed|TLS/i);
+    await expect(connect({ servers: sec.server.url, name: 't', security: noCa, logger: silentLogger, timeoutMs: 2000 })).rejects.toThrow(
+      /certificate|self.signed|TLS/i,
+    );
   } finally {
     await sec.stop();
   }
@@ -49,19 +51,34 @@ test('bad security settings fail clearly and never quote the file', async () => 
   const bad = path.join(tempDir('badseed'), 'bad.nk');
   writeFileSync(bad, 'SUNOTAREALSEEDBUTLOOKSLIKEONE-secret-material\n', { mode: 0o600 });
   for (const security of [{ nkeySeedFile: bad }, { nkeySeedFile: `${bad}.missing` }, { tlsCaFile: `${bad}.missing` }]) {
-    const err = await connect({ servers: 'nats://127.0.0.1:1', name: 't', security, logger: silentLogger }).then(() => undefined, (e: unknown) => e);
+    const err = await connect({ servers: 'nats://127.0.0.1:1', name: 't', security, logger: silentLogger }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(CredentialsError);
     expect((err as Error).message).not.toMatch(/secret-material|SUNOTAREAL/);
   }
 });
 
 test('an `ala up` process with identities and mutual TLS learns with advice and writes no seed or key to its logs or run directory', async () => {
-  const sec = await startSecureServer({ tls: { conf: serverTlsConf(certs, true), client: { tlsCaFile: certs.ca, tlsCertFile: certs.clientCert, tlsKeyFile: certs.clientKey } } });
+  const sec = await startSecureServer({
+    tls: { conf: serverTlsConf(certs, true), client: { tlsCaFile: certs.ca, tlsCertFile: certs.clientCert, tlsKeyFile: certs.clientKey } },
+  });
   const out = tempDir('up-tls');
   try {
     const bin = path.join(__dirname, '..', '..', 'packages', 'cli', 'bin', 'ala.js');
-    const env = { ...process.env, NATS_URL: sec.server.url, ALA_NATS_TLS_CA_FILE: certs.ca, ALA_NATS_TLS_CERT_FILE: certs.clientCert, ALA_NATS_TLS_KEY_FILE: certs.clientKey };
-    const proc = spawn(process.execPath, [bin, 'up', '--creds', sec.creds.dir, '--out', out, '--max-seconds', '10', '--agents', '4', '--progress', 'plain', '--eval-episodes', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = {
+      ...process.env,
+      NATS_URL: sec.server.url,
+      ALA_NATS_TLS_CA_FILE: certs.ca,
+      ALA_NATS_TLS_CERT_FILE: certs.clientCert,
+      ALA_NATS_TLS_KEY_FILE: certs.clientKey,
+    };
+    const proc = spawn(
+      process.execPath,
+      [bin, 'up', '--creds', sec.creds.dir, '--out', out, '--max-seconds', '10', '--agents', '4', '--progress', 'plain', '--eval-episodes', '0'],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let log = '';
     proc.stdout.on('data', (d: Buffer) => (log += d.toString()));
     proc.stderr.on('data', (d: Buffer) => (log += d.toString()));
@@ -73,8 +90,13 @@ test('an `ala up` process with identities and mutual TLS learns with advice and 
     expect(log).not.toMatch(/permission denied|Violation/i);
     // every secret: the six seeds (and their private-key halves) and the client TLS key
     const secrets = IDENTITIES.map((i) => readFileSync(path.join(sec.creds.dir, `${i}.nk`), 'utf8').trim());
-    const keyBody = readFileSync(certs.clientKey, 'utf8').split('\n').filter((l) => l && !l.startsWith('-----')).join('');
-    const files = readdirSync(out, { recursive: true }).map(String).filter((f) => statSync(path.join(out, f)).isFile());
+    const keyBody = readFileSync(certs.clientKey, 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('-----'))
+      .join('');
+    const files = readdirSync(out, { recursive: true })
+      .map(String)
+      .filter((f) => statSync(path.join(out, f)).isFile());
     const written = files.map((f) => readFileSync(path.join(out, f)).toString('latin1')).join('\n');
     for (const s of [...secrets, keyBody.slice(0, 40)]) {
       expect(log.includes(s)).toBe(false);

@@ -5,13 +5,7 @@
 // Identity and TLS come from `security` (security.ts): an nkey seed file, TLS files and the
 // per-identity inbox prefix. drainOnSignal wires SIGTERM/SIGINT to drain-then-exit. No
 // subscriptions or publishing here; never logs a seed or key.
-import {
-  AuthorizationError,
-  connect as natsConnect,
-  PermissionViolationError,
-  type Authenticator,
-  type NatsConnection,
-} from '@nats-io/transport-node';
+import { AuthorizationError, connect as natsConnect, PermissionViolationError, type Authenticator, type NatsConnection } from '@nats-io/transport-node';
 import { consoleLogger, type BusLogger } from './logger';
 import { resolveSecurity, type ConnectionSecurity } from './security';
 
@@ -101,7 +95,12 @@ export async function connect(opts: ConnectOptions): Promise<AlaConnection> {
             unloggedPermissionErrors++;
             if (performance.now() - lastPermissionLog >= PERMISSION_LOG_INTERVAL_MS) {
               lastPermissionLog = performance.now();
-              logger.error('nats permission denied', { name: opts.name, error: s.error, deniedSinceLastLog: unloggedPermissionErrors, total: stats.permissionErrors });
+              logger.error('nats permission denied', {
+                name: opts.name,
+                error: s.error,
+                deniedSinceLastLog: unloggedPermissionErrors,
+                total: stats.permissionErrors,
+              });
               unloggedPermissionErrors = 0;
             }
           } else {

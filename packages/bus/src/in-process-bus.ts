@@ -61,8 +61,7 @@ export class InProcessBus implements Bus {
     const entry: Entry = {
       pattern: subject,
       queue: opts.queue,
-      deliver: (subj, data, headers, reply) =>
-        receiver.deliver({ subject: subj, data, reply, header: (name) => lookupHeader(headers, name) }),
+      deliver: (subj, data, headers, reply) => receiver.deliver({ subject: subj, data, reply, header: (name) => lookupHeader(headers, name) }),
     };
     this.entries.add(entry);
     this.receivers.add(receiver as Receiver<unknown>);

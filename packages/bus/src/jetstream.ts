@@ -3,7 +3,17 @@
 // Object Store bucket for policy weights. Each is created or updated idempotently and its config
 // is read back; TTL enforcement is detected, never assumed (servers < 2.11 silently drop
 // allow_msg_ttl, FIELD-NOTES). Publishing lives in stored.ts; nothing here subscribes.
-import { DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type StreamConfig, type StreamInfo } from '@nats-io/jetstream';
+import {
+  DiscardPolicy,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamClient,
+  type JetStreamManager,
+  type StreamConfig,
+  type StreamInfo,
+} from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { Objm, type ObjectStore } from '@nats-io/obj';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
@@ -113,10 +123,16 @@ export async function ensureStreams(ctx: JetStreamContext, prefix = 'ala', opts:
   // read back: what the server kept, not what we asked for
   const bias = ensure.includes('bias') ? await ctx.jsm.streams.info(names.bias) : undefined;
   const traj = ensure.includes('traj') ? await ctx.jsm.streams.info(names.traj) : undefined;
-  if (bias) for (const f of ['subjects', 'storage', 'max_msgs_per_subject', 'max_age', 'discard', 'allow_direct', 'num_replicas'] as const) expectEqual(names.bias, f, biasCfg[f], bias.config[f]);
-  if (traj) for (const f of ['subjects', 'storage', 'max_age', 'max_bytes', 'duplicate_window', 'num_replicas'] as const) expectEqual(names.traj, f, trajCfg[f], traj.config[f]);
+  if (bias)
+    for (const f of ['subjects', 'storage', 'max_msgs_per_subject', 'max_age', 'discard', 'allow_direct', 'num_replicas'] as const)
+      expectEqual(names.bias, f, biasCfg[f], bias.config[f]);
+  if (traj)
+    for (const f of ['subjects', 'storage', 'max_age', 'max_bytes', 'duplicate_window', 'num_replicas'] as const)
+      expectEqual(names.traj, f, trajCfg[f], traj.config[f]);
   const version = ctx.nc.info?.version ?? 'unknown';
-  const ttl = bias ? ttlSupportOf(version, bias) : { enforced: false, serverVersion: version, reason: `${names.bias} not ensured here (detectTtlSupport reads it)` };
+  const ttl = bias
+    ? ttlSupportOf(version, bias)
+    : { enforced: false, serverVersion: version, reason: `${names.bias} not ensured here (detectTtlSupport reads it)` };
   return { bias, traj, ttl };
 }
 
@@ -187,14 +203,25 @@ export async function ensurePolicyStores(ctx: JetStreamContext, prefix = 'ala', 
  * polls their stream info every `pollMs` until the ppo-learner has created both, calling
  * `onWaiting` once if it has to wait, then opens them as ensurePolicyStores does.
  */
-export async function openPolicyStores(ctx: JetStreamContext, prefix = 'ala', opts: { pollMs?: number; onWaiting?: () => void; signal?: AbortSignal; replicas?: number } = {}): Promise<PolicyStores> {
+export async function openPolicyStores(
+  ctx: JetStreamContext,
+  prefix = 'ala',
+  opts: { pollMs?: number; onWaiting?: () => void; signal?: AbortSignal; replicas?: number } = {},
+): Promise<PolicyStores> {
   const names = resourceNames(prefix);
   let warned = false;
   for (;;) {
-    const exists = await Promise.all([`KV_${names.policyKv}`, `OBJ_${names.weights}`].map((n) => ctx.jsm.streams.info(n).then(() => true, (err: unknown) => {
-      if (/stream not found/i.test(String((err as Error).message))) return false;
-      throw new JetStreamSetupError(n, 'cannot read the policy store', { cause: err });
-    })));
+    const exists = await Promise.all(
+      [`KV_${names.policyKv}`, `OBJ_${names.weights}`].map((n) =>
+        ctx.jsm.streams.info(n).then(
+          () => true,
+          (err: unknown) => {
+            if (/stream not found/i.test(String((err as Error).message))) return false;
+            throw new JetStreamSetupError(n, 'cannot read the policy store', { cause: err });
+          },
+        ),
+      ),
+    );
     if (exists.every(Boolean)) return ensurePolicyStores(ctx, prefix, { replicas: opts.replicas });
     if (opts.signal?.aborted) throw new JetStreamSetupError(`${names.policyKv}/${names.weights}`, 'gave up waiting for the policy stores');
     if (!warned) {

@@ -89,7 +89,8 @@ export class NatsBus implements Bus {
     try {
       reply = await this.nc.request(subject, env.data, { timeout: opts.timeoutMs, headers: toMsgHdrs(env.headers) });
     } catch (err) {
-      const noResponders = typeof (err as { isNoResponders?: unknown }).isNoResponders === 'function' && (err as { isNoResponders(): boolean }).isNoResponders();
+      const noResponders =
+        typeof (err as { isNoResponders?: unknown }).isNoResponders === 'function' && (err as { isNoResponders(): boolean }).isNoResponders();
       const closed = this.nc.isClosed();
       throw new BusRequestError(subject, noResponders ? 'no-responders' : closed ? 'closed' : 'timeout', { cause: err });
     } finally {

@@ -29,13 +29,32 @@ export function edgesOf(identity: Identity, prefix = 'ala'): Permissions {
   const status = ['$SRV.>', `${identity}.status`];
   // open (read) the policy stores: KV `latest` and small models by direct get, large models through an ordered consumer
   const readPolicies = [
-    api('STREAM.INFO', kv), api('STREAM.INFO', obj), api('DIRECT.GET', kv), api('DIRECT.GET', kv, '>'), api('DIRECT.GET', obj), api('DIRECT.GET', obj, '>'),
-    api('STREAM.MSG.GET', obj), api('CONSUMER.CREATE', obj), api('CONSUMER.CREATE', obj, '>'), api('CONSUMER.DELETE', obj, '>'), api('CONSUMER.INFO', obj, '>'),
+    api('STREAM.INFO', kv),
+    api('STREAM.INFO', obj),
+    api('DIRECT.GET', kv),
+    api('DIRECT.GET', kv, '>'),
+    api('DIRECT.GET', obj),
+    api('DIRECT.GET', obj, '>'),
+    api('STREAM.MSG.GET', obj),
+    api('CONSUMER.CREATE', obj),
+    api('CONSUMER.CREATE', obj, '>'),
+    api('CONSUMER.DELETE', obj, '>'),
+    api('CONSUMER.INFO', obj, '>'),
   ];
   switch (identity) {
     case 'actor-runner':
       return {
-        publish: [s.stateAll, `${s.prefix}.traj.*`, api('INFO'), api('STREAM.INFO', r.traj), api('STREAM.CREATE', r.traj), api('STREAM.INFO', r.bias), api('DIRECT.GET', r.bias), api('DIRECT.GET', r.bias, '>'), ...readPolicies],
+        publish: [
+          s.stateAll,
+          `${s.prefix}.traj.*`,
+          api('INFO'),
+          api('STREAM.INFO', r.traj),
+          api('STREAM.CREATE', r.traj),
+          api('STREAM.INFO', r.bias),
+          api('DIRECT.GET', r.bias),
+          api('DIRECT.GET', r.bias, '>'),
+          ...readPolicies,
+        ],
         subscribe: [`${s.prefix}.bias.*`, s.policyAnnounce, ...status],
       };
     case 'advisor-worker':
@@ -50,18 +69,36 @@ export function edgesOf(identity: Identity, prefix = 'ala'): Permissions {
     case 'ppo-learner':
       return {
         publish: [
-          s.policyAnnounce, `$KV.${r.policyKv}.>`, `$O.${r.weights}.>`, api('INFO'),
+          s.policyAnnounce,
+          `$KV.${r.policyKv}.>`,
+          `$O.${r.weights}.>`,
+          api('INFO'),
           ...[r.traj, kv, obj].flatMap((n) => [api('STREAM.INFO', n), api('STREAM.CREATE', n), api('STREAM.UPDATE', n)]),
-          api('STREAM.PURGE', obj), ...readPolicies,
-          api('CONSUMER.INFO', r.traj, '*'), api('CONSUMER.CREATE', r.traj), api('CONSUMER.CREATE', r.traj, '>'), api('CONSUMER.DURABLE.CREATE', r.traj, '*'),
-          api('CONSUMER.MSG.NEXT', r.traj, '*'), `$JS.ACK.${r.traj}.>`,
+          api('STREAM.PURGE', obj),
+          ...readPolicies,
+          api('CONSUMER.INFO', r.traj, '*'),
+          api('CONSUMER.CREATE', r.traj),
+          api('CONSUMER.CREATE', r.traj, '>'),
+          api('CONSUMER.DURABLE.CREATE', r.traj, '*'),
+          api('CONSUMER.MSG.NEXT', r.traj, '*'),
+          `$JS.ACK.${r.traj}.>`,
         ],
         subscribe: [...status],
       };
     case 'ops':
       // `ala status` and read-only JetStream inspection; no ALA data subject
       return {
-        publish: ['$SRV.>', '*.status', api('INFO'), api('STREAM.INFO', '*'), api('STREAM.NAMES'), api('STREAM.LIST'), api('CONSUMER.INFO', '*', '*'), api('CONSUMER.NAMES', '*'), api('CONSUMER.LIST', '*')],
+        publish: [
+          '$SRV.>',
+          '*.status',
+          api('INFO'),
+          api('STREAM.INFO', '*'),
+          api('STREAM.NAMES'),
+          api('STREAM.LIST'),
+          api('CONSUMER.INFO', '*', '*'),
+          api('CONSUMER.NAMES', '*'),
+          api('CONSUMER.LIST', '*'),
+        ],
         subscribe: [],
       };
   }
@@ -77,7 +114,12 @@ const q = (x: string): string => JSON.stringify(x);
 
 /** The nats-server config fragment: one nkey user per identity, allow-lists only (everything else denied). */
 export function authConf(users: readonly { identity: Identity; publicKey: string }[], prefix = 'ala'): string {
-  const lines = [`# ALA NATS identities for subject prefix "${prefix}", written by \`ala creds\` (docs/security.md).`, '# Include it from a server config: include "auth.conf"', 'authorization {', '  users = ['];
+  const lines = [
+    `# ALA NATS identities for subject prefix "${prefix}", written by \`ala creds\` (docs/security.md).`,
+    '# Include it from a server config: include "auth.conf"',
+    'authorization {',
+    '  users = [',
+  ];
   for (const u of users) {
     const p = permissionsFor(u.identity, u.publicKey, prefix);
     lines.push(`    # ${u.identity}`);

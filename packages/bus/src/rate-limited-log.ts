@@ -33,22 +33,24 @@ export function rateLimitedLogger(logger: BusLogger, opts: RateLimitOptions = {}
       // a logger must not throw; one that does loses this line, nothing else
     }
   };
-  const log = (level: keyof BusLogger) => (msg: string, fields?: Record<string, unknown>): void => {
-    const key = `${level}\u0000${msg}`;
-    const now = clock.now();
-    const k = kinds.get(key);
-    if (k === undefined) {
-      if (kinds.size >= maxKinds) kinds.delete(kinds.keys().next().value as string);
-      kinds.set(key, { lastAt: now, held: 0 });
-      emit(level, msg, fields, 0);
-    } else if (now - k.lastAt >= intervalMs) {
-      emit(level, msg, fields, k.held);
-      k.lastAt = now;
-      k.held = 0;
-    } else {
-      k.held += 1;
-    }
-  };
+  const log =
+    (level: keyof BusLogger) =>
+    (msg: string, fields?: Record<string, unknown>): void => {
+      const key = `${level}\u0000${msg}`;
+      const now = clock.now();
+      const k = kinds.get(key);
+      if (k === undefined) {
+        if (kinds.size >= maxKinds) kinds.delete(kinds.keys().next().value as string);
+        kinds.set(key, { lastAt: now, held: 0 });
+        emit(level, msg, fields, 0);
+      } else if (now - k.lastAt >= intervalMs) {
+        emit(level, msg, fields, k.held);
+        k.lastAt = now;
+        k.held = 0;
+      } else {
+        k.held += 1;
+      }
+    };
   return {
     info: log('info'),
     warn: log('warn'),

@@ -28,7 +28,13 @@ export interface ServiceOptions {
  * connection is the same object at runtime (tested in test/service.test.ts), hence the cast.
  */
 export async function startService(nc: NatsConnection, opts: ServiceOptions): Promise<Service> {
-  return new Svcm(nc as unknown as ConstructorParameters<typeof Svcm>[0]).add({ name: opts.name, version: opts.version, description: opts.description, metadata: opts.metadata, queue: opts.queue });
+  return new Svcm(nc as unknown as ConstructorParameters<typeof Svcm>[0]).add({
+    name: opts.name,
+    version: opts.version,
+    description: opts.description,
+    metadata: opts.metadata,
+    queue: opts.queue,
+  });
 }
 
 export interface EndpointOptions {

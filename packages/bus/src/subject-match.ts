@@ -14,8 +14,7 @@ export function assertPublishSubject(subject: string): void {
 /** Throws BusInputError unless `subject` is a valid subscription subject ('*' tokens, '>' last). */
 export function assertSubscribeSubject(subject: string): void {
   const tokens = typeof subject === 'string' && subject.length > 0 ? subject.split('.') : [];
-  const ok =
-    tokens.length > 0 && tokens.every((t, i) => TOKEN.test(t) || t === '*' || (t === '>' && i === tokens.length - 1));
+  const ok = tokens.length > 0 && tokens.every((t, i) => TOKEN.test(t) || t === '*' || (t === '>' && i === tokens.length - 1));
   if (!ok) throw new BusInputError('subject', `${JSON.stringify(subject)} is not a valid subscription subject`);
 }
 

@@ -38,7 +38,6 @@ afterAll(async () => {
   await server.stop();
 });
 
-
 describe('JetStream set-up', () => {
   it('creates ALA_BIAS and ALA_TRAJ, reads them back, is idempotent, and reports TTL enforced on >= 2.11', async () => {
     const first = await ensureStreams(ctx, 'ala');
@@ -146,4 +145,3 @@ describe('durable publish', () => {
     await waitFor(async () => (await ctx.jsm.streams.info('ALA_TRAJ')).state.messages === before + 1, 5_000);
   });
 });
-

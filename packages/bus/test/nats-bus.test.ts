@@ -137,7 +137,12 @@ describe('connect', () => {
     const exits: number[] = [];
     const order: string[] = [];
     const remove = drainOnSignal(
-      { drain: async () => { order.push('drain'); await conn.drain(); } },
+      {
+        drain: async () => {
+          order.push('drain');
+          await conn.drain();
+        },
+      },
       { signals: ['SIGUSR2'], exit: (code) => void exits.push(code), beforeDrain: () => void order.push('before'), logger: silentLogger },
     );
     process.emit('SIGUSR2', 'SIGUSR2');

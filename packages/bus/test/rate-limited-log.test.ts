@@ -19,7 +19,11 @@ test('first line of a kind at once, then at most one per interval carrying the c
   for (let i = 0; i < 5; i++) log.warn('bad message', { i });
   log.error('bad message'); // another level is another kind
   log.warn('other thing');
-  expect(r.lines).toEqual([{ level: 'warn', msg: 'bad message', fields: { i: 0 } }, { level: 'error', msg: 'bad message' }, { level: 'warn', msg: 'other thing' }]);
+  expect(r.lines).toEqual([
+    { level: 'warn', msg: 'bad message', fields: { i: 0 } },
+    { level: 'error', msg: 'bad message' },
+    { level: 'warn', msg: 'other thing' },
+  ]);
   clock.advance(1000);
   log.warn('bad message', { i: 5 });
   expect(r.lines[3]).toEqual({ level: 'warn', msg: 'bad message', fields: { i: 5, suppressed: 4 } });

@@ -25,10 +25,17 @@ describe('typed service endpoints', () => {
     const status: ServiceStatus = { v: 1, service: 'bias-router', instanceId: 'i1', version: '0.1.0', uptimeS: 3, stats: { routed: 7 } };
     const group = svc.addGroup('ala.svc.bias-router');
     addTypedEndpoint(group, 'status', null, ServiceStatus, () => status, { metrics, logger: silentLogger });
-    addTypedEndpoint(group, 'echo', Bias, Bias, (b) => {
-      if (b?.stateSeq === 13) throw new Error('unlucky');
-      return { ...b!, stateSeq: b!.stateSeq + 1 };
-    }, { metrics, logger: silentLogger });
+    addTypedEndpoint(
+      group,
+      'echo',
+      Bias,
+      Bias,
+      (b) => {
+        if (b?.stateSeq === 13) throw new Error('unlucky');
+        return { ...b!, stateSeq: b!.stateSeq + 1 };
+      },
+      { metrics, logger: silentLogger },
+    );
 
     const pings = await new Svcm(conn.nc as unknown as ConstructorParameters<typeof Svcm>[0]).client().ping('bias-router');
     const found: string[] = [];

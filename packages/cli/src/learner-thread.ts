@@ -90,10 +90,12 @@ export function startLearnerThread(data: LearnerWorkerData, opts: LearnerThreadO
   let onStarted: ((ok: boolean) => void) | undefined;
   let onStopped: (() => void) | undefined;
   live += 1;
-  const exited = new Promise<number>((resolve) => worker.once('exit', (code) => {
-    live -= 1;
-    resolve(code);
-  }));
+  const exited = new Promise<number>((resolve) =>
+    worker.once('exit', (code) => {
+      live -= 1;
+      resolve(code);
+    }),
+  );
 
   worker.on('message', (m: ToMain) => {
     switch (m.type) {
@@ -125,7 +127,9 @@ export function startLearnerThread(data: LearnerWorkerData, opts: LearnerThreadO
   void exited.then((code) => {
     if (!stopRequested || code !== 0) {
       const why = reported?.message ?? lastError?.message ?? `exit code ${code}`;
-      crash = new LearnerThreadError(ppo === undefined ? 'start' : 'run', `ppo-learner worker ${ppo === undefined ? 'failed to start' : 'crashed'}: ${why}`, { cause: lastError });
+      crash = new LearnerThreadError(ppo === undefined ? 'start' : 'run', `ppo-learner worker ${ppo === undefined ? 'failed to start' : 'crashed'}: ${why}`, {
+        cause: lastError,
+      });
       if (ppo !== undefined && !stopRequested) opts.onCrash?.(crash);
     }
     onStarted?.(false);
@@ -164,7 +168,10 @@ export function startLearnerThread(data: LearnerWorkerData, opts: LearnerThreadO
           const stopped = new Promise<void>((r) => (onStopped = r));
           worker.postMessage({ type: 'stop' } satisfies ToWorker);
           let t: NodeJS.Timeout | undefined;
-          const late = await Promise.race([stopped.then(() => false), new Promise<boolean>((r) => (t = setTimeout(() => r(true), opts.stopTimeoutMs ?? 30_000)))]);
+          const late = await Promise.race([
+            stopped.then(() => false),
+            new Promise<boolean>((r) => (t = setTimeout(() => r(true), opts.stopTimeoutMs ?? 30_000))),
+          ]);
           clearTimeout(t);
           if (late) {
             await worker.terminate();
@@ -174,7 +181,8 @@ export function startLearnerThread(data: LearnerWorkerData, opts: LearnerThreadO
           let t2: NodeJS.Timeout | undefined;
           const code = await Promise.race([exited, new Promise<undefined>((r) => (t2 = setTimeout(() => r(undefined), 5_000)))]);
           clearTimeout(t2);
-          if (code === undefined) await worker.terminate(); // stopped cleanly but lingered: end it
+          if (code === undefined)
+            await worker.terminate(); // stopped cleanly but lingered: end it
           else if (crash !== undefined) throw crash; // e.g. the final checkpoint threw
         },
       });

@@ -9,7 +9,10 @@ import { CliUsageError, RUN_FILES, learningCurveSvg } from '@ala/cli';
 
 const BIN = path.resolve(__dirname, '..', 'bin', 'ala.js');
 
-function ala(args: string[], onStdout?: (chunk: string, kill: (sig: NodeJS.Signals) => void) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function ala(
+  args: string[],
+  onStdout?: (chunk: string, kill: (sig: NodeJS.Signals) => void) => void,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [BIN, ...args], { cwd: path.resolve(__dirname, '../../..'), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -33,7 +36,11 @@ afterEach(async () => {
 });
 
 const readJson = async (f: string): Promise<Record<string, unknown>> => JSON.parse(await fs.readFile(f, 'utf8')) as Record<string, unknown>;
-const lines = async (f: string): Promise<Record<string, unknown>[]> => (await fs.readFile(f, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = async (f: string): Promise<Record<string, unknown>[]> =>
+  (await fs.readFile(f, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 it('writes every output file, then --resume continues the same run', async () => {
   const out = path.join(dir, 'run');
@@ -47,7 +54,16 @@ it('writes every output file, then --resume continues the same run', async () =>
   expect(config).toMatchObject({ envId: 'CartPole-v1', seed: 2, backend: 'wasm', config: { numEnvs: 8, numSteps: 32, totalTimesteps: 1024 } });
   expect(Object.keys(config.versions as object).sort()).toEqual(['ala', 'gitCommit', 'node', 'onnxruntime', 'tfjs']);
   const summary = await readJson(path.join(out, RUN_FILES.summary));
-  expect(summary).toMatchObject({ envId: 'CartPole-v1', seed: 2, solved: false, solvedAtStep: null, envSteps: 1024, iterations: 4, policyVersion: 4, stoppedBy: 'budget' });
+  expect(summary).toMatchObject({
+    envId: 'CartPole-v1',
+    seed: 2,
+    solved: false,
+    solvedAtStep: null,
+    envSteps: 1024,
+    iterations: 4,
+    policyVersion: 4,
+    stoppedBy: 'budget',
+  });
   expect(summary.finalMean100).toEqual(expect.any(Number));
   expect(summary.wallSeconds).toEqual(expect.any(Number));
   const metrics = await lines(path.join(out, RUN_FILES.metrics));
@@ -104,13 +120,20 @@ it('bad arguments fail with one clear line', async () => {
 describe('helpers', () => {
   it('parses --set overrides', () => {
     expect(parseOverrides(['learningRate=3e-4', 'hidden=32, 16', 'targetKl=null', 'normAdv=false', 'isMode=exact'])).toEqual({
-      learningRate: 3e-4, hidden: [32, 16], targetKl: null, normAdv: false, isMode: 'exact',
+      learningRate: 3e-4,
+      hidden: [32, 16],
+      targetKl: null,
+      normAdv: false,
+      isMode: 'exact',
     });
     expect(() => parseOverrides(['gamma'])).toThrow(CliUsageError);
   });
 
   it('draws the curve with the threshold line and the mean-100 line', () => {
-    const svg = learningCurveSvg(Array.from({ length: 300 }, (_, i) => ({ step: i * 100, ret: i })), { title: 'T <1>', threshold: 475 });
+    const svg = learningCurveSvg(
+      Array.from({ length: 300 }, (_, i) => ({ step: i * 100, ret: i })),
+      { title: 'T <1>', threshold: 475 },
+    );
     expect(svg).toContain('stroke-dasharray');
     expect(svg).toContain('T &lt;1&gt;');
     expect((svg.match(/<circle/g) ?? []).length).toBe(300);

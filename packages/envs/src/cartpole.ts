@@ -55,7 +55,11 @@ export class CartPoleEnv implements Env {
     if (typeof sb !== 'boolean') throw new InvalidOptionError('suttonBartoReward', sb, 'suttonBartoReward must be a boolean');
     this.suttonBarto = sb;
     const high = [CARTPOLE_X_THRESHOLD * 2, Infinity, CARTPOLE_THETA_THRESHOLD * 2, Infinity];
-    this.observationSpace = boxSpace([4], high.map((h) => -h), high);
+    this.observationSpace = boxSpace(
+      [4],
+      high.map((h) => -h),
+      high,
+    );
     this.actionSpace = discreteSpace(ACTION_NAMES);
   }
 
@@ -132,8 +136,7 @@ export class CartPoleEnv implements Env {
     s[1] = xDot;
     s[2] = theta;
     s[3] = thetaDot;
-    const terminated =
-      x < -CARTPOLE_X_THRESHOLD || x > CARTPOLE_X_THRESHOLD || theta < -CARTPOLE_THETA_THRESHOLD || theta > CARTPOLE_THETA_THRESHOLD;
+    const terminated = x < -CARTPOLE_X_THRESHOLD || x > CARTPOLE_X_THRESHOLD || theta < -CARTPOLE_THETA_THRESHOLD || theta > CARTPOLE_THETA_THRESHOLD;
     this.steps += 1;
     const truncated = this.steps >= this.maxEpisodeSteps;
     this.done = terminated || truncated;
@@ -170,4 +173,3 @@ export class CartPoleEnv implements Env {
     this.done = true;
   }
 }
-

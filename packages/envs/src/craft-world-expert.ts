@@ -108,7 +108,9 @@ function placementSafety(s: CraftWorldState): (c: number) => boolean {
     if (ok === undefined) {
       const start = c === agent ? -1 : agent;
       const after = start < 0 ? undefined : region(s, start, c);
-      ok = after !== undefined && after.grass === before.grass - 1 &&
+      ok =
+        after !== undefined &&
+        after.grass === before.grass - 1 &&
         PLAN_NEEDS.every((need, t) => (after.resources[t] ?? 0) >= Math.min(need, before.resources[t] ?? 0));
       memo.set(c, ok);
     }

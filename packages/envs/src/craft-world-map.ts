@@ -26,9 +26,23 @@ export function difficultyParams(difficulty: Difficulty, size: number): MapParam
     case 'easy':
       return { trees: Math.round(area * 0.1), stoneClusters: 3, stonePerCluster: Math.max(3, Math.round(area / 30)), iron: 3, lakes: 0, lakeSize: 0 };
     case 'normal':
-      return { trees: Math.round(area * 0.07), stoneClusters: 2, stonePerCluster: Math.max(3, Math.round(area / 30)), iron: 2, lakes: 1, lakeSize: Math.round(area / 24) };
+      return {
+        trees: Math.round(area * 0.07),
+        stoneClusters: 2,
+        stonePerCluster: Math.max(3, Math.round(area / 30)),
+        iron: 2,
+        lakes: 1,
+        lakeSize: Math.round(area / 24),
+      };
     case 'hard':
-      return { trees: Math.round(area * 0.04), stoneClusters: 2, stonePerCluster: Math.max(3, Math.round(area / 40)), iron: 1, lakes: 2, lakeSize: Math.round(area / 16) };
+      return {
+        trees: Math.round(area * 0.04),
+        stoneClusters: 2,
+        stonePerCluster: Math.max(3, Math.round(area / 40)),
+        iron: 1,
+        lakes: 2,
+        lakeSize: Math.round(area / 16),
+      };
   }
 }
 

@@ -10,7 +10,15 @@ export const NUM_TILES = TILE_NAMES.length;
 
 /** Inventory slots. */
 export const Item = {
-  LOG: 0, PLANKS: 1, STICKS: 2, STONE: 3, IRON_ORE: 4, IRON_INGOT: 5, WOODEN_PICKAXE: 6, STONE_PICKAXE: 7, IRON_PICKAXE: 8,
+  LOG: 0,
+  PLANKS: 1,
+  STICKS: 2,
+  STONE: 3,
+  IRON_ORE: 4,
+  IRON_INGOT: 5,
+  WOODEN_PICKAXE: 6,
+  STONE_PICKAXE: 7,
+  IRON_PICKAXE: 8,
 } as const;
 export type Item = (typeof Item)[keyof typeof Item];
 export const ITEM_NAMES = ['log', 'planks', 'sticks', 'stone', 'iron_ore', 'iron_ingot', 'wooden_pickaxe', 'stone_pickaxe', 'iron_pickaxe'] as const;
@@ -18,14 +26,36 @@ export const NUM_ITEMS = ITEM_NAMES.length;
 
 /** Discrete actions. Moves set the facing direction and move when the target cell is grass. */
 export const Action = {
-  NOOP: 0, MOVE_NORTH: 1, MOVE_SOUTH: 2, MOVE_WEST: 3, MOVE_EAST: 4, INTERACT: 5,
-  CRAFT_PLANKS: 6, CRAFT_STICKS: 7, PLACE_TABLE: 8, CRAFT_WOODEN_PICKAXE: 9, CRAFT_STONE_PICKAXE: 10,
-  PLACE_FURNACE: 11, SMELT_IRON: 12, CRAFT_IRON_PICKAXE: 13,
+  NOOP: 0,
+  MOVE_NORTH: 1,
+  MOVE_SOUTH: 2,
+  MOVE_WEST: 3,
+  MOVE_EAST: 4,
+  INTERACT: 5,
+  CRAFT_PLANKS: 6,
+  CRAFT_STICKS: 7,
+  PLACE_TABLE: 8,
+  CRAFT_WOODEN_PICKAXE: 9,
+  CRAFT_STONE_PICKAXE: 10,
+  PLACE_FURNACE: 11,
+  SMELT_IRON: 12,
+  CRAFT_IRON_PICKAXE: 13,
 } as const;
 export const ACTION_NAMES = [
-  'noop', 'move_north', 'move_south', 'move_west', 'move_east', 'interact',
-  'craft_planks', 'craft_sticks', 'place_table', 'craft_wooden_pickaxe', 'craft_stone_pickaxe',
-  'place_furnace', 'smelt_iron', 'craft_iron_pickaxe',
+  'noop',
+  'move_north',
+  'move_south',
+  'move_west',
+  'move_east',
+  'interact',
+  'craft_planks',
+  'craft_sticks',
+  'place_table',
+  'craft_wooden_pickaxe',
+  'craft_stone_pickaxe',
+  'place_furnace',
+  'smelt_iron',
+  'craft_iron_pickaxe',
 ] as const;
 export const NUM_ACTIONS = ACTION_NAMES.length;
 
@@ -53,21 +83,49 @@ export const RECIPES: readonly Recipe[] = [
   { action: Action.CRAFT_STICKS, needs: [[Item.PLANKS, 1]], gives: [Item.STICKS, 2], nearTable: false, nearFurnace: false, milestone: 'craft_sticks' },
   { action: Action.PLACE_TABLE, needs: [[Item.PLANKS, 2]], places: Tile.TABLE, nearTable: false, nearFurnace: false, milestone: 'place_table' },
   {
-    action: Action.CRAFT_WOODEN_PICKAXE, needs: [[Item.PLANKS, 1], [Item.STICKS, 1]], gives: [Item.WOODEN_PICKAXE, 1],
-    nearTable: true, nearFurnace: false, milestone: 'craft_wooden_pickaxe',
+    action: Action.CRAFT_WOODEN_PICKAXE,
+    needs: [
+      [Item.PLANKS, 1],
+      [Item.STICKS, 1],
+    ],
+    gives: [Item.WOODEN_PICKAXE, 1],
+    nearTable: true,
+    nearFurnace: false,
+    milestone: 'craft_wooden_pickaxe',
   },
   {
-    action: Action.CRAFT_STONE_PICKAXE, needs: [[Item.STONE, 1], [Item.STICKS, 1]], gives: [Item.STONE_PICKAXE, 1],
-    nearTable: true, nearFurnace: false, milestone: 'craft_stone_pickaxe',
+    action: Action.CRAFT_STONE_PICKAXE,
+    needs: [
+      [Item.STONE, 1],
+      [Item.STICKS, 1],
+    ],
+    gives: [Item.STONE_PICKAXE, 1],
+    nearTable: true,
+    nearFurnace: false,
+    milestone: 'craft_stone_pickaxe',
   },
   { action: Action.PLACE_FURNACE, needs: [[Item.STONE, 2]], places: Tile.FURNACE, nearTable: false, nearFurnace: false, milestone: 'place_furnace' },
   {
-    action: Action.SMELT_IRON, needs: [[Item.IRON_ORE, 1], [Item.LOG, 1]], gives: [Item.IRON_INGOT, 1],
-    nearTable: false, nearFurnace: true, milestone: 'smelt_iron',
+    action: Action.SMELT_IRON,
+    needs: [
+      [Item.IRON_ORE, 1],
+      [Item.LOG, 1],
+    ],
+    gives: [Item.IRON_INGOT, 1],
+    nearTable: false,
+    nearFurnace: true,
+    milestone: 'smelt_iron',
   },
   {
-    action: Action.CRAFT_IRON_PICKAXE, needs: [[Item.IRON_INGOT, 1], [Item.STICKS, 1]], gives: [Item.IRON_PICKAXE, 1],
-    nearTable: true, nearFurnace: false, milestone: 'craft_iron_pickaxe',
+    action: Action.CRAFT_IRON_PICKAXE,
+    needs: [
+      [Item.IRON_INGOT, 1],
+      [Item.STICKS, 1],
+    ],
+    gives: [Item.IRON_PICKAXE, 1],
+    nearTable: true,
+    nearFurnace: false,
+    milestone: 'craft_iron_pickaxe',
   },
 ];
 
@@ -92,8 +150,17 @@ export const HARVEST_BY_TILE: readonly (Harvest | undefined)[] = TILE_NAMES.map(
 
 /** Milestones in tech-tree order; each pays +1 the first time (reward 'milestones'). The last one is the goal. */
 export const MILESTONES = [
-  'collect_log', 'craft_planks', 'craft_sticks', 'place_table', 'craft_wooden_pickaxe', 'collect_stone',
-  'craft_stone_pickaxe', 'place_furnace', 'collect_iron', 'smelt_iron', 'craft_iron_pickaxe',
+  'collect_log',
+  'craft_planks',
+  'craft_sticks',
+  'place_table',
+  'craft_wooden_pickaxe',
+  'collect_stone',
+  'craft_stone_pickaxe',
+  'place_furnace',
+  'collect_iron',
+  'smelt_iron',
+  'craft_iron_pickaxe',
 ] as const;
 export type Milestone = (typeof MILESTONES)[number];
 export const GOAL_MILESTONE: Milestone = 'craft_iron_pickaxe';
@@ -106,6 +173,8 @@ export function recipesText(): string {
     const where = [r.nearTable ? 'next to a table' : '', r.nearFurnace ? 'next to a furnace' : ''].filter(Boolean).join(', ');
     return `${ACTION_NAMES[r.action]}: ${need(r)} -> ${out}${where ? ` (${where})` : ''}`;
   });
-  const harvest = HARVESTS.map((h) => `interact facing ${TILE_NAMES[h.tile]}${h.tool !== undefined ? ` with a ${ITEM_NAMES[h.tool]}` : ''} -> 1 ${ITEM_NAMES[h.gives]}`);
+  const harvest = HARVESTS.map(
+    (h) => `interact facing ${TILE_NAMES[h.tile]}${h.tool !== undefined ? ` with a ${ITEM_NAMES[h.tool]}` : ''} -> 1 ${ITEM_NAMES[h.gives]}`,
+  );
   return [...harvest, ...lines].join('; ');
 }

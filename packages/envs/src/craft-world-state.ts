@@ -51,7 +51,20 @@ export function encodeCraftWorldState(p: PortableCraftWorld): Uint8Array {
   const { config: c, state: s } = p;
   const out = new Uint8Array(craftWorldStateBytes(c.size));
   const dv = new DataView(out.buffer);
-  out.set([MAGIC_0, MAGIC_1, CRAFTWORLD_STATE_FORMAT, c.size, c.viewRadius, DIFFICULTIES.indexOf(c.difficulty), REWARD_MODES.indexOf(c.rewardMode), p.done ? 1 : 0, s.x, s.y, s.facing, 0]);
+  out.set([
+    MAGIC_0,
+    MAGIC_1,
+    CRAFTWORLD_STATE_FORMAT,
+    c.size,
+    c.viewRadius,
+    DIFFICULTIES.indexOf(c.difficulty),
+    REWARD_MODES.indexOf(c.rewardMode),
+    p.done ? 1 : 0,
+    s.x,
+    s.y,
+    s.facing,
+    0,
+  ]);
   let achieved = 0;
   for (let i = 0; i < MILESTONES.length; i++) if (s.achieved[i]) achieved |= 1 << i;
   dv.setUint16(12, achieved, true);
@@ -75,7 +88,16 @@ export function decodeCraftWorldState(bytes: Uint8Array, envId: string): Portabl
   if (size < 6 || size > 64) fail('range', 'size', `${size} is outside [6, 64]`);
   if (bytes.length !== craftWorldStateBytes(size)) fail('length', 'bytes', `${bytes.length} bytes, a ${size}x${size} state has ${craftWorldStateBytes(size)}`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const [viewRadius, diff, reward, flags, x, y, facing, pad] = [4, 5, 6, 7, 8, 9, 10, 11].map((k) => bytes[k]!) as [number, number, number, number, number, number, number, number];
+  const [viewRadius, diff, reward, flags, x, y, facing, pad] = [4, 5, 6, 7, 8, 9, 10, 11].map((k) => bytes[k]!) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (viewRadius < 1 || viewRadius > 5) fail('range', 'viewRadius', `${viewRadius} is outside [1, 5]`);
   const difficulty = DIFFICULTIES[diff] ?? fail('range', 'difficulty', `unknown difficulty code ${diff}`);
   const rewardMode = REWARD_MODES[reward] ?? fail('range', 'reward', `unknown reward code ${reward}`);

@@ -14,7 +14,16 @@ import { decodeCraftWorldState, encodeCraftWorldState, type CraftWorldConfig } f
 import { freshSeed } from './entropy';
 import { difficultyParams, DIFFICULTIES, generateMap, type Difficulty } from './craft-world-map';
 import {
-  Action, ACTION_NAMES, DX, DY, GOAL_MILESTONE, HARVEST_BY_TILE, MILESTONES, NUM_ITEMS, RECIPE_BY_ACTION, Tile,
+  Action,
+  ACTION_NAMES,
+  DX,
+  DY,
+  GOAL_MILESTONE,
+  HARVEST_BY_TILE,
+  MILESTONES,
+  NUM_ITEMS,
+  RECIPE_BY_ACTION,
+  Tile,
   type Milestone,
 } from './craft-world-rules';
 import { describeCraftWorld } from './craft-world-describe';
@@ -111,7 +120,8 @@ export class CraftWorldEnv implements Env, PortableStateEnv {
     if (typeof action !== 'number' || !Number.isInteger(action) || action < 0 || action >= ACTION_NAMES.length) {
       throw new InvalidActionError(this.id, action, `CraftWorld action must be an integer in [0, ${ACTION_NAMES.length}), got ${String(action)}`);
     }
-    if (!this.started || this.done) throw new ResetNeededError(this.id, this.started ? 'episode is over: call reset() before step()' : 'call reset() before step()');
+    if (!this.started || this.done)
+      throw new ResetNeededError(this.id, this.started ? 'episode is over: call reset() before step()' : 'call reset() before step()');
     if (!this.isLegal(action)) {
       throw new InvalidActionError(this.id, action, `${ACTION_NAMES[action]} is not legal now (missing ingredients, station or free grass)`);
     }
@@ -196,8 +206,14 @@ export class CraftWorldEnv implements Env, PortableStateEnv {
   /** A deep copy of the full state. */
   getState(): CraftWorldState {
     return {
-      size: this.size, tiles: this.tiles.slice(), x: this.x, y: this.y, facing: this.facing,
-      inventory: this.inv.slice(), achieved: this.achieved.slice(), steps: this.steps,
+      size: this.size,
+      tiles: this.tiles.slice(),
+      x: this.x,
+      y: this.y,
+      facing: this.facing,
+      inventory: this.inv.slice(),
+      achieved: this.achieved.slice(),
+      steps: this.steps,
     };
   }
 
@@ -221,7 +237,8 @@ export class CraftWorldEnv implements Env, PortableStateEnv {
     const p = decodeCraftWorldState(bytes, this.id);
     const mine = this.config;
     for (const k of Object.keys(mine) as (keyof CraftWorldConfig)[]) {
-      if (p.config[k] !== mine[k]) throw new EnvStateError(this.id, 'mismatch', k, `${this.id}: state is from an env with ${k}=${String(p.config[k])}, this one has ${String(mine[k])}`);
+      if (p.config[k] !== mine[k])
+        throw new EnvStateError(this.id, 'mismatch', k, `${this.id}: state is from an env with ${k}=${String(p.config[k])}, this one has ${String(mine[k])}`);
     }
     this.restore(p.state, p.done);
   }

@@ -34,7 +34,13 @@ export function handleEnvRequest(env: Env, req: EnvRequest): EnvReply {
   try {
     switch (req.op) {
       case 'spec':
-        return { v: 1, ok: true, envId: env.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64), obsDim: flatSize(env.observationSpace), actionNames: [...env.actionSpace.actionNames] };
+        return {
+          v: 1,
+          ok: true,
+          envId: env.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64),
+          obsDim: flatSize(env.observationSpace),
+          actionNames: [...env.actionSpace.actionNames],
+        };
       case 'reset': {
         const r = env.reset(req.seed === undefined ? {} : { seed: req.seed });
         return { v: 1, ok: true, obs: r.obs, legal: env.legalActions() };

@@ -25,7 +25,17 @@ export { CRAFTWORLD_VARIANTS } from './builtins';
 export type { Difficulty, MapParams } from './craft-world-map';
 export { difficultyParams, generateMap } from './craft-world-map';
 export type { Milestone, Recipe } from './craft-world-rules';
-export { Tile, Item, Action as CraftAction, ACTION_NAMES as CRAFT_ACTION_NAMES, ITEM_NAMES, TILE_NAMES, MILESTONES, RECIPES, recipesText } from './craft-world-rules';
+export {
+  Tile,
+  Item,
+  Action as CraftAction,
+  ACTION_NAMES as CRAFT_ACTION_NAMES,
+  ITEM_NAMES,
+  TILE_NAMES,
+  MILESTONES,
+  RECIPES,
+  recipesText,
+} from './craft-world-rules';
 export type { PlanStep } from './craft-world-expert';
 export { craftWorldExpert, craftWorldScores, nextPlanStep } from './craft-world-expert';
 export { EnvBridgeError } from './errors';

@@ -9,7 +9,11 @@ export function checkOptionKeys(envId: string, options: unknown, allowed: readon
   }
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) {
-      throw new InvalidOptionError(key, (options as Record<string, unknown>)[key], `${envId} has no option ${JSON.stringify(key)}; known: ${allowed.join(', ')}`);
+      throw new InvalidOptionError(
+        key,
+        (options as Record<string, unknown>)[key],
+        `${envId} has no option ${JSON.stringify(key)}; known: ${allowed.join(', ')}`,
+      );
     }
   }
 }

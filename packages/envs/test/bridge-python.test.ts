@@ -77,7 +77,8 @@ describe('Python Gymnasium env over the bridge', () => {
 
   it('answers bad requests with typed errors and drives an AsyncVectorEnv', async () => {
     if (optedOut) return;
-    const ask = async (req: EnvRequest): Promise<EnvReply> => decode(EnvReply, (await nc!.request('py.env.cp-1', encode(EnvRequest, req), { timeout: 5000 })).data);
+    const ask = async (req: EnvRequest): Promise<EnvReply> =>
+      decode(EnvReply, (await nc!.request('py.env.cp-1', encode(EnvRequest, req), { timeout: 5000 })).data);
     expect(await ask({ v: 1, op: 'step', action: 0 })).toMatchObject({ ok: false, errorKind: 'reset-needed' });
     await ask({ v: 1, op: 'reset', seed: 1 });
     expect(await ask({ v: 1, op: 'step', action: 7 })).toMatchObject({ ok: false, errorKind: 'invalid-action' });

@@ -7,8 +7,18 @@ import { decode, encode, EnvReply, EnvRequest } from '@ala/protocol';
 import { InProcessBus, NatsBus, silentLogger } from '@ala/bus';
 import { startNatsServer, type NatsServerHandle } from '@ala/testkit';
 import {
-  AsyncVectorEnv, busBridgeTransport, CartPoleEnv, CraftWorldEnv, EnvBridgeError, InvalidActionError, InvalidOptionError, natsBridgeTransport, RemoteEnv,
-  ResetNeededError, serveEnv, type EnvServerHandle,
+  AsyncVectorEnv,
+  busBridgeTransport,
+  CartPoleEnv,
+  CraftWorldEnv,
+  EnvBridgeError,
+  InvalidActionError,
+  InvalidOptionError,
+  natsBridgeTransport,
+  RemoteEnv,
+  ResetNeededError,
+  serveEnv,
+  type EnvServerHandle,
 } from '../src/index';
 
 let server: NatsServerHandle;
@@ -69,12 +79,17 @@ describe('external-env bridge over NATS', () => {
     const raw = await nc.request('test.env.cp-fresh', encode(EnvRequest, { v: 1, op: 'step', action: 0 }), { timeout: 2000 });
     expect(decode(EnvReply, raw.data)).toMatchObject({ ok: false, errorKind: 'reset-needed' });
     // The client turns each remote error kind into the local class.
-    const kinds = { 'rn': 'reset-needed', 'ia': 'invalid-action', 'io': 'invalid-option', 'in': 'internal' } as const;
+    const kinds = { rn: 'reset-needed', ia: 'invalid-action', io: 'invalid-option', in: 'internal' } as const;
     const subs = Object.entries(kinds).map(([id, kind]) =>
       nc.subscribe(`test.env.${id}`, {
         callback: (_e, m) => {
           const op = decode(EnvRequest, m.data).op;
-          m.respond(encode(EnvReply, op === 'spec' ? { v: 1, ok: true, envId: 'Fake-v0', obsDim: 1, actionNames: ['a'] } : { v: 1, ok: false, errorKind: kind, errorMessage: 'no' }));
+          m.respond(
+            encode(
+              EnvReply,
+              op === 'spec' ? { v: 1, ok: true, envId: 'Fake-v0', obsDim: 1, actionNames: ['a'] } : { v: 1, ok: false, errorKind: kind, errorMessage: 'no' },
+            ),
+          );
         },
       }),
     );

@@ -5,8 +5,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CartPoleEnv } from '../src/cartpole';
 
-interface RefStep { action: number; state: number[]; obs: number[]; reward: number; terminated: boolean; truncated: boolean }
-interface RefEpisode { seed: number; options: { low: number; high: number } | null; initialState: number[]; initialObs: number[]; steps: RefStep[] }
+interface RefStep {
+  action: number;
+  state: number[];
+  obs: number[];
+  reward: number;
+  terminated: boolean;
+  truncated: boolean;
+}
+interface RefEpisode {
+  seed: number;
+  options: { low: number; high: number } | null;
+  initialState: number[];
+  initialObs: number[];
+  steps: RefStep[];
+}
 interface Reference {
   gymnasium: string;
   resets: { seed: number; state: number[]; obs: number[]; nextUnseededState: number[] }[];

@@ -4,8 +4,20 @@
 // EnvStateError and change nothing (including a seeded fuzz of random and bit-flipped bytes).
 import fc from 'fast-check';
 import {
-  CRAFTWORLD_VARIANTS, CraftWorldEnv, EnvError, EnvStateError, Pcg64, ResetNeededError, VectorEnv, craftWorldExpert, craftWorldStateBytes,
-  hasPortableState, makeEnv, randInt, type Rng, type StepResult,
+  CRAFTWORLD_VARIANTS,
+  CraftWorldEnv,
+  EnvError,
+  EnvStateError,
+  Pcg64,
+  ResetNeededError,
+  VectorEnv,
+  craftWorldExpert,
+  craftWorldStateBytes,
+  hasPortableState,
+  makeEnv,
+  randInt,
+  type Rng,
+  type StepResult,
 } from '../src/index';
 
 const VARIANTS = Object.keys(CRAFTWORLD_VARIANTS);
@@ -189,12 +201,18 @@ describe('CraftWorld portable state', () => {
         }
       }
     };
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (b) => check(b)), { seed: 7, numRuns: 300 });
-    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 3 }), (flips) => {
-      const b = good.slice();
-      for (const [at, x] of flips) b[at % b.length]! ^= x;
-      check(b);
-    }), { seed: 7, numRuns: 600 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (b) => check(b)),
+      { seed: 7, numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 3 }), (flips) => {
+        const b = good.slice();
+        for (const [at, x] of flips) b[at % b.length]! ^= x;
+        check(b);
+      }),
+      { seed: 7, numRuns: 600 },
+    );
   });
 
   it('VectorEnv.exportState gives CraftWorld bytes and undefined for envs without a portable state', () => {

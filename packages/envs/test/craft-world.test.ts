@@ -2,8 +2,18 @@
 // errors, no state change), observation layout, describe(), state replay, and the planner
 // expert's success rate on the default variant (>= 95% of seeds).
 import {
-  CraftAction as A, CraftWorldEnv, getExpert, InvalidActionError, InvalidOptionError, Item, makeEnv, MILESTONES, ResetNeededError, Tile,
-  type CraftWorldState, type Env,
+  CraftAction as A,
+  CraftWorldEnv,
+  getExpert,
+  InvalidActionError,
+  InvalidOptionError,
+  Item,
+  makeEnv,
+  MILESTONES,
+  ResetNeededError,
+  Tile,
+  type CraftWorldState,
+  type Env,
 } from '../src/index';
 
 function runExpert(env: Env, seed: number, knobs = {}): { success: boolean; ret: number; steps: number; milestones: string[] } {
@@ -51,8 +61,16 @@ describe('CraftWorld-v0', () => {
     expect(mask[A.INTERACT]).toBe(1);
     expect(() => env.step(A.CRAFT_PLANKS)).toThrow(InvalidActionError);
     const seq: [number, number][] = [
-      [A.INTERACT, 1], [A.INTERACT, 0], [A.CRAFT_PLANKS, 1], [A.CRAFT_PLANKS, 0], [A.CRAFT_STICKS, 1], [A.MOVE_WEST, 0],
-      [A.PLACE_TABLE, 1], [A.CRAFT_WOODEN_PICKAXE, 1], [A.MOVE_EAST, 0], [A.INTERACT, 1],
+      [A.INTERACT, 1],
+      [A.INTERACT, 0],
+      [A.CRAFT_PLANKS, 1],
+      [A.CRAFT_PLANKS, 0],
+      [A.CRAFT_STICKS, 1],
+      [A.MOVE_WEST, 0],
+      [A.PLACE_TABLE, 1],
+      [A.CRAFT_WOODEN_PICKAXE, 1],
+      [A.MOVE_EAST, 0],
+      [A.INTERACT, 1],
     ];
     for (const [a, r] of seq) expect([a, env.step(a).reward]).toEqual([a, r]);
     const s = env.getState();
@@ -63,8 +81,16 @@ describe('CraftWorld-v0', () => {
     // Top up stone, sticks and fuel, then finish the tree.
     env.setState({ ...s, inventory: Int32Array.from([1, 0, 2, 3, 0, 0, 1, 0, 0]) });
     const rest: [number, number][] = [
-      [A.MOVE_WEST, 0], [A.CRAFT_STONE_PICKAXE, 1], [A.PLACE_FURNACE, 1], [A.MOVE_EAST, 0], [A.MOVE_SOUTH, 0], [A.MOVE_EAST, 0],
-      [A.INTERACT, 1], [A.MOVE_NORTH, 0], [A.SMELT_IRON, 1], [A.MOVE_WEST, 0],
+      [A.MOVE_WEST, 0],
+      [A.CRAFT_STONE_PICKAXE, 1],
+      [A.PLACE_FURNACE, 1],
+      [A.MOVE_EAST, 0],
+      [A.MOVE_SOUTH, 0],
+      [A.MOVE_EAST, 0],
+      [A.INTERACT, 1],
+      [A.MOVE_NORTH, 0],
+      [A.SMELT_IRON, 1],
+      [A.MOVE_WEST, 0],
     ];
     for (const [a, r] of rest) {
       const out = env.step(a);

@@ -1,7 +1,16 @@
 // Registry (built-ins, user registration, errors) and VectorEnv (same-step autoreset, final obs,
 // episode statistics, flat batches, seeding seed + i, validation before any env moves).
 import {
-  AsyncVectorEnv, CartPoleEnv, EnvRegistryError, InvalidActionError, InvalidOptionError, listEnvs, makeEnv, registerEnv, unregisterEnv, VectorEnv,
+  AsyncVectorEnv,
+  CartPoleEnv,
+  EnvRegistryError,
+  InvalidActionError,
+  InvalidOptionError,
+  listEnvs,
+  makeEnv,
+  registerEnv,
+  unregisterEnv,
+  VectorEnv,
   type Env,
 } from '../src/index';
 
@@ -42,7 +51,7 @@ describe('VectorEnv', () => {
     const returns = new Float64Array(n);
     let episodes = 0;
     for (let t = 0; t < 120; t++) {
-      const actions = Array.from({ length: n }, (_, i) => (t * (i + 1)) % 3 === 0 ? 1 : 0);
+      const actions = Array.from({ length: n }, (_, i) => ((t * (i + 1)) % 3 === 0 ? 1 : 0));
       const r = v.step(actions);
       expect(r.obs).toHaveLength(n * 4);
       for (let i = 0; i < n; i++) {

@@ -28,7 +28,12 @@ export function isStats(keep: Int32Array, logRho: Column, logpMu: Column, logpPk
   // Tolerance: float32 log-probs make an on-policy π_prox/μ = 1 ± 1e-7, which is not a truncation.
   const s = isWeightStats(w, cBar * (1 + 1e-6));
   return {
-    isWeightMean: s.mean, isWeightMax: s.max, isWeightP99: s.p99, isTruncatedFrac: s.truncatedFraction, essOverN: s.essOverN, klMuPi: kl / n,
+    isWeightMean: s.mean,
+    isWeightMax: s.max,
+    isWeightP99: s.p99,
+    isTruncatedFrac: s.truncatedFraction,
+    essOverN: s.essOverN,
+    klMuPi: kl / n,
   };
 }
 
@@ -62,7 +67,11 @@ export function lagFilter(policyVersion: Column, advised: Column, currentVersion
   }
   const n = policyVersion.length;
   return {
-    keep, keptFraction: r.keptFraction, policyLagMin: r.lagMin, policyLagMean: r.lagMean, policyLagMax: r.lagMax,
+    keep,
+    keptFraction: r.keptFraction,
+    policyLagMin: r.lagMin,
+    policyLagMean: r.lagMean,
+    policyLagMax: r.lagMax,
     advisedFrac: n ? advisedCount / n : 0,
   };
 }

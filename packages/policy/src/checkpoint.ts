@@ -44,7 +44,12 @@ function decodeValue(_key: string, value: unknown): unknown {
 /** Serialise a payload (plain data + Float32Arrays) to the checkpoint byte format. */
 export function encodeCheckpoint(payload: unknown): Buffer {
   const body = Buffer.from(JSON.stringify(payload, encodeValue), 'utf8');
-  const header: Header = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, sha256: createHash('sha256').update(body).digest('hex'), bytes: body.byteLength };
+  const header: Header = {
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    sha256: createHash('sha256').update(body).digest('hex'),
+    bytes: body.byteLength,
+  };
   return Buffer.concat([Buffer.from(JSON.stringify(header) + '\n', 'utf8'), body]);
 }
 
@@ -58,10 +63,13 @@ export function decodeCheckpoint(bytes: Buffer, source = 'checkpoint'): unknown 
   } catch (err) {
     throw new CheckpointError(`${source}: header is not JSON`, source, { cause: err });
   }
-  if (header?.format !== CHECKPOINT_FORMAT) throw new CheckpointError(`${source}: format is ${JSON.stringify(header?.format)}, expected ${CHECKPOINT_FORMAT}`, source);
-  if (header.version !== CHECKPOINT_VERSION) throw new CheckpointError(`${source}: version ${header.version} is not supported (expected ${CHECKPOINT_VERSION})`, source);
+  if (header?.format !== CHECKPOINT_FORMAT)
+    throw new CheckpointError(`${source}: format is ${JSON.stringify(header?.format)}, expected ${CHECKPOINT_FORMAT}`, source);
+  if (header.version !== CHECKPOINT_VERSION)
+    throw new CheckpointError(`${source}: version ${header.version} is not supported (expected ${CHECKPOINT_VERSION})`, source);
   const body = bytes.subarray(nl + 1);
-  if (body.byteLength !== header.bytes) throw new CheckpointError(`${source}: payload is ${body.byteLength} bytes, header says ${header.bytes} (truncated?)`, source);
+  if (body.byteLength !== header.bytes)
+    throw new CheckpointError(`${source}: payload is ${body.byteLength} bytes, header says ${header.bytes} (truncated?)`, source);
   const digest = createHash('sha256').update(body).digest('hex');
   if (digest !== header.sha256) throw new CheckpointError(`${source}: sha256 mismatch (corrupted payload)`, source);
   try {
@@ -90,7 +98,9 @@ export async function writeCheckpointFile(file: string, payload: unknown): Promi
     // a full or read-only disk: remove the partial temp file (it would hold the space), keep the previous checkpoint
     await fs.rm(tmp, { force: true }).catch(() => undefined);
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new CheckpointError(`${file}: cannot write checkpoint (${code}: ${(err as Error).message}); the previous checkpoint is unchanged`, file, { cause: err });
+    throw new CheckpointError(`${file}: cannot write checkpoint (${code}: ${(err as Error).message}); the previous checkpoint is unchanged`, file, {
+      cause: err,
+    });
   }
   const dh = await fs.open(dir, 'r');
   try {

@@ -25,12 +25,23 @@ type Columns = Omit<TrajectoryChunk, 'v' | 'actorId' | 'chunkSeq' | 'T' | 'nAgen
 function alloc(T: number, n: number, obsDim: number, nActions: number): Columns {
   const k = T * n;
   return {
-    obs: new Float32Array(k * obsDim), actions: new Int32Array(k), rewards: new Float32Array(k),
-    terminated: new Uint8Array(k), truncated: new Uint8Array(k), values: new Float32Array(k),
-    logpMu: new Float32Array(k), logpPk: new Float32Array(k), policyVersion: new Uint32Array(k),
-    advised: new Uint8Array(k), biasTaken: new Float32Array(k), adviceAgeMs: new Float32Array(k),
-    truncValue: new Float32Array(k), nextObs: new Float32Array(n * obsDim), nextValue: new Float32Array(n),
-    nextDone: new Uint8Array(n), legal: new Uint8Array(k * nActions),
+    obs: new Float32Array(k * obsDim),
+    actions: new Int32Array(k),
+    rewards: new Float32Array(k),
+    terminated: new Uint8Array(k),
+    truncated: new Uint8Array(k),
+    values: new Float32Array(k),
+    logpMu: new Float32Array(k),
+    logpPk: new Float32Array(k),
+    policyVersion: new Uint32Array(k),
+    advised: new Uint8Array(k),
+    biasTaken: new Float32Array(k),
+    adviceAgeMs: new Float32Array(k),
+    truncValue: new Float32Array(k),
+    nextObs: new Float32Array(n * obsDim),
+    nextValue: new Float32Array(n),
+    nextDone: new Uint8Array(n),
+    legal: new Uint8Array(k * nActions),
   };
 }
 
@@ -109,7 +120,16 @@ export class ChunkBuilder {
     c.nextValue.set(nextValue);
     const last = (this.T - 1) * n;
     for (let i = 0; i < n; i++) c.nextDone[i] = c.terminated[last + i] || c.truncated[last + i] ? 1 : 0;
-    const chunk: TrajectoryChunk = { v: 1, actorId: this.actorId, chunkSeq: this.seq, T: this.T, nAgents: n, obsDim: this.obsDim, nActions: this.nActions, ...c };
+    const chunk: TrajectoryChunk = {
+      v: 1,
+      actorId: this.actorId,
+      chunkSeq: this.seq,
+      T: this.T,
+      nAgents: n,
+      obsDim: this.obsDim,
+      nActions: this.nActions,
+      ...c,
+    };
     this.seq += 1;
     this.t = 0;
     this.cols = alloc(this.T, n, this.obsDim, this.nActions);

@@ -114,7 +114,8 @@ export class EnvSlots implements ActingEnv {
       let obs = this.resetEnv(i);
       for (const a of s.actions) {
         const r = this.envs[i]!.step(a);
-        if (r.terminated || r.truncated) throw new CheckpointError(`env ${i}: replay ended the episode early; the env is not deterministic given its seed`, source);
+        if (r.terminated || r.truncated)
+          throw new CheckpointError(`env ${i}: replay ended the episode early; the env is not deterministic given its seed`, source);
         this.actions[i]!.push(a);
         this.ret[i]! += r.reward;
         obs = Float32Array.from(r.obs);

@@ -45,12 +45,22 @@ const f32 = (c: Column): Float32Array => (c instanceof Float32Array ? c : Float3
 
 /** V-trace's policy-gradient advantages and value targets under the GAE result's names. */
 const vtraceAdvantages = (v: VtraceResult): { advantages: ArrayLike<number>; returns: ArrayLike<number> } => ({
-  advantages: v.pgAdvantages, returns: v.vs,
+  advantages: v.pgAdvantages,
+  returns: v.vs,
 });
 
 /** The loss fields of an update that kept no sample (in UpdateMetrics order). */
 const NO_UPDATE = {
-  epochs: 0, earlyStopped: 0, loss: 0, policyLoss: 0, valueLoss: 0, entropy: 0, oldApproxKl: 0, approxKl: 0, clipFrac: 0, gradNorm: 0,
+  epochs: 0,
+  earlyStopped: 0,
+  loss: 0,
+  policyLoss: 0,
+  valueLoss: 0,
+  entropy: 0,
+  oldApproxKl: 0,
+  approxKl: 0,
+  clipFrac: 0,
+  gradNorm: 0,
 } as const;
 
 export class Learner {
@@ -124,23 +134,45 @@ export class Learner {
 
     // Advantages: GAE, or V-trace with ρ truncated at ρ̄ and c̄
     const traj = {
-      rewards: batch.rewards, values: batch.values, terminated: batch.terminated, truncated: batch.truncated,
-      truncValues: batch.truncValue, nextValue: batch.nextValue, T: batch.T, N: batch.nAgents, gamma: c.gamma,
+      rewards: batch.rewards,
+      values: batch.values,
+      terminated: batch.terminated,
+      truncated: batch.truncated,
+      truncValues: batch.truncValue,
+      nextValue: batch.nextValue,
+      T: batch.T,
+      N: batch.nAgents,
+      gamma: c.gamma,
     };
-    const { advantages, returns } = c.advantageEstimator === 'gae'
-      ? gae({ ...traj, lambda: c.gaeLambda })
-      : vtraceAdvantages(vtrace({ ...traj, logRhos: logRho, rhoBar: c.vtraceRhoBar, cBar: c.vtraceCBar, lambda: c.gaeLambda }));
+    const { advantages, returns } =
+      c.advantageEstimator === 'gae'
+        ? gae({ ...traj, lambda: c.gaeLambda })
+        : vtraceAdvantages(vtrace({ ...traj, logRhos: logRho, rhoBar: c.vtraceRhoBar, cBar: c.vtraceCBar, lambda: c.gaeLambda }));
 
     // IS correction of the mode: the log-prob each ratio is taken against and the detached weight
-    const correction = isCorrection({
-      mode: c.isMode, oldLogp: batch.logpPk, biasTaken: batch.biasTaken, logpMu: batch.logpMu, proxLogp: logpProx, cBar: c.cBar,
-    }, n);
+    const correction = isCorrection(
+      {
+        mode: c.isMode,
+        oldLogp: batch.logpPk,
+        biasTaken: batch.biasTaken,
+        logpMu: batch.logpMu,
+        proxLogp: logpProx,
+        cBar: c.cBar,
+      },
+      n,
+    );
     this.samplesSeen += n; // after everything that can throw on bad input
     const base = {
-      samples: n, droppedFrac: 1 - lag.keptFraction, learningRate, clipCoef,
+      samples: n,
+      droppedFrac: 1 - lag.keptFraction,
+      learningRate,
+      clipCoef,
       explainedVariance: keptExplainedVariance(keep, batch.values, returns),
       ...isStats(keep, logRho, batch.logpMu, batch.logpPk, c.cBar),
-      advisedFrac: lag.advisedFrac, policyLagMin: lag.policyLagMin, policyLagMean: lag.policyLagMean, policyLagMax: lag.policyLagMax,
+      advisedFrac: lag.advisedFrac,
+      policyLagMin: lag.policyLagMin,
+      policyLagMean: lag.policyLagMean,
+      policyLagMax: lag.policyLagMax,
     };
     const k = keep.length;
     if (k === 0) return { ...base, policyVersion: this.version, ...NO_UPDATE, updateMs: performance.now() - t0 };
@@ -170,8 +202,11 @@ export class Learner {
       obs: tf.tensor2d(bObs, [k, obsDim]),
       actionsOneHot: tf.tidy(() => tf.oneHot(tf.tensor1d(bActions, 'int32'), nActions).toFloat() as tf.Tensor2D),
       legal: bLegal && tf.tensor2d(bLegal, [k, nActions]),
-      advantages: tf.tensor1d(bAdvantages), returns: tf.tensor1d(bReturns), values: tf.tensor1d(bValues),
-      logpRef: tf.tensor1d(bLogpRef), isWeight: tf.tensor1d(bIsWeights),
+      advantages: tf.tensor1d(bAdvantages),
+      returns: tf.tensor1d(bReturns),
+      values: tf.tensor1d(bValues),
+      logpRef: tf.tensor1d(bLogpRef),
+      isWeight: tf.tensor1d(bIsWeights),
     };
     this.adam.learningRate = learningRate;
     const minibatchSize = Math.ceil(k / c.numMinibatches);
@@ -197,9 +232,14 @@ export class Learner {
               mbAdvantages = tf.div(tf.sub(mbAdvantages, mean), tf.add(std, 1e-8));
             }
             const mb = {
-              obs: tf.gather(b.obs, idx), actionsOneHot: tf.gather(b.actionsOneHot, idx) as tf.Tensor2D, advantages: mbAdvantages,
-              returns: tf.gather(b.returns, idx), values: tf.gather(b.values, idx), logpRef: tf.gather(b.logpRef, idx),
-              isWeight: tf.gather(b.isWeight, idx), legal: b.legal && (tf.gather(b.legal, idx) as tf.Tensor2D),
+              obs: tf.gather(b.obs, idx),
+              actionsOneHot: tf.gather(b.actionsOneHot, idx) as tf.Tensor2D,
+              advantages: mbAdvantages,
+              returns: tf.gather(b.returns, idx),
+              values: tf.gather(b.values, idx),
+              logpRef: tf.gather(b.logpRef, idx),
+              isWeight: tf.gather(b.isWeight, idx),
+              legal: b.legal && (tf.gather(b.legal, idx) as tf.Tensor2D),
             };
             let statsT: tf.Tensor1D | undefined;
             const { grads } = tf.variableGrads(() => {
@@ -232,10 +272,19 @@ export class Learner {
     this.version += 1;
     const mean = (name: (typeof LOSS_STATS)[number]): number => sums[LOSS_STATS.indexOf(name)]! / mbCount;
     return {
-      ...base, policyVersion: this.version, epochs, earlyStopped,
-      loss: mean('loss'), policyLoss: mean('policyLoss'), valueLoss: mean('valueLoss'), entropy: mean('entropy'),
-      oldApproxKl: mean('oldApproxKl'), approxKl: lastApproxKl, clipFrac: mean('clipFrac'),
-      gradNorm: sums[LOSS_STATS.length]! / mbCount, updateMs: performance.now() - t0,
+      ...base,
+      policyVersion: this.version,
+      epochs,
+      earlyStopped,
+      loss: mean('loss'),
+      policyLoss: mean('policyLoss'),
+      valueLoss: mean('valueLoss'),
+      entropy: mean('entropy'),
+      oldApproxKl: mean('oldApproxKl'),
+      approxKl: lastApproxKl,
+      clipFrac: mean('clipFrac'),
+      gradNorm: sums[LOSS_STATS.length]! / mbCount,
+      updateMs: performance.now() - t0,
     };
   }
 
@@ -252,7 +301,11 @@ export class Learner {
   /** Snapshot for checkpoints. */
   getState(): LearnerState {
     return {
-      policyVersion: this.version, samplesSeen: this.samplesSeen, weights: this.model.readWeights(), adam: this.adam.getState(), rng: this.rng.getState(),
+      policyVersion: this.version,
+      samplesSeen: this.samplesSeen,
+      weights: this.model.readWeights(),
+      adam: this.adam.getState(),
+      rng: this.rng.getState(),
     };
   }
 

@@ -170,10 +170,12 @@ export function makePpoConfig(overrides: Partial<PpoConfig> = {}, base: PpoConfi
   pos('cBar', c.cBar);
   pos('vtraceRhoBar', c.vtraceRhoBar);
   pos('vtraceCBar', c.vtraceCBar);
-  if (!(Number.isInteger(c.maxPolicyLag) && c.maxPolicyLag >= 0)) throw new PolicyConfigError(`maxPolicyLag must be an integer >= 0, got ${c.maxPolicyLag}`, 'maxPolicyLag');
+  if (!(Number.isInteger(c.maxPolicyLag) && c.maxPolicyLag >= 0))
+    throw new PolicyConfigError(`maxPolicyLag must be an integer >= 0, got ${c.maxPolicyLag}`, 'maxPolicyLag');
   nonNeg('beta', c.beta);
   if (!IS_MODES.includes(c.isMode)) throw new PolicyConfigError(`isMode must be ${IS_MODES.join('|')}, got ${String(c.isMode)}`, 'isMode');
-  if (!['gae', 'vtrace'].includes(c.advantageEstimator)) throw new PolicyConfigError(`advantageEstimator must be gae|vtrace, got ${String(c.advantageEstimator)}`, 'advantageEstimator');
+  if (!['gae', 'vtrace'].includes(c.advantageEstimator))
+    throw new PolicyConfigError(`advantageEstimator must be gae|vtrace, got ${String(c.advantageEstimator)}`, 'advantageEstimator');
   if (!Array.isArray(c.hidden) || c.hidden.length === 0 || !c.hidden.every((h) => Number.isInteger(h) && h > 0 && h <= 4096)) {
     throw new PolicyConfigError(`hidden must be a non-empty list of integers in [1, 4096], got ${JSON.stringify(c.hidden)}`, 'hidden');
   }

@@ -74,7 +74,11 @@ export function ppoLoss(model: TfActorCritic, b: LossBatch, c: LossCoefs): { los
  * Its gradient with respect to newLogp is tested against @ala/rl-core clippedSurrogateGrad.
  */
 export function clippedSurrogateTf(
-  newLogp: tf.Tensor1D, logpRef: tf.Tensor1D, advantages: tf.Tensor1D, isWeight: tf.Tensor1D, clipCoef: number,
+  newLogp: tf.Tensor1D,
+  logpRef: tf.Tensor1D,
+  advantages: tf.Tensor1D,
+  isWeight: tf.Tensor1D,
+  clipCoef: number,
 ): { policyLoss: tf.Scalar; ratio: tf.Tensor1D; logratio: tf.Tensor1D } {
   const logratio = tf.sub(newLogp, logpRef) as tf.Tensor1D;
   const ratio = tf.exp(logratio) as tf.Tensor1D;

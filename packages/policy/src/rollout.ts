@@ -136,7 +136,8 @@ export function validateRollout(r: Rollout, obsDim: number, nActions: number): v
   const actions = len('actions', n);
   for (let i = 0; i < n; i++) {
     const a = actions[i]!;
-    if (!Number.isInteger(a) || a < 0 || a >= nActions) throw new RolloutShapeError(`actions[${i}] = ${a} is not in [0, ${nActions})`, 'actions', `[0, ${nActions})`, a);
+    if (!Number.isInteger(a) || a < 0 || a >= nActions)
+      throw new RolloutShapeError(`actions[${i}] = ${a} is not in [0, ${nActions})`, 'actions', `[0, ${nActions})`, a);
   }
   for (const f of ['logpMu', 'logpPk'] as const) {
     const col = len(f, n);
@@ -148,13 +149,15 @@ export function validateRollout(r: Rollout, obsDim: number, nActions: number): v
   if (r.legal !== undefined) {
     const legal = len('legal', n * nActions);
     for (let i = 0; i < n; i++) {
-      if (legal[i * nActions + actions[i]!] !== 1) throw new RolloutShapeError(`actions[${i}] = ${actions[i]} was not legal`, 'legal', 1, String(legal[i * nActions + actions[i]!]));
+      if (legal[i * nActions + actions[i]!] !== 1)
+        throw new RolloutShapeError(`actions[${i}] = ${actions[i]} was not legal`, 'legal', 1, String(legal[i * nActions + actions[i]!]));
     }
   }
   const versions = len('policyVersion', n);
   for (let i = 0; i < n; i++) {
     const v = versions[i]!;
-    if (!Number.isInteger(v) || v < 0) throw new RolloutShapeError(`policyVersion[${i}] = ${v} is not a non-negative integer`, 'policyVersion', 'integer >= 0', v);
+    if (!Number.isInteger(v) || v < 0)
+      throw new RolloutShapeError(`policyVersion[${i}] = ${v} is not a non-negative integer`, 'policyVersion', 'integer >= 0', v);
   }
 }
 
@@ -172,7 +175,19 @@ export function concatRollouts(parts: readonly Rollout[], nActions: number): Mut
   }
   const N = parts.reduce((s, p) => s + p.nAgents, 0);
   const out = allocRollout(T, N, obsDim, nActions);
-  const perStep = ['actions', 'rewards', 'terminated', 'truncated', 'values', 'logpMu', 'logpPk', 'policyVersion', 'advised', 'biasTaken', 'truncValue'] as const;
+  const perStep = [
+    'actions',
+    'rewards',
+    'terminated',
+    'truncated',
+    'values',
+    'logpMu',
+    'logpPk',
+    'policyVersion',
+    'advised',
+    'biasTaken',
+    'truncValue',
+  ] as const;
   const withMask = parts.every((p) => p.legal !== undefined);
   let off = 0;
   for (const p of parts) {
@@ -184,7 +199,7 @@ export function concatRollouts(parts: readonly Rollout[], nActions: number): Mut
         for (let i = 0; i < n; i++) dst[t * N + off + i] = src[t * n + i]!;
       }
       for (let i = 0; i < n; i++) {
-        for (let d = 0; d < obsDim; d++) out.obs[((t * N + off + i) * obsDim) + d] = p.obs[(t * n + i) * obsDim + d]!;
+        for (let d = 0; d < obsDim; d++) out.obs[(t * N + off + i) * obsDim + d] = p.obs[(t * n + i) * obsDim + d]!;
         if (withMask) for (let a = 0; a < nActions; a++) out.legal[(t * N + off + i) * nActions + a] = p.legal![(t * n + i) * nActions + a]!;
       }
     }

@@ -66,12 +66,22 @@ export class SerialTrainer {
   static async create(options: SerialTrainerOptions): Promise<SerialTrainer> {
     const { config, seed } = options;
     const factory = options.makeEnv ?? makeEnv;
-    const slots = new EnvSlots(Array.from({ length: config.numEnvs }, () => factory(options.envId, options.envOptions ?? {})), seed);
+    const slots = new EnvSlots(
+      Array.from({ length: config.numEnvs }, () => factory(options.envId, options.envOptions ?? {})),
+      seed,
+    );
     const { obsDim, numActions: nActions } = slots;
     const learner = await Learner.create({ obsDim, nActions, config, seed });
     const policy = await OrtPolicy.create(learner.exportOnnx(), { obsDim, nActions, policyVersion: learner.policyVersion });
     const actRng = rngSplit(seed, 2);
-    const actor = new VectorActor(slots, policy, learner.policyVersion, { actorId: 'serial', beta: config.beta, chunkSteps: config.numSteps }, actRng, slots.observations());
+    const actor = new VectorActor(
+      slots,
+      policy,
+      learner.policyVersion,
+      { actorId: 'serial', beta: config.beta, chunkSteps: config.numSteps },
+      actRng,
+      slots.observations(),
+    );
     return new SerialTrainer(options, learner, actor, slots, actRng);
   }
 

@@ -38,7 +38,11 @@ function checkWeights(w: unknown, source: string): void {
   for (const trunk of ['actor', 'critic'] as const) {
     (w[trunk] as unknown[]).forEach((l, i) => {
       need(isObj(l) && l.w instanceof Float32Array && l.b instanceof Float32Array, `${trunk}[${i}] must hold float32 w and b`, source);
-      need(Number.isInteger(l.inDim) && Number.isInteger(l.outDim) && l.w.length === (l.inDim as number) * (l.outDim as number) && l.b.length === l.outDim, `${trunk}[${i}] shapes do not match`, source);
+      need(
+        Number.isInteger(l.inDim) && Number.isInteger(l.outDim) && l.w.length === (l.inDim as number) * (l.outDim as number) && l.b.length === l.outDim,
+        `${trunk}[${i}] shapes do not match`,
+        source,
+      );
       need(allFinite(l.w) && allFinite(l.b), `${trunk}[${i}] has non-finite weights`, source);
     });
   }
@@ -67,9 +71,21 @@ export function parseTrainCheckpoint(x: unknown, source = 'checkpoint'): TrainCh
   checkWeights(l.weights, source);
   const adam = l.adam;
   need(isObj(adam) && Number.isInteger(adam.step) && Array.isArray(adam.m) && Array.isArray(adam.v), 'state.learner.adam must have step, m, v', source);
-  need([...(adam.m as unknown[]), ...(adam.v as unknown[])].every((a) => a instanceof Float32Array && allFinite(a)), 'adam moments must be finite float32 arrays', source);
+  need(
+    [...(adam.m as unknown[]), ...(adam.v as unknown[])].every((a) => a instanceof Float32Array && allFinite(a)),
+    'adam moments must be finite float32 arrays',
+    source,
+  );
   need(x.extra === undefined || isObj(x.extra), 'extra must be an object', source);
-  return { kind: 'serial-trainer', envId: x.envId, seed: x.seed as number, config, state: s as unknown as TrainerState, wallSeconds: x.wallSeconds, extra: x.extra };
+  return {
+    kind: 'serial-trainer',
+    envId: x.envId,
+    seed: x.seed as number,
+    config,
+    state: s as unknown as TrainerState,
+    wallSeconds: x.wallSeconds,
+    extra: x.extra,
+  };
 }
 
 /** Save atomically after checking the weights are finite (a diverged run keeps its last good file). */

@@ -150,9 +150,16 @@ export class VectorActor {
     // μ = softmax(z + βb) for advised agents, π otherwise; exact behaviour log-probs recorded
     const klBudget = this.opts.klBudget ?? 0;
     actBatch({
-      logits, bias: advised > 0 ? advice!.bias : undefined, biasActive: active, beta: this.opts.beta,
+      logits,
+      bias: advised > 0 ? advice!.bias : undefined,
+      biasActive: active,
+      beta: this.opts.beta,
       mask: legal.includes(0) ? legal : undefined, // an all-legal mask changes nothing and costs a load per action
-      ...(klBudget > 0 ? { klBudget, klWarmStart: this.klWarm } : {}), nAgents: n, nActions: env.numActions, rng: this.rng, out: this.out,
+      ...(klBudget > 0 ? { klBudget, klWarmStart: this.klWarm } : {}),
+      nAgents: n,
+      nActions: env.numActions,
+      rng: this.rng,
+      out: this.out,
     });
     advice?.markApplied();
     this.builder.beginStep(this.obs, legal);
@@ -162,9 +169,17 @@ export class VectorActor {
     for (let i = 0; i < n; i++) {
       const isAdvised = active !== undefined && active[i] === 1;
       this.builder.record(i, {
-        action: this.out.action[i]!, reward: r.rewards[i]!, terminated: r.terminated[i] === 1, truncated: r.truncated[i] === 1,
-        value: value[i]!, logpMu: this.out.logpMu[i]!, logpPk: this.out.logpPk[i]!, policyVersion, advised: isAdvised,
-        biasTaken: isAdvised ? this.out.biasTaken[i]! : 0, adviceAgeMs: isAdvised ? advice!.ageMs[i]! : 0,
+        action: this.out.action[i]!,
+        reward: r.rewards[i]!,
+        terminated: r.terminated[i] === 1,
+        truncated: r.truncated[i] === 1,
+        value: value[i]!,
+        logpMu: this.out.logpMu[i]!,
+        logpPk: this.out.logpPk[i]!,
+        policyVersion,
+        advised: isAdvised,
+        biasTaken: isAdvised ? this.out.biasTaken[i]! : 0,
+        adviceAgeMs: isAdvised ? advice!.ageMs[i]! : 0,
       });
       const ep = r.infos[i]?.episode;
       if (ep !== undefined) {

@@ -4,8 +4,17 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  CheckpointError, SerialTrainer, decodeCheckpoint, encodeCheckpoint, loadTrainCheckpoint, makePpoConfig, presetFor,
-  readCheckpointFile, saveTrainCheckpoint, writeCheckpointFile, type TrainCheckpoint,
+  CheckpointError,
+  SerialTrainer,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  loadTrainCheckpoint,
+  makePpoConfig,
+  presetFor,
+  readCheckpointFile,
+  saveTrainCheckpoint,
+  writeCheckpointFile,
+  type TrainCheckpoint,
 } from '@ala/policy';
 
 let dir: string;
@@ -89,7 +98,13 @@ describe('train checkpoints', () => {
     const bytes = await fs.readFile(file);
 
     const w = good.state.learner.weights;
-    const poisoned = { ...good, state: { ...good.state, learner: { ...good.state.learner, weights: { ...w, critic: w.critic.map((l, i) => (i === 0 ? { ...l, b: l.b.map(() => Number.NaN) } : l)) } } } };
+    const poisoned = {
+      ...good,
+      state: {
+        ...good.state,
+        learner: { ...good.state.learner, weights: { ...w, critic: w.critic.map((l, i) => (i === 0 ? { ...l, b: l.b.map(() => Number.NaN) } : l)) } },
+      },
+    };
     await expect(saveTrainCheckpoint(file, poisoned)).rejects.toThrow(/refusing to write .*non-finite weights/);
     expect(await fs.readFile(file)).toEqual(bytes);
 

@@ -4,7 +4,18 @@ import { decode, encode, TrajectoryChunk } from '@ala/protocol';
 import { ChunkBuilder, type StepRecord } from '@ala/policy';
 
 const rec = (over: Partial<StepRecord> = {}): StepRecord => ({
-  action: 1, reward: 1, terminated: false, truncated: false, value: 0.5, logpMu: -0.6, logpPk: -0.7, policyVersion: 3, advised: false, biasTaken: 0, adviceAgeMs: 0, ...over,
+  action: 1,
+  reward: 1,
+  terminated: false,
+  truncated: false,
+  value: 0.5,
+  logpMu: -0.6,
+  logpPk: -0.7,
+  policyVersion: 3,
+  advised: false,
+  biasTaken: 0,
+  adviceAgeMs: 0,
+  ...over,
 });
 
 test('two steps x two agents: layout, bootstrap, done flags, wire round trip', () => {

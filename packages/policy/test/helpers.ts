@@ -2,7 +2,14 @@
 import { createRng, randn } from '@ala/rl-core';
 import { allocRollout, type MutableRollout } from '@ala/policy';
 
-export function syntheticRollout(T: number, N: number, obsDim: number, nActions: number, seed: number, opts: { version?: number; advisedFrac?: number } = {}): MutableRollout {
+export function syntheticRollout(
+  T: number,
+  N: number,
+  obsDim: number,
+  nActions: number,
+  seed: number,
+  opts: { version?: number; advisedFrac?: number } = {},
+): MutableRollout {
   const rng = createRng(seed);
   const r = allocRollout(T, N, obsDim, nActions);
   r.obs.forEach((_, i) => (r.obs[i] = randn(rng)));

@@ -101,7 +101,9 @@ describe('update', () => {
     const a = await make();
     const b = await make();
     const r = syntheticRollout(16, 4, 3, 4, 12);
-    const plain = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? v : Array.from(v as ArrayLike<number>)])) as unknown as Rollout;
+    const plain = Object.fromEntries(
+      Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? v : Array.from(v as ArrayLike<number>)]),
+    ) as unknown as Rollout;
     const ma = a.update(r);
     const mb = b.update(plain);
     expect({ ...mb, updateMs: 0 }).toEqual({ ...ma, updateMs: 0 });
@@ -118,7 +120,9 @@ describe('concatRollouts', () => {
     const j = concatRollouts([a, b], 4);
     expect([j.T, j.nAgents]).toEqual([8, 5]);
     for (let t = 0; t < 8; t++) {
-      expect(j.rewards.subarray(t * 5, t * 5 + 5)).toEqual(Float32Array.from([...a.rewards.subarray(t * 2, t * 2 + 2), ...b.rewards.subarray(t * 3, t * 3 + 3)]));
+      expect(j.rewards.subarray(t * 5, t * 5 + 5)).toEqual(
+        Float32Array.from([...a.rewards.subarray(t * 2, t * 2 + 2), ...b.rewards.subarray(t * 3, t * 3 + 3)]),
+      );
       expect(Array.from(j.obs.subarray((t * 5 + 2) * 3, (t * 5 + 3) * 3))).toEqual(Array.from(b.obs.subarray(t * 3 * 3, t * 3 * 3 + 3)));
     }
     expect(Array.from(j.nextValue)).toEqual([...a.nextValue, ...b.nextValue]);

@@ -37,8 +37,16 @@ describe('orthogonal init (torch.nn.init.orthogonal_)', () => {
 
   it('follows CleanRL: sqrt(2) hidden, 0.01 actor head, 1.0 critic head, zero biases', () => {
     const w = initActorCriticWeights({ obsDim: 4, nActions: 2, hidden: [64, 64] }, createRng(1));
-    expect(w.actor.map((l) => [l.inDim, l.outDim])).toEqual([[4, 64], [64, 64], [64, 2]]);
-    expect(w.critic.map((l) => [l.inDim, l.outDim])).toEqual([[4, 64], [64, 64], [64, 1]]);
+    expect(w.actor.map((l) => [l.inDim, l.outDim])).toEqual([
+      [4, 64],
+      [64, 64],
+      [64, 2],
+    ]);
+    expect(w.critic.map((l) => [l.inDim, l.outDim])).toEqual([
+      [4, 64],
+      [64, 64],
+      [64, 1],
+    ]);
     const norm = (a: Float32Array): number => Math.sqrt(a.reduce((s, x) => s + x * x, 0));
     // Frobenius norm of gain x (semi-)orthogonal [m x n] = gain * sqrt(min(m, n))
     expect(norm(w.actor[1]!.w)).toBeCloseTo(Math.SQRT2 * 8, 4);

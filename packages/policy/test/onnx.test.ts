@@ -8,10 +8,7 @@ beforeAll(async () => {
   await initTfBackend();
 });
 
-describe.each([
-  [{ obsDim: 4, nActions: 2, hidden: [64, 64] }],
-  [{ obsDim: 17, nActions: 9, hidden: [128, 32, 16] }],
-])('spec %j', (spec) => {
+describe.each([[{ obsDim: 4, nActions: 2, hidden: [64, 64] }], [{ obsDim: 17, nActions: 9, hidden: [128, 32, 16] }]])('spec %j', (spec) => {
   it('TF.js and ONNX Runtime agree to 1e-5 on random inputs and weights', async () => {
     const rng = createRng(11);
     const base = initActorCriticWeights(spec, rng);

@@ -2,10 +2,29 @@
 // @ala/rl-core's numeric PPO reference, for every IS mode, both value-loss variants and masks.
 import * as tf from '@tensorflow/tfjs';
 import {
-  approxKl, clipFraction, clippedSurrogateGrad, createRng, entropy, isCorrection, isWeights, logSoftmax, ppoPolicyLoss, randn, valueLoss, type IsMode,
+  approxKl,
+  clipFraction,
+  clippedSurrogateGrad,
+  createRng,
+  entropy,
+  isCorrection,
+  isWeights,
+  logSoftmax,
+  ppoPolicyLoss,
+  randn,
+  valueLoss,
+  type IsMode,
 } from '@ala/rl-core';
 import {
-  LOSS_STATS, TfActorCritic, clippedSurrogateTf, initActorCriticWeights, initTfBackend, ppoLoss, referenceForward, type ActorCriticWeights, type LossCoefs,
+  LOSS_STATS,
+  TfActorCritic,
+  clippedSurrogateTf,
+  initActorCriticWeights,
+  initTfBackend,
+  ppoLoss,
+  referenceForward,
+  type ActorCriticWeights,
+  type LossCoefs,
 } from '@ala/policy';
 
 beforeAll(async () => {
@@ -44,7 +63,10 @@ describe('hand-computed minibatch (uniform policy, V = 0)', () => {
   // π = uniform over 2 actions, so log π = log 0.5; refs chosen so the ratios are 1.5 and 0.5.
   const logHalf = Math.log(0.5);
   const batch = {
-    obs: [[0.3, -1], [2, 0.5]],
+    obs: [
+      [0.3, -1],
+      [2, 0.5],
+    ],
     actions: [0, 1],
     adv: [1, -1],
     ret: [1, -2],
@@ -96,7 +118,15 @@ function reference(w: ActorCriticWeights, b: Mb, c: LossCoefs, mode: IsMode, col
   const { ratio } = isWeights({ ...is, newLogp });
   const vl = valueLoss({ newValues: value, oldValues: b.val, returns: b.ret, ...(c.clipVloss ? { clipCoef: c.clipCoef } : {}) });
   const ent = entropy(logits, A, mask);
-  return { policyLoss: pg.pgLoss, valueLoss: vl, entropy: ent, oldApproxKl: kl.k1, approxKl: kl.k3, clipFrac: clipFraction(ratio, c.clipCoef), loss: pg.pgLoss - c.entCoef * ent + c.vfCoef * vl };
+  return {
+    policyLoss: pg.pgLoss,
+    valueLoss: vl,
+    entropy: ent,
+    oldApproxKl: kl.k1,
+    approxKl: kl.k3,
+    clipFrac: clipFraction(ratio, c.clipCoef),
+    loss: pg.pgLoss - c.entCoef * ent + c.vfCoef * vl,
+  };
 }
 
 type IsCols = { logpMu: number[]; logpPk: number[]; biasTaken: number[]; logpProx: number[] };
@@ -154,7 +184,11 @@ describe('surrogate gradient', () => {
     const adv = Array.from({ length: n }, () => randn(rng));
     const weight = Array.from({ length: n }, () => Math.min(1, Math.exp(0.3 * randn(rng))));
     const grad = tf.tidy(() =>
-      tf.grad((lp: tf.Tensor) => clippedSurrogateTf(lp as tf.Tensor1D, tf.tensor1d(ref), tf.tensor1d(adv), tf.tensor1d(weight), 0.2).policyLoss)(tf.tensor1d(newLogp)).dataSync(),
+      tf
+        .grad((lp: tf.Tensor) => clippedSurrogateTf(lp as tf.Tensor1D, tf.tensor1d(ref), tf.tensor1d(adv), tf.tensor1d(weight), 0.2).policyLoss)(
+          tf.tensor1d(newLogp),
+        )
+        .dataSync(),
     );
     const ratio = newLogp.map((l, i) => Math.exp(l - ref[i]!));
     const expected = clippedSurrogateGrad({ ratio, advantages: adv, clipCoef: 0.2, weight });

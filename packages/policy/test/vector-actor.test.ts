@@ -14,7 +14,15 @@ async function policy(seed: number, version: number, obsDim = 4, nActions = 2): 
 }
 
 function advice(bias: number[], active: number[], ageMs: number[]): LiveAdvice & { bias: number[]; applied: number } {
-  return { bias, active, ageMs, applied: 0, markApplied() { this.applied += 1; } };
+  return {
+    bias,
+    active,
+    ageMs,
+    applied: 0,
+    markApplied() {
+      this.applied += 1;
+    },
+  };
 }
 
 it('records behaviour log-probs with and without bias, and the advice age', async () => {
@@ -64,7 +72,10 @@ it('bootstraps time-limit truncations from V(final obs) and closes chunks with V
   const last = await actor.step();
   expect(steps.every((s) => s.chunk === undefined)).toBe(true);
   const c = last.chunk!;
-  expect(last.episodes.map((e) => [e.agent, e.length])).toEqual([[0, 3], [1, 3]]);
+  expect(last.episodes.map((e) => [e.agent, e.length])).toEqual([
+    [0, 3],
+    [1, 3],
+  ]);
   expect([...c.truncated.subarray(4, 6), ...c.nextDone]).toEqual([1, 1, 1, 1]);
   expect(c.truncValue.subarray(0, 4).every((v) => v === 0)).toBe(true);
   // s_T is the first observation of the next episodes; V(s_T) from the same policy

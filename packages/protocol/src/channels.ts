@@ -7,9 +7,7 @@ import type { MessageDef } from './codec';
 import type { SubjectKind, Subjects } from './subjects';
 
 /** Where a message travels: a per-id family (token from a payload field) or the policy announce subject. */
-export type SubjectBinding =
-  | { readonly family: SubjectKind; readonly idField: string }
-  | { readonly family: 'policyAnnounce' };
+export type SubjectBinding = { readonly family: SubjectKind; readonly idField: string } | { readonly family: 'policyAnnounce' };
 
 function bindingOf(def: MessageDef<unknown>) {
   const b = def.subject;
@@ -29,12 +27,18 @@ export function subjectFor<T>(s: Subjects, def: MessageDef<T>, msg: T): string {
 export function wildcardFor(s: Subjects, def: MessageDef<unknown>): string {
   const b = bindingOf(def);
   switch (b.family) {
-    case 'policyAnnounce': return s.policyAnnounce;
-    case 'state': return s.stateAll;
-    case 'advice': return s.adviceAll;
-    case 'vote': return s.voteAll;
-    case 'bias': return s.biasAll;
-    case 'traj': return s.trajAll;
+    case 'policyAnnounce':
+      return s.policyAnnounce;
+    case 'state':
+      return s.stateAll;
+    case 'advice':
+      return s.adviceAll;
+    case 'vote':
+      return s.voteAll;
+    case 'bias':
+      return s.biasAll;
+    case 'traj':
+      return s.trajAll;
   }
 }
 

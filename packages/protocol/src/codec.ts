@@ -102,9 +102,14 @@ function isPlainRecord(x: unknown): x is Record<string, unknown> {
 }
 
 const RANGE_ERRORS = new Set<ValueErrorType>([
-  ValueErrorType.NumberMinimum, ValueErrorType.NumberMaximum, ValueErrorType.NumberExclusiveMinimum,
-  ValueErrorType.NumberExclusiveMaximum, ValueErrorType.IntegerMinimum, ValueErrorType.IntegerMaximum,
-  ValueErrorType.IntegerExclusiveMinimum, ValueErrorType.IntegerExclusiveMaximum,
+  ValueErrorType.NumberMinimum,
+  ValueErrorType.NumberMaximum,
+  ValueErrorType.NumberExclusiveMinimum,
+  ValueErrorType.NumberExclusiveMaximum,
+  ValueErrorType.IntegerMinimum,
+  ValueErrorType.IntegerMaximum,
+  ValueErrorType.IntegerExclusiveMinimum,
+  ValueErrorType.IntegerExclusiveMaximum,
 ]);
 const LENGTH_ERRORS = new Set<ValueErrorType>([ValueErrorType.ArrayMinItems, ValueErrorType.ArrayMaxItems, ValueErrorType.ObjectMaxProperties]);
 
@@ -134,7 +139,9 @@ function classify(def: MessageDef<unknown>, value: unknown): ProtocolError {
 export function validate<T>(def: MessageDef<T>, value: unknown): asserts value is T {
   if (!isPlainRecord(value)) throw new ProtocolError('schema', def.name, 'payload must be a map/object');
   if (value['v'] !== def.version) {
-    throw new ProtocolError('version', def.name, `expected v=${def.version}, got ${typeof value['v'] === 'number' ? value['v'] : typeof value['v']}`, { path: '/v' });
+    throw new ProtocolError('version', def.name, `expected v=${def.version}, got ${typeof value['v'] === 'number' ? value['v'] : typeof value['v']}`, {
+      path: '/v',
+    });
   }
   if (!def.checker.Check(value)) throw classify(def as MessageDef<unknown>, value);
   for (const f of def.packedFields) {

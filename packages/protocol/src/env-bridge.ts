@@ -23,7 +23,10 @@ export type EnvErrorKind = (typeof ENV_ERROR_KINDS)[number];
 const requestSchema = Type.Object(
   {
     v: Type.Literal(1),
-    op: Type.Union(ENV_OPS.map((op) => Type.Literal(op)), { description: 'spec | reset | step | describe | close' }),
+    op: Type.Union(
+      ENV_OPS.map((op) => Type.Literal(op)),
+      { description: 'spec | reset | step | describe | close' },
+    ),
     seed: Type.Optional(Count('reset: seed (non-negative integer); omit to continue the env generator')),
     action: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_ACTIONS - 1, description: 'step: action index' })),
   },
@@ -36,8 +39,7 @@ export const EnvRequest: MessageDef<EnvRequest> = defineMessage({
   version: 1,
   maxBytes: 1024,
   schema: requestSchema,
-  check: (m) =>
-    m.op === 'step' && m.action === undefined ? { reason: 'schema', path: '/action', detail: 'step needs an action' } : undefined,
+  check: (m) => (m.op === 'step' && m.action === undefined ? { reason: 'schema', path: '/action', detail: 'step needs an action' } : undefined),
 });
 
 const replySchema = Type.Object(

@@ -14,8 +14,19 @@ export type { Subjects, SubjectKind } from './subjects';
 export { HEADER_TTL_MS, MAX_TTL_MS, formatTtlMs, parseTtlMs } from './headers';
 export { assertActionCount } from './action-count';
 export {
-  MAX_ACTIONS, MAX_AGENTS, MAX_BIAS_BOUND, MAX_BYTES, MAX_CHUNK_STEPS, MAX_ENV_STATE_BYTES, MAX_NAME, MAX_OBS_DIM, MAX_RATIONALE,
-  MAX_SNAPSHOT_OBS, MAX_STATS, MAX_TEXT, MAX_VOTE_INPUTS,
+  MAX_ACTIONS,
+  MAX_AGENTS,
+  MAX_BIAS_BOUND,
+  MAX_BYTES,
+  MAX_CHUNK_STEPS,
+  MAX_ENV_STATE_BYTES,
+  MAX_NAME,
+  MAX_OBS_DIM,
+  MAX_RATIONALE,
+  MAX_SNAPSHOT_OBS,
+  MAX_STATS,
+  MAX_TEXT,
+  MAX_VOTE_INPUTS,
 } from './limits';
 export { StateSnapshot, PROBS_SUM_TOLERANCE } from './messages/state-snapshot';
 export { Advice } from './messages/advice';

@@ -58,15 +58,13 @@ export const PackedU32 = (description: string): TUnsafe<Uint32Array> => packed<U
 export const PackedU8 = (description: string): TUnsafe<Uint8Array> => packed<Uint8Array>('u8', description);
 
 /** An id: `[A-Za-z0-9_-]{1,64}`; a failed check reports reason 'invalid-id'. */
-export const Id = (description: string) =>
-  Type.String({ pattern: ID_PATTERN_SOURCE, maxLength: MAX_ID_LENGTH, description, [REASON_KEY]: 'invalid-id' });
+export const Id = (description: string) => Type.String({ pattern: ID_PATTERN_SOURCE, maxLength: MAX_ID_LENGTH, description, [REASON_KEY]: 'invalid-id' });
 
 /** A non-negative safe integer (sequence numbers, counters, sizes). */
 export const Count = (description: string) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
 
 /** A positive safe integer (dimensions, versions). */
-export const PositiveInt = (description: string, maximum = Number.MAX_SAFE_INTEGER) =>
-  Type.Integer({ minimum: 1, maximum, description });
+export const PositiveInt = (description: string, maximum = Number.MAX_SAFE_INTEGER) => Type.Integer({ minimum: 1, maximum, description });
 
 /** A finite number in [0, 1] (probabilities, confidences, agreement). */
 export const Unit = (description: string) => Type.Number({ minimum: 0, maximum: 1, description });
@@ -78,5 +76,4 @@ export const NonNegative = (description: string) => Type.Number({ minimum: 0, de
 export const WallMs = (description: string) => Type.Number({ minimum: 0, maximum: 8.64e15, description });
 
 /** A vector of finite numbers with a bounded length. */
-export const NumberVector = (description: string, minItems: number, maxItems: number) =>
-  Type.Array(Type.Number(), { minItems, maxItems, description });
+export const NumberVector = (description: string, minItems: number, maxItems: number) => Type.Array(Type.Number(), { minItems, maxItems, description });

@@ -20,9 +20,14 @@ describe('round trip', () => {
   });
 
   it('keeps exact float32 values, including -0 and subnormals, in fresh aligned arrays', () => {
-    const base = fc.sample(arbTrajectoryChunk.filter((c) => c.obs.length >= 4), { seed: SEED, numRuns: 1 })[0] as TrajectoryChunk;
+    const base = fc.sample(
+      arbTrajectoryChunk.filter((c) => c.obs.length >= 4),
+      { seed: SEED, numRuns: 1 },
+    )[0] as TrajectoryChunk;
     const specials = [-0, Math.fround(1e-45), 3.4028234663852886e38, Math.fround(0.1)];
-    specials.forEach((x, i) => { base.obs[i] = x; });
+    specials.forEach((x, i) => {
+      base.obs[i] = x;
+    });
     const bytes = encode(TrajectoryChunk, base);
     const copy = new Uint8Array(bytes.byteLength + 1);
     copy.set(bytes, 1); // decode from an odd offset: typed arrays must still come back aligned
@@ -74,7 +79,16 @@ describe('round trip', () => {
   });
 
   it('a 20-action Bias is small on the wire', () => {
-    const m: Bias = { v: 1, agentId: 'agent-07', adviceId: 'adv-123', stateSeq: 42, bias: Array.from({ length: 20 }, (_, k) => (k - 10) / 7), bound: 2, ttlMs: 5000, createdAt: 1_795_000_000_000 };
+    const m: Bias = {
+      v: 1,
+      agentId: 'agent-07',
+      adviceId: 'adv-123',
+      stateSeq: 42,
+      bias: Array.from({ length: 20 }, (_, k) => (k - 10) / 7),
+      bound: 2,
+      ttlMs: 5000,
+      createdAt: 1_795_000_000_000,
+    };
     expect(encode(Bias, m).byteLength).toBeLessThan(300);
   });
 });

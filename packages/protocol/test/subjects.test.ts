@@ -3,8 +3,26 @@
 import fc from 'fast-check';
 import { Type, type TObject } from '@sinclair/typebox';
 import {
-  Advice, Bias, PolicyAnnounce, ServiceStatus, StateSnapshot, TrajectoryChunk, Vote, assertSubjectMatches, subjectFor, wildcardFor,
-  DefinitionError, HEADER_TTL_MS, type MessageSpec, MAX_TTL_MS, ProtocolError, defineMessage, formatTtlMs, isValidId, parseTtlMs, subjects,
+  Advice,
+  Bias,
+  PolicyAnnounce,
+  ServiceStatus,
+  StateSnapshot,
+  TrajectoryChunk,
+  Vote,
+  assertSubjectMatches,
+  subjectFor,
+  wildcardFor,
+  DefinitionError,
+  HEADER_TTL_MS,
+  type MessageSpec,
+  MAX_TTL_MS,
+  ProtocolError,
+  defineMessage,
+  formatTtlMs,
+  isValidId,
+  parseTtlMs,
+  subjects,
 } from '../src/index';
 import { SEED, arbBias, arbId } from './arbitraries';
 
@@ -13,7 +31,11 @@ describe('subjects', () => {
 
   it('builds every subject of docs/architecture.md (Components) under the default prefix', () => {
     expect([s.state('a1'), s.advice('a1'), s.vote('a1'), s.bias('a1'), s.traj('actor-0')]).toEqual([
-      'ala.state.a1', 'ala.advice.a1', 'ala.vote.a1', 'ala.bias.a1', 'ala.traj.actor-0',
+      'ala.state.a1',
+      'ala.advice.a1',
+      'ala.vote.a1',
+      'ala.bias.a1',
+      'ala.traj.actor-0',
     ]);
     expect(s.policyAnnounce).toBe('ala.policy.announce');
     expect([s.stateAll, s.adviceAll, s.voteAll, s.biasAll, s.trajAll]).toEqual(['ala.state.*', 'ala.advice.*', 'ala.vote.*', 'ala.bias.>', 'ala.traj.>']);
@@ -37,12 +59,15 @@ describe('subjects', () => {
   });
 
   it('every built subject has exactly one more token than its family, for any valid id', () => {
-    fc.assert(fc.property(arbId, (id) => {
-      expect(isValidId(id)).toBe(true);
-      const subject = s.advice(id);
-      expect(subject.split('.')).toEqual(['ala', 'advice', id]);
-      expect(s.parse(subject)).toEqual({ kind: 'advice', id });
-    }), { seed: SEED, numRuns: 300 });
+    fc.assert(
+      fc.property(arbId, (id) => {
+        expect(isValidId(id)).toBe(true);
+        const subject = s.advice(id);
+        expect(subject.split('.')).toEqual(['ala', 'advice', id]);
+        expect(s.parse(subject)).toEqual({ kind: 'advice', id });
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
   });
 
   it('parse refuses subjects that are not one of ours', () => {
@@ -61,14 +86,21 @@ describe('message to subject binding', () => {
     expect(subjectFor(s, TrajectoryChunk, { actorId: 'j1' } as TrajectoryChunk)).toBe('dev.traj.j1');
     expect(subjectFor(s, PolicyAnnounce, {} as PolicyAnnounce)).toBe('dev.policy.announce');
     expect([StateSnapshot, Advice, Vote, Bias, TrajectoryChunk, PolicyAnnounce].map((d) => wildcardFor(s, d as never))).toEqual([
-      'dev.state.*', 'dev.advice.*', 'dev.vote.*', 'dev.bias.>', 'dev.traj.>', 'dev.policy.announce',
+      'dev.state.*',
+      'dev.advice.*',
+      'dev.vote.*',
+      'dev.bias.>',
+      'dev.traj.>',
+      'dev.policy.announce',
     ]);
     expect(() => wildcardFor(s, ServiceStatus as never)).toThrow(expect.objectContaining({ reason: 'invalid-subject' }));
   });
 
   it('refuses a payload that arrived on another agent subject', () => {
     expect(() => assertSubjectMatches(s, Bias, `dev.bias.${bias.agentId}`, bias)).not.toThrow();
-    expect(() => assertSubjectMatches(s, Bias, 'dev.bias.someone-else', bias)).toThrow(expect.objectContaining({ reason: 'invalid-subject', message_: 'Bias' }));
+    expect(() => assertSubjectMatches(s, Bias, 'dev.bias.someone-else', bias)).toThrow(
+      expect.objectContaining({ reason: 'invalid-subject', message_: 'Bias' }),
+    );
     expect(() => assertSubjectMatches(s, Bias, `ala.bias.${bias.agentId}`, bias)).toThrow(ProtocolError);
   });
 

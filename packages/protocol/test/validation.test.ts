@@ -2,27 +2,93 @@
 // path, encode refuses invalid values before anything is produced, and neither mutates its input.
 import { Packr } from 'msgpackr';
 import {
-  Advice, Bias, MAX_ENV_STATE_BYTES, ProtocolError, ServiceStatus, StateSnapshot, TrajectoryChunk, Vote, assertActionCount, decode, encode,
-  type MessageDef, type ProtocolErrorReason,
+  Advice,
+  Bias,
+  MAX_ENV_STATE_BYTES,
+  ProtocolError,
+  ServiceStatus,
+  StateSnapshot,
+  TrajectoryChunk,
+  Vote,
+  assertActionCount,
+  decode,
+  encode,
+  type MessageDef,
+  type ProtocolErrorReason,
 } from '../src/index';
 import { rawEncode } from './arbitraries';
 
 const bias: Bias = { v: 1, agentId: 'agent-1', adviceId: 'adv-1', stateSeq: 7, bias: [0.5, -0.5, 0, 1], bound: 1, ttlMs: 3000, createdAt: 1_795_000_000_000 };
-const advice: Advice = { v: 1, adviceId: 'adv-1', advisorId: 'gpt-oss', agentId: 'agent-1', priority: 1, stateSeq: 7, bias: [1, 0, 0], confidence: 0.8, model: 'gpt-oss-20b', latencyMs: 2300 };
-const vote: Vote = { v: 1, adviceId: 'v-1', agentId: 'agent-1', stateSeq: 7, adviceIds: ['a', 'b'], advisorIds: ['x', 'y'], bias: [1, 0], confidence: 0.5, method: 'blend', agreement: 0.5 };
+const advice: Advice = {
+  v: 1,
+  adviceId: 'adv-1',
+  advisorId: 'gpt-oss',
+  agentId: 'agent-1',
+  priority: 1,
+  stateSeq: 7,
+  bias: [1, 0, 0],
+  confidence: 0.8,
+  model: 'gpt-oss-20b',
+  latencyMs: 2300,
+};
+const vote: Vote = {
+  v: 1,
+  adviceId: 'v-1',
+  agentId: 'agent-1',
+  stateSeq: 7,
+  adviceIds: ['a', 'b'],
+  advisorIds: ['x', 'y'],
+  bias: [1, 0],
+  confidence: 0.5,
+  method: 'blend',
+  agreement: 0.5,
+};
 const snapshot: StateSnapshot = {
-  v: 1, agentId: 'agent-1', actorId: 'actor-0', envId: 'CartPole-v1', seq: 3, policyVersion: 2, episodeStep: 10, text: 'pole leaning left',
-  actionNames: ['left', 'right'], legal: [true, true], probs: [0.25, 0.75], obs: [0.1, -0.2, 0.3, 0.4], createdAt: 1_795_000_000_000,
+  v: 1,
+  agentId: 'agent-1',
+  actorId: 'actor-0',
+  envId: 'CartPole-v1',
+  seq: 3,
+  policyVersion: 2,
+  episodeStep: 10,
+  text: 'pole leaning left',
+  actionNames: ['left', 'right'],
+  legal: [true, true],
+  probs: [0.25, 0.75],
+  obs: [0.1, -0.2, 0.3, 0.4],
+  createdAt: 1_795_000_000_000,
 };
 function chunk(): TrajectoryChunk {
-  const T = 2, N = 2, D = 3, A = 3, S = T * N;
+  const T = 2,
+    N = 2,
+    D = 3,
+    A = 3,
+    S = T * N;
   return {
-    v: 1, actorId: 'actor-0', chunkSeq: 5, T, nAgents: N, obsDim: D, nActions: A,
-    obs: new Float32Array(S * D).fill(0.5), actions: Int32Array.from([0, 1, 2, 1]), rewards: Float32Array.from([1, 0, -1, 0.5]),
-    terminated: Uint8Array.from([0, 0, 1, 0]), truncated: Uint8Array.from([0, 1, 0, 0]), values: new Float32Array(S), logpMu: new Float32Array(S).fill(-1.1),
-    logpPk: new Float32Array(S).fill(-1.2), policyVersion: Uint32Array.from([3, 3, 4, 4]), advised: Uint8Array.from([1, 0, 0, 1]),
-    biasTaken: Float32Array.from([0.3, 0, 0, -0.2]), adviceAgeMs: Float32Array.from([120, 0, 0, 40]), truncValue: Float32Array.from([0, 2.5, 0, 0]),
-    nextObs: new Float32Array(N * D), nextValue: new Float32Array(N), nextDone: Uint8Array.from([0, 1]), legal: new Uint8Array(S * A).fill(1),
+    v: 1,
+    actorId: 'actor-0',
+    chunkSeq: 5,
+    T,
+    nAgents: N,
+    obsDim: D,
+    nActions: A,
+    obs: new Float32Array(S * D).fill(0.5),
+    actions: Int32Array.from([0, 1, 2, 1]),
+    rewards: Float32Array.from([1, 0, -1, 0.5]),
+    terminated: Uint8Array.from([0, 0, 1, 0]),
+    truncated: Uint8Array.from([0, 1, 0, 0]),
+    values: new Float32Array(S),
+    logpMu: new Float32Array(S).fill(-1.1),
+    logpPk: new Float32Array(S).fill(-1.2),
+    policyVersion: Uint32Array.from([3, 3, 4, 4]),
+    advised: Uint8Array.from([1, 0, 0, 1]),
+    biasTaken: Float32Array.from([0.3, 0, 0, -0.2]),
+    adviceAgeMs: Float32Array.from([120, 0, 0, 40]),
+    truncValue: Float32Array.from([0, 2.5, 0, 0]),
+    nextObs: new Float32Array(N * D),
+    nextValue: new Float32Array(N),
+    nextDone: Uint8Array.from([0, 1]),
+    legal: new Uint8Array(S * A).fill(1),
   };
 }
 
@@ -52,7 +118,9 @@ describe('decode refuses with a typed reason', () => {
     expect(refusal(D(Bias), new Uint8Array(Bias.maxBytes + 1).fill(0xc1)).reason).toBe('too-large');
     const stats: Record<string, number> = {};
     for (let k = 0; k < 256; k++) stats[`${'s'.repeat(120)}${k}`] = k + 0.5;
-    expect(() => encode(ServiceStatus, { v: 1 as const, service: 'svc', instanceId: 'i', version: '1', uptimeS: 1, stats })).toThrow(expect.objectContaining({ reason: 'too-large' }));
+    expect(() => encode(ServiceStatus, { v: 1 as const, service: 'svc', instanceId: 'i', version: '1', uptimeS: 1, stats })).toThrow(
+      expect.objectContaining({ reason: 'too-large' }),
+    );
   });
 
   it('malformed: empty, truncated, trailing bytes, reserved token, not bytes', () => {
@@ -94,8 +162,9 @@ describe('decode refuses with a typed reason', () => {
     expectRefused(D(Vote), { ...vote, method: 'median' }, 'schema', '/method');
     expectRefused(D(TrajectoryChunk), { ...chunk(), rewards: [1, 0, -1, 0.5] }, 'schema', '/rewards');
     // the wire has no element type, so only encode can see a typed array of the wrong class
-    expect(() => encode(TrajectoryChunk, { ...chunk(), policyVersion: Int32Array.from([3, 3, 4, 4]) as unknown as Uint32Array }))
-      .toThrow(expect.objectContaining({ reason: 'schema', path: '/policyVersion' }));
+    expect(() => encode(TrajectoryChunk, { ...chunk(), policyVersion: Int32Array.from([3, 3, 4, 4]) as unknown as Uint32Array })).toThrow(
+      expect.objectContaining({ reason: 'schema', path: '/policyVersion' }),
+    );
   });
 
   it('non-finite: NaN and Infinity in plain and packed numeric fields', () => {
@@ -195,7 +264,14 @@ describe('decode refuses with a typed reason', () => {
   });
 
   it('a __proto__ stats key cannot be sent and cannot pollute a prototype when received', () => {
-    const status = { v: 1 as const, service: 's', instanceId: 'i', version: '1', uptimeS: 0, stats: JSON.parse('{"__proto__": 1, "ok": 2}') as Record<string, number> };
+    const status = {
+      v: 1 as const,
+      service: 's',
+      instanceId: 'i',
+      version: '1',
+      uptimeS: 0,
+      stats: JSON.parse('{"__proto__": 1, "ok": 2}') as Record<string, number>,
+    };
     expect(() => encode(ServiceStatus, status)).toThrow(expect.objectContaining({ reason: 'schema' }));
     const decoded = decode(ServiceStatus, rawEncode(status));
     expect(Object.getPrototypeOf(decoded.stats)).toBe(Object.prototype);

@@ -24,7 +24,23 @@ interface WasmApi {
 
 interface KernelExports {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  layout(tab: number, z: number, b: number, mask: number, rowf: number, ms: number, mw: number, u: number, rmax: number, e: number, act: number, mu: number, pk: number, taken: number, kl: number): void;
+  layout(
+    tab: number,
+    z: number,
+    b: number,
+    mask: number,
+    rowf: number,
+    ms: number,
+    mw: number,
+    u: number,
+    rmax: number,
+    e: number,
+    act: number,
+    mu: number,
+    pk: number,
+    taken: number,
+    kl: number,
+  ): void;
   scan(nAg: number, nA: number, masked: number, beta: number, big: number): number;
   act(nAg: number, nA: number, masked: number, beta: number): void;
 }
@@ -119,10 +135,17 @@ function layoutFor(k: KernelExports, nAg: number, nA: number): Layout | undefine
   new Float64Array(buf, ms, total).fill(Number.NaN); // NaN never equals a key: every entry is computed first
   k.layout(tab, z, b, mask, rowf, ms, mw, u, rmax, e, act, mu, pk, taken, kl);
   return {
-    nAg, nA,
-    z: new Float64Array(buf, z, total), b: new Float64Array(buf, b, total), mask: new Uint8Array(buf, mask, total),
-    rowf: new Uint8Array(buf, rowf, nAg), u: new Float64Array(buf, u, nAg), act: new Int32Array(buf, act, nAg),
-    mu: new Float64Array(buf, mu, nAg), pk: new Float64Array(buf, pk, nAg), taken: new Float64Array(buf, taken, nAg),
+    nAg,
+    nA,
+    z: new Float64Array(buf, z, total),
+    b: new Float64Array(buf, b, total),
+    mask: new Uint8Array(buf, mask, total),
+    rowf: new Uint8Array(buf, rowf, nAg),
+    u: new Float64Array(buf, u, nAg),
+    act: new Int32Array(buf, act, nAg),
+    mu: new Float64Array(buf, mu, nAg),
+    pk: new Float64Array(buf, pk, nAg),
+    taken: new Float64Array(buf, taken, nAg),
     kl: new Float64Array(buf, kl, nAg),
   };
 }

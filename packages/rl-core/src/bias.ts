@@ -83,7 +83,19 @@ export function klScaledRow(z: Vec, zoff: number, b: Vec, boff: number, n: numbe
 }
 
 /** Internal: largest s in [0, 1] with KL(s) <= epsilon by bisection; assumes validated input. */
-export function scaleToKlRow(z: Vec, zoff: number, b: Vec, boff: number, n: number, mask: Flags | undefined, beta: number, epsilon: number, lseZ: number, tol: number, maxIter: number): number {
+export function scaleToKlRow(
+  z: Vec,
+  zoff: number,
+  b: Vec,
+  boff: number,
+  n: number,
+  mask: Flags | undefined,
+  beta: number,
+  epsilon: number,
+  lseZ: number,
+  tol: number,
+  maxIter: number,
+): number {
   if (klScaledRow(z, zoff, b, boff, n, mask, beta, lseZ) <= epsilon) return 1;
   let lo = 0; // KL(lo) <= epsilon always holds (KL(0) = 0)
   let hi = 1;
@@ -130,7 +142,17 @@ function klTilted(ez: Float64Array, c: Float64Array, n: number, cM: number, sZ: 
  * (or after 8 evaluations). Stops when hi − lo <= tol: once a Newton step moves less than tol/2
  * it probes s ± tol to close the bracket. Typically 3-5 one-pass evaluations per row. Inputs as klTilted; requires max|c| <= KL_SEARCH_MAX_BIAS.
  */
-export function klScaleSearch(ez: Float64Array, c: Float64Array, n: number, cM: number, sZ: number, epsilon: number, tol: number, maxIter: number, guess: number): number {
+export function klScaleSearch(
+  ez: Float64Array,
+  c: Float64Array,
+  n: number,
+  cM: number,
+  sZ: number,
+  epsilon: number,
+  tol: number,
+  maxIter: number,
+  guess: number,
+): number {
   // Inside the search a hair of margin keeps the answer feasible for callers that recompute KL
   // with Math.exp (rounding differs by ~1e-16); the scale moves by far less than tol.
   const eps = epsilon * (1 - 1e-9) - 1e-15;

@@ -20,7 +20,7 @@ for (let j = 0; j < 64; j++) TWO_POW_J64[j] = pow(2, j / 64);
 const TWO_POW_NEG = new Float64Array(1101);
 for (let m = 0; m <= 1100; m++) TWO_POW_NEG[m] = pow(2, -m);
 const INV_L = 64 / Math.LN2;
-const L_HI = 6.93147180369123816490e-1 / 64;
+const L_HI = 6.9314718036912381649e-1 / 64;
 const L_LO = 1.90821492927058770002e-10 / 64;
 /** 1.5·2^52: (y + SHIFT) − SHIFT rounds y to the nearest integer (ties to even) for |y| < 2^51. */
 const SHIFT = 6755399441055744;
@@ -35,4 +35,3 @@ export function expNonPositive(x: number): number {
   const p = 1 + r + r2 * (0.5 + r * (1 / 6)) + r2 * r2 * (1 / 24 + r * (1 / 120));
   return (TWO_POW_J64[k & 63] as number) * p * (TWO_POW_NEG[-(k >> 6)] as number);
 }
-

@@ -17,10 +17,7 @@ export { actKernelAvailable } from './act-kernel';
 export type { ActBatchInput, ActBatchOutput } from './act-batch';
 export { isCorrection, isWeights, isWeightStats, IS_MODES } from './is-weights';
 export type { IsMode, IsCorrection, IsCorrectionInput, IsWeightsInput, IsWeightsResult, WeightStats } from './is-weights';
-export {
-  clippedSurrogate, clippedSurrogateGrad, ppoPolicyLoss, valueLoss, approxKl, clipFraction,
-  explainedVariance, normalizeAdvantages,
-} from './ppo';
+export { clippedSurrogate, clippedSurrogateGrad, ppoPolicyLoss, valueLoss, approxKl, clipFraction, explainedVariance, normalizeAdvantages } from './ppo';
 export type { SurrogateResult } from './ppo';
 export { filterByPolicyLag, lagLrScale } from './policy-lag';
 export type { PolicyLagResult } from './policy-lag';

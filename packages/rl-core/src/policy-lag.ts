@@ -54,8 +54,13 @@ export function filterByPolicyLag(input: { policyVersions: Vec; currentVersion: 
     if (lag > lagMax) lagMax = lag;
   }
   return {
-    keep, kept, dropped: n - kept, keptFraction: n === 0 ? 1 : kept / n,
-    lagMin: n === 0 ? 0 : lagMin, lagMean: n === 0 ? 0 : lagSum / n, lagMax,
+    keep,
+    kept,
+    dropped: n - kept,
+    keptFraction: n === 0 ? 1 : kept / n,
+    lagMin: n === 0 ? 0 : lagMin,
+    lagMean: n === 0 ? 0 : lagSum / n,
+    lagMax,
   };
 }
 

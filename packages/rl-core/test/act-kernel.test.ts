@@ -146,7 +146,14 @@ describe('actBatch on the WebAssembly kernel', () => {
   });
 
   it('leaves rows without advice unread: a NaN bias row of an inactive agent is fine', () => {
-    const c = { nAgents: 2, nActions: 2, beta: 1, logits: new Float32Array([0, 1, 1, 0]), bias: new Float32Array([Number.NaN, 0, 1, 0]), biasActive: new Uint8Array([0, 1]) };
+    const c = {
+      nAgents: 2,
+      nActions: 2,
+      beta: 1,
+      logits: new Float32Array([0, 1, 1, 0]),
+      bias: new Float32Array([Number.NaN, 0, 1, 0]),
+      biasActive: new Uint8Array([0, 1]),
+    };
     expectAgree(run(actBatch, c, createRng(1)), run(actBatchJs, c, createRng(1)), 'inactive NaN row');
   });
 

@@ -1,7 +1,17 @@
 import fc from 'fast-check';
 import {
-  actBatch, behaviourRecord, biasedLogits, clipBias, createRng, InvalidValueError, logSoftmax, NoLegalActionError,
-  sampleLogits, scaleBiasToKl, ShapeError, type ActBatchOutput,
+  actBatch,
+  behaviourRecord,
+  biasedLogits,
+  clipBias,
+  createRng,
+  InvalidValueError,
+  logSoftmax,
+  NoLegalActionError,
+  sampleLogits,
+  scaleBiasToKl,
+  ShapeError,
+  type ActBatchOutput,
 } from '@ala/rl-core';
 
 const row = (n: number) => fc.array(fc.double({ min: -50, max: 50, noNaN: true }), { minLength: n, maxLength: n });
@@ -27,12 +37,15 @@ describe('clipBias', () => {
   });
 
   it('property: |log(π/μ)| <= 2βB for any bias bounded by B', () => {
-    fc.assert(fc.property(logitsAndBias, fc.double({ min: 0, max: 5, noNaN: true }), fc.double({ min: 0, max: 3, noNaN: true }), ([z, raw], B, beta) => {
-      const b = clipBias(raw, B);
-      const lp = logSoftmax(z);
-      const lm = logSoftmax(biasedLogits(z, b, beta));
-      for (let a = 0; a < z.length; a++) expect(Math.abs(lp[a]! - lm[a]!)).toBeLessThanOrEqual(2 * beta * B + 1e-9);
-    }), { seed: 11, numRuns: 300 });
+    fc.assert(
+      fc.property(logitsAndBias, fc.double({ min: 0, max: 5, noNaN: true }), fc.double({ min: 0, max: 3, noNaN: true }), ([z, raw], B, beta) => {
+        const b = clipBias(raw, B);
+        const lp = logSoftmax(z);
+        const lm = logSoftmax(biasedLogits(z, b, beta));
+        for (let a = 0; a < z.length; a++) expect(Math.abs(lp[a]! - lm[a]!)).toBeLessThanOrEqual(2 * beta * B + 1e-9);
+      }),
+      { seed: 11, numRuns: 300 },
+    );
   });
 });
 
@@ -48,18 +61,21 @@ describe('behaviourRecord', () => {
   });
 
   it('property: logp_mu = logπ + βb − log Z and KL(μ||π) = Σ μ log(μ/π) >= 0', () => {
-    fc.assert(fc.property(logitsAndBias, fc.double({ min: 0, max: 3, noNaN: true }), fc.nat(), ([z, b], beta, k) => {
-      const a = k % z.length;
-      const r = behaviourRecord(z, b, beta, a);
-      expect(r.logpMu).toBeCloseTo(r.logpPk + beta * b[a]! - r.logZ, 9);
-      const lm = logSoftmax(biasedLogits(z, b, beta));
-      const lp = logSoftmax(z);
-      expect(r.logpMu).toBeCloseTo(lm[a]!, 9);
-      let kl = 0;
-      for (let i = 0; i < z.length; i++) if (lm[i]! > -Infinity && Math.exp(lm[i]!) > 0) kl += Math.exp(lm[i]!) * (lm[i]! - lp[i]!);
-      expect(r.klMuPi).toBeGreaterThanOrEqual(0);
-      expect(r.klMuPi).toBeCloseTo(Math.max(0, kl), 7);
-    }), { seed: 12, numRuns: 300 });
+    fc.assert(
+      fc.property(logitsAndBias, fc.double({ min: 0, max: 3, noNaN: true }), fc.nat(), ([z, b], beta, k) => {
+        const a = k % z.length;
+        const r = behaviourRecord(z, b, beta, a);
+        expect(r.logpMu).toBeCloseTo(r.logpPk + beta * b[a]! - r.logZ, 9);
+        const lm = logSoftmax(biasedLogits(z, b, beta));
+        const lp = logSoftmax(z);
+        expect(r.logpMu).toBeCloseTo(lm[a]!, 9);
+        let kl = 0;
+        for (let i = 0; i < z.length; i++) if (lm[i]! > -Infinity && Math.exp(lm[i]!) > 0) kl += Math.exp(lm[i]!) * (lm[i]! - lp[i]!);
+        expect(r.klMuPi).toBeGreaterThanOrEqual(0);
+        expect(r.klMuPi).toBeCloseTo(Math.max(0, kl), 7);
+      }),
+      { seed: 12, numRuns: 300 },
+    );
   });
 
   it('rejects a masked or out-of-range action', () => {
@@ -84,49 +100,68 @@ describe('scaleBiasToKl', () => {
   });
 
   it('property: the budget holds and the scale is (nearly) the largest that does', () => {
-    fc.assert(fc.property(logitsAndBias, fc.double({ min: 0.01, max: 3, noNaN: true }), fc.double({ min: 0, max: 0.5, noNaN: true }), ([z, b], beta, eps) => {
-      const r = scaleBiasToKl({ logits: z, bias: b, beta, epsilon: eps, tol: 1e-9 });
-      expect(r.kl).toBeLessThanOrEqual(eps);
-      expect(r.scale).toBeGreaterThanOrEqual(0);
-      expect(r.scale).toBeLessThanOrEqual(1);
-      if (r.scale < 1 - 1e-6) {
-        const above = scaleBiasToKl({ logits: z, bias: b, beta: beta * (r.scale + 1e-6), epsilon: 1e9 });
-        expect(above.kl).toBeGreaterThan(eps - 1e-12);
-      }
-    }), { seed: 13, numRuns: 200 });
+    fc.assert(
+      fc.property(logitsAndBias, fc.double({ min: 0.01, max: 3, noNaN: true }), fc.double({ min: 0, max: 0.5, noNaN: true }), ([z, b], beta, eps) => {
+        const r = scaleBiasToKl({ logits: z, bias: b, beta, epsilon: eps, tol: 1e-9 });
+        expect(r.kl).toBeLessThanOrEqual(eps);
+        expect(r.scale).toBeGreaterThanOrEqual(0);
+        expect(r.scale).toBeLessThanOrEqual(1);
+        if (r.scale < 1 - 1e-6) {
+          const above = scaleBiasToKl({ logits: z, bias: b, beta: beta * (r.scale + 1e-6), epsilon: 1e9 });
+          expect(above.kl).toBeGreaterThan(eps - 1e-12);
+        }
+      }),
+      { seed: 13, numRuns: 200 },
+    );
   });
 });
 
 function outputs(n: number): ActBatchOutput {
-  return { action: new Int32Array(n), logpMu: new Float64Array(n), logpPk: new Float64Array(n), biasTaken: new Float64Array(n), kl: new Float64Array(n), biasScale: new Float64Array(n) };
+  return {
+    action: new Int32Array(n),
+    logpMu: new Float64Array(n),
+    logpPk: new Float64Array(n),
+    biasTaken: new Float64Array(n),
+    kl: new Float64Array(n),
+    biasScale: new Float64Array(n),
+  };
 }
 
 describe('actBatch', () => {
   it('agrees with the naive per-agent reference (sampleLogits + behaviourRecord), draw for draw', () => {
-    fc.assert(fc.property(fc.integer(), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 12 }), fc.double({ min: 0, max: 3, noNaN: true }), (seed, nAgents, nActions, beta) => {
-      const g = createRng(seed);
-      const n = nAgents * nActions;
-      const logits = Array.from({ length: n }, () => (g.nextFloat() < 0.1 ? -Infinity : 20 * g.nextFloat() - 10));
-      for (let i = 0; i < nAgents; i++) logits[i * nActions] = 0; // at least one legal action per row
-      const mask = Array.from({ length: n }, (_, k) => (k % nActions === 0 || g.nextFloat() < 0.8 ? 1 : 0));
-      const bias = Array.from({ length: n }, () => 4 * g.nextFloat() - 2);
-      const biasActive = Array.from({ length: nAgents }, () => (g.nextFloat() < 0.7 ? 1 : 0));
-      const out = actBatch({ logits, bias, beta, mask, biasActive, nAgents, nActions, rng: createRng(seed + 1), out: outputs(nAgents) });
-      const ref = createRng(seed + 1);
-      for (let i = 0; i < nAgents; i++) {
-        const z = logits.slice(i * nActions, (i + 1) * nActions);
-        const m = mask.slice(i * nActions, (i + 1) * nActions);
-        const b = biasActive[i] ? bias.slice(i * nActions, (i + 1) * nActions) : new Array<number>(nActions).fill(0);
-        const a = sampleLogits(biasedLogits(z, b, beta, m), ref, m);
-        expect(out.action[i]).toBe(a);
-        expect(m[a]).toBe(1);
-        const r = behaviourRecord(z, b, beta, a, m);
-        expect(out.logpMu[i]).toBeCloseTo(r.logpMu, 9);
-        expect(out.logpPk[i]).toBeCloseTo(r.logpPk, 9);
-        expect(out.biasTaken[i]).toBeCloseTo(r.biasTaken, 12);
-        expect(out.kl![i]).toBeCloseTo(r.klMuPi, 9);
-      }
-    }), { seed: 21, numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.integer(),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.double({ min: 0, max: 3, noNaN: true }),
+        (seed, nAgents, nActions, beta) => {
+          const g = createRng(seed);
+          const n = nAgents * nActions;
+          const logits = Array.from({ length: n }, () => (g.nextFloat() < 0.1 ? -Infinity : 20 * g.nextFloat() - 10));
+          for (let i = 0; i < nAgents; i++) logits[i * nActions] = 0; // at least one legal action per row
+          const mask = Array.from({ length: n }, (_, k) => (k % nActions === 0 || g.nextFloat() < 0.8 ? 1 : 0));
+          const bias = Array.from({ length: n }, () => 4 * g.nextFloat() - 2);
+          const biasActive = Array.from({ length: nAgents }, () => (g.nextFloat() < 0.7 ? 1 : 0));
+          const out = actBatch({ logits, bias, beta, mask, biasActive, nAgents, nActions, rng: createRng(seed + 1), out: outputs(nAgents) });
+          const ref = createRng(seed + 1);
+          for (let i = 0; i < nAgents; i++) {
+            const z = logits.slice(i * nActions, (i + 1) * nActions);
+            const m = mask.slice(i * nActions, (i + 1) * nActions);
+            const b = biasActive[i] ? bias.slice(i * nActions, (i + 1) * nActions) : new Array<number>(nActions).fill(0);
+            const a = sampleLogits(biasedLogits(z, b, beta, m), ref, m);
+            expect(out.action[i]).toBe(a);
+            expect(m[a]).toBe(1);
+            const r = behaviourRecord(z, b, beta, a, m);
+            expect(out.logpMu[i]).toBeCloseTo(r.logpMu, 9);
+            expect(out.logpPk[i]).toBeCloseTo(r.logpPk, 9);
+            expect(out.biasTaken[i]).toBeCloseTo(r.biasTaken, 12);
+            expect(out.kl![i]).toBeCloseTo(r.klMuPi, 9);
+          }
+        },
+      ),
+      { seed: 21, numRuns: 200 },
+    );
   });
 
   it('samples from μ (chi-square over 50k draws) and reuses output buffers', () => {
@@ -169,19 +204,28 @@ describe('actBatch', () => {
       const eps = step % 5 === 4 ? 1e-3 : 0.05;
       actBatch({ logits, bias, beta: 1.5, klBudget: eps, klWarmStart: warm, nAgents, nActions: nA, rng: createRng(step), out });
       for (let i = 0; i < nAgents; i++) {
-        const ref = scaleBiasToKl({ logits: logits.subarray(i * nA, (i + 1) * nA), bias: bias.subarray(i * nA, (i + 1) * nA), beta: 1.5, epsilon: eps, tol: 1e-9 });
+        const ref = scaleBiasToKl({
+          logits: logits.subarray(i * nA, (i + 1) * nA),
+          bias: bias.subarray(i * nA, (i + 1) * nA),
+          beta: 1.5,
+          epsilon: eps,
+          tol: 1e-9,
+        });
         expect(Math.abs(out.biasScale![i]! - ref.scale)).toBeLessThanOrEqual(1e-4);
         expect(out.kl![i]).toBeLessThanOrEqual(eps);
       }
     }
   });
 
-  it('with klWarmStart, a caller\'s results do not depend on other callers', () => {
+  it("with klWarmStart, a caller's results do not depend on other callers", () => {
     const nAgents = 3;
     const nA = 5;
     const make = (seed: number) => {
       const r = createRng(seed);
-      return { logits: Float64Array.from({ length: nAgents * nA }, () => 3 * r.nextFloat()), bias: Float64Array.from({ length: nAgents * nA }, () => 4 * r.nextFloat() - 2) };
+      return {
+        logits: Float64Array.from({ length: nAgents * nA }, () => 3 * r.nextFloat()),
+        bias: Float64Array.from({ length: nAgents * nA }, () => 4 * r.nextFloat() - 2),
+      };
     };
     const a = make(1);
     const b = make(2);
@@ -203,13 +247,24 @@ describe('actBatch', () => {
       step(b, warmB, k);
     }
     expect(warmA.every((s) => s > 0 && s <= 1)).toBe(true);
-    expect(() => actBatch({ ...a, beta: 1, klBudget: 0.05, klWarmStart: new Float64Array(2), nAgents, nActions: nA, rng: createRng(1), out: outputs(nAgents) })).toThrow(ShapeError);
+    expect(() =>
+      actBatch({ ...a, beta: 1, klBudget: 0.05, klWarmStart: new Float64Array(2), nAgents, nActions: nA, rng: createRng(1), out: outputs(nAgents) }),
+    ).toThrow(ShapeError);
   });
 
   it('keeps logits of +-1e3 finite and masked actions unreachable', () => {
     const out = outputs(2);
     for (let k = 0; k < 200; k++) {
-      actBatch({ logits: [1e3, -1e3, -Infinity, -1e3, 1e3, 1e3], bias: [-5, 5, 5, 0, 0, 5], beta: 1, mask: [1, 1, 1, 1, 0, 1], nAgents: 2, nActions: 3, rng: createRng(k), out });
+      actBatch({
+        logits: [1e3, -1e3, -Infinity, -1e3, 1e3, 1e3],
+        bias: [-5, 5, 5, 0, 0, 5],
+        beta: 1,
+        mask: [1, 1, 1, 1, 0, 1],
+        nAgents: 2,
+        nActions: 3,
+        rng: createRng(k),
+        out,
+      });
       expect(out.action[0]).toBe(0);
       expect(out.action[1]).toBe(2);
       for (const v of [...out.logpMu, ...out.logpPk, ...out.kl!]) expect(Number.isFinite(v)).toBe(true);

@@ -37,7 +37,9 @@ function randomChunk(seed: number, T: number, N: number): TrajectoryArrays {
     truncated: Array.from({ length: n }, () => (rng.nextFloat() < 0.1 ? 1 : 0)),
     truncValues: Array.from({ length: n }, u),
     nextValue: Array.from({ length: N }, u),
-    T, N, gamma: 0.5 + 0.5 * rng.nextFloat(),
+    T,
+    N,
+    gamma: 0.5 + 0.5 * rng.nextFloat(),
   };
 }
 
@@ -47,9 +49,16 @@ describe('gae', () => {
     // δ4 = 3+0.9·0.4−0.7 = 2.66; δ3 = 1+0.9·2.0−0.2 = 2.6 (episode end); δ2 = 2+0.9·0.2−1.5 = 0.68,
     // A2 = 0.68+0.72·2.6 = 2.552; δ1 = 0−1.0 = −1.0 (terminated); A0 = 1.4+0.72·(−1) = 0.68.
     const r = gae({
-      rewards: [1, 0, 2, 1, 3], values: [0.5, 1.0, 1.5, 0.2, 0.7],
-      terminated: [0, 1, 0, 0, 0], truncated: [0, 0, 0, 1, 0], truncValues: [0, 0, 0, 2.0, 0],
-      nextValue: [0.4], T: 5, N: 1, gamma: 0.9, lambda: 0.8,
+      rewards: [1, 0, 2, 1, 3],
+      values: [0.5, 1.0, 1.5, 0.2, 0.7],
+      terminated: [0, 1, 0, 0, 0],
+      truncated: [0, 0, 0, 1, 0],
+      truncValues: [0, 0, 0, 2.0, 0],
+      nextValue: [0.4],
+      T: 5,
+      N: 1,
+      gamma: 0.9,
+      lambda: 0.8,
     });
     const A = [0.68, -1.0, 2.552, 2.6, 2.66];
     expect(Array.from(r.advantages)).toEqual(A.map((x) => expect.closeTo(x, 12)));
@@ -57,10 +66,29 @@ describe('gae', () => {
   });
 
   it('uses [T][N] row-major layout (two agents interleaved)', () => {
-    const one = gae({ rewards: [1, 0, 2], values: [0.5, 1, 1.5], terminated: [0, 0, 0], truncated: [0, 0, 0], truncValues: [0, 0, 0], nextValue: [0.3], T: 3, N: 1, gamma: 0.9, lambda: 0.95 });
+    const one = gae({
+      rewards: [1, 0, 2],
+      values: [0.5, 1, 1.5],
+      terminated: [0, 0, 0],
+      truncated: [0, 0, 0],
+      truncValues: [0, 0, 0],
+      nextValue: [0.3],
+      T: 3,
+      N: 1,
+      gamma: 0.9,
+      lambda: 0.95,
+    });
     const two = gae({
-      rewards: [1, 9, 0, 9, 2, 9], values: [0.5, 0, 1, 0, 1.5, 0], terminated: [0, 1, 0, 1, 0, 1], truncated: [0, 0, 0, 0, 0, 0],
-      truncValues: [0, 0, 0, 0, 0, 0], nextValue: [0.3, 5], T: 3, N: 2, gamma: 0.9, lambda: 0.95,
+      rewards: [1, 9, 0, 9, 2, 9],
+      values: [0.5, 0, 1, 0, 1.5, 0],
+      terminated: [0, 1, 0, 1, 0, 1],
+      truncated: [0, 0, 0, 0, 0, 0],
+      truncValues: [0, 0, 0, 0, 0, 0],
+      nextValue: [0.3, 5],
+      T: 3,
+      N: 2,
+      gamma: 0.9,
+      lambda: 0.95,
     });
     for (let t = 0; t < 3; t++) {
       expect(two.advantages[t * 2]).toBeCloseTo(one.advantages[t]!, 12);
@@ -69,17 +97,38 @@ describe('gae', () => {
   });
 
   it('agrees with the naive forward-sum reference on seeded random chunks', () => {
-    fc.assert(fc.property(fc.integer(), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 5 }), fc.double({ min: 0, max: 1, noNaN: true }), (seed, T, N, lambda) => {
-      const x = randomChunk(seed, T, N);
-      const got = gae({ ...x, lambda });
-      const want = naiveGae(x, lambda);
-      for (let i = 0; i < T * N; i++) expect(got.advantages[i]).toBeCloseTo(want[i]!, 10);
-    }), { seed: 3, numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.integer(),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (seed, T, N, lambda) => {
+          const x = randomChunk(seed, T, N);
+          const got = gae({ ...x, lambda });
+          const want = naiveGae(x, lambda);
+          for (let i = 0; i < T * N; i++) expect(got.advantages[i]).toBeCloseTo(want[i]!, 10);
+        },
+      ),
+      { seed: 3, numRuns: 200 },
+    );
   });
 
   it('rejects bad input with typed errors and writes nothing', () => {
     const out = { advantages: new Float64Array(2).fill(7), returns: new Float64Array(2).fill(7) };
-    const base = { rewards: [1, 2], values: [0, 0], terminated: [0, 0], truncated: [0, 0], truncValues: [0, 0], nextValue: [0], T: 2, N: 1, gamma: 0.9, lambda: 0.9, out };
+    const base = {
+      rewards: [1, 2],
+      values: [0, 0],
+      terminated: [0, 0],
+      truncated: [0, 0],
+      truncValues: [0, 0],
+      nextValue: [0],
+      T: 2,
+      N: 1,
+      gamma: 0.9,
+      lambda: 0.9,
+      out,
+    };
     expect(() => gae({ ...base, rewards: [1] })).toThrow(ShapeError);
     expect(() => gae({ ...base, values: [0, Number.NaN] })).toThrow(InvalidValueError);
     expect(() => gae({ ...base, gamma: 1.5 })).toThrow(InvalidValueError);
@@ -98,9 +147,18 @@ describe('vtrace', () => {
     // v3 = 0.2 + 0.8·2.7 = 2.36; v2 = 0.3 + 0.88 + 0.9·2.16 = 3.124;
     // v1 = 0.4 − 0.13 + 0.9·2.824 = 2.8116; v0 = 0.5 + 0.43 + 0.45·2.4116 = 2.01522.
     const r = vtrace({
-      rewards: [1, 0, 1, 2], values: [0.5, 0.4, 0.3, 0.2], terminated: [0, 0, 0, 0], truncated: [0, 0, 0, 0],
-      truncValues: [0, 0, 0, 0], nextValue: [1.0], T: 4, N: 1, gamma: 0.9,
-      logRhos: [0.5, 2.0, 1.0, 0.8].map(Math.log), rhoBar: 1, cBar: 1,
+      rewards: [1, 0, 1, 2],
+      values: [0.5, 0.4, 0.3, 0.2],
+      terminated: [0, 0, 0, 0],
+      truncated: [0, 0, 0, 0],
+      truncValues: [0, 0, 0, 0],
+      nextValue: [1.0],
+      T: 4,
+      N: 1,
+      gamma: 0.9,
+      logRhos: [0.5, 2.0, 1.0, 0.8].map(Math.log),
+      rhoBar: 1,
+      cBar: 1,
     });
     expect(Array.from(r.vs)).toEqual([2.01522, 2.8116, 3.124, 2.36].map((x) => expect.closeTo(x, 12)));
     // pg_s = ρ_s (r_s + γ v_{s+1} − V_s)
@@ -109,19 +167,38 @@ describe('vtrace', () => {
 
   it('stops at terminated (0) and truncated (V(final obs)) ends', () => {
     const r = vtrace({
-      rewards: [1, 1, 1], values: [0, 0, 0], terminated: [1, 0, 0], truncated: [0, 1, 0], truncValues: [0, 10, 0],
-      nextValue: [100], T: 3, N: 1, gamma: 0.5, logRhos: [0, 0, 0], rhoBar: 1, cBar: 1,
+      rewards: [1, 1, 1],
+      values: [0, 0, 0],
+      terminated: [1, 0, 0],
+      truncated: [0, 1, 0],
+      truncValues: [0, 10, 0],
+      nextValue: [100],
+      T: 3,
+      N: 1,
+      gamma: 0.5,
+      logRhos: [0, 0, 0],
+      rhoBar: 1,
+      cBar: 1,
     });
     expect(Array.from(r.vs)).toEqual([1, 6, 51]);
   });
 
   it('on-policy (log ρ = 0, ρ̄ = c̄ = 1) equals GAE returns with the same λ', () => {
-    fc.assert(fc.property(fc.integer(), fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 4 }), fc.double({ min: 0, max: 1, noNaN: true }), (seed, T, N, lambda) => {
-      const x = randomChunk(seed, T, N);
-      const g = gae({ ...x, lambda });
-      const v = vtrace({ ...x, lambda, logRhos: new Float64Array(T * N), rhoBar: 1, cBar: 1 });
-      for (let i = 0; i < T * N; i++) expect(v.vs[i]).toBeCloseTo(g.returns[i]!, 10);
-    }), { seed: 4, numRuns: 150 });
+    fc.assert(
+      fc.property(
+        fc.integer(),
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (seed, T, N, lambda) => {
+          const x = randomChunk(seed, T, N);
+          const g = gae({ ...x, lambda });
+          const v = vtrace({ ...x, lambda, logRhos: new Float64Array(T * N), rhoBar: 1, cBar: 1 });
+          for (let i = 0; i < T * N; i++) expect(v.vs[i]).toBeCloseTo(g.returns[i]!, 10);
+        },
+      ),
+      { seed: 4, numRuns: 150 },
+    );
   });
 });
 
@@ -155,15 +232,24 @@ function naiveVtrace(x: TrajectoryArrays, logRhos: number[], rhoBar: number, cBa
 
 describe('vtrace vs naive reference', () => {
   it('agrees with the explicit-sum form of IMPALA eq. (1) on seeded off-policy chunks', () => {
-    fc.assert(fc.property(fc.integer(), fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 4 }), fc.double({ min: 0, max: 1, noNaN: true }), (seed, T, N, lambda) => {
-      const x = randomChunk(seed, T, N);
-      const g = createRng(seed ^ 0x5bd1e995);
-      const logRhos = Array.from({ length: T * N }, () => 3 * (g.nextFloat() - 0.5));
-      const rhoBar = 0.5 + g.nextFloat();
-      const cBar = 0.5 + g.nextFloat();
-      const got = vtrace({ ...x, logRhos, rhoBar, cBar, lambda });
-      const want = naiveVtrace(x, logRhos, rhoBar, cBar, lambda);
-      for (let i = 0; i < T * N; i++) expect(got.vs[i]).toBeCloseTo(want[i]!, 10);
-    }), { seed: 5, numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.integer(),
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (seed, T, N, lambda) => {
+          const x = randomChunk(seed, T, N);
+          const g = createRng(seed ^ 0x5bd1e995);
+          const logRhos = Array.from({ length: T * N }, () => 3 * (g.nextFloat() - 0.5));
+          const rhoBar = 0.5 + g.nextFloat();
+          const cBar = 0.5 + g.nextFloat();
+          const got = vtrace({ ...x, logRhos, rhoBar, cBar, lambda });
+          const want = naiveVtrace(x, logRhos, rhoBar, cBar, lambda);
+          for (let i = 0; i < T * N; i++) expect(got.vs[i]).toBeCloseTo(want[i]!, 10);
+        },
+      ),
+      { seed: 5, numRuns: 200 },
+    );
   });
 });

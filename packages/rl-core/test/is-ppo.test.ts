@@ -1,7 +1,21 @@
 import fc from 'fast-check';
 import {
-  approxKl, biasedLogits, clipFraction, clippedSurrogate, clippedSurrogateGrad, explainedVariance, InvalidValueError, IS_MODES, isCorrection,
-  isWeights, isWeightStats, logSoftmax, normalizeAdvantages, ppoPolicyLoss, ShapeError, valueLoss,
+  approxKl,
+  biasedLogits,
+  clipFraction,
+  clippedSurrogate,
+  clippedSurrogateGrad,
+  explainedVariance,
+  InvalidValueError,
+  IS_MODES,
+  isCorrection,
+  isWeights,
+  isWeightStats,
+  logSoftmax,
+  normalizeAdvantages,
+  ppoPolicyLoss,
+  ShapeError,
+  valueLoss,
 } from '@ala/rl-core';
 
 const finite = fc.double({ min: -20, max: 20, noNaN: true });
@@ -30,49 +44,63 @@ describe('isWeights', () => {
   });
 
   it('property: with b ≡ 0 (and θ = θ_old = θ_prox) every weight is 1 in every mode', () => {
-    fc.assert(fc.property(fc.array(fc.double({ min: -30, max: 0, noNaN: true }), { minLength: 1, maxLength: 30 }), (lp) => {
-      const zero = lp.map(() => 0);
-      for (const mode of IS_MODES) {
-        const r = isWeights({ mode, newLogp: lp, oldLogp: lp, biasTaken: zero, logpMu: lp, proxLogp: lp, cBar: 1 });
-        for (let i = 0; i < lp.length; i++) {
-          expect(r.ratio[i]).toBe(1);
-          expect(r.weight[i]).toBe(1);
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -30, max: 0, noNaN: true }), { minLength: 1, maxLength: 30 }), (lp) => {
+        const zero = lp.map(() => 0);
+        for (const mode of IS_MODES) {
+          const r = isWeights({ mode, newLogp: lp, oldLogp: lp, biasTaken: zero, logpMu: lp, proxLogp: lp, cBar: 1 });
+          for (let i = 0; i < lp.length; i++) {
+            expect(r.ratio[i]).toBe(1);
+            expect(r.weight[i]).toBe(1);
+          }
+          expect(r.truncated).toBe(0);
         }
-        expect(r.truncated).toBe(0);
-      }
-    }), { seed: 31, numRuns: 100 });
+      }),
+      { seed: 31, numRuns: 100 },
+    );
   });
 
   it('property: Σ_a μ(a)·w(a)·f(a) = E_π[f] for exact weights (and decoupled without truncation); seed gives E_π[f]/Z', () => {
-    const vecs = fc.integer({ min: 1, max: 8 }).chain((n) => fc.tuple(fc.array(finite, { minLength: n, maxLength: n }), fc.array(finite, { minLength: n, maxLength: n }), fc.array(finite, { minLength: n, maxLength: n })));
-    fc.assert(fc.property(vecs, fc.double({ min: 0, max: 2, noNaN: true }), ([z, b, f], beta) => {
-      const bb = b.map((x) => Math.max(-2, Math.min(2, x)));
-      const lpi = logSoftmax(z);
-      const lmu = logSoftmax(biasedLogits(z, bb, beta));
-      const n = z.length;
-      const all = { newLogp: lpi, oldLogp: lpi, biasTaken: bb.map((x) => beta * x), logpMu: lmu, proxLogp: lpi };
-      const exact = isWeights({ mode: 'exact', ...all });
-      const dec = isWeights({ mode: 'decoupled', ...all });
-      const seed = isWeights({ mode: 'seed', ...all });
-      let ePi = 0;
-      let eExact = 0;
-      let eDec = 0;
-      let eSeed = 0;
-      let Z = 0;
-      for (let a = 0; a < n; a++) {
-        const mu = Math.exp(lmu[a]!);
-        const pi = Math.exp(lpi[a]!);
-        ePi += pi * f[a]!;
-        eExact += mu * exact.ratio[a]! * exact.weight[a]! * f[a]!;
-        eDec += mu * dec.ratio[a]! * dec.weight[a]! * f[a]!;
-        eSeed += mu * seed.ratio[a]! * f[a]!;
-        Z += pi * Math.exp(beta * bb[a]!);
-      }
-      const tol = 1e-9 * (1 + Math.abs(ePi) + f.reduce((s, x) => s + Math.abs(x), 0));
-      expect(Math.abs(eExact - ePi)).toBeLessThan(tol);
-      expect(Math.abs(eDec - ePi)).toBeLessThan(tol);
-      expect(Math.abs(eSeed - ePi / Z)).toBeLessThan(tol);
-    }), { seed: 32, numRuns: 300 });
+    const vecs = fc
+      .integer({ min: 1, max: 8 })
+      .chain((n) =>
+        fc.tuple(
+          fc.array(finite, { minLength: n, maxLength: n }),
+          fc.array(finite, { minLength: n, maxLength: n }),
+          fc.array(finite, { minLength: n, maxLength: n }),
+        ),
+      );
+    fc.assert(
+      fc.property(vecs, fc.double({ min: 0, max: 2, noNaN: true }), ([z, b, f], beta) => {
+        const bb = b.map((x) => Math.max(-2, Math.min(2, x)));
+        const lpi = logSoftmax(z);
+        const lmu = logSoftmax(biasedLogits(z, bb, beta));
+        const n = z.length;
+        const all = { newLogp: lpi, oldLogp: lpi, biasTaken: bb.map((x) => beta * x), logpMu: lmu, proxLogp: lpi };
+        const exact = isWeights({ mode: 'exact', ...all });
+        const dec = isWeights({ mode: 'decoupled', ...all });
+        const seed = isWeights({ mode: 'seed', ...all });
+        let ePi = 0;
+        let eExact = 0;
+        let eDec = 0;
+        let eSeed = 0;
+        let Z = 0;
+        for (let a = 0; a < n; a++) {
+          const mu = Math.exp(lmu[a]!);
+          const pi = Math.exp(lpi[a]!);
+          ePi += pi * f[a]!;
+          eExact += mu * exact.ratio[a]! * exact.weight[a]! * f[a]!;
+          eDec += mu * dec.ratio[a]! * dec.weight[a]! * f[a]!;
+          eSeed += mu * seed.ratio[a]! * f[a]!;
+          Z += pi * Math.exp(beta * bb[a]!);
+        }
+        const tol = 1e-9 * (1 + Math.abs(ePi) + f.reduce((s, x) => s + Math.abs(x), 0));
+        expect(Math.abs(eExact - ePi)).toBeLessThan(tol);
+        expect(Math.abs(eDec - ePi)).toBeLessThan(tol);
+        expect(Math.abs(eSeed - ePi / Z)).toBeLessThan(tol);
+      }),
+      { seed: 32, numRuns: 300 },
+    );
   });
 
   it('requires the inputs of its mode and rejects bad values', () => {
@@ -132,12 +160,12 @@ describe('PPO pieces', () => {
   });
 
   it('value loss, plain and clipped (hand-computed)', () => {
-    expect(valueLoss({ newValues: [1, 2], returns: [0, 0] })).toBeCloseTo(0.5 * (1 + 4) / 2, 14);
+    expect(valueLoss({ newValues: [1, 2], returns: [0, 0] })).toBeCloseTo((0.5 * (1 + 4)) / 2, 14);
     // V=2, V_old=1, R=0, ε=0.5: unclipped 4, clipped (1.5 − 0)² = 2.25 → max 4
     // V=0, V_old=1, R=2, ε=0.5: unclipped 4, clipped (0.5 − 2)² = 2.25 → max 4
     // V=1.2, V_old=1, R=3, ε=0.1: unclipped 3.24, clipped (1.1 − 3)² = 3.61 → 3.61
     const v = valueLoss({ newValues: [2, 0, 1.2], oldValues: [1, 1, 1], returns: [0, 2, 3], clipCoef: 0.5 });
-    expect(v).toBeCloseTo(0.5 * (4 + 4 + 3.24) / 3, 12);
+    expect(v).toBeCloseTo((0.5 * (4 + 4 + 3.24)) / 3, 12);
     const w = valueLoss({ newValues: [1.2], oldValues: [1], returns: [3], clipCoef: 0.1 });
     expect(w).toBeCloseTo(0.5 * 3.61, 12);
     expect(() => valueLoss({ newValues: [1], returns: [1], clipCoef: 0.1 })).toThrow(InvalidValueError);
@@ -147,9 +175,12 @@ describe('PPO pieces', () => {
     const k = approxKl({ newLogp: [Math.log(2), 0], oldLogp: [0, 0] });
     expect(k.k1).toBeCloseTo(-Math.log(2) / 2, 14);
     expect(k.k3).toBeCloseTo((1 - Math.log(2)) / 2, 14);
-    fc.assert(fc.property(fc.array(fc.tuple(finite, finite), { minLength: 1, maxLength: 20 }), (pairs) => {
-      expect(approxKl({ newLogp: pairs.map((p) => p[0]), oldLogp: pairs.map((p) => p[1]) }).k3).toBeGreaterThanOrEqual(0);
-    }), { seed: 33, numRuns: 100 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(finite, finite), { minLength: 1, maxLength: 20 }), (pairs) => {
+        expect(approxKl({ newLogp: pairs.map((p) => p[0]), oldLogp: pairs.map((p) => p[1]) }).k3).toBeGreaterThanOrEqual(0);
+      }),
+      { seed: 33, numRuns: 100 },
+    );
   });
 
   it('explained variance and advantage normalisation', () => {

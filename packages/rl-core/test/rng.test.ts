@@ -94,9 +94,12 @@ describe('xoshiro128** generator', () => {
     for (let i = 0; i < 60_000; i++) counts[randInt(rng, 6)]! += 1;
     for (const c of counts) expect(Math.abs(c - 10_000)).toBeLessThan(450);
     expect(() => randInt(rng, 0)).toThrow(InvalidValueError);
-    fc.assert(fc.property(fc.integer({ min: 0, max: 200 }), fc.integer(), (n, seed) => {
-      const p = Array.from(permutation(createRng(seed), n)).sort((x, y) => x - y);
-      expect(p).toEqual(Array.from({ length: n }, (_, i) => i));
-    }), { seed: 1, numRuns: 50 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 200 }), fc.integer(), (n, seed) => {
+        const p = Array.from(permutation(createRng(seed), n)).sort((x, y) => x - y);
+        expect(p).toEqual(Array.from({ length: n }, (_, i) => i));
+      }),
+      { seed: 1, numRuns: 50 },
+    );
   });
 });

@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import {
-  biasedLogits, createRng, entropy, InvalidValueError, logSoftmax, logsumexp, NoLegalActionError,
-  sampleCategorical, sampleLogits, ShapeError, softmax,
+  biasedLogits,
+  createRng,
+  entropy,
+  InvalidValueError,
+  logSoftmax,
+  logsumexp,
+  NoLegalActionError,
+  sampleCategorical,
+  sampleLogits,
+  ShapeError,
+  softmax,
 } from '@ala/rl-core';
 
 const logits = fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 1, maxLength: 12 });
@@ -42,23 +51,26 @@ describe('logsumexp / logSoftmax / softmax', () => {
   });
 
   it('property: softmax sums to 1 and equals exp(logSoftmax); masked stay 0 under any bias', () => {
-    fc.assert(fc.property(logits, fc.integer(), fc.double({ min: 0, max: 10, noNaN: true }), (z, seed, beta) => {
-      const rng = createRng(seed);
-      const mask = z.map((_, i) => (i === 0 || rng.nextFloat() < 0.7 ? 1 : 0));
-      const bias = z.map(() => 10 * (2 * rng.nextFloat() - 1));
-      const y = biasedLogits(z, bias, beta, mask);
-      const p = softmax(y);
-      let s = 0;
-      for (let a = 0; a < z.length; a++) {
-        expect(Number.isNaN(p[a]!)).toBe(false);
-        if (!mask[a]) {
-          expect(y[a]).toBe(-Infinity);
-          expect(p[a]).toBe(0);
+    fc.assert(
+      fc.property(logits, fc.integer(), fc.double({ min: 0, max: 10, noNaN: true }), (z, seed, beta) => {
+        const rng = createRng(seed);
+        const mask = z.map((_, i) => (i === 0 || rng.nextFloat() < 0.7 ? 1 : 0));
+        const bias = z.map(() => 10 * (2 * rng.nextFloat() - 1));
+        const y = biasedLogits(z, bias, beta, mask);
+        const p = softmax(y);
+        let s = 0;
+        for (let a = 0; a < z.length; a++) {
+          expect(Number.isNaN(p[a]!)).toBe(false);
+          if (!mask[a]) {
+            expect(y[a]).toBe(-Infinity);
+            expect(p[a]).toBe(0);
+          }
+          s += p[a]!;
         }
-        s += p[a]!;
-      }
-      expect(s).toBeCloseTo(1, 12);
-    }), { seed: 42, numRuns: 300 });
+        expect(s).toBeCloseTo(1, 12);
+      }),
+      { seed: 42, numRuns: 300 },
+    );
   });
 
   it('entropy: uniform over k legal actions is log k; one-hot is 0', () => {
@@ -81,13 +93,16 @@ describe('categorical sampling', () => {
   });
 
   it('never returns a zero-probability or masked action', () => {
-    fc.assert(fc.property(logits, fc.integer(), (z, seed) => {
-      const rng = createRng(seed);
-      const mask = z.map((_, i) => (i === z.length - 1 || rng.nextFloat() < 0.5 ? 1 : 0));
-      for (let k = 0; k < 20; k++) expect(mask[sampleLogits(z, rng, mask)]).toBe(1);
-      const p = softmax(z, mask);
-      for (let k = 0; k < 20; k++) expect(p[sampleCategorical(p, rng)]).toBeGreaterThan(0);
-    }), { seed: 7, numRuns: 200 });
+    fc.assert(
+      fc.property(logits, fc.integer(), (z, seed) => {
+        const rng = createRng(seed);
+        const mask = z.map((_, i) => (i === z.length - 1 || rng.nextFloat() < 0.5 ? 1 : 0));
+        for (let k = 0; k < 20; k++) expect(mask[sampleLogits(z, rng, mask)]).toBe(1);
+        const p = softmax(z, mask);
+        for (let k = 0; k < 20; k++) expect(p[sampleCategorical(p, rng)]).toBeGreaterThan(0);
+      }),
+      { seed: 7, numRuns: 200 },
+    );
   });
 
   it('sampleLogits agrees with sampleCategorical(softmax) draw for draw', () => {

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import {
-  agreementRate, createRng, filterByPolicyLag, InvalidValueError, lagLrScale, permutation, ShapeError, voteBlend, voteSelect,
+  agreementRate,
+  createRng,
+  filterByPolicyLag,
+  InvalidValueError,
+  lagLrScale,
+  permutation,
+  ShapeError,
+  voteBlend,
+  voteSelect,
   type AdviceCandidate,
 } from '@ala/rl-core';
 
@@ -32,17 +40,23 @@ describe('voteSelect', () => {
   });
 
   it('property: the winner does not depend on arrival order', () => {
-    fc.assert(fc.property(fc.integer(), fc.integer({ min: 1, max: 8 }), (seed, n) => {
-      const g = createRng(seed);
-      const cands = Array.from({ length: n }, (_, i) => ({
-        adviceId: `adv-${i}`, priority: Math.floor(g.nextFloat() * 3), confidence: Math.floor(g.nextFloat() * 3) / 2,
-        bias: [g.nextFloat(), g.nextFloat()], ageMs: Math.floor(g.nextFloat() * 2) * 100,
-      }));
-      const a = voteSelect(cands, { halfLifeMs: 100 });
-      const shuffled = Array.from(permutation(g, n)).map((i) => cands[i]!);
-      const b = voteSelect(shuffled, { halfLifeMs: 100 });
-      expect(b?.winner.adviceId).toBe(a?.winner.adviceId);
-    }), { seed: 41, numRuns: 200 });
+    fc.assert(
+      fc.property(fc.integer(), fc.integer({ min: 1, max: 8 }), (seed, n) => {
+        const g = createRng(seed);
+        const cands = Array.from({ length: n }, (_, i) => ({
+          adviceId: `adv-${i}`,
+          priority: Math.floor(g.nextFloat() * 3),
+          confidence: Math.floor(g.nextFloat() * 3) / 2,
+          bias: [g.nextFloat(), g.nextFloat()],
+          ageMs: Math.floor(g.nextFloat() * 2) * 100,
+        }));
+        const a = voteSelect(cands, { halfLifeMs: 100 });
+        const shuffled = Array.from(permutation(g, n)).map((i) => cands[i]!);
+        const b = voteSelect(shuffled, { halfLifeMs: 100 });
+        expect(b?.winner.adviceId).toBe(a?.winner.adviceId);
+      }),
+      { seed: 41, numRuns: 200 },
+    );
   });
 
   it('down-weights old advice by half-life and returns undefined without weight', () => {

@@ -55,8 +55,15 @@ function numeric(kind: 'an integer' | 'a number', env: string | readonly string[
   const bounds = [r.min !== undefined ? `>= ${r.min}` : r.above !== undefined ? `> ${r.above}` : '', r.max !== undefined ? `<= ${r.max}` : ''].filter(Boolean);
   const rule = r.min !== undefined && r.max !== undefined ? `${kind} in [${r.min}, ${r.max}]` : [kind, bounds.join(' and ')].filter(Boolean).join(' ');
   const typeOk = kind === 'an integer' ? Number.isSafeInteger : Number.isFinite;
-  const inRange = (x: number): boolean => !(r.min !== undefined && x < r.min) && !(r.above !== undefined && x <= r.above) && !(r.max !== undefined && x > r.max);
-  return new Setting(names(env), def, rule, (raw) => Number(raw), (x) => typeOk(x) && inRange(x));
+  const inRange = (x: number): boolean =>
+    !(r.min !== undefined && x < r.min) && !(r.above !== undefined && x <= r.above) && !(r.max !== undefined && x > r.max);
+  return new Setting(
+    names(env),
+    def,
+    rule,
+    (raw) => Number(raw),
+    (x) => typeOk(x) && inRange(x),
+  );
 }
 
 /** Constructors of settings: `setting.int('ALA_AGENTS', 20, { min: 1, max: 10_000 })`. */
@@ -66,11 +73,30 @@ export const setting = {
   string: (env: string | readonly string[], def: string, check?: { test: (s: string) => boolean; rule: string }): Setting<string> =>
     new Setting(names(env), def, check?.rule ?? 'a string', (raw) => raw, check?.test ?? (() => true)),
   /** A string that may stay unset (undefined). */
-  optional: (env: string | readonly string[]): Setting<string | undefined> => new Setting<string | undefined>(names(env), undefined, 'a string', (raw) => raw, () => true),
+  optional: (env: string | readonly string[]): Setting<string | undefined> =>
+    new Setting<string | undefined>(
+      names(env),
+      undefined,
+      'a string',
+      (raw) => raw,
+      () => true,
+    ),
   oneOf: <T extends string>(env: string | readonly string[], def: T, allowed: readonly T[]): Setting<T> =>
-    new Setting(names(env), def, `one of ${allowed.join(', ')}`, (raw) => allowed.find((a) => a === raw), (v) => allowed.includes(v)),
+    new Setting(
+      names(env),
+      def,
+      `one of ${allowed.join(', ')}`,
+      (raw) => allowed.find((a) => a === raw),
+      (v) => allowed.includes(v),
+    ),
   bool: (env: string | readonly string[], def: boolean): Setting<boolean> =>
-    new Setting(names(env), def, 'true/false (or 1/0, yes/no, on/off)', (raw) => (/^(1|true|yes|on)$/i.test(raw) ? true : /^(0|false|no|off)$/i.test(raw) ? false : undefined), (v) => typeof v === 'boolean'),
+    new Setting(
+      names(env),
+      def,
+      'true/false (or 1/0, yes/no, on/off)',
+      (raw) => (/^(1|true|yes|on)$/i.test(raw) ? true : /^(0|false|no|off)$/i.test(raw) ? false : undefined),
+      (v) => typeof v === 'boolean',
+    ),
 };
 
 /** A cross-field rule: [field, holds, rule]. */
@@ -89,7 +115,9 @@ export interface ConfigDef<C> {
 type Leaf = { path: string[]; s: Setting<Scalar> };
 
 function leaves(schema: object, path: string[] = []): Leaf[] {
-  return Object.entries(schema).flatMap(([k, v]: [string, unknown]) => (v instanceof Setting ? [{ path: [...path, k], s: v }] : leaves(v as object, [...path, k])));
+  return Object.entries(schema).flatMap(([k, v]: [string, unknown]) =>
+    v instanceof Setting ? [{ path: [...path, k], s: v }] : leaves(v as object, [...path, k]),
+  );
 }
 const get = (o: unknown, path: readonly string[]): unknown => path.reduce<unknown>((x, k) => (x as Record<string, unknown>)[k], o);
 function build(ls: readonly Leaf[], value: (l: Leaf) => Scalar): Record<string, unknown> {

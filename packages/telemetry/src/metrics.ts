@@ -46,7 +46,12 @@ const LABEL = /^[a-z_][a-z0-9_]*$/;
 type AnyMetric = Counter<string> | Gauge<string> | Histogram<string>;
 
 function sameDef(a: MetricDef, b: MetricDef): boolean {
-  return a.kind === b.kind && a.help === b.help && JSON.stringify(a.labels ?? []) === JSON.stringify(b.labels ?? []) && JSON.stringify(a.buckets ?? null) === JSON.stringify(b.buckets ?? null);
+  return (
+    a.kind === b.kind &&
+    a.help === b.help &&
+    JSON.stringify(a.labels ?? []) === JSON.stringify(b.labels ?? []) &&
+    JSON.stringify(a.buckets ?? null) === JSON.stringify(b.buckets ?? null)
+  );
 }
 
 /** prom-client backed metrics; `registry` is what /metrics serves. */
@@ -71,9 +76,11 @@ export class PromMetrics implements ServiceMetrics {
       for (const l of labelNames) if (!LABEL.test(l)) throw new TelemetryError(def.name, `bad label name ${JSON.stringify(l)}`);
       const common = { name: def.name, help: def.help, labelNames, registers: [this.registry] };
       const metric: AnyMetric =
-        def.kind === 'counter' ? new Counter(common)
-        : def.kind === 'gauge' ? new Gauge(common)
-        : new Histogram({ ...common, buckets: [...(def.buckets ?? LATENCY_BUCKETS_S)] });
+        def.kind === 'counter'
+          ? new Counter(common)
+          : def.kind === 'gauge'
+            ? new Gauge(common)
+            : new Histogram({ ...common, buckets: [...(def.buckets ?? LATENCY_BUCKETS_S)] });
       this.defs.set(def.name, { def, metric });
     }
   }

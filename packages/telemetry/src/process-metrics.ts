@@ -11,13 +11,17 @@ export function registerProcessMetrics(registry: Registry): () => void {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   new Gauge({
-    name: 'process_resident_memory_bytes', help: 'Resident memory size in bytes.', registers: [registry],
+    name: 'process_resident_memory_bytes',
+    help: 'Resident memory size in bytes.',
+    registers: [registry],
     collect() {
       this.set(process.memoryUsage().rss);
     },
   });
   new Gauge({
-    name: 'nodejs_eventloop_lag_p99_seconds', help: 'Event-loop delay p99 since the previous scrape, in seconds (10 ms resolution).', registers: [registry],
+    name: 'nodejs_eventloop_lag_p99_seconds',
+    help: 'Event-loop delay p99 since the previous scrape, in seconds (10 ms resolution).',
+    registers: [registry],
     collect() {
       this.set(loop.count > 0 ? loop.percentile(99) / 1e9 : 0);
       loop.reset();

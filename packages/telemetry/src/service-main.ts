@@ -6,7 +6,20 @@
 // ALA_NATS_NKEY_SEED_FILE / ALA_NATS_TLS_* (docs/security.md) and exports its counters
 // (`ala_nats_*`, e.g. permission denials). It must not hold any service logic: the service's own
 // `start` is passed in, and its own readiness comes back with it.
-import { connect, drainOnSignal, NatsBus, systemClock, consoleLogger, type AlaConnection, type Bus, type BusLogger, type BusMetrics, type Clock, type ConnectionSecurity, type ConnectionStats } from '@ala/bus';
+import {
+  connect,
+  drainOnSignal,
+  NatsBus,
+  systemClock,
+  consoleLogger,
+  type AlaConnection,
+  type Bus,
+  type BusLogger,
+  type BusMetrics,
+  type Clock,
+  type ConnectionSecurity,
+  type ConnectionStats,
+} from '@ala/bus';
 import { subjects } from '@ala/protocol';
 import { promBusMetrics } from './bus-metrics';
 import { registerProcessMetrics } from './process-metrics';
@@ -18,7 +31,12 @@ import { statsMetricsExporter, type StatsMetricDef } from './stats-exporter';
 
 /** The connection counters every service exports (docs/metrics.md). */
 export const NATS_CONNECTION_METRICS: readonly StatsMetricDef<ConnectionStats>[] = [
-  { field: 'permissionErrors', name: 'ala_nats_permission_errors_total', kind: 'counter', help: 'publishes/subscribes the server denied (nothing changed; logged at most every 10 s)' },
+  {
+    field: 'permissionErrors',
+    name: 'ala_nats_permission_errors_total',
+    kind: 'counter',
+    help: 'publishes/subscribes the server denied (nothing changed; logged at most every 10 s)',
+  },
   { field: 'disconnects', name: 'ala_nats_disconnects_total', kind: 'counter', help: 'NATS disconnects' },
   { field: 'reconnects', name: 'ala_nats_reconnects_total', kind: 'counter', help: 'NATS reconnects' },
 ];

@@ -8,10 +8,7 @@ import type { MetricDef, ServiceMetrics } from './metrics';
 export type StatsMetricDef<S> = MetricDef & { readonly field: keyof S; readonly scale?: number };
 
 /** Defines the catalogue's metrics and returns an exporter to call with fresh stats() snapshots. */
-export function statsMetricsExporter<S extends Record<keyof S, number>>(
-  metrics: ServiceMetrics,
-  catalogue: readonly StatsMetricDef<S>[],
-): (stats: S) => void {
+export function statsMetricsExporter<S extends Record<keyof S, number>>(metrics: ServiceMetrics, catalogue: readonly StatsMetricDef<S>[]): (stats: S) => void {
   metrics.define(catalogue.map(({ field: _f, scale: _s, ...def }) => def));
   const last = new Map<keyof S, number>();
   return (stats) => {

@@ -79,10 +79,23 @@ describe('/metrics server', () => {
 });
 
 describe('defineConfig', () => {
-  interface C { a: number; b: number; c: boolean; d: 'x' | 'y'; e: number; f: string; n: { g: string | undefined } }
+  interface C {
+    a: number;
+    b: number;
+    c: boolean;
+    d: 'x' | 'y';
+    e: number;
+    f: string;
+    n: { g: string | undefined };
+  }
   const def = defineConfig<C>({
-    a: setting.int('A', 1, { max: 2 }), b: setting.int('B', 1), c: setting.bool('C', false), d: setting.oneOf('D', 'y', ['x', 'y']),
-    e: setting.int('E', 0), f: setting.string('F', '1', { test: (s) => /^\d+$/.test(s), rule: 'digits' }), n: { g: setting.optional(['G', 'G2']) },
+    a: setting.int('A', 1, { max: 2 }),
+    b: setting.int('B', 1),
+    c: setting.bool('C', false),
+    d: setting.oneOf('D', 'y', ['x', 'y']),
+    e: setting.int('E', 0),
+    f: setting.string('F', '1', { test: (s) => /^\d+$/.test(s), rule: 'digits' }),
+    n: { g: setting.optional(['G', 'G2']) },
   });
   it('reads typed values with defaults and refuses bad ones naming the variable', () => {
     const c = def.load({ A: '2', B: ' ', C: 'yes', D: 'x', G2: 'z' });
@@ -94,7 +107,9 @@ describe('defineConfig', () => {
     expect(def.env).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'G2']);
   });
   it('validates a config built in code naming the field', () => {
-    expect(() => def.validate({ ...def.defaults, n: { g: undefined }, e: NaN })).toThrow(expect.objectContaining({ field: 'e', variable: undefined, message: 'e=NaN: e must be an integer' }) as unknown as Error);
+    expect(() => def.validate({ ...def.defaults, n: { g: undefined }, e: NaN })).toThrow(
+      expect.objectContaining({ field: 'e', variable: undefined, message: 'e=NaN: e must be an integer' }) as unknown as Error,
+    );
     expect(def.validate(def.defaults)).toBe(def.defaults);
   });
 });

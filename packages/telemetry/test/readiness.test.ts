@@ -13,7 +13,9 @@ function get(port: number, p: string): Promise<{ status: number; body: string }>
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -34,9 +36,24 @@ test('a hung check answers 503 within its bound; a throwing one 503 with its mes
   const t0 = performance.now();
   expect(await withTimeout(() => new Promise<Readiness>(() => undefined), 50)()).toEqual(notReady('readiness check took more than 50 ms'));
   expect(performance.now() - t0).toBeLessThan(1_000);
-  expect(await withTimeout(() => { throw new Error('boom'); }, 50)()).toEqual(notReady('readiness check failed: boom'));
-  expect(await allOf(() => READY, () => notReady('a'), () => notReady('b'))()).toEqual(notReady('a'));
-  expect(await allOf(() => READY, async () => READY)()).toEqual(READY);
+  expect(
+    await withTimeout(() => {
+      throw new Error('boom');
+    }, 50)(),
+  ).toEqual(notReady('readiness check failed: boom'));
+  expect(
+    await allOf(
+      () => READY,
+      () => notReady('a'),
+      () => notReady('b'),
+    )(),
+  ).toEqual(notReady('a'));
+  expect(
+    await allOf(
+      () => READY,
+      async () => READY,
+    )(),
+  ).toEqual(READY);
 });
 
 test('jetStreamReadiness names the missing stream, then the missing consumer, then is ready', async () => {

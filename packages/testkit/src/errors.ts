@@ -59,7 +59,9 @@ export class WaitTimeoutError extends Error {
 export class LlamaServerNotFoundError extends Error {
   override readonly name = 'LlamaServerNotFoundError';
   constructor(readonly missing: string) {
-    super(`${missing} not found: run \`bash scripts/install-llm.sh\` (builds llama-server and unpacks SmolLM2-135M into .tools/), or set LLAMA_SERVER_BIN / LLAMA_SERVER_MODEL`);
+    super(
+      `${missing} not found: run \`bash scripts/install-llm.sh\` (builds llama-server and unpacks SmolLM2-135M into .tools/), or set LLAMA_SERVER_BIN / LLAMA_SERVER_MODEL`,
+    );
   }
 }
 

@@ -6,6 +6,14 @@ export type { ServerBinary, LocateOptions } from './server-binary';
 export { dockerAnswers, NATS_IMAGE } from './nats-container';
 export { waitFor, collect, nextMessage } from './wait';
 export type { MessageSource, PushSource } from './wait';
-export { NatsServerNotFoundError, NatsServerVersionError, NatsServerStartError, WaitTimeoutError, INSTALL_HINT, LlamaServerNotFoundError, LlamaServerStartError } from './errors';
+export {
+  NatsServerNotFoundError,
+  NatsServerVersionError,
+  NatsServerStartError,
+  WaitTimeoutError,
+  INSTALL_HINT,
+  LlamaServerNotFoundError,
+  LlamaServerStartError,
+} from './errors';
 export { startLlamaServer, llamaServerPaths } from './llama-server';
 export type { LlamaServerHandle, StartLlamaServerOptions } from './llama-server';

@@ -73,14 +73,34 @@ export async function startLlamaServer(opts: StartLlamaServerOptions = {}): Prom
   const slots = opts.slots ?? 2;
   const alias = opts.alias ?? 'smollm2-135m';
   const port = opts.port ?? (await freePort());
-  const args = ['-m', model, '--alias', alias, '--host', '127.0.0.1', '--port', String(port), '-c', String(opts.contextTokens ?? 2048 * slots),
-    '-np', String(slots), '-t', String(opts.threads ?? 1), '--no-webui'];
+  const args = [
+    '-m',
+    model,
+    '--alias',
+    alias,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '-c',
+    String(opts.contextTokens ?? 2048 * slots),
+    '-np',
+    String(slots),
+    '-t',
+    String(opts.threads ?? 1),
+    '--no-webui',
+  ];
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   child.once('exit', () => live.delete(child));
   const tail: string[] = [];
   const keep = (b: Buffer): void => {
-    tail.push(...b.toString().split('\n').filter((l) => l.trim() !== ''));
+    tail.push(
+      ...b
+        .toString()
+        .split('\n')
+        .filter((l) => l.trim() !== ''),
+    );
     if (tail.length > 40) tail.splice(0, tail.length - 40);
   };
   child.stdout?.on('data', keep);
@@ -88,8 +108,12 @@ export async function startLlamaServer(opts: StartLlamaServerOptions = {}): Prom
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new LlamaServerStartError(`llama-server exited (${child.exitCode ?? child.signalCode}) before it was healthy`, tail.join('\n'));
-    const ok = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.status === 200, () => false);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new LlamaServerStartError(`llama-server exited (${child.exitCode ?? child.signalCode}) before it was healthy`, tail.join('\n'));
+    const ok = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1_000) }).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) {
       await exited(child, 'SIGKILL', 1_000);
@@ -98,7 +122,10 @@ export async function startLlamaServer(opts: StartLlamaServerOptions = {}): Prom
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
-    url, port, alias, slots,
+    url,
+    port,
+    alias,
+    slots,
     isRunning: () => child.exitCode === null && child.signalCode === null,
     logTail: () => tail.join('\n'),
     kill: () => exited(child, 'SIGKILL', 1_000),

@@ -44,10 +44,7 @@ function stopper(handle: { unsubscribe(): unknown } | (() => unknown)): () => vo
  * Collects items until `count` arrived (resolves early) or `durationMs` passed (resolves with what
  * arrived). With `count` and no `durationMs`, fewer than `count` items within `timeoutMs` throws.
  */
-export async function collect<T>(
-  source: MessageSource<T>,
-  opts: { count?: number; durationMs?: number; timeoutMs?: number },
-): Promise<T[]> {
+export async function collect<T>(source: MessageSource<T>, opts: { count?: number; durationMs?: number; timeoutMs?: number }): Promise<T[]> {
   const items: T[] = [];
   const timeoutMs = opts.durationMs ?? opts.timeoutMs ?? 5_000;
   const strict = opts.durationMs === undefined;

@@ -6,15 +6,7 @@ import * as path from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { createServer } from 'node:http';
-import {
-  compareVersions,
-  dockerAnswers,
-  locateNatsServer,
-  NatsServerNotFoundError,
-  NatsServerVersionError,
-  startNatsServer,
-  waitFor,
-} from '../src';
+import { compareVersions, dockerAnswers, locateNatsServer, NatsServerNotFoundError, NatsServerVersionError, startNatsServer, waitFor } from '../src';
 
 describe('startNatsServer', () => {
   it('starts a JetStream server >= 2.11 that survives restart with the same port and store', async () => {

@@ -147,10 +147,20 @@ export class Acting {
       const lrow = f.legal.subarray(i * A, (i + 1) * A);
       softmax(row, lrow, this.probs);
       out.push({
-        v: 1, agentId: this.opts.agentIds[i]!, actorId: this.opts.actorId, envId: this.opts.envId, seq: this.snapSeq[i]!++,
-        policyVersion: f.policyVersion, episodeStep: this.episodeStep[i]!, text: venv.describe(i), actionNames: [...venv.singleActionSpace.actionNames],
-        legal: Array.from(lrow, (x) => x === 1), obs: Array.from(f.obs.subarray(i * venv.obsDim, (i + 1) * venv.obsDim)),
-        probs: Array.from(this.probs), ...(envState !== undefined ? { envState } : {}), createdAt: Date.now(),
+        v: 1,
+        agentId: this.opts.agentIds[i]!,
+        actorId: this.opts.actorId,
+        envId: this.opts.envId,
+        seq: this.snapSeq[i]!++,
+        policyVersion: f.policyVersion,
+        episodeStep: this.episodeStep[i]!,
+        text: venv.describe(i),
+        actionNames: [...venv.singleActionSpace.actionNames],
+        legal: Array.from(lrow, (x) => x === 1),
+        obs: Array.from(f.obs.subarray(i * venv.obsDim, (i + 1) * venv.obsDim)),
+        probs: Array.from(this.probs),
+        ...(envState !== undefined ? { envState } : {}),
+        createdAt: Date.now(),
       });
     }
     return throttled;

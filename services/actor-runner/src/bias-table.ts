@@ -64,7 +64,8 @@ export class BiasTable {
     readonly limits: BiasLimits = DEFAULT_BIAS_LIMITS,
   ) {
     if (!(limits.bound > 0 && Number.isFinite(limits.bound))) throw new RangeError(`BiasTable: bound must be a finite number > 0, got ${limits.bound}`);
-    if (!(limits.maxTtlMs > 0 && Number.isFinite(limits.maxTtlMs))) throw new RangeError(`BiasTable: maxTtlMs must be a finite number > 0, got ${limits.maxTtlMs}`);
+    if (!(limits.maxTtlMs > 0 && Number.isFinite(limits.maxTtlMs)))
+      throw new RangeError(`BiasTable: maxTtlMs must be a finite number > 0, got ${limits.maxTtlMs}`);
     const n = agentIds.length;
     this.bias = new Float64Array(n * nActions);
     this.active = new Uint8Array(n);

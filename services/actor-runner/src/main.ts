@@ -15,13 +15,24 @@ import { start } from './service';
 export async function main(env: Env = process.env): Promise<ServiceMainHandle> {
   const config = loadConfig(env);
   return runServiceMain({
-    name: 'actor-runner', version: '0.1.0', natsUrl: config.natsUrl, prefix: config.prefix, metricsPort: config.metricsPort, security: config, shutdownTimeoutMs: config.shutdownTimeoutMs,
+    name: 'actor-runner',
+    version: '0.1.0',
+    natsUrl: config.natsUrl,
+    prefix: config.prefix,
+    metricsPort: config.metricsPort,
+    security: config,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
     start: async (ctx) => {
       const js = await openJetStream(ctx.conn.nc);
       await ensureStreams(js, config.prefix, { ensure: ['traj'], replicas: config.streamReplicas }); // ALA_BIAS is the router's (docs/security.md)
       const ttl = await detectTtlSupport(js, resourceNames(config.prefix).bias).catch((err: unknown) => ({ enforced: false, reason: (err as Error).message }));
       if (!ttl.enforced) ctx.log.warn(`advice TTL not enforced by the server: ${ttl.reason}`);
-      const actor = await start({ config, bus: ctx.bus, ...(await jetStreamActorPorts(js, config.prefix, { metrics: ctx.busMetrics, logger: ctx.log, replicas: config.streamReplicas })), logger: ctx.log });
+      const actor = await start({
+        config,
+        bus: ctx.bus,
+        ...(await jetStreamActorPorts(js, config.prefix, { metrics: ctx.busMetrics, logger: ctx.log, replicas: config.streamReplicas })),
+        logger: ctx.log,
+      });
       const acting = actKernelAvailable() ? 'WebAssembly SIMD kernel' : 'JavaScript path (no WebAssembly SIMD here: slower)';
       ctx.log.info(`actor-runner ${config.actorId}: ${config.agents} x ${config.envId}, sampling on the ${acting}, waiting for a policy`);
       const exportMetrics = actorMetricsExporter(ctx.metrics);
@@ -34,9 +45,8 @@ export async function main(env: Env = process.env): Promise<ServiceMainHandle> {
         },
         stats: () => ({ ...actor.stats() }),
         onReconnect: () => ensureStreams(js, config.prefix, { ensure: ['traj'], replicas: config.streamReplicas }), // a restarted server without a store may have lost them; the router re-creates ALA_BIAS
-        ready: allOf(
-          jetStreamReadiness(js.jsm, { streams: [resourceNames(config.prefix).traj, resourceNames(config.prefix).bias] }),
-          () => (actor.stats().policyVersion > 0 ? READY : notReady('no policy loaded yet')),
+        ready: allOf(jetStreamReadiness(js.jsm, { streams: [resourceNames(config.prefix).traj, resourceNames(config.prefix).bias] }), () =>
+          actor.stats().policyVersion > 0 ? READY : notReady('no policy loaded yet'),
         ),
       };
     },

@@ -2,7 +2,16 @@
 // weights Object Store, trajectory chunks into ALA_TRAJ with a msg id (publishDurable), the last
 // stored bias per agent from ALA_BIAS (readLastBias). Must not: subscribe or hold domain logic.
 import { TrajectoryChunk, subjects } from '@ala/protocol';
-import { openPolicyStores, publishDurable, readLastBias, type BusLogger, type BusMetrics, type Clock, type JetStreamContext, type PolicyStores } from '@ala/bus';
+import {
+  openPolicyStores,
+  publishDurable,
+  readLastBias,
+  type BusLogger,
+  type BusMetrics,
+  type Clock,
+  type JetStreamContext,
+  type PolicyStores,
+} from '@ala/bus';
 import type { PolicySource, StoredBiasSource, TrajectorySink } from './ports';
 
 /** Policy versions from KV key `latest`; ONNX bytes from KV (small models) or the weights Object Store. */
@@ -40,7 +49,18 @@ export function jetStreamStoredBias(ctx: JetStreamContext, prefix: string, clock
 }
 
 /** Opens the policy stores (waiting for the ppo-learner to create them: an actor may not) and returns all three ports. */
-export async function jetStreamActorPorts(ctx: JetStreamContext, prefix: string, opts: { metrics?: BusMetrics; clock?: Clock; logger?: BusLogger; replicas?: number } = {}): Promise<{ policies: PolicySource; trajectories: TrajectorySink; storedBias: StoredBiasSource }> {
-  const stores = await openPolicyStores(ctx, prefix, { replicas: opts.replicas, onWaiting: () => opts.logger?.info('waiting for the ppo-learner to create the policy stores') });
-  return { policies: jetStreamPolicySource(stores), trajectories: jetStreamTrajectorySink(ctx, prefix, opts.metrics), storedBias: jetStreamStoredBias(ctx, prefix, opts.clock) };
+export async function jetStreamActorPorts(
+  ctx: JetStreamContext,
+  prefix: string,
+  opts: { metrics?: BusMetrics; clock?: Clock; logger?: BusLogger; replicas?: number } = {},
+): Promise<{ policies: PolicySource; trajectories: TrajectorySink; storedBias: StoredBiasSource }> {
+  const stores = await openPolicyStores(ctx, prefix, {
+    replicas: opts.replicas,
+    onWaiting: () => opts.logger?.info('waiting for the ppo-learner to create the policy stores'),
+  });
+  return {
+    policies: jetStreamPolicySource(stores),
+    trajectories: jetStreamTrajectorySink(ctx, prefix, opts.metrics),
+    storedBias: jetStreamStoredBias(ctx, prefix, opts.clock),
+  };
 }

@@ -79,7 +79,8 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
       const probe = await policy.run(new Float32Array(obsDim), 1).catch((err: unknown) => {
         throw new PolicyLoadError(version, 'shape', `policy v${version} does not map ${obsDim} -> ${nActions}`, { cause: err });
       });
-      if (probe.logits.length !== nActions) throw new PolicyLoadError(version, 'shape', `policy v${version} outputs ${probe.logits.length} logits, env has ${nActions}`);
+      if (probe.logits.length !== nActions)
+        throw new PolicyLoadError(version, 'shape', `policy v${version} outputs ${probe.logits.length} logits, env has ${nActions}`);
       // a newer version may have been loaded meanwhile (loads overlap): never go back
       if (stopped || version <= Math.max(acting?.version ?? 0, pending?.version ?? 0)) return void (await policy.release());
       const old = pending;
@@ -96,38 +97,55 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
   const subs: BusSubscription[] = [];
   // A bias beyond the actor's own limits is clipped (table), counted and reported at most every 10 s
   let lastLimitWarn = -Infinity;
-  const reportLimits = (agentId: string, b: { bound: number; bias: readonly number[] }, ttlMs: number | undefined, before: { clipped: number; ttlCapped: number }): void => {
+  const reportLimits = (
+    agentId: string,
+    b: { bound: number; bias: readonly number[] },
+    ttlMs: number | undefined,
+    before: { clipped: number; ttlCapped: number },
+  ): void => {
     const c = table.counts;
     if (c.clipped === before.clipped && c.ttlCapped === before.ttlCapped) return;
     const now = clock.now();
     if (now - lastLimitWarn < 10_000) return;
     lastLimitWarn = now;
     const maxAbs = b.bias.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
-    log.warn(`actor ${cfg.actorId}: bias for ${agentId} beyond the actor's limits (max |b| ${maxAbs}, claimed bound ${b.bound}, ttl ${ttlMs ?? 'none'} ms): clipped to B=${cfg.biasBound}, ttl <= ${cfg.maxAdviceTtlMs} ms (so far ${c.clipped} clipped, ${c.ttlCapped} ttl-capped)`);
+    log.warn(
+      `actor ${cfg.actorId}: bias for ${agentId} beyond the actor's limits (max |b| ${maxAbs}, claimed bound ${b.bound}, ttl ${ttlMs ?? 'none'} ms): clipped to B=${cfg.biasBound}, ttl <= ${cfg.maxAdviceTtlMs} ms (so far ${c.clipped} clipped, ${c.ttlCapped} ttl-capped)`,
+    );
   };
   // in: live bias for each of our agents (router -> actor); stored in the table with its deadline
   for (const id of agentIds) {
-    subs.push(deps.bus.subscribe(Bias, s.bias(id), (b, meta) => {
-      st.biasReceived += 1;
-      const now = clock.now();
-      const before = { clipped: table.counts.clipped, ttlCapped: table.counts.ttlCapped };
-      const why = table.set(b.agentId, b.bias, { adviceId: b.adviceId, receivedAt: meta.receivedAt, deadline: meta.deadline }, now);
-      if (why !== undefined && why !== 'expired') st.biasRejected += 1; // expired ones count in biasExpired
-      else if (why === undefined) {
-        reportLimits(b.agentId, b, meta.ttlMs, before);
-        deps.onBiasAccepted?.(b.agentId, b.adviceId, clock.now());
-      }
-    }));
+    subs.push(
+      deps.bus.subscribe(Bias, s.bias(id), (b, meta) => {
+        st.biasReceived += 1;
+        const now = clock.now();
+        const before = { clipped: table.counts.clipped, ttlCapped: table.counts.ttlCapped };
+        const why = table.set(b.agentId, b.bias, { adviceId: b.adviceId, receivedAt: meta.receivedAt, deadline: meta.deadline }, now);
+        if (why !== undefined && why !== 'expired')
+          st.biasRejected += 1; // expired ones count in biasExpired
+        else if (why === undefined) {
+          reportLimits(b.agentId, b, meta.ttlMs, before);
+          deps.onBiasAccepted?.(b.agentId, b.adviceId, clock.now());
+        }
+      }),
+    );
   }
   // in: new policy versions (learner -> actors); loaded off the hot path, swapped between steps
-  subs.push(deps.bus.subscribe(PolicyAnnounce, s.policyAnnounce, (a) => {
-    if (a.obsDim !== obsDim || a.nActions !== nActions) {
-      st.policyLoadErrors += 1;
-      log.warn('actor: ignoring a policy for another env shape', { actor: cfg.actorId, version: a.version, policy: `${a.obsDim}->${a.nActions}`, env: `${obsDim}->${nActions}` });
-      return;
-    }
-    void loadPolicy(a.version, a.sha256);
-  }));
+  subs.push(
+    deps.bus.subscribe(PolicyAnnounce, s.policyAnnounce, (a) => {
+      if (a.obsDim !== obsDim || a.nActions !== nActions) {
+        st.policyLoadErrors += 1;
+        log.warn('actor: ignoring a policy for another env shape', {
+          actor: cfg.actorId,
+          version: a.version,
+          policy: `${a.obsDim}->${a.nActions}`,
+          env: `${obsDim}->${nActions}`,
+        });
+        return;
+      }
+      void loadPolicy(a.version, a.sha256);
+    }),
+  );
 
   // in (once): last stored bias per agent; expired ones are gone (Nats-TTL) or refused by deadline
   if (deps.storedBias) {
@@ -139,7 +157,8 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
       });
       if (sb === undefined) continue;
       const now = clock.now();
-      if (table.set(id, sb.value.bias, { adviceId: sb.value.adviceId, receivedAt: now, deadline: now + sb.remainingMs() }, now) === undefined) st.biasRestored += 1;
+      if (table.set(id, sb.value.bias, { adviceId: sb.value.adviceId, receivedAt: now, deadline: now + sb.remainingMs() }, now) === undefined)
+        st.biasRestored += 1;
     }
   }
   // in (once): the latest stored policy, if the learner published one before we started
@@ -154,13 +173,16 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
   const incarnation = randomBytes(4).toString('hex'); // chunkSeq restarts at 0 per process: the msg id must not repeat
   const sendChunk = (chunk: Parameters<TrajectorySink['publish']>[0]): void => {
     // out: trajectory chunk (actor -> learner), JetStream with msg id <actorId>-<incarnation>-<chunkSeq>
-    const p = deps.trajectories.publish(chunk, `${cfg.actorId}-${incarnation}-${chunk.chunkSeq}`).then(
-      () => void (st.chunksPublished += 1),
-      (err: unknown) => {
-        st.chunkPublishErrors += 1;
-        log.warn('actor: trajectory chunk not stored', { actor: cfg.actorId, chunkSeq: chunk.chunkSeq, error: err });
-      },
-    ).finally(() => inflight.delete(p));
+    const p = deps.trajectories
+      .publish(chunk, `${cfg.actorId}-${incarnation}-${chunk.chunkSeq}`)
+      .then(
+        () => void (st.chunksPublished += 1),
+        (err: unknown) => {
+          st.chunkPublishErrors += 1;
+          log.warn('actor: trajectory chunk not stored', { actor: cfg.actorId, chunkSeq: chunk.chunkSeq, error: err });
+        },
+      )
+      .finally(() => inflight.delete(p));
     inflight.add(p);
   };
 

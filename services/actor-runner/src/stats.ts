@@ -60,9 +60,30 @@ export interface ActorStats {
 
 export function emptyActorStats(): ActorStats {
   return {
-    envSteps: 0, vectorSteps: 0, episodes: 0, meanReturn100: 0, policyVersion: 0, policySwaps: 0, policyLoadErrors: 0,
-    advisedSteps: 0, adviceAgeMsSum: 0, biasReceived: 0, biasAccepted: 0, biasRejected: 0, biasClipped: 0, biasTtlCapped: 0, biasExpired: 0, biasExpiredUnused: 0,
-    biasRestored: 0, biasRestoreErrors: 0, snapshotsPublished: 0, snapshotsThrottled: 0, chunksPublished: 0, chunkPublishErrors: 0, chunksInflight: 0, chunkBackpressureWaits: 0,
+    envSteps: 0,
+    vectorSteps: 0,
+    episodes: 0,
+    meanReturn100: 0,
+    policyVersion: 0,
+    policySwaps: 0,
+    policyLoadErrors: 0,
+    advisedSteps: 0,
+    adviceAgeMsSum: 0,
+    biasReceived: 0,
+    biasAccepted: 0,
+    biasRejected: 0,
+    biasClipped: 0,
+    biasTtlCapped: 0,
+    biasExpired: 0,
+    biasExpiredUnused: 0,
+    biasRestored: 0,
+    biasRestoreErrors: 0,
+    snapshotsPublished: 0,
+    snapshotsThrottled: 0,
+    chunksPublished: 0,
+    chunkPublishErrors: 0,
+    chunksInflight: 0,
+    chunkBackpressureWaits: 0,
     loopErrors: 0,
   };
 }

@@ -55,19 +55,22 @@ test.each([
 
 test('property: after prepare(now), an agent is active iff its latest accepted bias has deadline > now', () => {
   fc.assert(
-    fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 100 }), fc.integer({ min: 0, max: 5 })), { maxLength: 30 }), (ops) => {
-      const t = new BiasTable(ids, 1);
-      const deadline = new Map<number, number>();
-      let now = 0;
-      for (const [agent, ttl, dt] of ops) {
-        now += dt;
-        t.prepare(now);
-        for (const [k, d] of deadline) if (d <= now) deadline.delete(k);
-        if (t.set(ids[agent]!, [1], { adviceId: 'a', receivedAt: now, deadline: now + ttl }, now) === undefined) deadline.set(agent, now + ttl);
-        t.prepare(now);
-        for (let i = 0; i < 3; i++) expect(t.active[i]).toBe(deadline.has(i) && deadline.get(i)! > now ? 1 : 0);
-      }
-    }),
+    fc.property(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 100 }), fc.integer({ min: 0, max: 5 })), { maxLength: 30 }),
+      (ops) => {
+        const t = new BiasTable(ids, 1);
+        const deadline = new Map<number, number>();
+        let now = 0;
+        for (const [agent, ttl, dt] of ops) {
+          now += dt;
+          t.prepare(now);
+          for (const [k, d] of deadline) if (d <= now) deadline.delete(k);
+          if (t.set(ids[agent]!, [1], { adviceId: 'a', receivedAt: now, deadline: now + ttl }, now) === undefined) deadline.set(agent, now + ttl);
+          t.prepare(now);
+          for (let i = 0; i < 3; i++) expect(t.active[i]).toBe(deadline.has(i) && deadline.get(i)! > now ? 1 : 0);
+        }
+      },
+    ),
   );
 });
 
@@ -93,11 +96,15 @@ test('a lifetime beyond maxTtlMs (or none) is cut to maxTtlMs from receipt, and 
 
 test('property: every stored component is within ±B', () => {
   fc.assert(
-    fc.property(fc.double({ min: 0.01, max: 100, noNaN: true }), fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 2, maxLength: 2 }), (B, b) => {
-      const t = new BiasTable(ids, 2, { bound: B, maxTtlMs: 1000 });
-      t.set('a-0', b, { adviceId: 'x', receivedAt: 0, deadline: 10 }, 0);
-      for (const x of t.bias.subarray(0, 2)) expect(Math.abs(x)).toBeLessThanOrEqual(B);
-    }),
+    fc.property(
+      fc.double({ min: 0.01, max: 100, noNaN: true }),
+      fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 2, maxLength: 2 }),
+      (B, b) => {
+        const t = new BiasTable(ids, 2, { bound: B, maxTtlMs: 1000 });
+        t.set('a-0', b, { adviceId: 'x', receivedAt: 0, deadline: 10 }, 0);
+        for (const x of t.bias.subarray(0, 2)) expect(Math.abs(x)).toBeLessThanOrEqual(B);
+      },
+    ),
   );
 });
 

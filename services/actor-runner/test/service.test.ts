@@ -27,15 +27,30 @@ function setup(delays: Record<string, number> = {}) {
     fetch: (name) => new Promise((r) => setTimeout(() => r(model), delays[name] ?? 0)),
   };
   const announce = (version: number, over: Partial<PolicyAnnounce> = {}): void =>
-    bus.publish(PolicyAnnounce, s.policyAnnounce, { v: 1 as const, version, sha256: createHash('sha256').update(model).digest('hex'), bytes: model.byteLength, createdAt: 0, objectName: `v${version}.onnx`, obsDim: 4, nActions: 2, ...over });
+    bus.publish(PolicyAnnounce, s.policyAnnounce, {
+      v: 1 as const,
+      version,
+      sha256: createHash('sha256').update(model).digest('hex'),
+      bytes: model.byteLength,
+      createdAt: 0,
+      objectName: `v${version}.onnx`,
+      obsDim: 4,
+      nActions: 2,
+      ...over,
+    });
   const events: string[] = []; // onBiasAccepted / onBiasApplied, in order
-  const run = (klBudget = 0, over: Partial<typeof ACTOR_DEFAULTS> = {}) => start({
-    // B = 3: the biases below are within the actor's own bound (the default 1 would clip them)
-    config: { ...ACTOR_DEFAULTS, agents: 3, stepHz: 500, chunkSteps: 8, snapshotEvery: 0, klBudget, biasBound: 3, ...over }, bus, policies, logger: silentLogger,
-    trajectories: { publish: (c) => (chunks.push(c), Promise.resolve()) }, onPolicySwap: (v) => void swaps.push(v),
-    onBiasAccepted: (agentId, adviceId) => void events.push(`accepted ${agentId} ${adviceId}`),
-    onBiasApplied: (agentId, adviceId) => void events.push(`applied ${agentId} ${adviceId}`),
-  });
+  const run = (klBudget = 0, over: Partial<typeof ACTOR_DEFAULTS> = {}) =>
+    start({
+      // B = 3: the biases below are within the actor's own bound (the default 1 would clip them)
+      config: { ...ACTOR_DEFAULTS, agents: 3, stepHz: 500, chunkSteps: 8, snapshotEvery: 0, klBudget, biasBound: 3, ...over },
+      bus,
+      policies,
+      logger: silentLogger,
+      trajectories: { publish: (c) => (chunks.push(c), Promise.resolve()) },
+      onPolicySwap: (v) => void swaps.push(v),
+      onBiasAccepted: (agentId, adviceId) => void events.push(`accepted ${agentId} ${adviceId}`),
+      onBiasApplied: (agentId, adviceId) => void events.push(`applied ${agentId} ${adviceId}`),
+    });
   return { bus, chunks, swaps, events, announce, run };
 }
 
@@ -62,7 +77,16 @@ test('acts without advice; a live bias steers only its agent; a wrong-length bia
   const actor = await t.run();
   await actor.ready;
   await waitFor(() => t.chunks.length >= 1, 5000);
-  const bias = (agentId: string, b: number[]): Bias => ({ v: 1, agentId, adviceId: `x-${b.length}`, stateSeq: 0, bias: b, bound: 3, ttlMs: 60_000, createdAt: 0 });
+  const bias = (agentId: string, b: number[]): Bias => ({
+    v: 1,
+    agentId,
+    adviceId: `x-${b.length}`,
+    stateSeq: 0,
+    bias: b,
+    bound: 3,
+    ttlMs: 60_000,
+    createdAt: 0,
+  });
   t.bus.publish(Bias, s.bias('actor-0-1'), bias('actor-0-1', [3, -3]), { ttlMs: 60_000 });
   t.bus.publish(Bias, s.bias('actor-0-2'), bias('actor-0-2', [1, 1, 1]), { ttlMs: 60_000 });
   const from = t.chunks.length;
@@ -106,23 +130,37 @@ test('a KL budget shrinks the applied bias: KL(mu||pi) <= epsilon', async () => 
   const t = setup();
   const actor = await t.run(0.01);
   await actor.ready;
-  t.bus.publish(Bias, s.bias('actor-0-0'), { v: 1, agentId: 'actor-0-0', adviceId: 'kl', stateSeq: 0, bias: [3, -3], bound: 3, ttlMs: 60_000, createdAt: 0 }, { ttlMs: 60_000 });
+  t.bus.publish(
+    Bias,
+    s.bias('actor-0-0'),
+    { v: 1, agentId: 'actor-0-0', adviceId: 'kl', stateSeq: 0, bias: [3, -3], bound: 3, ttlMs: 60_000, createdAt: 0 },
+    { ttlMs: 60_000 },
+  );
   await waitFor(() => actor.stats().advisedSteps >= 30, 5000);
   await waitFor(() => t.chunks.some((c) => c.advised[0] === 1), 5000);
   await actor.stop();
   await t.bus.close();
-  const advised = t.chunks.flatMap((c) => Array.from({ length: c.T }, (_, k) => k * 3).filter((k) => c.advised[k] === 1).map((k) => c.biasTaken[k]!));
+  const advised = t.chunks.flatMap((c) =>
+    Array.from({ length: c.T }, (_, k) => k * 3)
+      .filter((k) => c.advised[k] === 1)
+      .map((k) => c.biasTaken[k]!),
+  );
   expect(advised.length).toBeGreaterThan(0);
   // without a budget |beta*b[a]| = 3; with KL <= 0.01 on a near-uniform initial policy the scale is ~0.05
   for (const b of advised) expect(Math.abs(b)).toBeLessThan(0.5);
 });
 
-test('a bias beyond the actor\'s own B is clipped to it, counted, and steers no more than ±B would', async () => {
+test("a bias beyond the actor's own B is clipped to it, counted, and steers no more than ±B would", async () => {
   const t = setup();
   const actor = await t.run(0, { biasBound: 0.5 });
   await actor.ready;
   await waitFor(() => t.chunks.length >= 1, 5000);
-  t.bus.publish(Bias, s.bias('actor-0-1'), { v: 1, agentId: 'actor-0-1', adviceId: 'big', stateSeq: 0, bias: [50, -50], bound: 50, ttlMs: 60_000, createdAt: 0 }, { ttlMs: 60_000 });
+  t.bus.publish(
+    Bias,
+    s.bias('actor-0-1'),
+    { v: 1, agentId: 'actor-0-1', adviceId: 'big', stateSeq: 0, bias: [50, -50], bound: 50, ttlMs: 60_000, createdAt: 0 },
+    { ttlMs: 60_000 },
+  );
   const from = t.chunks.length;
   await waitFor(() => t.chunks.length >= from + 3, 5000);
   const st = actor.stats();

@@ -10,7 +10,13 @@ import { start } from './service';
 export async function main(env: Env = process.env): Promise<ServiceMainHandle> {
   const config = loadConfig(env);
   return runServiceMain({
-    name: 'advisor-worker', version: '0.1.0', natsUrl: config.natsUrl, prefix: config.prefix, metricsPort: config.metricsPort, security: config, shutdownTimeoutMs: config.shutdownTimeoutMs,
+    name: 'advisor-worker',
+    version: '0.1.0',
+    natsUrl: config.natsUrl,
+    prefix: config.prefix,
+    metricsPort: config.metricsPort,
+    security: config,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
     start: ({ bus, clock, metrics, log }) => start({ bus, clock, metrics, log, config }),
   });
 }

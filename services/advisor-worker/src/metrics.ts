@@ -22,6 +22,11 @@ export const ADVISOR_METRIC_DEFS: readonly MetricDef[] = [
   { name: ADVISOR_METRICS.published, help: 'Advice messages published', kind: 'counter', labels: ['advisor'] },
   { name: ADVISOR_METRICS.latency, help: 'Time from snapshot receipt to advice publish', kind: 'histogram', labels: ['advisor'] },
   { name: ADVISOR_METRICS.inFlight, help: 'Snapshots being answered now', kind: 'gauge', labels: ['advisor'] },
-  { name: ADVISOR_METRICS.paused, help: '1 while the advisor is unsubscribed from snapshots because maxInFlight answers are running', kind: 'gauge', labels: ['advisor'] },
+  {
+    name: ADVISOR_METRICS.paused,
+    help: '1 while the advisor is unsubscribed from snapshots because maxInFlight answers are running',
+    kind: 'gauge',
+    labels: ['advisor'],
+  },
   { name: ADVISOR_METRICS.pauses, help: 'Times the advisor unsubscribed from snapshots because it was saturated', kind: 'counter', labels: ['advisor'] },
 ];

@@ -7,7 +7,16 @@
 // `invalid-answer` (counted by the service, no advice). Must not publish or read the bus.
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  CARTPOLE_ID, CRAFTWORLD_VARIANTS, CartPoleEnv, CraftWorldEnv, EnvStateError, Pcg64, craftWorldExpert, getExpert, makeEnv, type Expert,
+  CARTPOLE_ID,
+  CRAFTWORLD_VARIANTS,
+  CartPoleEnv,
+  CraftWorldEnv,
+  EnvStateError,
+  Pcg64,
+  craftWorldExpert,
+  getExpert,
+  makeEnv,
+  type Expert,
 } from '@ala/envs';
 import type { StateSnapshot } from '@ala/protocol';
 import { BackendError, type AdvisorBackend, type BackendAnswer } from './backend';
@@ -100,7 +109,13 @@ export function scriptedBackend(opts: ScriptedOptions): AdvisorBackend {
     const advice = craftExpert.advise(env);
     modes[advice.mode]++;
     craft.answered++;
-    return { scores: tameOutliers(advice.scores), action: advice.action, confidence: opts.confidence, model: 'scripted-craftworld', rationale: `craftworld ${advice.mode}` };
+    return {
+      scores: tameOutliers(advice.scores),
+      action: advice.action,
+      confidence: opts.confidence,
+      model: 'scripted-craftworld',
+      rationale: `craftworld ${advice.mode}`,
+    };
   };
 
   return {
@@ -119,8 +134,12 @@ export function scriptedBackend(opts: ScriptedOptions): AdvisorBackend {
       throw new BackendError('unsupported', `scripted advice needs ${CARTPOLE_ID} or a CraftWorld variant, got ${snapshot.envId}`);
     },
     stats: () => ({
-      scriptedExpert: modes.expert, scriptedRandom: modes.random, scriptedAdversarial: modes.adversarial,
-      scriptedCraftWorld: craft.answered, scriptedNoEnvState: craft.noState, scriptedBadEnvState: craft.badState,
+      scriptedExpert: modes.expert,
+      scriptedRandom: modes.random,
+      scriptedAdversarial: modes.adversarial,
+      scriptedCraftWorld: craft.answered,
+      scriptedNoEnvState: craft.noState,
+      scriptedBadEnvState: craft.badState,
     }),
   };
 }

@@ -35,7 +35,19 @@ export interface RunningService {
   readonly maxInFlight: number;
 }
 
-type DropReason = 'expired' | 'busy' | 'no_signal' | 'error' | 'invalid_answer' | 'truncated' | 'unsupported' | 'timeout' | 'unavailable' | 'circuit_open' | 'budget' | 'aborted';
+type DropReason =
+  | 'expired'
+  | 'busy'
+  | 'no_signal'
+  | 'error'
+  | 'invalid_answer'
+  | 'truncated'
+  | 'unsupported'
+  | 'timeout'
+  | 'unavailable'
+  | 'circuit_open'
+  | 'budget'
+  | 'aborted';
 
 const FAILURE_REASON: Record<BackendFailure, DropReason> = {
   unsupported: 'unsupported',

@@ -23,7 +23,14 @@ export interface FakeOpenAi {
 }
 
 export async function startFakeOpenAi(): Promise<FakeOpenAi> {
-  const fake: FakeOpenAi = { url: '', mode: { kind: 'answer', content: '{"action":1,"confidence":0.8}' }, requests: [], inFlight: 0, maxInFlight: 0, close: async () => undefined };
+  const fake: FakeOpenAi = {
+    url: '',
+    mode: { kind: 'answer', content: '{"action":1,"confidence":0.8}' },
+    requests: [],
+    inFlight: 0,
+    maxInFlight: 0,
+    close: async () => undefined,
+  };
   const timers = new Set<NodeJS.Timeout>();
   const server: Server = createServer((req, res) => {
     let body = '';
@@ -46,7 +53,9 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       }
       if (mode.refuseJsonSchema && (request.response_format as { type?: string } | undefined)?.type === 'json_schema') {
         // llama-cpp-python's answer to a json_schema response_format (FastAPI validation error)
-        const detail = [{ type: 'literal_error', loc: ['body', 'response_format', 'type'], msg: "Input should be 'text' or 'json_object'", input: 'json_schema' }];
+        const detail = [
+          { type: 'literal_error', loc: ['body', 'response_format', 'type'], msg: "Input should be 'text' or 'json_object'", input: 'json_schema' },
+        ];
         res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ detail }));
         return;
       }

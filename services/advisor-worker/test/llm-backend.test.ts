@@ -13,7 +13,17 @@ const s = subjects('ala');
 let fake: FakeOpenAi;
 let seq = 0;
 const snap = (text: string): StateSnapshot => ({
-  v: 1, agentId: 'a1', actorId: 'act', envId: 'CraftWorld-v0', seq: seq++, policyVersion: 0, episodeStep: 0, text, actionNames: ['noop', 'move_left', 'move_right'], legal: [true, true, true], createdAt: 0,
+  v: 1,
+  agentId: 'a1',
+  actorId: 'act',
+  envId: 'CraftWorld-v0',
+  seq: seq++,
+  policyVersion: 0,
+  episodeStep: 0,
+  text,
+  actionNames: ['noop', 'move_left', 'move_right'],
+  legal: [true, true, true],
+  createdAt: 0,
 });
 
 beforeAll(async () => {
@@ -92,7 +102,14 @@ describe('openai-compatible backend', () => {
 
   it('malformed content is counted and gives no advice', async () => {
     const t = setup();
-    const bad = ['not json at all', '{"action": 7, "confidence": 0.5}', '{"action": 1}', '{"action": 1, "confidence": 3}', '', '{"scores": [1, "x", 2], "confidence": 1}'];
+    const bad = [
+      'not json at all',
+      '{"action": 7, "confidence": 0.5}',
+      '{"action": 1}',
+      '{"action": 1, "confidence": 3}',
+      '',
+      '{"scores": [1, "x", 2], "confidence": 1}',
+    ];
     for (const content of bad) {
       fake.mode = { kind: 'answer', content };
       t.send(`malformed ${content}`);

@@ -15,7 +15,17 @@ const s = subjects('ala');
 let fake: FakeOpenAi;
 let seq = 0;
 const craft = (text: string, agentId = 'a1', episodeStep = 0): StateSnapshot => ({
-  v: 1, agentId, actorId: 'act', envId: 'CraftWorld-v0', seq: seq++, policyVersion: 0, episodeStep, text, actionNames: ['noop', 'move_north', 'interact'], legal: [true, true, false], createdAt: 0,
+  v: 1,
+  agentId,
+  actorId: 'act',
+  envId: 'CraftWorld-v0',
+  seq: seq++,
+  policyVersion: 0,
+  episodeStep,
+  text,
+  actionNames: ['noop', 'move_north', 'interact'],
+  legal: [true, true, false],
+  createdAt: 0,
 });
 
 beforeAll(async () => {
@@ -28,9 +38,19 @@ afterAll(async () => {
 function setup(env: Record<string, string> = {}) {
   const bus = new InProcessBus();
   const lines: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];
-  const rec = (level: string) => (msg: string, fields?: Record<string, unknown>): void => void lines.push({ level, msg, ...(fields ? { fields } : {}) });
+  const rec =
+    (level: string) =>
+    (msg: string, fields?: Record<string, unknown>): void =>
+      void lines.push({ level, msg, ...(fields ? { fields } : {}) });
   const log: BusLogger = { info: rec('info'), warn: rec('warn'), error: rec('error') };
-  const config = loadConfig({ ALA_ADVISOR_BACKEND: 'openai-compatible', ALA_ADVISOR_ID: 'llm', ALA_LLM_ENDPOINT: fake.url, ALA_LLM_TIMEOUT_MS: '2000', ALA_LLM_CACHE_SIZE: '0', ...env });
+  const config = loadConfig({
+    ALA_ADVISOR_BACKEND: 'openai-compatible',
+    ALA_ADVISOR_ID: 'llm',
+    ALA_LLM_ENDPOINT: fake.url,
+    ALA_LLM_TIMEOUT_MS: '2000',
+    ALA_LLM_CACHE_SIZE: '0',
+    ...env,
+  });
   const svc = start({ bus, clock: systemClock, config, log });
   const out: Advice[] = [];
   bus.subscribe(Advice, s.adviceAll, (a) => void out.push(a));
@@ -106,7 +126,9 @@ it('caps the rationale so the answer fits the token budget, in the schema and in
   expect(rationaleBudget(64, 120)).toBe(96);
   expect(rationaleBudget(20, 120)).toBe(0);
   const snap = craft('x');
-  const f = responseFormat(snap, 'json_schema', 96) as unknown as { json_schema: { schema: { properties: Record<string, { maxLength?: number; enum?: number[] }> } } };
+  const f = responseFormat(snap, 'json_schema', 96) as unknown as {
+    json_schema: { schema: { properties: Record<string, { maxLength?: number; enum?: number[] }> } };
+  };
   expect(f.json_schema.schema.properties.rationale!.maxLength).toBe(96);
   expect(f.json_schema.schema.properties.action!.enum).toEqual([0, 1]); // legal actions only
   expect(buildMessages(snap, { rationaleMaxChars: 96 })[0]!.content).toContain('at most 96 characters');
@@ -115,8 +137,18 @@ it('caps the rationale so the answer fits the token budget, in the schema and in
 
 it('the prompt has the CartPole observation with units, and the agent history of this episode', async () => {
   const cart: StateSnapshot = {
-    v: 1, agentId: 'c1', actorId: 'act', envId: 'CartPole-v1', seq: 1, policyVersion: 0, episodeStep: 5, text: 'CartPole step 5/500.', actionNames: ['push_left', 'push_right'],
-    legal: [true, true], obs: [0.1, -0.2, 0.05, 0.3], createdAt: 0,
+    v: 1,
+    agentId: 'c1',
+    actorId: 'act',
+    envId: 'CartPole-v1',
+    seq: 1,
+    policyVersion: 0,
+    episodeStep: 5,
+    text: 'CartPole step 5/500.',
+    actionNames: ['push_left', 'push_right'],
+    legal: [true, true],
+    obs: [0.1, -0.2, 0.05, 0.3],
+    createdAt: 0,
   };
   const user = buildMessages(cart, { rationaleMaxChars: 60 })[1]!.content;
   expect(user).toContain('pole angle = 0.0500 rad = 2.86 deg');

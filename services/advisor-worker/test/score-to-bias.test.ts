@@ -61,10 +61,7 @@ describe('answerToBias', () => {
           const mean = usable.reduce((acc, i) => acc + r.bias[i]!, 0) / usable.length;
           const best = usable.reduce((b, i) => (scores[i]! > scores[b]! ? i : b), usable[0]!);
           return (
-            Math.abs(maxAbs - scale) <= 1e-9 * scale &&
-            Math.abs(mean) <= 1e-9 * scale &&
-            legal.every((l, i) => l || r.bias[i] === 0) &&
-            r.recommended === best
+            Math.abs(maxAbs - scale) <= 1e-9 * scale && Math.abs(mean) <= 1e-9 * scale && legal.every((l, i) => l || r.bias[i] === 0) && r.recommended === best
           );
         },
       ),

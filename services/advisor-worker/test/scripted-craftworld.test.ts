@@ -16,8 +16,18 @@ const signal = new AbortController().signal;
 
 function snapshotOf(env: CraftWorldEnv, agentId: string, seq: number): StateSnapshot {
   return {
-    v: 1, agentId, actorId: 'act', envId: env.id, seq, policyVersion: 1, episodeStep: 0, text: env.describe(),
-    actionNames: [...env.actionSpace.actionNames], legal: Array.from(env.legalActions(), (x) => x === 1), envState: env.exportState(), createdAt: 0,
+    v: 1,
+    agentId,
+    actorId: 'act',
+    envId: env.id,
+    seq,
+    policyVersion: 1,
+    episodeStep: 0,
+    text: env.describe(),
+    actionNames: [...env.actionSpace.actionNames],
+    legal: Array.from(env.legalActions(), (x) => x === 1),
+    envState: env.exportState(),
+    createdAt: 0,
   };
 }
 
@@ -53,7 +63,11 @@ describe('scripted backend on CraftWorld', () => {
       const answer = await backend.advise(snapshotOf(env, 'c0', k), signal);
       const expected = reference.advise(env);
       expect(answer).toEqual({
-        scores: tameOutliers(expected.scores), action: expected.action, confidence: 0.8, model: 'scripted-craftworld', rationale: `craftworld ${expected.mode}`,
+        scores: tameOutliers(expected.scores),
+        action: expected.action,
+        confidence: 0.8,
+        model: 'scripted-craftworld',
+        rationale: `craftworld ${expected.mode}`,
       });
       const r = env.step(expected.action);
       if (r.terminated || r.truncated) env.reset();
@@ -112,7 +126,11 @@ describe('advisor service with the scripted CraftWorld backend on a real nats-se
     const s = subjects('ala');
     const [actorConn, advConn] = await Promise.all(['actor', 'advisor'].map((name) => connect({ servers: server.url, name, logger: silentLogger })));
     const actor = new NatsBus(actorConn!.nc, { logger: silentLogger, subjects: s });
-    const svc = start({ bus: new NatsBus(advConn!.nc, { logger: silentLogger, subjects: s }), clock: systemClock, config: loadConfig({ ALA_ADVISOR_ID: 'craft' }) });
+    const svc = start({
+      bus: new NatsBus(advConn!.nc, { logger: silentLogger, subjects: s }),
+      clock: systemClock,
+      config: loadConfig({ ALA_ADVISOR_ID: 'craft' }),
+    });
     try {
       const got: Advice[] = [];
       actor.subscribe(Advice, s.adviceAll, (a) => void got.push(a));
@@ -122,7 +140,13 @@ describe('advisor service with the scripted CraftWorld backend on a real nats-se
       actor.publish(StateSnapshot, s.state('act-0'), snap, { ttlMs: 5_000 });
       actor.publish(StateSnapshot, s.state('act-1'), { ...snap, agentId: 'act-1', envState: Uint8Array.from([1, 2, 3]) }, { ttlMs: 5_000 });
       await waitFor(() => got.length === 1 && svc.stats()['dropped'] === 1, 10_000);
-      expect(got[0]).toMatchObject({ agentId: 'act-0', advisorId: 'craft', stateSeq: 5, recommended: craftWorldExpert().expertAction(env), model: 'scripted-craftworld' });
+      expect(got[0]).toMatchObject({
+        agentId: 'act-0',
+        advisorId: 'craft',
+        stateSeq: 5,
+        recommended: craftWorldExpert().expertAction(env),
+        model: 'scripted-craftworld',
+      });
       expect(svc.stats()).toMatchObject({ published: 1, dropped_invalid_answer: 1 });
     } finally {
       await svc.stop();

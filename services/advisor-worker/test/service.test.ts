@@ -9,7 +9,18 @@ import { BackendError, loadConfig, start, scriptedBackend, type AdvisorBackend }
 
 const s = subjects('ala');
 const snap = (agentId: string, seq: number, envId = 'CartPole-v1'): StateSnapshot => ({
-  v: 1, agentId, actorId: 'act', envId, seq, policyVersion: 0, episodeStep: 0, text: 't', actionNames: ['l', 'r'], legal: [true, true], obs: [0, 0, 0.1, 0], createdAt: 0,
+  v: 1,
+  agentId,
+  actorId: 'act',
+  envId,
+  seq,
+  policyVersion: 0,
+  episodeStep: 0,
+  text: 't',
+  actionNames: ['l', 'r'],
+  legal: [true, true],
+  obs: [0, 0, 0.1, 0],
+  createdAt: 0,
 });
 
 /** A backend whose answers are released by hand. */
@@ -50,7 +61,7 @@ describe('advisor service', () => {
     await bus.close();
   });
 
-  it('pauses its subscription while saturated: the queue group\'s other replica takes the snapshots; subscribes again at half load', async () => {
+  it("pauses its subscription while saturated: the queue group's other replica takes the snapshots; subscribes again at half load", async () => {
     const bus = new InProcessBus();
     const a = gatedBackend();
     const b = gatedBackend();
@@ -93,7 +104,12 @@ describe('advisor service', () => {
 
   it('counts backend failures by kind and publishes nothing', async () => {
     const bus = new InProcessBus();
-    const svc = start({ bus, clock: systemClock, backend: scriptedBackend({ latencyMs: 0, accuracy: 1, adversarial: 0, seed: 0, confidence: 1 }), config: loadConfig({}) });
+    const svc = start({
+      bus,
+      clock: systemClock,
+      backend: scriptedBackend({ latencyMs: 0, accuracy: 1, adversarial: 0, seed: 0, confidence: 1 }),
+      config: loadConfig({}),
+    });
     const out: Advice[] = [];
     bus.subscribe(Advice, s.adviceAll, (a) => void out.push(a));
     bus.publish(StateSnapshot, s.state('c1'), snap('c1', 1, 'CraftWorld-v0'), { ttlMs: 5_000 });

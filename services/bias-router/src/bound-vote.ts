@@ -17,8 +17,7 @@ export interface BoundOptions {
 }
 
 export type Bounded =
-  | { readonly ok: true; readonly bias: Bias; readonly ttlMs: number; readonly clipped: boolean }
-  | { readonly ok: false; readonly reason: 'expired' };
+  { readonly ok: true; readonly bias: Bias; readonly ttlMs: number; readonly clipped: boolean } | { readonly ok: false; readonly reason: 'expired' };
 
 /** Bounds `vote` with `remainingMs` of lifetime left; `createdAt` is wall ms (informational). */
 export function boundVote(vote: Vote, remainingMs: number, opts: BoundOptions, createdAt: number): Bounded {

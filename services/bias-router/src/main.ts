@@ -12,14 +12,21 @@ import { start } from './service';
 export async function main(env: Env = process.env): Promise<ServiceMainHandle> {
   const config = loadConfig(env);
   return runServiceMain({
-    name: 'bias-router', version: '0.1.0', natsUrl: config.natsUrl, prefix: config.prefix, metricsPort: config.metricsPort, security: config, shutdownTimeoutMs: config.shutdownTimeoutMs,
+    name: 'bias-router',
+    version: '0.1.0',
+    natsUrl: config.natsUrl,
+    prefix: config.prefix,
+    metricsPort: config.metricsPort,
+    security: config,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
     start: async ({ conn, bus, clock, metrics, busMetrics, log }) => {
       let jetstream;
       if (config.store) {
         jetstream = await openJetStream(conn.nc);
         const ttl = (await ensureStreams(jetstream, config.prefix, { ensure: ['bias'], replicas: config.streamReplicas })).ttl; // ALA_TRAJ is the actors' and learner's
         if (ttl.enforced) log.info('ALA_BIAS: server enforces per-message TTL', { serverVersion: ttl.serverVersion });
-        else log.warn('ALA_BIAS: server does NOT enforce per-message TTL; max_age is the only ceiling', { serverVersion: ttl.serverVersion, reason: ttl.reason });
+        else
+          log.warn('ALA_BIAS: server does NOT enforce per-message TTL; max_age is the only ceiling', { serverVersion: ttl.serverVersion, reason: ttl.reason });
       }
       const router = start({ bus, clock, metrics, log, config, jetstream, busMetrics });
       const ready = jetstream ? jetStreamReadiness(jetstream.jsm, { streams: [resourceNames(config.prefix).bias] }) : undefined;

@@ -5,14 +5,30 @@ import type { Vote } from '@ala/protocol';
 import { boundVote, chargedAdvisors } from '../src';
 
 const vote = (over: Partial<Vote> = {}): Vote => ({
-  v: 1, adviceId: 'w', agentId: 'a', stateSeq: 3, adviceIds: ['l', 'w'], advisorIds: ['p1', 'p2'], bias: [3, -0.5, -4], recommended: 0, confidence: 1, method: 'select', agreement: 1, ...over,
+  v: 1,
+  adviceId: 'w',
+  agentId: 'a',
+  stateSeq: 3,
+  adviceIds: ['l', 'w'],
+  advisorIds: ['p1', 'p2'],
+  bias: [3, -0.5, -4],
+  recommended: 0,
+  confidence: 1,
+  method: 'select',
+  agreement: 1,
+  ...over,
 });
 const opts = { bound: 1, l2Cap: 0, boostOnly: false, maxTtlMs: 5_000 };
 
 describe('boundVote', () => {
   it('clips each component to [-B, B] and caps the lifetime', () => {
     const r = boundVote(vote(), 9_000.7, opts, 42);
-    expect(r).toEqual({ ok: true, ttlMs: 5_000, clipped: true, bias: { v: 1, agentId: 'a', adviceId: 'w', stateSeq: 3, bias: [1, -0.5, -1], bound: 1, recommended: 0, ttlMs: 5_000, createdAt: 42 } });
+    expect(r).toEqual({
+      ok: true,
+      ttlMs: 5_000,
+      clipped: true,
+      bias: { v: 1, agentId: 'a', adviceId: 'w', stateSeq: 3, bias: [1, -0.5, -1], bound: 1, recommended: 0, ttlMs: 5_000, createdAt: 42 },
+    });
     const r2 = boundVote(vote({ bias: [0.5, 0] }), 1_234.9, opts, 0);
     expect(r2).toMatchObject({ ok: true, ttlMs: 1_234, clipped: false });
   });
@@ -34,10 +50,14 @@ describe('boundVote', () => {
 
   it('property: every component within the bound, sign kept', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 1, maxLength: 16 }), fc.double({ min: 0.01, max: 100, noNaN: true }), (bias, B) => {
-        const r = boundVote(vote({ bias, recommended: undefined }), 100, { ...opts, bound: B }, 0);
-        return r.ok && r.bias.bias.every((x, i) => Math.abs(x) <= B && (x === 0 || Math.sign(x) === Math.sign(bias[i]!)));
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 1, maxLength: 16 }),
+        fc.double({ min: 0.01, max: 100, noNaN: true }),
+        (bias, B) => {
+          const r = boundVote(vote({ bias, recommended: undefined }), 100, { ...opts, bound: B }, 0);
+          return r.ok && r.bias.bias.every((x, i) => Math.abs(x) <= B && (x === 0 || Math.sign(x) === Math.sign(bias[i]!)));
+        },
+      ),
       { seed: 5, numRuns: 300 },
     );
   });

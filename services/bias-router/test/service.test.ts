@@ -7,14 +7,28 @@ import { loadConfig, start } from '../src';
 
 const s = subjects('ala');
 const vote = (seq: number, advisor = 'p'): Vote => ({
-  v: 1, adviceId: `w${seq}`, agentId: 'a', stateSeq: seq, adviceIds: [`w${seq}`], advisorIds: [advisor], bias: [2, -2], confidence: 1, method: 'select', agreement: 1,
+  v: 1,
+  adviceId: `w${seq}`,
+  agentId: 'a',
+  stateSeq: seq,
+  adviceIds: [`w${seq}`],
+  advisorIds: [advisor],
+  bias: [2, -2],
+  confidence: 1,
+  method: 'select',
+  agreement: 1,
 });
 
 describe('bias-router service', () => {
   it('routes bounded biases with capped TTL and rate-limits each advisor', async () => {
     const clock = new ManualClock(0);
     const bus = new InProcessBus({ clock });
-    const svc = start({ bus, clock, config: loadConfig({ ALA_ROUTER_BOUND: '1.5', ALA_ROUTER_MAX_TTL_MS: '800', ALA_ROUTER_RATE_PER_S: '1', ALA_ROUTER_BURST: '2' }), wallNow: () => 7 });
+    const svc = start({
+      bus,
+      clock,
+      config: loadConfig({ ALA_ROUTER_BOUND: '1.5', ALA_ROUTER_MAX_TTL_MS: '800', ALA_ROUTER_RATE_PER_S: '1', ALA_ROUTER_BURST: '2' }),
+      wallNow: () => 7,
+    });
     const out: { b: Bias; ttl: number | undefined }[] = [];
     bus.subscribe(Bias, s.biasAll, (b, meta) => void out.push({ b, ttl: meta.ttlMs }));
     for (let i = 0; i < 3; i++) bus.publish(Vote, s.vote('a'), vote(i), { ttlMs: 2_000 });

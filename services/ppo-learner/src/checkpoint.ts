@@ -31,7 +31,10 @@ export async function saveLearnerCheckpoint(dir: string, ckpt: LearnerCheckpoint
 /** The checkpoint in `dir`, undefined when there is none; LearnerCheckpointError when unusable. */
 export async function loadLearnerCheckpoint(dir: string, envId: string): Promise<LearnerCheckpoint | undefined> {
   const file = checkpointPath(dir);
-  const present = await fs.access(file).then(() => true, () => false);
+  const present = await fs.access(file).then(
+    () => true,
+    () => false,
+  );
   if (!present) return undefined;
   let x: unknown;
   try {

@@ -14,12 +14,23 @@ import { start } from './service';
 export async function main(env: Env = process.env): Promise<ServiceMainHandle> {
   const config = loadConfig(env);
   return runServiceMain({
-    name: 'ppo-learner', version: '0.1.0', natsUrl: config.natsUrl, prefix: config.prefix, metricsPort: config.metricsPort, security: config, shutdownTimeoutMs: config.shutdownTimeoutMs,
+    name: 'ppo-learner',
+    version: '0.1.0',
+    natsUrl: config.natsUrl,
+    prefix: config.prefix,
+    metricsPort: config.metricsPort,
+    security: config,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
     start: async (ctx) => {
       const js = await openJetStream(ctx.conn.nc);
       await ensureStreams(js, config.prefix, { ensure: ['traj'], replicas: config.streamReplicas }); // ALA_BIAS is the router's (docs/security.md)
       const traj = resourceNames(config.prefix).traj;
-      const learner = await start({ config, bus: ctx.bus, ...(await jetStreamLearnerPorts(js, config.prefix, config.consumer, { replicas: config.streamReplicas })), logger: ctx.log });
+      const learner = await start({
+        config,
+        bus: ctx.bus,
+        ...(await jetStreamLearnerPorts(js, config.prefix, config.consumer, { replicas: config.streamReplicas })),
+        logger: ctx.log,
+      });
       ctx.log.info(`ppo-learner: ${config.envId}, published policy v${learner.stats().policyVersion}`);
       const exportMetrics = learnerMetricsExporter(ctx.metrics);
       const timer = setInterval(() => exportMetrics(learner.stats()), 1000); // /metrics lags stats by <= 1 s

@@ -14,7 +14,12 @@ export const LEARNER_METRICS: readonly StatsMetricDef<LearnerStats>[] = [
   { field: 'chunksIn', name: 'ala_learner_chunks_received_total', kind: C, help: 'trajectory chunks received' },
   { field: 'chunksInvalid', name: 'ala_learner_chunks_invalid_total', kind: C, help: 'chunks refused by the codec or shape checks, or from a future version' },
   { field: 'chunksStale', name: 'ala_learner_chunks_stale_total', kind: C, help: 'chunks dropped because every sample was older than maxPolicyLag' },
-  { field: 'chunksDuplicate', name: 'ala_learner_chunks_duplicate_total', kind: C, help: 'chunks skipped because their msg id was taken already (never trained twice)' },
+  {
+    field: 'chunksDuplicate',
+    name: 'ala_learner_chunks_duplicate_total',
+    kind: C,
+    help: 'chunks skipped because their msg id was taken already (never trained twice)',
+  },
   { field: 'chunksRedelivered', name: 'ala_learner_chunks_redelivered_total', kind: C, help: 'chunk deliveries flagged as redelivered by the server' },
   { field: 'samplesStale', name: 'ala_learner_samples_stale_total', kind: C, help: 'samples in those chunks' },
   { field: 'samplesOverflow', name: 'ala_learner_samples_overflow_total', kind: C, help: 'samples dropped by the batch cap (maxBatch), oldest first' },
@@ -32,7 +37,12 @@ export const LEARNER_METRICS: readonly StatsMetricDef<LearnerStats>[] = [
   { field: 'lastOldApproxKl', name: 'ala_learner_old_approx_kl', kind: G, help: 'k1 KL estimator mean(-log r) of the last update (CleanRL old_approx_kl)' },
   { field: 'lastApproxKl', name: 'ala_learner_approx_kl', kind: G, help: 'k3 KL estimator mean((r-1) - log r) of the last minibatch (CleanRL approx_kl)' },
   { field: 'lastClipFrac', name: 'ala_learner_clipfrac', kind: G, help: 'fraction of samples with |r - 1| > clip (CleanRL clipfrac)' },
-  { field: 'lastExplainedVariance', name: 'ala_learner_explained_variance', kind: G, help: '1 - Var(R - V)/Var(R) of the last batch (CleanRL explained_variance)' },
+  {
+    field: 'lastExplainedVariance',
+    name: 'ala_learner_explained_variance',
+    kind: G,
+    help: '1 - Var(R - V)/Var(R) of the last batch (CleanRL explained_variance)',
+  },
   { field: 'lastLearningRate', name: 'ala_learner_learning_rate', kind: G, help: 'learning rate of the last update (CleanRL learning_rate)' },
   // last update, off-policy correction (docs/architecture.md, importance sampling)
   { field: 'lastIsWeightMean', name: 'ala_learner_is_weight_mean', kind: G, help: 'mean IS weight pi_prox/mu of the last update' },

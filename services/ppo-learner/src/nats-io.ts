@@ -10,13 +10,22 @@ import type { PolicySink, TrajectorySource } from './ports';
 export const SEEN_MSG_IDS = 65_536;
 
 /** Durable consumer `name` on ALA_TRAJ (created if missing, delivering new chunks only). */
-export async function jetStreamTrajectorySource(ctx: JetStreamContext, prefix: string, name: string, opts: { maxAckPending?: number } = {}): Promise<TrajectorySource> {
+export async function jetStreamTrajectorySource(
+  ctx: JetStreamContext,
+  prefix: string,
+  name: string,
+  opts: { maxAckPending?: number } = {},
+): Promise<TrajectorySource> {
   const stream = resourceNames(prefix).traj;
   const existing = await ctx.jsm.consumers.info(stream, name).catch(() => null);
   if (existing === null) {
     await ctx.jsm.consumers.add(stream, {
-      durable_name: name, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, filter_subject: subjects(prefix).trajAll,
-      max_ack_pending: opts.maxAckPending ?? 256, ack_wait: 60_000_000_000,
+      durable_name: name,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.New,
+      filter_subject: subjects(prefix).trajAll,
+      max_ack_pending: opts.maxAckPending ?? 256,
+      ack_wait: 60_000_000_000,
     });
   }
   const consumer = await ctx.js.consumers.get(stream, name);
@@ -117,7 +126,12 @@ export function jetStreamPolicySink(stores: PolicyStores, keep = 5): PolicySink 
 }
 
 /** Opens the policy stores and the consumer; returns both ports. */
-export async function jetStreamLearnerPorts(ctx: JetStreamContext, prefix: string, consumer: string, opts: { replicas?: number } = {}): Promise<{ trajectories: TrajectorySource; policies: PolicySink }> {
+export async function jetStreamLearnerPorts(
+  ctx: JetStreamContext,
+  prefix: string,
+  consumer: string,
+  opts: { replicas?: number } = {},
+): Promise<{ trajectories: TrajectorySource; policies: PolicySink }> {
   const stores = await ensurePolicyStores(ctx, prefix, { replicas: opts.replicas });
   return { trajectories: await jetStreamTrajectorySource(ctx, prefix, consumer), policies: jetStreamPolicySink(stores) };
 }

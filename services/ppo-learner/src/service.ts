@@ -44,10 +44,13 @@ export async function start(deps: PpoLearnerDeps): Promise<PpoLearner> {
   const nActions = probe.actionSpace.n;
   probe.close();
   const preset = presetFor(cfg.envId);
-  const ppo = makePpoConfig({
-    ...(cfg.maxPolicyLag >= 0 ? { maxPolicyLag: cfg.maxPolicyLag } : {}),
-    ...(cfg.totalTimesteps > 0 ? { totalTimesteps: cfg.totalTimesteps } : {}),
-  }, preset);
+  const ppo = makePpoConfig(
+    {
+      ...(cfg.maxPolicyLag >= 0 ? { maxPolicyLag: cfg.maxPolicyLag } : {}),
+      ...(cfg.totalTimesteps > 0 ? { totalTimesteps: cfg.totalTimesteps } : {}),
+    },
+    preset,
+  );
   const minBatch = cfg.minBatch > 0 ? cfg.minBatch : ppo.numEnvs * ppo.numSteps;
   const maxBatch = cfg.maxBatch > 0 ? cfg.maxBatch : 8 * minBatch;
   const st = emptyLearnerStats();
@@ -76,8 +79,14 @@ export async function start(deps: PpoLearnerDeps): Promise<PpoLearner> {
     await deps.policies.put(version, objectName, bytes);
     // out: new policy version (learner -> actors); weights already in the Object Store, version in KV
     deps.bus.publish(PolicyAnnounce, s.policyAnnounce, {
-      v: 1 as const, version, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.byteLength,
-      createdAt: Date.now(), objectName, obsDim, nActions,
+      v: 1 as const,
+      version,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      bytes: bytes.byteLength,
+      createdAt: Date.now(),
+      objectName,
+      obsDim,
+      nActions,
     });
     st.policyVersion = version;
     st.announced += 1;
@@ -87,7 +96,15 @@ export async function start(deps: PpoLearnerDeps): Promise<PpoLearner> {
   const checkpoint = async (): Promise<void> => {
     if (!cfg.checkpointDir) return;
     try {
-      await saveLearnerCheckpoint(cfg.checkpointDir, { kind: 'ppo-learner', envId: cfg.envId, seed: cfg.seed, config: ppo, learner: learner.getState(), updates, savedAt: Date.now() });
+      await saveLearnerCheckpoint(cfg.checkpointDir, {
+        kind: 'ppo-learner',
+        envId: cfg.envId,
+        seed: cfg.seed,
+        config: ppo,
+        learner: learner.getState(),
+        updates,
+        savedAt: Date.now(),
+      });
       st.checkpoints += 1;
     } catch (err) {
       st.checkpointErrors += 1;
@@ -144,8 +161,15 @@ export async function start(deps: PpoLearnerDeps): Promise<PpoLearner> {
     stats: () => {
       const b = batcher.counts;
       Object.assign(st, {
-        chunksIn: b.chunksIn + deps.trajectories.invalid(), chunksInvalid: b.chunksInvalid + deps.trajectories.invalid(),
-        chunksStale: b.chunksStale, chunksDuplicate: deps.trajectories.duplicates?.() ?? 0, chunksRedelivered: deps.trajectories.redelivered?.() ?? 0, policyPruneErrors: deps.policies.pruneErrors?.() ?? 0, samplesStale: b.samplesStale, samplesOverflow: b.samplesOverflow, samplesPending: batcher.samples,
+        chunksIn: b.chunksIn + deps.trajectories.invalid(),
+        chunksInvalid: b.chunksInvalid + deps.trajectories.invalid(),
+        chunksStale: b.chunksStale,
+        chunksDuplicate: deps.trajectories.duplicates?.() ?? 0,
+        chunksRedelivered: deps.trajectories.redelivered?.() ?? 0,
+        policyPruneErrors: deps.policies.pruneErrors?.() ?? 0,
+        samplesStale: b.samplesStale,
+        samplesOverflow: b.samplesOverflow,
+        samplesPending: batcher.samples,
       });
       return { ...st };
     },

@@ -6,11 +6,30 @@ import { Batcher } from '../src/batcher';
 function chunk(nAgents: number, T: number, version: number, seq = 0): TrajectoryChunk {
   const k = T * nAgents;
   return {
-    v: 1, actorId: 'a', chunkSeq: seq, T, nAgents, obsDim: 2, nActions: 2,
-    obs: new Float32Array(k * 2).fill(seq), actions: new Int32Array(k), rewards: new Float32Array(k).fill(1), terminated: new Uint8Array(k), truncated: new Uint8Array(k),
-    values: new Float32Array(k), logpMu: new Float32Array(k).fill(-0.69), logpPk: new Float32Array(k).fill(-0.69), policyVersion: new Uint32Array(k).fill(version),
-    advised: new Uint8Array(k), biasTaken: new Float32Array(k), adviceAgeMs: new Float32Array(k), truncValue: new Float32Array(k), nextObs: new Float32Array(nAgents * 2),
-    nextValue: new Float32Array(nAgents), nextDone: new Uint8Array(nAgents), legal: new Uint8Array(k * 2).fill(1),
+    v: 1,
+    actorId: 'a',
+    chunkSeq: seq,
+    T,
+    nAgents,
+    obsDim: 2,
+    nActions: 2,
+    obs: new Float32Array(k * 2).fill(seq),
+    actions: new Int32Array(k),
+    rewards: new Float32Array(k).fill(1),
+    terminated: new Uint8Array(k),
+    truncated: new Uint8Array(k),
+    values: new Float32Array(k),
+    logpMu: new Float32Array(k).fill(-0.69),
+    logpPk: new Float32Array(k).fill(-0.69),
+    policyVersion: new Uint32Array(k).fill(version),
+    advised: new Uint8Array(k),
+    biasTaken: new Float32Array(k),
+    adviceAgeMs: new Float32Array(k),
+    truncValue: new Float32Array(k),
+    nextObs: new Float32Array(nAgents * 2),
+    nextValue: new Float32Array(nAgents),
+    nextDone: new Uint8Array(nAgents),
+    legal: new Uint8Array(k * 2).fill(1),
   };
 }
 

@@ -68,7 +68,8 @@ export class AdviceWindows {
     let win = agent.windows.get(seq);
     if (win !== undefined) {
       const first = win.entries[0];
-      if (win.entries.some((e) => e.advice.adviceId === advice.adviceId || e.advice.advisorId === advice.advisorId)) return { accepted: false, reason: 'duplicate' };
+      if (win.entries.some((e) => e.advice.adviceId === advice.adviceId || e.advice.advisorId === advice.advisorId))
+        return { accepted: false, reason: 'duplicate' };
       if (first !== undefined && first.advice.bias.length !== advice.bias.length) return { accepted: false, reason: 'mismatch' };
       if (win.entries.length >= MAX_VOTE_INPUTS) return { accepted: false, reason: 'full' };
     }

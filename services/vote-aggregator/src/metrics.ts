@@ -17,7 +17,12 @@ export const AGGREGATOR_METRIC_DEFS: readonly MetricDef[] = [
     labels: ['outcome'],
   },
   { name: AGGREGATOR_METRICS.votes, help: 'Votes published, by method', kind: 'counter', labels: ['method'] },
-  { name: AGGREGATOR_METRICS.votesDropped, help: 'Closed windows that produced no vote, by reason (expired, no_weight, stale)', kind: 'counter', labels: ['reason'] },
+  {
+    name: AGGREGATOR_METRICS.votesDropped,
+    help: 'Closed windows that produced no vote, by reason (expired, no_weight, stale)',
+    kind: 'counter',
+    labels: ['reason'],
+  },
   { name: AGGREGATOR_METRICS.openWindows, help: 'Collection windows open now', kind: 'gauge' },
   { name: AGGREGATOR_METRICS.inputs, help: 'Advice contributing to one vote', kind: 'histogram', buckets: [1, 2, 3, 4, 6, 8, 16, 32, 64] },
 ];

@@ -89,14 +89,17 @@ export function start(deps: AggregatorDeps): RunningService {
     metrics.set(M.openWindows, windows.openWindows());
     if (r.ready) return closeWindow(advice.agentId, advice.stateSeq);
     if (r.opened) {
-      const t = setTimeout(() => {
-        try {
-          closeWindow(advice.agentId, advice.stateSeq);
-        } catch (err) {
-          bump('errors');
-          log.error('vote aggregator failed to close a window', { agentId: advice.agentId, error: err });
-        }
-      }, Math.max(0, r.closeAt - now));
+      const t = setTimeout(
+        () => {
+          try {
+            closeWindow(advice.agentId, advice.stateSeq);
+          } catch (err) {
+            bump('errors');
+            log.error('vote aggregator failed to close a window', { agentId: advice.agentId, error: err });
+          }
+        },
+        Math.max(0, r.closeAt - now),
+      );
       timers.set(key(advice.agentId, advice.stateSeq), t);
     }
   }

@@ -8,9 +8,7 @@ import type { Entry } from './advice-window';
 
 export type VoteMethod = 'select' | 'blend';
 
-export type BuiltVote =
-  | { readonly ok: true; readonly vote: Vote; readonly ttlMs: number }
-  | { readonly ok: false; readonly reason: 'no_weight' | 'expired' };
+export type BuiltVote = { readonly ok: true; readonly vote: Vote; readonly ttlMs: number } | { readonly ok: false; readonly reason: 'no_weight' | 'expired' };
 
 /**
  * Votes over `live` (all for the same agent and seq, same action count) at time `now`.

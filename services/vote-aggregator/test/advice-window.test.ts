@@ -4,7 +4,17 @@ import type { Advice } from '@ala/protocol';
 import { AdviceWindows } from '../src';
 
 const adv = (over: Partial<Advice> = {}): Advice => ({
-  v: 1, adviceId: 'x1', advisorId: 'p', agentId: 'a', priority: 1, stateSeq: 10, bias: [1, -1], confidence: 1, model: 'm', latencyMs: 0, ...over,
+  v: 1,
+  adviceId: 'x1',
+  advisorId: 'p',
+  agentId: 'a',
+  priority: 1,
+  stateSeq: 10,
+  bias: [1, -1],
+  confidence: 1,
+  model: 'm',
+  latencyMs: 0,
+  ...over,
 });
 const opts = { windowMs: 50, maxStateLag: 2, quorum: 0, maxAgents: 3 };
 

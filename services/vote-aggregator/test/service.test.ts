@@ -7,7 +7,16 @@ import { loadConfig, start } from '../src';
 
 const s = subjects('ala');
 const adv = (id: string, advisor: string, bias: number[], seq = 1): Advice => ({
-  v: 1, adviceId: id, advisorId: advisor, agentId: 'a', priority: 1, stateSeq: seq, bias, confidence: 1, model: 'm', latencyMs: 0,
+  v: 1,
+  adviceId: id,
+  advisorId: advisor,
+  agentId: 'a',
+  priority: 1,
+  stateSeq: seq,
+  bias,
+  confidence: 1,
+  model: 'm',
+  latencyMs: 0,
 });
 
 describe('vote-aggregator service', () => {

@@ -17,7 +17,15 @@ describe('buildVote', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     // weights 1 and 1.5: e2 wins, preferring action 1; agreement 1.5 / 2.5
-    expect(r.vote).toMatchObject({ adviceId: 'e2', adviceIds: ['e1', 'e2'], advisorIds: ['p1', 'p2'], bias: [-1, 1, 0], recommended: 1, confidence: 0.5, method: 'select' });
+    expect(r.vote).toMatchObject({
+      adviceId: 'e2',
+      adviceIds: ['e1', 'e2'],
+      advisorIds: ['p1', 'p2'],
+      bias: [-1, 1, 0],
+      recommended: 1,
+      confidence: 0.5,
+      method: 'select',
+    });
     expect(r.vote.agreement).toBeCloseTo(0.6, 12);
     expect(r.ttlMs).toBe(400);
   });

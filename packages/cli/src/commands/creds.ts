@@ -76,10 +76,13 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'directory for auth.conf, identities.json and <identity>.nk seed files')
     .option('--keep', 'leave an existing complete set untouched (else every key is regenerated: rotation)', false)
     .option('--prefix <prefix>', 'subject prefix the permissions are written for (default ALA_PREFIX, else ala)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Identities: ${IDENTITIES.join(', ')}. Each service reads its seed from ALA_NATS_NKEY_SEED_FILE=DIR/<identity>.nk;
 the server config includes the permissions with: include "auth.conf". After a rotation, reload the server
-(nats-server --signal reload) and restart the services. See docs/security.md.`)
+(nats-server --signal reload) and restart the services. See docs/security.md.`,
+    )
     .action((o: { out: string; keep: boolean; prefix?: string }) => {
       const r = writeCreds(o.out, { keep: o.keep, prefix: o.prefix ?? (process.env.ALA_PREFIX || 'ala') });
       process.stdout.write(r.written ? `wrote ${IDENTITIES.length} identities to ${r.dir}\n` : `kept the complete set in ${r.dir}\n`);

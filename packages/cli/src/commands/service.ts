@@ -11,7 +11,10 @@ import { main as aggregatorMain } from '@ala/vote-aggregator';
 
 /** Service name -> its main(env) (each resolves when the service is up). */
 export const SERVICES: Readonly<Record<string, { description: string; run: (env: NodeJS.ProcessEnv) => Promise<unknown> }>> = {
-  'actor-runner': { description: 'run an actor-runner: N agents acting with the latest policy and live advice (ALA_AGENTS, ALA_ENV, ALA_STEP_HZ, ...)', run: actorMain },
+  'actor-runner': {
+    description: 'run an actor-runner: N agents acting with the latest policy and live advice (ALA_AGENTS, ALA_ENV, ALA_STEP_HZ, ...)',
+    run: actorMain,
+  },
   'ppo-learner': { description: 'run the PPO learner: trajectories in, policy versions out, checkpoints (ALA_CHECKPOINT_DIR, ...)', run: learnerMain },
   'advisor-worker': { description: 'run an advisor worker (ALA_ADVISOR_BACKEND scripted | openai-compatible, ...)', run: advisorMain },
   'vote-aggregator': { description: 'run the vote aggregator (ALA_AGG_METHOD, ALA_AGG_WINDOW_MS, ...)', run: aggregatorMain },

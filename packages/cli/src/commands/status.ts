@@ -20,7 +20,9 @@ export interface InstanceStatus {
 /** Ask every service instance for its stats; answers arriving within `timeoutMs` are returned. */
 export async function collectStatus(nc: NatsConnection, timeoutMs = 1000): Promise<InstanceStatus[]> {
   // @nats-io/services pins its own nats-core pre-release; the connection is the same at runtime.
-  const client = new Svcm(nc as unknown as ConstructorParameters<typeof Svcm>[0]).client({ strategy: 'timer', maxWait: timeoutMs } as Parameters<Svcm['client']>[0]);
+  const client = new Svcm(nc as unknown as ConstructorParameters<typeof Svcm>[0]).client({ strategy: 'timer', maxWait: timeoutMs } as Parameters<
+    Svcm['client']
+  >[0]);
   const out: InstanceStatus[] = [];
   for await (const s of await client.stats()) {
     const data = s.endpoints?.find((e) => e.data !== undefined)?.data;
@@ -37,8 +39,10 @@ const f = (x: number | undefined, digits = 0): string => (x === undefined ? '-' 
 export function describeStats(service: string, s: Record<string, number>): string {
   switch (service) {
     case 'actor-runner':
-      return `steps ${f(s.envSteps)} | return ${f(s.meanReturn100, 1)} | policy v${f(s.policyVersion)} | advised ${f(((s.advisedSteps ?? 0) / Math.max(1, s.envSteps ?? 0)) * 100)}%`
-        + ` age ${f((s.adviceAgeMsSum ?? 0) / Math.max(1, s.advisedSteps ?? 0))}ms | bias in ${f(s.biasReceived)} expired ${f(s.biasExpired)} invalid ${f(s.biasRejected)} clipped ${f(s.biasClipped)} | chunks ${f(s.chunksPublished)}`;
+      return (
+        `steps ${f(s.envSteps)} | return ${f(s.meanReturn100, 1)} | policy v${f(s.policyVersion)} | advised ${f(((s.advisedSteps ?? 0) / Math.max(1, s.envSteps ?? 0)) * 100)}%` +
+        ` age ${f((s.adviceAgeMsSum ?? 0) / Math.max(1, s.advisedSteps ?? 0))}ms | bias in ${f(s.biasReceived)} expired ${f(s.biasExpired)} invalid ${f(s.biasRejected)} clipped ${f(s.biasClipped)} | chunks ${f(s.chunksPublished)}`
+      );
     case 'ppo-learner':
       return `policy v${f(s.policyVersion)} | updates ${f(s.updates)} | lag mean ${f(s.lastLagMean, 2)} max ${f(s.lastLagMax)} | chunks ${f(s.chunksIn)} stale ${f(s.chunksStale)} invalid ${f(s.chunksInvalid)}`;
     case 'advisor-worker':
@@ -48,7 +52,10 @@ export function describeStats(service: string, s: Record<string, number>): strin
     case 'bias-router':
       return `votes ${f(s.received)} | routed ${f(s.routed)} | expired ${f(s.expired)} | rate-limited ${f(s.rateLimited)}`;
     default:
-      return Object.entries(s).slice(0, 8).map(([k, v]) => `${k} ${v}`).join(' | ');
+      return Object.entries(s)
+        .slice(0, 8)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(' | ');
   }
 }
 
@@ -61,7 +68,8 @@ export function register(program: Command): void {
     .option('--json', 'print the raw records as JSON', false)
     .action(async (o: { natsUrl?: string; timeoutMs: string; json: boolean }) => {
       const timeoutMs = Number(o.timeoutMs);
-      if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0) throw new CliUsageError(`--timeout-ms must be a positive integer, got ${o.timeoutMs}`, 'timeout-ms');
+      if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0)
+        throw new CliUsageError(`--timeout-ms must be a positive integer, got ${o.timeoutMs}`, 'timeout-ms');
       const servers = o.natsUrl ?? process.env.ALA_NATS_URL ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
       const conn = await connect({ servers, name: 'ala-status', security: connectionSecurityFromEnv(process.env), logger: consoleLogger });
       const nc = conn.nc;
@@ -69,7 +77,11 @@ export function register(program: Command): void {
         const list = await collectStatus(nc, timeoutMs);
         if (o.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
         else if (list.length === 0) process.stdout.write(`no ALA services answered on ${servers}\n`);
-        else for (const i of list) process.stdout.write(`${i.service.padEnd(16)} ${i.instanceId.slice(0, 8)} v${i.version} up ${i.uptimeS.toFixed(0)}s  ${describeStats(i.service, i.stats)}\n`);
+        else
+          for (const i of list)
+            process.stdout.write(
+              `${i.service.padEnd(16)} ${i.instanceId.slice(0, 8)} v${i.version} up ${i.uptimeS.toFixed(0)}s  ${describeStats(i.service, i.stats)}\n`,
+            );
       } finally {
         await nc.close();
       }

@@ -7,8 +7,15 @@ import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import {
-  DEFAULT_PPO_CONFIG, SerialTrainer, loadTrainCheckpoint, makePpoConfig, presetFor, saveTrainCheckpoint,
-  type EpisodeRecord, type PpoConfig, type TrainCheckpoint,
+  DEFAULT_PPO_CONFIG,
+  SerialTrainer,
+  loadTrainCheckpoint,
+  makePpoConfig,
+  presetFor,
+  saveTrainCheckpoint,
+  type EpisodeRecord,
+  type PpoConfig,
+  type TrainCheckpoint,
 } from '@ala/policy';
 import { CliUsageError } from '../errors';
 import { learningCurveSvg, type CurvePoint } from '../train/learning-curve-svg';
@@ -90,7 +97,10 @@ function defaultOutDir(env: string, seed: number): string {
 }
 
 async function exists(p: string): Promise<boolean> {
-  return fs.access(p).then(() => true, () => false);
+  return fs.access(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Run `ala train` with parsed arguments. Resolves when training stopped and every file is written. */
@@ -103,7 +113,8 @@ export async function runTrain(args: TrainArgs, out: NodeJS.WriteStream = proces
   if (args.resume !== undefined) {
     outDir = args.resume;
     ckpt = await loadTrainCheckpoint(path.join(outDir, RUN_FILES.checkpoint));
-    if (args.env !== undefined && args.env !== ckpt.envId) throw new CliUsageError(`--env ${args.env} conflicts with the checkpoint's env ${ckpt.envId}`, 'env');
+    if (args.env !== undefined && args.env !== ckpt.envId)
+      throw new CliUsageError(`--env ${args.env} conflicts with the checkpoint's env ${ckpt.envId}`, 'env');
     envId = ckpt.envId;
     seed = ckpt.seed;
     config = makePpoConfig({ ...parseOverrides(args.set ?? []), ...(args.totalSteps !== undefined ? { totalTimesteps: args.totalSteps } : {}) }, ckpt.config);
@@ -129,9 +140,15 @@ export async function runTrain(args: TrainArgs, out: NodeJS.WriteStream = proces
   const wall = (): number => priorWall + (performance.now() - t0) / 1000;
 
   const configJson = {
-    envId, seed, config, totalSteps: config.totalTimesteps, backend: trainer.learner.backend,
-    versions: runtimeVersions(tf.version.tfjs, ort.env.versions.common), argv: process.argv.slice(2),
-    startedAt: new Date().toISOString(), resumedFrom: ckpt ? { envSteps: ckpt.state.envSteps, iteration: ckpt.state.iteration } : null,
+    envId,
+    seed,
+    config,
+    totalSteps: config.totalTimesteps,
+    backend: trainer.learner.backend,
+    versions: runtimeVersions(tf.version.tfjs, ort.env.versions.common),
+    argv: process.argv.slice(2),
+    startedAt: new Date().toISOString(),
+    resumedFrom: ckpt ? { envSteps: ckpt.state.envSteps, iteration: ckpt.state.iteration } : null,
   };
   await writeJson(args.resume !== undefined ? path.join(outDir, `config.resume-${ckpt!.state.iteration}.json`) : files.config, configJson);
 
@@ -142,7 +159,13 @@ export async function runTrain(args: TrainArgs, out: NodeJS.WriteStream = proces
   let lastCkpt = performance.now();
   const save = async (): Promise<void> => {
     await saveTrainCheckpoint(files.checkpoint, {
-      kind: 'serial-trainer', envId, seed, config, state: trainer.getState(), wallSeconds: wall(), extra: { solvedAtStep, episodes: episodeCount },
+      kind: 'serial-trainer',
+      envId,
+      seed,
+      config,
+      state: trainer.getState(),
+      wallSeconds: wall(),
+      extra: { solvedAtStep, episodes: episodeCount },
     });
     lastCkpt = performance.now();
   };
@@ -161,10 +184,22 @@ export async function runTrain(args: TrainArgs, out: NodeJS.WriteStream = proces
         eps.push({ ...e, episode: ++episodeCount });
         window.push(e.return);
         if (window.length > 100) window.shift();
-        if (threshold !== null && solvedAtStep === null && window.length === 100 && window.reduce((a, b) => a + b, 0) / 100 >= threshold) solvedAtStep = e.envStep;
+        if (threshold !== null && solvedAtStep === null && window.length === 100 && window.reduce((a, b) => a + b, 0) / 100 >= threshold)
+          solvedAtStep = e.envStep;
       }
       await appendJsonl(files.episodes, eps);
-      await appendJsonl(files.metrics, [{ iteration: r.iteration, envSteps: r.envSteps, wallSeconds: wall(), mean100: r.mean100, episodesFinished: r.episodes.length, rolloutMs: r.rolloutMs, learnMs: r.learnMs, ...r.metrics }]);
+      await appendJsonl(files.metrics, [
+        {
+          iteration: r.iteration,
+          envSteps: r.envSteps,
+          wallSeconds: wall(),
+          mean100: r.mean100,
+          episodesFinished: r.episodes.length,
+          rolloutMs: r.rolloutMs,
+          learnMs: r.learnMs,
+          ...r.metrics,
+        },
+      ]);
       const sps = (trainer.envSteps - stepsAtStart) / ((performance.now() - t0) / 1000);
       progress?.update({ envSteps: r.envSteps, stepsPerSec: sps, mean100: r.mean100, policyVersion: r.metrics.policyVersion });
       if (performance.now() - lastCkpt >= checkpointEvery) await save();
@@ -182,20 +217,32 @@ export async function runTrain(args: TrainArgs, out: NodeJS.WriteStream = proces
   await writeFileAtomic(files.curve, learningCurveSvg(points, { title: `${envId} seed ${seed}`, ...(threshold !== null ? { threshold } : {}) }));
   const finalMean100 = window.length > 0 ? window.reduce((a, b) => a + b, 0) / window.length : null;
   const summary: TrainSummary = {
-    envId, seed, solved: threshold !== null && finalMean100 !== null && window.length >= Math.min(100, episodeCount) && finalMean100 >= threshold,
-    solvedAtStep, solvedThreshold: threshold, envSteps: trainer.envSteps, wallSeconds: wall(), finalMean100, episodes: episodeCount,
-    iterations: trainer.iteration, policyVersion: trainer.learner.policyVersion, stoppedBy, backend: trainer.learner.backend,
+    envId,
+    seed,
+    solved: threshold !== null && finalMean100 !== null && window.length >= Math.min(100, episodeCount) && finalMean100 >= threshold,
+    solvedAtStep,
+    solvedThreshold: threshold,
+    envSteps: trainer.envSteps,
+    wallSeconds: wall(),
+    finalMean100,
+    episodes: episodeCount,
+    iterations: trainer.iteration,
+    policyVersion: trainer.learner.policyVersion,
+    stoppedBy,
+    backend: trainer.learner.backend,
   };
   await writeJson(files.summary, summary);
   trainer.dispose();
   return { outDir, summary };
 }
 
-const int = (name: string) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 0) throw new CliUsageError(`${name} must be a non-negative integer, got ${v}`, name);
-  return n;
-};
+const int =
+  (name: string) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < 0) throw new CliUsageError(`${name} must be a non-negative integer, got ${v}`, name);
+    return n;
+  };
 
 export function register(program: Command): void {
   program
@@ -206,29 +253,46 @@ export function register(program: Command): void {
     .option('--total-steps <n>', 'env steps to train for (default: the env preset)', int('--total-steps'))
     .option('--out <dir>', 'output directory (default runs/<env>-<seed>-<timestamp>)')
     .option('--resume <dir>', 'continue the run in <dir> from its checkpoint')
-    .option('--set <key=value>', 'override a PpoConfig field (repeatable), e.g. --set learningRate=3e-4', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option(
+      '--set <key=value>',
+      'override a PpoConfig field (repeatable), e.g. --set learningRate=3e-4',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .option('--checkpoint-every <seconds>', 'seconds between periodic checkpoints', int('--checkpoint-every'), 60)
     .option('--stop-when-solved', 'stop once the mean of the last 100 episodes reaches the threshold', false)
     .option('--progress <mode>', 'auto | plain | none', 'auto')
-    .action(async (o: { env?: string; seed?: number; totalSteps?: number; out?: string; resume?: string; set: string[]; checkpointEvery: number; stopWhenSolved: boolean; progress: string }) => {
-      if (!['auto', 'plain', 'none'].includes(o.progress)) throw new CliUsageError(`--progress must be auto, plain or none, got ${o.progress}`, 'progress');
-      const ac = new AbortController();
-      const onSigint = (): void => {
-        if (ac.signal.aborted) process.exit(130);
-        process.stderr.write('\nala train: stopping after this iteration and writing a checkpoint (Ctrl-C again to quit now)\n');
-        ac.abort();
-      };
-      process.on('SIGINT', onSigint);
-      try {
-        const { outDir, summary } = await runTrain({ ...o, progress: o.progress as TrainArgs['progress'], signal: ac.signal });
-        process.stdout.write(
-          `${summary.envId} seed ${summary.seed}: ${summary.envSteps} steps in ${summary.wallSeconds.toFixed(1)} s, ` +
-            `mean of last 100 episodes ${summary.finalMean100?.toFixed(1) ?? '-'}${summary.solvedThreshold !== null ? `, solved: ${summary.solved}` : ''}` +
-            `${summary.solvedAtStep !== null ? ` (first at step ${summary.solvedAtStep})` : ''}\nwrote ${outDir}\n`,
-        );
-        if (summary.stoppedBy === 'signal') process.exitCode = 130;
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
-    });
+    .action(
+      async (o: {
+        env?: string;
+        seed?: number;
+        totalSteps?: number;
+        out?: string;
+        resume?: string;
+        set: string[];
+        checkpointEvery: number;
+        stopWhenSolved: boolean;
+        progress: string;
+      }) => {
+        if (!['auto', 'plain', 'none'].includes(o.progress)) throw new CliUsageError(`--progress must be auto, plain or none, got ${o.progress}`, 'progress');
+        const ac = new AbortController();
+        const onSigint = (): void => {
+          if (ac.signal.aborted) process.exit(130);
+          process.stderr.write('\nala train: stopping after this iteration and writing a checkpoint (Ctrl-C again to quit now)\n');
+          ac.abort();
+        };
+        process.on('SIGINT', onSigint);
+        try {
+          const { outDir, summary } = await runTrain({ ...o, progress: o.progress as TrainArgs['progress'], signal: ac.signal });
+          process.stdout.write(
+            `${summary.envId} seed ${summary.seed}: ${summary.envSteps} steps in ${summary.wallSeconds.toFixed(1)} s, ` +
+              `mean of last 100 episodes ${summary.finalMean100?.toFixed(1) ?? '-'}${summary.solvedThreshold !== null ? `, solved: ${summary.solved}` : ''}` +
+              `${summary.solvedAtStep !== null ? ` (first at step ${summary.solvedAtStep})` : ''}\nwrote ${outDir}\n`,
+          );
+          if (summary.stoppedBy === 'signal') process.exitCode = 130;
+        } finally {
+          process.off('SIGINT', onSigint);
+        }
+      },
+    );
 }

@@ -13,7 +13,11 @@ export interface EvalResult {
 }
 
 /** Runs π (ONNX bytes) on `agents` copies of `envId` until `episodes` episodes finished (or maxSteps vector steps). */
-export async function evaluatePolicy(bytes: Uint8Array, envId: string, opts: { episodes?: number; agents?: number; seed?: number; maxSteps?: number } = {}): Promise<EvalResult> {
+export async function evaluatePolicy(
+  bytes: Uint8Array,
+  envId: string,
+  opts: { episodes?: number; agents?: number; seed?: number; maxSteps?: number } = {},
+): Promise<EvalResult> {
   const t0 = performance.now();
   const want = opts.episodes ?? 40;
   const venv = VectorEnv.make(envId, opts.agents ?? 20);
@@ -36,5 +40,9 @@ export async function evaluatePolicy(bytes: Uint8Array, envId: string, opts: { e
     venv.close();
   }
   const kept = returns.slice(0, want);
-  return { episodes: kept.length, meanReturn: kept.length === 0 ? NaN : kept.reduce((a, b) => a + b, 0) / kept.length, seconds: (performance.now() - t0) / 1000 };
+  return {
+    episodes: kept.length,
+    meanReturn: kept.length === 0 ? NaN : kept.reduce((a, b) => a + b, 0) / kept.length,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }

@@ -10,9 +10,26 @@
 import { start as startActor, ACTOR_DEFAULTS, jetStreamActorPorts, validateActorConfig, type ActorRunner, type ActorRunnerConfig } from '@ala/actor-runner';
 import { start as startAdvisor, loadConfig as advisorConfig, validateAdvisorConfig, ADVISOR_DEFAULTS, type AdvisorConfig } from '@ala/advisor-worker';
 import { start as startRouter, loadConfig as routerConfig, validateRouterConfig, ROUTER_DEFAULTS, type RouterConfig } from '@ala/bias-router';
-import { start as startAggregator, loadConfig as aggregatorConfig, validateAggregatorConfig, AGGREGATOR_DEFAULTS, type AggregatorConfig } from '@ala/vote-aggregator';
+import {
+  start as startAggregator,
+  loadConfig as aggregatorConfig,
+  validateAggregatorConfig,
+  AGGREGATOR_DEFAULTS,
+  type AggregatorConfig,
+} from '@ala/vote-aggregator';
 import { start as startLearner, LEARNER_DEFAULTS, jetStreamLearnerPorts, validateLearnerConfig, type PpoLearner } from '@ala/ppo-learner';
-import { ensureStreams, InProcessBus, silentLogger, systemClock, type Bus, type BusCounter, type BusLogger, type BusMetrics, type Identity, type JetStreamContext } from '@ala/bus';
+import {
+  ensureStreams,
+  InProcessBus,
+  silentLogger,
+  systemClock,
+  type Bus,
+  type BusCounter,
+  type BusLogger,
+  type BusMetrics,
+  type Identity,
+  type JetStreamContext,
+} from '@ala/bus';
 import { subjects } from '@ala/protocol';
 import { registerStatusEndpoint, type StatusEndpoint } from '@ala/telemetry';
 import { VectorEnv } from '@ala/envs';
@@ -128,17 +145,29 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const memPolicies = new MemoryPolicies();
 
   const learnerConfig = validateLearnerConfig({
-    ...LEARNER_DEFAULTS, natsUrl: t.url ?? '', prefix, envId: opts.envId, seed: opts.seed, checkpointDir: opts.checkpointDir ?? '', totalTimesteps: opts.totalTimesteps ?? 0,
+    ...LEARNER_DEFAULTS,
+    natsUrl: t.url ?? '',
+    prefix,
+    envId: opts.envId,
+    seed: opts.seed,
+    checkpointDir: opts.checkpointDir ?? '',
+    totalTimesteps: opts.totalTimesteps ?? 0,
   });
   const choice = opts.learnerThread ?? 'auto';
-  if (choice === 'worker' && !t.url) log.warn('ala up: the learner worker needs NATS; on the in-process bus the learner runs on the main thread (its updates pause acting)');
+  if (choice === 'worker' && !t.url)
+    log.warn('ala up: the learner worker needs NATS; on the in-process bus the learner runs on the main thread (its updates pause acting)');
   let learnerThread: LearnerThread | undefined;
   let learner: PpoLearner;
   if (t.url && choice !== 'main') {
     const security = t.security('ppo-learner');
-    learnerThread = await startLearnerThread({ config: learnerConfig, natsUrl: t.url, ...(security ? { security } : {}) }, {
-      logger: log, ...(opts.onUpdate ? { onUpdate: opts.onUpdate } : {}), ...(opts.onLearnerCrash ? { onCrash: opts.onLearnerCrash } : {}),
-    }).catch(async (err: unknown) => {
+    learnerThread = await startLearnerThread(
+      { config: learnerConfig, natsUrl: t.url, ...(security ? { security } : {}) },
+      {
+        logger: log,
+        ...(opts.onUpdate ? { onUpdate: opts.onUpdate } : {}),
+        ...(opts.onLearnerCrash ? { onCrash: opts.onLearnerCrash } : {}),
+      },
+    ).catch(async (err: unknown) => {
       await t.close(); // no orphan nats-server when the learner cannot start
       throw err;
     });
@@ -146,23 +175,49 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   } else {
     const learnerJs = await jsOf('ppo-learner');
     const learnerPorts = learnerJs ? await jetStreamLearnerPorts(learnerJs, prefix, learnerConfig.consumer) : { trajectories: memTraj, policies: memPolicies };
-    learner = await startLearner({ config: learnerConfig, bus: await busOf('ppo-learner'), ...learnerPorts, logger: log, ...(opts.onUpdate ? { onUpdate: opts.onUpdate } : {}) });
+    learner = await startLearner({
+      config: learnerConfig,
+      bus: await busOf('ppo-learner'),
+      ...learnerPorts,
+      logger: log,
+      ...(opts.onUpdate ? { onUpdate: opts.onUpdate } : {}),
+    });
   }
 
   // The advice chain (optional): advisor -> aggregator -> router -> actor
   const advice = adviceConfigs(opts, prefix, js !== undefined);
   // the actor enforces the same B and maximum TTL as the router (docs/security.md)
   const actorConfig = validateActorConfig({
-    ...ACTOR_DEFAULTS, natsUrl: t.url ?? '', prefix, envId: opts.envId, agents: opts.agents, stepHz: opts.stepHz, adviceTtlMs: opts.adviceTtlMs,
-    seed: opts.seed, chunkSteps: opts.chunkSteps ?? ACTOR_DEFAULTS.chunkSteps, snapshotEvery: opts.advisor === 'none' ? 0 : opts.snapshotEvery ?? ACTOR_DEFAULTS.snapshotEvery,
-    beta: opts.beta ?? ACTOR_DEFAULTS.beta, biasBound: advice.router.bound, maxAdviceTtlMs: advice.router.maxTtlMs,
+    ...ACTOR_DEFAULTS,
+    natsUrl: t.url ?? '',
+    prefix,
+    envId: opts.envId,
+    agents: opts.agents,
+    stepHz: opts.stepHz,
+    adviceTtlMs: opts.adviceTtlMs,
+    seed: opts.seed,
+    chunkSteps: opts.chunkSteps ?? ACTOR_DEFAULTS.chunkSteps,
+    snapshotEvery: opts.advisor === 'none' ? 0 : (opts.snapshotEvery ?? ACTOR_DEFAULTS.snapshotEvery),
+    beta: opts.beta ?? ACTOR_DEFAULTS.beta,
+    biasBound: advice.router.bound,
+    maxAdviceTtlMs: advice.router.maxTtlMs,
   });
   const actorPorts = js ? await jetStreamActorPorts(js, prefix, { metrics: counts }) : { policies: memPolicies, trajectories: memTraj };
-  const chain = opts.advisor === 'none' ? undefined : {
-    advisor: startAdvisor({ bus: await busOf('advisor-worker'), clock: systemClock, config: advice.advisor, log }),
-    aggregator: startAggregator({ bus: await busOf('vote-aggregator'), clock: systemClock, config: advice.aggregator, log }),
-    router: startRouter({ bus: await busOf('bias-router'), clock: systemClock, config: advice.router, log, busMetrics: counts, ...(routerJs ? { jetstream: routerJs } : {}) }),
-  };
+  const chain =
+    opts.advisor === 'none'
+      ? undefined
+      : {
+          advisor: startAdvisor({ bus: await busOf('advisor-worker'), clock: systemClock, config: advice.advisor, log }),
+          aggregator: startAggregator({ bus: await busOf('vote-aggregator'), clock: systemClock, config: advice.aggregator, log }),
+          router: startRouter({
+            bus: await busOf('bias-router'),
+            clock: systemClock,
+            config: advice.router,
+            log,
+            busMetrics: counts,
+            ...(routerJs ? { jetstream: routerJs } : {}),
+          }),
+        };
   // step-gap probe: the time between consecutive VectorEnv.step calls of the actor (no change to the actor)
   const stepGapUs = createHistogram();
   let lastStep: number | undefined;
@@ -184,17 +239,42 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   // NATS services framework `status` endpoint per service, so `ala status` sees this process too
   const endpoints: StatusEndpoint[] = [];
   if (onNats) {
-    const services: [Identity, () => Record<string, number>][] = [['actor-runner', () => ({ ...actor.stats() })], ['ppo-learner', () => ({ ...learner.stats() })]];
-    if (chain) services.push(['advisor-worker', () => chain.advisor.stats()], ['vote-aggregator', () => chain.aggregator.stats()], ['bias-router', () => chain.router.stats()]);
-    for (const [name, stats] of services) endpoints.push(await registerStatusEndpoint((await t.link(name)).conn.nc, { name, version: '0.1.0', stats, metadata: { mode: 'ala-up' } }));
+    const services: [Identity, () => Record<string, number>][] = [
+      ['actor-runner', () => ({ ...actor.stats() })],
+      ['ppo-learner', () => ({ ...learner.stats() })],
+    ];
+    if (chain)
+      services.push(
+        ['advisor-worker', () => chain.advisor.stats()],
+        ['vote-aggregator', () => chain.aggregator.stats()],
+        ['bias-router', () => chain.router.stats()],
+      );
+    for (const [name, stats] of services)
+      endpoints.push(await registerStatusEndpoint((await t.link(name)).conn.nc, { name, version: '0.1.0', stats, metadata: { mode: 'ala-up' } }));
   }
 
   return {
-    transport: t.kind, natsUrl: t.url, serverVersion: t.server?.version ?? (onNats ? (await t.link('actor-runner')).conn.nc.info?.version : undefined), credsDir: t.credsDir, ttlEnforced, actorConfig, learner, actor, bus, jetstream: js,
-    learnerThread: learnerThread ? 'worker' : 'main', learnerFailure: () => learnerThread?.failure(), stepGapUs,
+    transport: t.kind,
+    natsUrl: t.url,
+    serverVersion: t.server?.version ?? (onNats ? (await t.link('actor-runner')).conn.nc.info?.version : undefined),
+    credsDir: t.credsDir,
+    ttlEnforced,
+    actorConfig,
+    learner,
+    actor,
+    bus,
+    jetstream: js,
+    learnerThread: learnerThread ? 'worker' : 'main',
+    learnerFailure: () => learnerThread?.failure(),
+    stepGapUs,
     stats: () => ({
-      actor: actor.stats(), learner: learner.stats(), advisor: chain?.advisor.stats() ?? {}, aggregator: chain?.aggregator.stats() ?? {},
-      router: chain?.router.stats() ?? {}, bus: { ...counts.totals }, natsPermissionErrors: t.permissionErrors() + (learnerThread?.permissionErrors() ?? 0),
+      actor: actor.stats(),
+      learner: learner.stats(),
+      advisor: chain?.advisor.stats() ?? {},
+      aggregator: chain?.aggregator.stats() ?? {},
+      router: chain?.router.stats() ?? {},
+      bus: { ...counts.totals },
+      natsPermissionErrors: t.permissionErrors() + (learnerThread?.permissionErrors() ?? 0),
       advisorFailures: chain?.advisor.failures() ?? {},
     }),
     latestPolicy: async () => {
@@ -227,7 +307,10 @@ function adviceConfigs(opts: StackOptions, prefix: string, store: boolean): { ad
   const router = routerConfig(env, { ...ROUTER_DEFAULTS, ratePerS: 100_000, burst: 100_000 });
   return {
     advisor: validateAdvisorConfig({
-      ...advisor, prefix, metricsPort: 0, backend: opts.advisor === 'none' ? 'scripted' : opts.advisor,
+      ...advisor,
+      prefix,
+      metricsPort: 0,
+      backend: opts.advisor === 'none' ? 'scripted' : opts.advisor,
       scripted: { ...advisor.scripted, latencyMs: opts.advisorLatencyMs, seed: opts.seed },
     }),
     aggregator: validateAggregatorConfig({ ...aggregatorConfig(env, { ...AGGREGATOR_DEFAULTS, windowMs: 5 }), prefix, metricsPort: 0 }),

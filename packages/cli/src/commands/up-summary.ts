@@ -93,8 +93,13 @@ const n = (r: Record<string, number>, k: string): number => r[k] ?? 0;
 
 export function adviceSummary(st: StackStats): AdviceSummary {
   const a = st.actor;
-  const expired = a.biasExpiredUnused + n(st.advisor, 'dropped_expired') + n(st.aggregator, 'adviceExpiredInWindow') + n(st.aggregator, 'dropped_expired')
-    + n(st.router, 'expired') + st.bus.expired;
+  const expired =
+    a.biasExpiredUnused +
+    n(st.advisor, 'dropped_expired') +
+    n(st.aggregator, 'adviceExpiredInWindow') +
+    n(st.aggregator, 'dropped_expired') +
+    n(st.router, 'expired') +
+    st.bus.expired;
   return {
     published: n(st.router, 'routed'),
     applied: a.advisedSteps,
@@ -114,24 +119,44 @@ export function llmSummary(st: StackStats): LlmSummary | null {
   const a = st.advisor;
   if (a.llmRequests === undefined) return null;
   return {
-    requests: n(a, 'llmRequests'), ok: n(a, 'llmOk'), errors: n(a, 'llmErrors'),
+    requests: n(a, 'llmRequests'),
+    ok: n(a, 'llmOk'),
+    errors: n(a, 'llmErrors'),
     errorsByKind: {
-      timeout: n(a, 'llmTimeouts'), http_4xx: n(a, 'llmHttp4xx'), http_5xx: n(a, 'llmHttp5xx'), network: n(a, 'llmNetworkErrors'),
-      invalid: n(a, 'llmInvalid'), truncated: n(a, 'llmTruncated'),
+      timeout: n(a, 'llmTimeouts'),
+      http_4xx: n(a, 'llmHttp4xx'),
+      http_5xx: n(a, 'llmHttp5xx'),
+      network: n(a, 'llmNetworkErrors'),
+      invalid: n(a, 'llmInvalid'),
+      truncated: n(a, 'llmTruncated'),
     },
-    truncated: n(a, 'llmTruncated'), cancelled: n(a, 'llmAborted'), circuitOpenRefusals: n(a, 'llmCircuitOpen'),
-    breakerState: BREAKER[n(a, 'llmBreakerState')] ?? 'closed', breakerOpened: n(a, 'llmBreakerOpened'),
-    latencyP50Ms: n(a, 'llmLatencyP50Ms'), latencyP95Ms: n(a, 'llmLatencyP95Ms'),
-    promptTokens: n(a, 'llmPromptTokens'), completionTokens: n(a, 'llmCompletionTokens'), completionTokensPerS: n(a, 'llmCompletionTokensPerS'),
-    jsonObjectFallback: n(a, 'llmJsonObjectFormat') === 1, lastErrors: { ...(st.advisorFailures ?? {}) },
+    truncated: n(a, 'llmTruncated'),
+    cancelled: n(a, 'llmAborted'),
+    circuitOpenRefusals: n(a, 'llmCircuitOpen'),
+    breakerState: BREAKER[n(a, 'llmBreakerState')] ?? 'closed',
+    breakerOpened: n(a, 'llmBreakerOpened'),
+    latencyP50Ms: n(a, 'llmLatencyP50Ms'),
+    latencyP95Ms: n(a, 'llmLatencyP95Ms'),
+    promptTokens: n(a, 'llmPromptTokens'),
+    completionTokens: n(a, 'llmCompletionTokens'),
+    completionTokensPerS: n(a, 'llmCompletionTokensPerS'),
+    jsonObjectFallback: n(a, 'llmJsonObjectFormat') === 1,
+    lastErrors: { ...(st.advisorFailures ?? {}) },
   };
 }
 
 export function summarize(
   st: StackStats,
   meta: {
-    envId: string; wallSeconds: number; transport: string; ttlEnforced: boolean; stoppedBy: UpSummary['stoppedBy']; evaluation?: { meanReturn: number; episodes: number };
-    learnerThread: UpSummary['learnerThread']; error?: string; probes: UpProbes;
+    envId: string;
+    wallSeconds: number;
+    transport: string;
+    ttlEnforced: boolean;
+    stoppedBy: UpSummary['stoppedBy'];
+    evaluation?: { meanReturn: number; episodes: number };
+    learnerThread: UpSummary['learnerThread'];
+    error?: string;
+    probes: UpProbes;
   },
 ): UpSummary {
   const a = st.actor;
@@ -167,8 +192,11 @@ export function progressLine(st: StackStats, elapsedS: number, stepsPerS: number
   const a = st.actor;
   const adv = adviceSummary(st);
   const ret = a.episodes === 0 ? '-' : a.meanReturn100.toFixed(1);
-  return `${elapsedS.toFixed(0)}s | ${k(a.envSteps)} steps ${k(stepsPerS)}/s | return ${ret} (${a.episodes} ep) | advised ${(adv.coverage * 100).toFixed(0)}% age ${adv.meanAgeMs.toFixed(0)}ms`
-    + ` | policy v${a.policyVersion} lag ${st.learner.lastLagMean.toFixed(1)} | advice pub ${adv.published} exp ${adv.expired} inv ${adv.invalid}` + llmProgress(llmSummary(st));
+  return (
+    `${elapsedS.toFixed(0)}s | ${k(a.envSteps)} steps ${k(stepsPerS)}/s | return ${ret} (${a.episodes} ep) | advised ${(adv.coverage * 100).toFixed(0)}% age ${adv.meanAgeMs.toFixed(0)}ms` +
+    ` | policy v${a.policyVersion} lag ${st.learner.lastLagMean.toFixed(1)} | advice pub ${adv.published} exp ${adv.expired} inv ${adv.invalid}` +
+    llmProgress(llmSummary(st))
+  );
 }
 
 function llmProgress(l: LlmSummary | null): string {
@@ -178,7 +206,10 @@ function llmProgress(l: LlmSummary | null): string {
 
 function llmRows(l: LlmSummary | null): [string, string][] {
   if (l === null) return [];
-  const kinds = Object.entries(l.errorsByKind).filter(([, v]) => v > 0).map(([kind, v]) => `${kind} ${v}`).join(', ');
+  const kinds = Object.entries(l.errorsByKind)
+    .filter(([, v]) => v > 0)
+    .map(([kind, v]) => `${kind} ${v}`)
+    .join(', ');
   return [
     ['llm requests / ok / errors', `${l.requests} / ${l.ok} / ${l.errors}${kinds ? ` (${kinds})` : ''}`],
     ['llm truncated / cancelled (TTL over, stop)', `${l.truncated} / ${l.cancelled}`],
@@ -193,14 +224,28 @@ function llmRows(l: LlmSummary | null): [string, string][] {
 /** The final table, one `name  value` row per line. */
 export function summaryTable(s: UpSummary): string {
   const rows: [string, string][] = [
-    ['env', s.envId], ['transport', `${s.transport}${s.ttlEnforcedByServer ? ' (server enforces TTL)' : ''}`], ['stopped by', s.stoppedBy],
-    ['env steps', String(s.envSteps)], ['wall seconds', s.wallSeconds.toFixed(1)], ['steps/s', s.stepsPerSecond.toFixed(0)],
-    ['episodes', String(s.episodes)], ['mean return (last 100, with advice)', s.meanReturnLast100 === null ? '-' : s.meanReturnLast100.toFixed(1)],
+    ['env', s.envId],
+    ['transport', `${s.transport}${s.ttlEnforcedByServer ? ' (server enforces TTL)' : ''}`],
+    ['stopped by', s.stoppedBy],
+    ['env steps', String(s.envSteps)],
+    ['wall seconds', s.wallSeconds.toFixed(1)],
+    ['steps/s', s.stepsPerSecond.toFixed(0)],
+    ['episodes', String(s.episodes)],
+    ['mean return (last 100, with advice)', s.meanReturnLast100 === null ? '-' : s.meanReturnLast100.toFixed(1)],
     ['final policy alone (no advice)', s.evalReturnUnadvised === null ? '-' : `${s.evalReturnUnadvised.toFixed(1)} (${s.evalEpisodes} episodes)`],
-    ['policy version', String(s.policyVersion)], ['learner updates', String(s.learnerUpdates)], ['policy lag (mean, last update)', s.policyLagMean.toFixed(2)],
-    ['advice published', String(s.advice.published)], ['advice applied (steps)', String(s.advice.applied)], ['advice expired', String(s.advice.expired)],
-    ['advice invalid', String(s.advice.invalid)], ['bias clipped to B / TTL capped (actor)', `${s.advice.clipped} / ${s.advice.ttlCapped}`], ['advised-step fraction', s.advisedStepFraction.toFixed(3)], ['mean advice age (ms)', s.advice.meanAgeMs.toFixed(1)],
-    ['NATS permission denials', String(s.natsPermissionErrors)], ['learner thread', s.learnerThread], ['step gap p50 / p99 / max (ms)', `${s.stepGapP50Ms.toFixed(2)} / ${s.stepGapP99Ms.toFixed(2)} / ${s.stepGapMaxMs.toFixed(1)}`],
+    ['policy version', String(s.policyVersion)],
+    ['learner updates', String(s.learnerUpdates)],
+    ['policy lag (mean, last update)', s.policyLagMean.toFixed(2)],
+    ['advice published', String(s.advice.published)],
+    ['advice applied (steps)', String(s.advice.applied)],
+    ['advice expired', String(s.advice.expired)],
+    ['advice invalid', String(s.advice.invalid)],
+    ['bias clipped to B / TTL capped (actor)', `${s.advice.clipped} / ${s.advice.ttlCapped}`],
+    ['advised-step fraction', s.advisedStepFraction.toFixed(3)],
+    ['mean advice age (ms)', s.advice.meanAgeMs.toFixed(1)],
+    ['NATS permission denials', String(s.natsPermissionErrors)],
+    ['learner thread', s.learnerThread],
+    ['step gap p50 / p99 / max (ms)', `${s.stepGapP50Ms.toFixed(2)} / ${s.stepGapP99Ms.toFixed(2)} / ${s.stepGapMaxMs.toFixed(1)}`],
     ['event-loop delay p99 / max (ms)', `${s.eventLoopDelayP99Ms.toFixed(1)} / ${s.eventLoopDelayMaxMs.toFixed(1)}`],
     ...llmRows(s.llm),
     ...(s.error === null ? [] : [['error', s.error] as [string, string]]),

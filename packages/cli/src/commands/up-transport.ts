@@ -7,7 +7,18 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { connect, connectionSecurityFromEnv, NatsBus, openJetStream, type AlaConnection, type BusLogger, type BusMetrics, type ConnectionSecurity, type Identity, type JetStreamContext } from '@ala/bus';
+import {
+  connect,
+  connectionSecurityFromEnv,
+  NatsBus,
+  openJetStream,
+  type AlaConnection,
+  type BusLogger,
+  type BusMetrics,
+  type ConnectionSecurity,
+  type Identity,
+  type JetStreamContext,
+} from '@ala/bus';
 import { subjects } from '@ala/protocol';
 import { NatsServerNotFoundError, NatsServerVersionError, startNatsServer, type NatsServerHandle } from '@ala/testkit';
 import { seedFileOf, writeCreds } from './creds';
@@ -49,15 +60,26 @@ export interface UpTransportOptions {
   readonly logger: BusLogger;
 }
 
-function secured(url: string | undefined, server: NatsServerHandle | undefined, credsDir: string | undefined, opts: UpTransportOptions, removeCreds = false): Omit<UpTransport, 'kind' | 'warning'> {
+function secured(
+  url: string | undefined,
+  server: NatsServerHandle | undefined,
+  credsDir: string | undefined,
+  opts: UpTransportOptions,
+  removeCreds = false,
+): Omit<UpTransport, 'kind' | 'warning'> {
   const links = new Map<Identity, Promise<ServiceLink>>();
   const conns: AlaConnection[] = [];
   const fromEnv = connectionSecurityFromEnv(process.env);
-  const tls = { ...(fromEnv.tlsCaFile ? { tlsCaFile: fromEnv.tlsCaFile } : {}), ...(fromEnv.tlsCertFile ? { tlsCertFile: fromEnv.tlsCertFile, tlsKeyFile: fromEnv.tlsKeyFile } : {}) };
+  const tls = {
+    ...(fromEnv.tlsCaFile ? { tlsCaFile: fromEnv.tlsCaFile } : {}),
+    ...(fromEnv.tlsCertFile ? { tlsCertFile: fromEnv.tlsCertFile, tlsKeyFile: fromEnv.tlsKeyFile } : {}),
+  };
   const security = (identity: Identity): ConnectionSecurity | undefined =>
     credsDir !== undefined ? { nkeySeedFile: seedFileOf(credsDir, identity), ...tls } : Object.keys(fromEnv).length > 0 ? fromEnv : undefined;
   return {
-    ...(url ? { url } : {}), ...(server ? { server } : {}), ...(credsDir ? { credsDir } : {}),
+    ...(url ? { url } : {}),
+    ...(server ? { server } : {}),
+    ...(credsDir ? { credsDir } : {}),
     security,
     permissionErrors: () => conns.reduce((n, c) => n + c.stats().permissionErrors, 0),
     link: (identity) => {
@@ -68,7 +90,11 @@ function secured(url: string | undefined, server: NatsServerHandle | undefined, 
           const conn = await connect({ servers: url!, name: `ala-up-${identity}`, logger: opts.logger, ...(sec ? { security: sec } : {}) });
           let js: Promise<JetStreamContext> | undefined;
           conns.push(conn);
-          return { conn, bus: new NatsBus(conn.nc, { metrics: opts.metrics, logger: opts.logger, subjects: subjects(opts.prefix) }), js: () => (js ??= openJetStream(conn.nc)) };
+          return {
+            conn,
+            bus: new NatsBus(conn.nc, { metrics: opts.metrics, logger: opts.logger, subjects: subjects(opts.prefix) }),
+            js: () => (js ??= openJetStream(conn.nc)),
+          };
         })();
         links.set(identity, l);
       }
@@ -109,7 +135,11 @@ export async function openUpTransport(opts: UpTransportOptions): Promise<UpTrans
   } catch (err) {
     if (removeCreds) rmSync(credsDir, { recursive: true, force: true });
     if (choice === 'nats' || !(err instanceof NatsServerNotFoundError || err instanceof NatsServerVersionError)) throw err;
-    return { kind: 'in-process', warning: `no usable nats-server (${(err as Error).message.split('\n')[0]}); running on the in-process bus: trajectories and policies stay in memory`, ...none };
+    return {
+      kind: 'in-process',
+      warning: `no usable nats-server (${(err as Error).message.split('\n')[0]}); running on the in-process bus: trajectories and policies stay in memory`,
+      ...none,
+    };
   }
   return { kind: 'nats-embedded', ...secured(server.url, server, credsDir, opts, removeCreds) };
 }

@@ -32,8 +32,17 @@ import { progressLine, summarize, summaryTable, type UpProbes, type UpSummary } 
  * measures the effect on `ala up` (bench/results/advice-effect.json).
  */
 export const UP_DEFAULTS = {
-  env: 'CartPole-v1', agents: 20, stepHz: 50, advisor: 'scripted' as AdvisorKind, advisorLatencyMs: 50, adviceTtlMs: 100, maxSeconds: 120, seed: 1,
-  snapshotEvery: 1, transport: 'auto' as TransportChoice, learnerThread: 'auto' as LearnerThreadChoice,
+  env: 'CartPole-v1',
+  agents: 20,
+  stepHz: 50,
+  advisor: 'scripted' as AdvisorKind,
+  advisorLatencyMs: 50,
+  adviceTtlMs: 100,
+  maxSeconds: 120,
+  seed: 1,
+  snapshotEvery: 1,
+  transport: 'auto' as TransportChoice,
+  learnerThread: 'auto' as LearnerThreadChoice,
 };
 
 /**
@@ -84,11 +93,16 @@ export interface UpOutcome {
 function check(args: UpArgs): void {
   const envs = listEnvs().map((e) => e.id);
   if (args.env !== undefined && !envs.includes(args.env)) throw new CliUsageError(`--env ${args.env} is not registered (one of ${envs.join(', ')})`, 'env');
-  if (args.advisor !== undefined && !['scripted', 'openai-compatible', 'none'].includes(args.advisor)) throw new CliUsageError(`--advisor must be scripted, openai-compatible or none, got ${args.advisor}`, 'advisor');
-  if (args.transport !== undefined && !['auto', 'nats', 'in-process'].includes(args.transport)) throw new CliUsageError(`--transport must be auto, nats or in-process, got ${args.transport}`, 'transport');
-  if (args.learnerThread !== undefined && !['auto', 'worker', 'main'].includes(args.learnerThread)) throw new CliUsageError(`--learner-thread must be auto, worker or main, got ${args.learnerThread}`, 'learner-thread');
-  if (args.totalTimesteps !== undefined && !(Number.isSafeInteger(args.totalTimesteps) && args.totalTimesteps >= 1)) throw new CliUsageError('--total-timesteps must be an integer >= 1', 'total-timesteps');
-  if (args.progress !== undefined && !['auto', 'plain', 'none'].includes(args.progress)) throw new CliUsageError(`--progress must be auto, plain or none, got ${args.progress}`, 'progress');
+  if (args.advisor !== undefined && !['scripted', 'openai-compatible', 'none'].includes(args.advisor))
+    throw new CliUsageError(`--advisor must be scripted, openai-compatible or none, got ${args.advisor}`, 'advisor');
+  if (args.transport !== undefined && !['auto', 'nats', 'in-process'].includes(args.transport))
+    throw new CliUsageError(`--transport must be auto, nats or in-process, got ${args.transport}`, 'transport');
+  if (args.learnerThread !== undefined && !['auto', 'worker', 'main'].includes(args.learnerThread))
+    throw new CliUsageError(`--learner-thread must be auto, worker or main, got ${args.learnerThread}`, 'learner-thread');
+  if (args.totalTimesteps !== undefined && !(Number.isSafeInteger(args.totalTimesteps) && args.totalTimesteps >= 1))
+    throw new CliUsageError('--total-timesteps must be an integer >= 1', 'total-timesteps');
+  if (args.progress !== undefined && !['auto', 'plain', 'none'].includes(args.progress))
+    throw new CliUsageError(`--progress must be auto, plain or none, got ${args.progress}`, 'progress');
   if (args.agents !== undefined && args.agents < 1) throw new CliUsageError('--agents must be >= 1', 'agents');
   if (args.adviceTtlMs !== undefined && args.adviceTtlMs < 1) throw new CliUsageError('--advice-ttl-ms must be >= 1', 'advice-ttl-ms');
   if (args.maxSeconds !== undefined && !(args.maxSeconds > 0)) throw new CliUsageError('--max-seconds must be > 0', 'max-seconds');
@@ -111,10 +125,19 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
   const totalTimesteps = annealHorizon({ ...(args.totalTimesteps !== undefined ? { totalTimesteps: args.totalTimesteps } : {}), stepHz, agents, maxSeconds });
   const log = args.logger ?? consoleLogger;
   const opts: StackOptions = {
-    envId, seed, agents, stepHz, advisor: (args.advisor ?? d.advisor) as AdvisorKind, learnerThread: (args.learnerThread ?? d.learnerThread) as LearnerThreadChoice, totalTimesteps,
-    advisorLatencyMs: args.advisorLatencyMs ?? d.advisorLatencyMs, adviceTtlMs: args.adviceTtlMs ?? d.adviceTtlMs,
-    snapshotEvery: args.snapshotEvery ?? d.snapshotEvery, transport: (args.transport ?? d.transport) as TransportChoice,
-    checkpointDir: path.join(outDir, 'learner'), logger: log,
+    envId,
+    seed,
+    agents,
+    stepHz,
+    advisor: (args.advisor ?? d.advisor) as AdvisorKind,
+    learnerThread: (args.learnerThread ?? d.learnerThread) as LearnerThreadChoice,
+    totalTimesteps,
+    advisorLatencyMs: args.advisorLatencyMs ?? d.advisorLatencyMs,
+    adviceTtlMs: args.adviceTtlMs ?? d.adviceTtlMs,
+    snapshotEvery: args.snapshotEvery ?? d.snapshotEvery,
+    transport: (args.transport ?? d.transport) as TransportChoice,
+    checkpointDir: path.join(outDir, 'learner'),
+    logger: log,
     onLearnerCrash: (err) => log.error(`ala up: ${err.message}; stopping (acting without a learner would train nothing)`),
     ...(args.natsUrl ? { natsUrl: args.natsUrl } : {}),
     ...(args.creds !== undefined ? { credsDir: args.creds } : !(args.natsUrl ?? process.env.NATS_URL) ? { credsDir: path.join(outDir, 'creds') } : {}),
@@ -122,9 +145,20 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
   };
   const stack = await startStack(opts);
   await writeJson(path.join(outDir, 'config.json'), {
-    command: 'ala up', options: { ...opts, logger: undefined, onUpdate: undefined }, seed, maxSeconds, targetReturn: targetReturn ?? null,
-    transport: stack.transport, learnerThread: stack.learnerThread, totalTimesteps, natsUrl: stack.natsUrl ?? null, natsServerVersion: stack.serverVersion ?? null, ttlEnforcedByServer: stack.ttlEnforced,
-    actor: stack.actorConfig, ppo: stack.learner.ppo, versions: runtimeVersions(tf.version.tfjs, ort.env.versions.common),
+    command: 'ala up',
+    options: { ...opts, logger: undefined, onUpdate: undefined },
+    seed,
+    maxSeconds,
+    targetReturn: targetReturn ?? null,
+    transport: stack.transport,
+    learnerThread: stack.learnerThread,
+    totalTimesteps,
+    natsUrl: stack.natsUrl ?? null,
+    natsServerVersion: stack.serverVersion ?? null,
+    ttlEnforcedByServer: stack.ttlEnforced,
+    actor: stack.actorConfig,
+    ppo: stack.learner.ppo,
+    versions: runtimeVersions(tf.version.tfjs, ort.env.versions.common),
   });
 
   const tty = (args.progress ?? 'auto') === 'auto' && (out as NodeJS.WriteStream).isTTY === true;
@@ -181,10 +215,20 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
     });
     await appendJsonl(metricsFile, updates.splice(0));
     // the actors' return is μ's (with advice); evaluate π alone on fresh envs
-    const evaluation = policyBytes && args.evalEpisodes !== 0 ? await evaluatePolicy(policyBytes, envId, { episodes: args.evalEpisodes ?? 40, seed: seed + 1_000_003 }) : undefined;
+    const evaluation =
+      policyBytes && args.evalEpisodes !== 0
+        ? await evaluatePolicy(policyBytes, envId, { episodes: args.evalEpisodes ?? 40, seed: seed + 1_000_003 })
+        : undefined;
     const summary = summarize(final, {
-      envId, wallSeconds, transport: stack.transport, ttlEnforced: stack.ttlEnforced, stoppedBy, learnerThread: stack.learnerThread, probes,
-      ...(evaluation ? { evaluation } : {}), ...(error !== undefined ? { error } : {}),
+      envId,
+      wallSeconds,
+      transport: stack.transport,
+      ttlEnforced: stack.ttlEnforced,
+      stoppedBy,
+      learnerThread: stack.learnerThread,
+      probes,
+      ...(evaluation ? { evaluation } : {}),
+      ...(error !== undefined ? { error } : {}),
     });
     await writeJson(path.join(outDir, 'summary.json'), { ...summary, stats: final });
     if (!quiet) out.write(`${summaryTable(summary)}\nwrote ${outDir}\n`);
@@ -197,23 +241,31 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
 function runProbes(loopDelay: Histogram, stepGapUs: Histogram): UpProbes {
   const ms = (h: Histogram, scale: number, f: (h: Histogram) => number): number => (h.count === 0 ? 0 : f(h) / scale);
   return {
-    eventLoopDelayP99Ms: ms(loopDelay, 1e6, (h) => h.percentile(99)), eventLoopDelayMaxMs: ms(loopDelay, 1e6, (h) => h.max),
-    stepGapP50Ms: ms(stepGapUs, 1e3, (h) => h.percentile(50)), stepGapP99Ms: ms(stepGapUs, 1e3, (h) => h.percentile(99)), stepGapMaxMs: ms(stepGapUs, 1e3, (h) => h.max),
+    eventLoopDelayP99Ms: ms(loopDelay, 1e6, (h) => h.percentile(99)),
+    eventLoopDelayMaxMs: ms(loopDelay, 1e6, (h) => h.max),
+    stepGapP50Ms: ms(stepGapUs, 1e3, (h) => h.percentile(50)),
+    stepGapP99Ms: ms(stepGapUs, 1e3, (h) => h.percentile(99)),
+    stepGapMaxMs: ms(stepGapUs, 1e3, (h) => h.max),
   };
 }
 
-const num = (name: string, integer = true) => (v: string): number => {
-  const x = Number(v);
-  if (!Number.isFinite(x) || x < 0 || (integer && !Number.isSafeInteger(x))) throw new CliUsageError(`${name} must be a non-negative ${integer ? 'integer' : 'number'}, got ${v}`, name);
-  return x;
-};
+const num =
+  (name: string, integer = true) =>
+  (v: string): number => {
+    const x = Number(v);
+    if (!Number.isFinite(x) || x < 0 || (integer && !Number.isSafeInteger(x)))
+      throw new CliUsageError(`${name} must be a non-negative ${integer ? 'integer' : 'number'}, got ${v}`, name);
+    return x;
+  };
 
 export function register(program: Command): void {
   const d = UP_DEFAULTS;
   program
     .command('up')
     .description('run the whole system in one process (learner, actor, advisor, aggregator, router) and train with advice')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Transport: NATS_URL (or --nats-url) if set, else a nats-server >= 2.11 started here (.tools/bin, NATS_SERVER_BIN or PATH),
 else the in-process bus with a warning (trajectories and policies then stay in memory).
 Learner: on NATS the PPO update runs in a worker thread with its own connection (--learner-thread worker), so it never
@@ -225,7 +277,8 @@ it answers and steers its agent until the next advice replaces it (~1 step) or i
 action flips every few steps, so advice older than ~3 steps hurts, and fresh advice visibly lifts the return while the policy is
 weak (bench/system/advice-effect.ts). Steps covered per advice ~ min(snapshot interval, TTL x step rate - delay); the summary
 reports the advised-step fraction. Files: DIR/summary.json, DIR/config.json,
-DIR/metrics.jsonl, DIR/learner/ (checkpoint), DIR/creds/ (the embedded server's nkey identities, docs/security.md).`)
+DIR/metrics.jsonl, DIR/learner/ (checkpoint), DIR/creds/ (the embedded server's nkey identities, docs/security.md).`,
+    )
     .option('--env <id>', `environment id (default ${d.env})`)
     .option('--agents <n>', `agents in the actor (default ${d.agents})`, num('--agents'))
     .option('--step-hz <n>', `steps per second per agent, 0 = unpaced (default ${d.stepHz})`, num('--step-hz', false))
@@ -233,14 +286,28 @@ DIR/metrics.jsonl, DIR/learner/ (checkpoint), DIR/creds/ (the embedded server's 
     .option('--advisor-latency-ms <n>', `scripted advisor thinking time (default ${d.advisorLatencyMs})`, num('--advisor-latency-ms', false))
     .option('--advice-ttl-ms <n>', `lifetime of a snapshot and its advice (default ${d.adviceTtlMs})`, num('--advice-ttl-ms'))
     .option('--max-seconds <n>', `stop after this long (default ${d.maxSeconds})`, num('--max-seconds', false))
-    .option('--target-return <x>', 'stop when the mean return of the last 100 episodes reaches this (default: the env threshold, CartPole 475)', num('--target-return', false))
+    .option(
+      '--target-return <x>',
+      'stop when the mean return of the last 100 episodes reaches this (default: the env threshold, CartPole 475)',
+      num('--target-return', false),
+    )
     .option('--out <dir>', 'output directory (default runs/up-<env>-<seed>-<timestamp>)')
     .option('--seed <n>', `seed (default ${d.seed})`, num('--seed'))
     .option('--nats-url <url>', 'NATS server to use (default: NATS_URL)')
-    .option('--creds <dir>', 'with --nats-url/NATS_URL: connect each service as its identity from this `ala creds` directory (default: ALA_NATS_NKEY_SEED_FILE, one identity for all)')
+    .option(
+      '--creds <dir>',
+      'with --nats-url/NATS_URL: connect each service as its identity from this `ala creds` directory (default: ALA_NATS_NKEY_SEED_FILE, one identity for all)',
+    )
     .option('--transport <kind>', 'auto | nats | in-process (default auto)')
-    .option('--learner-thread <where>', 'auto | worker | main: where the PPO update runs (auto = a worker thread on NATS, the main thread in-process; main = debugging)')
-    .option('--total-timesteps <n>', 'LR/clip annealing horizon in env samples (default: step-hz x agents x max-seconds when paced, else the PPO preset\'s)', num('--total-timesteps'))
+    .option(
+      '--learner-thread <where>',
+      'auto | worker | main: where the PPO update runs (auto = a worker thread on NATS, the main thread in-process; main = debugging)',
+    )
+    .option(
+      '--total-timesteps <n>',
+      "LR/clip annealing horizon in env samples (default: step-hz x agents x max-seconds when paced, else the PPO preset's)",
+      num('--total-timesteps'),
+    )
     .option('--snapshot-every <n>', `state snapshot every n steps per agent (default ${d.snapshotEvery})`, num('--snapshot-every'))
     .option('--progress <mode>', 'auto | plain | none', 'auto')
     .option('--eval-episodes <n>', 'episodes to run the final policy without advice for the summary (0 = skip)', num('--eval-episodes'), 40)

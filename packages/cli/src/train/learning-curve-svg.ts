@@ -25,8 +25,14 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 /** Render the curve; `threshold` draws a dashed line (e.g. 475 for CartPole-v1). */
 export function learningCurveSvg(points: readonly CurvePoint[], opts: { title: string; threshold?: number; maxDots?: number }): string {
   const xMax = niceMax(points.reduce((m, p) => Math.max(m, p.step), 0));
-  const yTop = Math.max(opts.threshold ?? 0, points.reduce((m, p) => Math.max(m, p.ret), 0));
-  const yMin = Math.min(0, points.reduce((m, p) => Math.min(m, p.ret), 0));
+  const yTop = Math.max(
+    opts.threshold ?? 0,
+    points.reduce((m, p) => Math.max(m, p.ret), 0),
+  );
+  const yMin = Math.min(
+    0,
+    points.reduce((m, p) => Math.min(m, p.ret), 0),
+  );
   const yMax = niceMax(yTop - yMin) + yMin;
   const x = (s: number): number => M.l + ((W - M.l - M.r) * s) / xMax;
   const y = (r: number): number => H - M.b - ((H - M.t - M.b) * (r - yMin)) / (yMax - yMin || 1);
@@ -47,7 +53,9 @@ export function learningCurveSvg(points: readonly CurvePoint[], opts: { title: s
   parts.push(`<text x="${(M.l + W - M.r) / 2}" y="${H - 10}" text-anchor="middle">env steps</text>`);
   parts.push(`<text x="16" y="${H / 2}" text-anchor="middle" transform="rotate(-90 16 ${H / 2})">episodic return</text>`);
   if (opts.threshold !== undefined) {
-    parts.push(`<line x1="${M.l}" y1="${y(opts.threshold).toFixed(1)}" x2="${W - M.r}" y2="${y(opts.threshold).toFixed(1)}" stroke="#2a2" stroke-dasharray="6 4"/>`);
+    parts.push(
+      `<line x1="${M.l}" y1="${y(opts.threshold).toFixed(1)}" x2="${W - M.r}" y2="${y(opts.threshold).toFixed(1)}" stroke="#2a2" stroke-dasharray="6 4"/>`,
+    );
   }
   const stride = Math.max(1, Math.ceil(points.length / (opts.maxDots ?? 2000)));
   for (let i = 0; i < points.length; i += stride) {

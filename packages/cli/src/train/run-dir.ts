@@ -49,7 +49,9 @@ export async function readJsonl<T>(file: string): Promise<T[]> {
 /** The current git commit of the checkout, or 'unknown' outside a git repository. */
 export function gitCommit(cwd = process.cwd()): string {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).toString().trim();
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 })
+      .toString()
+      .trim();
   } catch {
     return 'unknown';
   }

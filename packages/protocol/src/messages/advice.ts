@@ -21,7 +21,14 @@ const schema = Type.Object(
     model: Type.String({ minLength: 1, maxLength: MAX_NAME, description: 'model or prompt name' }),
     latencyMs: NonNegative('time from snapshot receipt to advice'),
     rationale: Type.Optional(Type.String({ maxLength: MAX_RATIONALE, description: 'short explanation, for logs only' })),
-    promptVersion: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$', description: 'version of the prompt that produced an LLM answer (absent in older messages and from non-LLM advisors)' })),
+    promptVersion: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        pattern: '^[A-Za-z0-9._:-]+$',
+        description: 'version of the prompt that produced an LLM answer (absent in older messages and from non-LLM advisors)',
+      }),
+    ),
   },
   { additionalProperties: false, $id: 'ala.Advice.v1', description: 'One advisor answer to one state snapshot' },
 );

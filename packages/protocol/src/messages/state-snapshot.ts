@@ -26,8 +26,12 @@ const schema = Type.Object(
     actionNames: Type.Array(Type.String({ minLength: 1, maxLength: MAX_NAME }), { minItems: 1, maxItems: MAX_ACTIONS }),
     legal: Type.Array(Type.Boolean(), { minItems: 1, maxItems: MAX_ACTIONS, description: 'legal[i]: action i may be taken; same length as actionNames' }),
     obs: Type.Optional(NumberVector('structured observation', 0, MAX_SNAPSHOT_OBS)),
-    probs: Type.Optional(Type.Array(Unit('pi(a|s)'), { minItems: 1, maxItems: MAX_ACTIONS, description: 'policy probabilities, same length as actionNames, summing to 1' })),
-    envState: Type.Optional(PackedU8(`full env state, env-defined and versioned by the env (e.g. CraftWorldEnv.exportState()), 1..${MAX_ENV_STATE_BYTES} bytes`)),
+    probs: Type.Optional(
+      Type.Array(Unit('pi(a|s)'), { minItems: 1, maxItems: MAX_ACTIONS, description: 'policy probabilities, same length as actionNames, summing to 1' }),
+    ),
+    envState: Type.Optional(
+      PackedU8(`full env state, env-defined and versioned by the env (e.g. CraftWorldEnv.exportState()), 1..${MAX_ENV_STATE_BYTES} bytes`),
+    ),
     createdAt: WallMs('wall-clock ms when the snapshot was taken (informational, never used for expiry)'),
   },
   { additionalProperties: false, $id: 'ala.StateSnapshot.v1', description: 'One agent state for advisors' },

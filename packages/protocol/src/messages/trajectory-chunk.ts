@@ -42,8 +42,18 @@ export type TrajectoryChunk = Static<typeof schema>;
 
 /** Per-step arrays with one element per agent-step, checked for length T*nAgents. */
 const STEP_FIELDS = [
-  'actions', 'rewards', 'terminated', 'truncated', 'values', 'logpMu', 'logpPk', 'policyVersion',
-  'advised', 'biasTaken', 'adviceAgeMs', 'truncValue',
+  'actions',
+  'rewards',
+  'terminated',
+  'truncated',
+  'values',
+  'logpMu',
+  'logpPk',
+  'policyVersion',
+  'advised',
+  'biasTaken',
+  'adviceAgeMs',
+  'truncValue',
 ] as const;
 
 function lengths(m: TrajectoryChunk): Violation | undefined {

@@ -101,7 +101,11 @@ export function openAiBackend(opts: OpenAiBackendOptions): AdvisorBackend {
           format = 'json_object'; // for good: this server knows only json_object; answers are still validated
           c.counts.llmFormatFallbacks++;
           metrics.inc(M.errors, { ...labels, kind: 'format_refused' });
-          log?.warn('llm: the server refused the JSON-schema response_format; asking for json_object from now on', { advisor: opts.advisorId, status: f.status, message: f.message });
+          log?.warn('llm: the server refused the JSON-schema response_format; asking for json_object from now on', {
+            advisor: opts.advisorId,
+            status: f.status,
+            message: f.message,
+          });
           continue;
         }
         const openedBefore = breaker.opened;
@@ -109,7 +113,13 @@ export function openAiBackend(opts: OpenAiBackendOptions): AdvisorBackend {
         breakerGauge();
         fail(f.kind, { status: f.status, message: f.message });
         if (breaker.opened > openedBefore) {
-          log?.warn('llm: circuit breaker opened; snapshots get no advice until a trial request succeeds', { advisor: opts.advisorId, endpoint: cfg.endpointUrl, cooldownMs: cfg.breakerCooldownMs, opened: breaker.opened, lastError: f.message });
+          log?.warn('llm: circuit breaker opened; snapshots get no advice until a trial request succeeds', {
+            advisor: opts.advisorId,
+            endpoint: cfg.endpointUrl,
+            cooldownMs: cfg.breakerCooldownMs,
+            opened: breaker.opened,
+            lastError: f.message,
+          });
         }
         if (f.kind === 'timeout') {
           outcome('timeout');
@@ -177,7 +187,12 @@ export function openAiBackend(opts: OpenAiBackendOptions): AdvisorBackend {
       cache?.set(key, answer);
       return answer;
     },
-    stats: () => ({ ...c.stats(), llmBreakerState: BREAKER_STATE[breaker.state(now())], llmBreakerOpened: breaker.opened, llmJsonObjectFormat: format === 'json_object' ? 1 : 0 }),
+    stats: () => ({
+      ...c.stats(),
+      llmBreakerState: BREAKER_STATE[breaker.state(now())],
+      llmBreakerOpened: breaker.opened,
+      llmJsonObjectFormat: format === 'json_object' ? 1 : 0,
+    }),
     failures: () => c.lastErrors(),
   };
 }

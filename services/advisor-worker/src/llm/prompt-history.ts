@@ -23,7 +23,10 @@ export function summarizeSnapshot(s: StateSnapshot): string {
     const [x, xDot, theta, thetaDot] = s.obs as [number, number, number, number];
     return `pole ${((theta * 180) / Math.PI).toFixed(2)} deg, ${thetaDot.toFixed(3)} rad/s; cart x ${x.toFixed(2)} m, ${xDot.toFixed(2)} m/s`;
   }
-  const lines = s.text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = s.text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   return (lines.length > 1 ? lines.slice(1, 3) : lines).join(' ').slice(0, 200);
 }
 

@@ -56,7 +56,9 @@ function systemPrompt(envId: string, rationaleMaxChars: number): string {
     `Answer with one JSON object only: {"action": <index of a legal action>, "confidence": <number from 0 to 1>${rationale}}.`,
   ];
   if (isCraftWorld(envId)) {
-    lines.push('Goal: craft an iron pickaxe by following the tech tree: collect_log, craft_planks, craft_sticks, place_table, craft_wooden_pickaxe, collect_stone, craft_stone_pickaxe, place_furnace, collect_iron, smelt_iron, craft_iron_pickaxe.');
+    lines.push(
+      'Goal: craft an iron pickaxe by following the tech tree: collect_log, craft_planks, craft_sticks, place_table, craft_wooden_pickaxe, collect_stone, craft_stone_pickaxe, place_furnace, collect_iron, smelt_iron, craft_iron_pickaxe.',
+    );
     lines.push('Moves turn the agent and step onto grass; "interact" collects the tile in front. Prefer the action that makes progress on the next milestone.');
   } else if (isCartPole(envId)) {
     lines.push('Goal: keep the pole upright and the cart inside the track as long as possible.');
@@ -85,7 +87,9 @@ export function buildMessages(snapshot: StateSnapshot, opts: PromptOptions = { r
   if (obs) parts.push(`Observation:\n${obs}`);
   const history = opts.history ?? [];
   if (history.length > 0) {
-    parts.push(`Recent history of this agent (oldest first):\n${history.map((h) => `step ${h.episodeStep}: ${h.summary}${h.advised ? ` -> advised ${h.advised}` : ''}`).join('\n')}`);
+    parts.push(
+      `Recent history of this agent (oldest first):\n${history.map((h) => `step ${h.episodeStep}: ${h.summary}${h.advised ? ` -> advised ${h.advised}` : ''}`).join('\n')}`,
+    );
   }
   parts.push(`Actions (index: name):\n${actions}`);
   return [
@@ -98,7 +102,11 @@ type JsonSchemaFormat = { type: 'json_schema'; json_schema: { name: string; stri
 type JsonObjectFormat = { type: 'json_object' };
 
 /** OpenAI `response_format`: a JSON schema (legal action indices only, rationale capped) or plain `json_object`. */
-export function responseFormat(snapshot: Pick<StateSnapshot, 'legal'>, mode: Exclude<ResponseFormatMode, 'auto'>, rationaleMaxChars: number): JsonSchemaFormat | JsonObjectFormat {
+export function responseFormat(
+  snapshot: Pick<StateSnapshot, 'legal'>,
+  mode: Exclude<ResponseFormatMode, 'auto'>,
+  rationaleMaxChars: number,
+): JsonSchemaFormat | JsonObjectFormat {
   if (mode === 'json_object') return { type: 'json_object' };
   const legal = snapshot.legal.flatMap((ok, i) => (ok ? [i] : []));
   const properties: Record<string, unknown> = {
@@ -119,7 +127,10 @@ function invalid(detail: string): BackendError {
 /** Parses the model's final content into an answer for `snapshot`; throws BackendError('invalid-answer'). */
 export function parseAnswer(content: unknown, snapshot: StateSnapshot, model: string): BackendAnswer {
   if (typeof content !== 'string' || content.trim() === '') throw invalid('empty content');
-  const text = content.trim().replace(/^```(?:json)?\s*/i, '').replace(/\s*```$/, '');
+  const text = content
+    .trim()
+    .replace(/^```(?:json)?\s*/i, '')
+    .replace(/\s*```$/, '');
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -134,12 +145,14 @@ export function parseAnswer(content: unknown, snapshot: StateSnapshot, model: st
   const rationale = typeof o.rationale === 'string' ? o.rationale.slice(0, 2048) : undefined;
   if (o.scores !== undefined) {
     const scores = o.scores;
-    if (!Array.isArray(scores) || scores.length !== n || !scores.every((x) => typeof x === 'number' && Number.isFinite(x))) throw invalid(`scores must be ${n} finite numbers`);
+    if (!Array.isArray(scores) || scores.length !== n || !scores.every((x) => typeof x === 'number' && Number.isFinite(x)))
+      throw invalid(`scores must be ${n} finite numbers`);
     return { scores: scores as number[], confidence, model, rationale };
   }
   let action = o.action;
   if (typeof action === 'string') action = snapshot.actionNames.indexOf(action);
-  if (typeof action !== 'number' || !Number.isInteger(action) || action < 0 || action >= n) throw invalid(`action ${JSON.stringify(o.action)} is not an action index`);
+  if (typeof action !== 'number' || !Number.isInteger(action) || action < 0 || action >= n)
+    throw invalid(`action ${JSON.stringify(o.action)} is not an action index`);
   if (!snapshot.legal[action]) throw invalid(`action ${action} is illegal`);
   return { action, confidence, model, rationale };
 }
