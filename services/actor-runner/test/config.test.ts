@@ -24,6 +24,7 @@ test('reads every variable', () => {
     ALA_KL_BUDGET: '0.1',
     ALA_SEED: '9',
     ALA_MAX_INFLIGHT_CHUNKS: '2',
+    ALA_STREAM_REPLICAS: '3',
   });
   expect(c).toEqual({
     natsUrl: 'nats://h:1',
@@ -48,6 +49,7 @@ test('reads every variable', () => {
     tlsCertFile: undefined,
     tlsKeyFile: undefined,
     shutdownTimeoutMs: 10000,
+    streamReplicas: 3,
   });
 });
 
