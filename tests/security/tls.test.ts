@@ -6,7 +6,8 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { connect, connectionSecurityFromEnv, CredentialsError, IDENTITIES, silentLogger } from '@ala/bus';
+import { connect, CredentialsError, IDENTITIES, resolveSecurity, silentLogger } from '@ala/bus';
+import { loadCommonConfig } from '@ala/telemetry';
 import { startSecureServer } from './secure-server';
 import { makeTestCerts, serverTlsConf, type TestCerts } from './tls-certs';
 import { tempDir } from '../e2e/harness';
@@ -35,7 +36,8 @@ test('server verification: with the CA an identity connects over TLS; without it
 
 test('mutual TLS: a client certificate from ALA_NATS_TLS_CERT_FILE/KEY_FILE is required', async () => {
   const env = { ALA_NATS_TLS_CA_FILE: certs.ca, ALA_NATS_TLS_CERT_FILE: certs.clientCert, ALA_NATS_TLS_KEY_FILE: certs.clientKey };
-  const sec = await startSecureServer({ tls: { conf: serverTlsConf(certs, true), client: connectionSecurityFromEnv(env) } });
+  const { tlsCaFile, tlsCertFile, tlsKeyFile } = loadCommonConfig(env); // as a service reads them
+  const sec = await startSecureServer({ tls: { conf: serverTlsConf(certs, true), client: { tlsCaFile, tlsCertFile, tlsKeyFile } } });
   try {
     const ok = await connect({ servers: sec.server.url, name: 't', security: sec.security('actor-runner'), logger: silentLogger });
     await ok.close();
@@ -47,7 +49,7 @@ test('mutual TLS: a client certificate from ALA_NATS_TLS_CERT_FILE/KEY_FILE is r
 });
 
 test('bad security settings fail clearly and never quote the file', async () => {
-  expect(() => connectionSecurityFromEnv({ ALA_NATS_TLS_CERT_FILE: certs.clientCert })).toThrow(CredentialsError);
+  expect(() => resolveSecurity(loadCommonConfig({ ALA_NATS_TLS_CERT_FILE: certs.clientCert }))).toThrow(CredentialsError);
   const bad = path.join(tempDir('badseed'), 'bad.nk');
   writeFileSync(bad, 'SUNOTAREALSEEDBUTLOOKSLIKEONE-secret-material\n', { mode: 0o600 });
   for (const security of [{ nkeySeedFile: bad }, { nkeySeedFile: `${bad}.missing` }, { tlsCaFile: `${bad}.missing` }]) {

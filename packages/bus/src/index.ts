@@ -6,7 +6,7 @@ export { InProcessBus } from './in-process-bus';
 export { forward } from './forward';
 export { connect, drainOnSignal } from './connect';
 export type { AlaConnection, ConnectOptions, ConnectionStats, DrainOnSignalOptions } from './connect';
-export { CONNECTION_SECURITY_ENV, connectionSecurityFromEnv, CredentialsError, inboxPrefixFor, resolveSecurity } from './security';
+export { CredentialsError, inboxPrefixFor, resolveSecurity } from './security';
 export type { ConnectionSecurity, ResolvedSecurity } from './security';
 export { openJetStream, ensureStreams, detectTtlSupport, ensurePolicyStores, openPolicyStores, resourceNames } from './jetstream';
 export type { JetStreamContext, StreamsOptions, EnsuredStreams, TtlSupport, PolicyStores } from './jetstream';

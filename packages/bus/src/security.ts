@@ -1,14 +1,11 @@
 // Connection security of every ALA service (docs/security.md): the nkey identity read from a seed
 // file (ALA_NATS_NKEY_SEED_FILE), TLS files (ALA_NATS_TLS_CA_FILE, ALA_NATS_TLS_CERT_FILE,
-// ALA_NATS_TLS_KEY_FILE), and the per-identity inbox prefix `_INBOX_<publicKey>` so that one
+// ALA_NATS_TLS_KEY_FILE; read with every service's config, @ala/telemetry COMMON_SETTINGS), and the per-identity inbox prefix `_INBOX_<publicKey>` so that one
 // identity's replies (JetStream API answers, consumer deliveries) are readable by it alone.
 // Must not: log, return or put into an error message any part of a seed or private key.
 import { readFileSync, statSync } from 'node:fs';
 import { fromSeed } from '@nats-io/nkeys';
 import { nkeyAuthenticator, type Authenticator } from '@nats-io/transport-node';
-
-/** Every environment variable read here (a service's CONFIG_ENV includes them). */
-export const CONNECTION_SECURITY_ENV = ['ALA_NATS_NKEY_SEED_FILE', 'ALA_NATS_TLS_CA_FILE', 'ALA_NATS_TLS_CERT_FILE', 'ALA_NATS_TLS_KEY_FILE'] as const;
 
 export interface ConnectionSecurity {
   /** Path of the identity's nkey seed file (`ala creds` writes them); unset = no authentication. */
@@ -31,22 +28,6 @@ export class CredentialsError extends Error {
   ) {
     super(`${setting} (${path}): ${detail}`, options);
   }
-}
-
-/** Reads the four variables; an empty value counts as unset. Throws CredentialsError for cert without key. */
-export function connectionSecurityFromEnv(env: Readonly<Record<string, string | undefined>>): ConnectionSecurity {
-  const get = (k: (typeof CONNECTION_SECURITY_ENV)[number]): string | undefined => (env[k] ? env[k] : undefined);
-  const sec: ConnectionSecurity = {
-    ...(get('ALA_NATS_NKEY_SEED_FILE') ? { nkeySeedFile: get('ALA_NATS_NKEY_SEED_FILE') } : {}),
-    ...(get('ALA_NATS_TLS_CA_FILE') ? { tlsCaFile: get('ALA_NATS_TLS_CA_FILE') } : {}),
-    ...(get('ALA_NATS_TLS_CERT_FILE') ? { tlsCertFile: get('ALA_NATS_TLS_CERT_FILE') } : {}),
-    ...(get('ALA_NATS_TLS_KEY_FILE') ? { tlsKeyFile: get('ALA_NATS_TLS_KEY_FILE') } : {}),
-  };
-  if ((sec.tlsCertFile === undefined) !== (sec.tlsKeyFile === undefined)) {
-    const [set, path] = sec.tlsCertFile !== undefined ? ['ALA_NATS_TLS_CERT_FILE', sec.tlsCertFile] : ['ALA_NATS_TLS_KEY_FILE', sec.tlsKeyFile!];
-    throw new CredentialsError(set, path, 'a client certificate needs both ALA_NATS_TLS_CERT_FILE and ALA_NATS_TLS_KEY_FILE');
-  }
-  return sec;
 }
 
 /** What connect() passes to nats.js for a ConnectionSecurity. */

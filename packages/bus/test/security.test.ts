@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createAccount, createUser } from '@nats-io/nkeys';
-import { CONNECTION_SECURITY_ENV, connectionSecurityFromEnv, CredentialsError, inboxPrefixFor, resolveSecurity } from '../src';
+import { CredentialsError, inboxPrefixFor, resolveSecurity } from '../src';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ala-sec-unit-'));
 const seedFile = (name: string, seed: Uint8Array, mode = 0o600): string => {
@@ -14,12 +14,9 @@ const seedFile = (name: string, seed: Uint8Array, mode = 0o600): string => {
   return f;
 };
 
-test('reads the four variables (empty = unset) and lists them for CONFIG_ENV', () => {
-  expect(CONNECTION_SECURITY_ENV).toEqual(['ALA_NATS_NKEY_SEED_FILE', 'ALA_NATS_TLS_CA_FILE', 'ALA_NATS_TLS_CERT_FILE', 'ALA_NATS_TLS_KEY_FILE']);
-  expect(connectionSecurityFromEnv({})).toEqual({});
-  expect(connectionSecurityFromEnv({ ALA_NATS_NKEY_SEED_FILE: '', ALA_NATS_TLS_CA_FILE: '/ca' })).toEqual({ tlsCaFile: '/ca' });
-  expect(connectionSecurityFromEnv({ ALA_NATS_TLS_CERT_FILE: '/c', ALA_NATS_TLS_KEY_FILE: '/k' })).toEqual({ tlsCertFile: '/c', tlsKeyFile: '/k' });
-  expect(() => connectionSecurityFromEnv({ ALA_NATS_TLS_KEY_FILE: '/k' })).toThrow(CredentialsError);
+test('a client certificate needs both files: either alone is refused naming the variable', () => {
+  expect(() => resolveSecurity({ tlsKeyFile: '/k' })).toThrow(/ALA_NATS_TLS_KEY_FILE.*both/);
+  expect(() => resolveSecurity({ tlsCertFile: '/c' })).toThrow(CredentialsError);
 });
 
 test('a user seed gives an authenticator and the inbox prefix of its public key', () => {

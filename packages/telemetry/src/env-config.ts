@@ -203,3 +203,10 @@ export const COMMON_SETTINGS: Schema<CommonConfig> = {
   tlsKeyFile: setting.optional('ALA_NATS_TLS_KEY_FILE'),
   shutdownTimeoutMs: setting.int('ALA_SHUTDOWN_TIMEOUT_MS', 10_000, { min: 100, max: 3_600_000 }),
 };
+
+const COMMON = defineConfig<CommonConfig>(COMMON_SETTINGS);
+
+/** The settings every service reads, for a process that is not one of the five (`ala status`, `ala up` on a given server). */
+export function loadCommonConfig(env: Env = process.env): CommonConfig {
+  return COMMON.load(env);
+}

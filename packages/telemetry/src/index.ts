@@ -12,7 +12,7 @@ export type { Readiness, ReadinessCheck, StreamInfoSource, JetStreamRequirements
 export { registerStatusEndpoint } from './status-endpoint';
 export type { StatusEndpoint, StatusEndpointOptions } from './status-endpoint';
 export { TelemetryError, MetricsServerError } from './errors';
-export { ConfigError, Setting, setting, defineConfig, COMMON_SETTINGS } from './env-config';
+export { ConfigError, Setting, setting, defineConfig, COMMON_SETTINGS, loadCommonConfig } from './env-config';
 export type { Env, Schema, Range, Refinement, ConfigDef, CommonConfig } from './env-config';
 export { runServiceMain, runAsProgram, NATS_CONNECTION_METRICS } from './service-main';
 export type { ServiceMainOptions, ServiceMainHandle, ServiceContext, RunningServiceLike } from './service-main';

@@ -6,7 +6,8 @@
 import type { Command } from 'commander';
 import { Svcm } from '@nats-io/services';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { connect, connectionSecurityFromEnv, consoleLogger } from '@ala/bus';
+import { connect, consoleLogger } from '@ala/bus';
+import { loadCommonConfig } from '@ala/telemetry';
 import { CliUsageError } from '../errors';
 
 export interface InstanceStatus {
@@ -70,8 +71,9 @@ export function register(program: Command): void {
       const timeoutMs = Number(o.timeoutMs);
       if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0)
         throw new CliUsageError(`--timeout-ms must be a positive integer, got ${o.timeoutMs}`, 'timeout-ms');
-      const servers = o.natsUrl ?? process.env.ALA_NATS_URL ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-      const conn = await connect({ servers, name: 'ala-status', security: connectionSecurityFromEnv(process.env), logger: consoleLogger });
+      const common = loadCommonConfig(process.env); // ALA_NATS_URL/NATS_URL, the identity and TLS files, as every service reads them
+      const servers = o.natsUrl ?? common.natsUrl;
+      const conn = await connect({ servers, name: 'ala-status', security: common, logger: consoleLogger });
       const nc = conn.nc;
       try {
         const list = await collectStatus(nc, timeoutMs);

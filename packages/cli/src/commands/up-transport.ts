@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
   connect,
-  connectionSecurityFromEnv,
   NatsBus,
   openJetStream,
   type AlaConnection,
@@ -19,6 +18,7 @@ import {
   type Identity,
   type JetStreamContext,
 } from '@ala/bus';
+import { loadCommonConfig } from '@ala/telemetry';
 import { subjects } from '@ala/protocol';
 import { NatsServerNotFoundError, NatsServerVersionError, startNatsServer, type NatsServerHandle } from '@ala/testkit';
 import { seedFileOf, writeCreds } from './creds';
@@ -69,11 +69,12 @@ function secured(
 ): Omit<UpTransport, 'kind' | 'warning'> {
   const links = new Map<Identity, Promise<ServiceLink>>();
   const conns: AlaConnection[] = [];
-  const fromEnv = connectionSecurityFromEnv(process.env);
+  const common = loadCommonConfig(process.env); // the identity and TLS files, as every service reads them
   const tls = {
-    ...(fromEnv.tlsCaFile ? { tlsCaFile: fromEnv.tlsCaFile } : {}),
-    ...(fromEnv.tlsCertFile ? { tlsCertFile: fromEnv.tlsCertFile, tlsKeyFile: fromEnv.tlsKeyFile } : {}),
+    ...(common.tlsCaFile ? { tlsCaFile: common.tlsCaFile } : {}),
+    ...(common.tlsCertFile ? { tlsCertFile: common.tlsCertFile, tlsKeyFile: common.tlsKeyFile } : {}),
   };
+  const fromEnv: ConnectionSecurity = { ...(common.nkeySeedFile ? { nkeySeedFile: common.nkeySeedFile } : {}), ...tls };
   const security = (identity: Identity): ConnectionSecurity | undefined =>
     credsDir !== undefined ? { nkeySeedFile: seedFileOf(credsDir, identity), ...tls } : Object.keys(fromEnv).length > 0 ? fromEnv : undefined;
   return {
