@@ -13,7 +13,7 @@ import { waitFor } from '@ala/testkit';
 import { render } from '../deploy/chart';
 import { startChartNatsCluster } from '../deploy/nats-cluster';
 import { killAll } from '../deploy/processes';
-import { Stack, statusBy, storedChunks, testClient } from './stack';
+import { ALL_SERVICES, Stack, statusBy, storedChunks, testClient, waitForProgress } from './stack';
 
 jest.setTimeout(180_000);
 
@@ -29,10 +29,10 @@ test('R3 streams on a 3-node cluster: the ALA_TRAJ leader killed mid-training, n
   dir = mkdtempSync(path.join(tmpdir(), 'ala-fault-cluster-'));
   const cluster = await startChartNatsCluster(render('ala', ['values-three-device.yaml']), dir);
   const stack = new Stack(cluster.urls[0]!, 'cl', { ALA_STREAM_REPLICAS: '3' });
-  for (const svc of ['ppo-learner', 'actor-runner', 'advisor-worker', 'vote-aggregator', 'bias-router'] as const) stack.start(svc);
+  for (const svc of ALL_SERVICES) stack.start(svc);
   nc = await testClient(cluster.urls);
   let ctx: JetStreamContext | undefined; // the meta leader may still be being elected
-  await waitFor(async () => (ctx = await openJetStream(nc!, { timeoutMs: 2_000 }).catch(() => undefined)) !== undefined, 60_000, {
+  await waitFor(async () => (ctx = await openJetStream(nc!, { timeoutMs: 2_000 })) !== undefined, 60_000, {
     intervalMs: 500,
     what: 'JetStream on the cluster',
   });
@@ -57,18 +57,7 @@ test('R3 streams on a 3-node cluster: the ALA_TRAJ leader killed mid-training, n
   cluster.procs[victim]!.proc.kill('SIGKILL');
   await cluster.procs[victim]!.exited;
 
-  await waitFor(
-    async () => {
-      st = await statusBy(nc!);
-      return (
-        (st['ppo-learner']?.updates ?? 0) >= before['ppo-learner']!.updates! + 3 &&
-        (st['actor-runner']?.advisedSteps ?? 0) > before['actor-runner']!.advisedSteps! + 100 &&
-        (st['actor-runner']?.policyVersion ?? 0) > before['ppo-learner']!.policyVersion! + 2
-      );
-    },
-    90_000,
-    { intervalMs: 500, what: `training after node ${leader} died\n${stack.outputs()}` },
-  );
+  st = await waitForProgress(nc, before, 90_000, `training after node ${leader} died\n${stack.outputs()}`);
   const newLeader = (await ctx!.jsm.streams.info(names.traj)).cluster!.leader;
   expect(newLeader).not.toBe(leader);
 

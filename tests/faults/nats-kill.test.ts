@@ -8,7 +8,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { startNatsServer, waitFor, type NatsServerHandle } from '@ala/testkit';
 import { killAll } from '../deploy/processes';
-import { Stack, statusBy, storedChunks, testClient } from './stack';
+import { ALL_SERVICES, Stack, statusBy, storedChunks, testClient, waitForProgress } from './stack';
 
 jest.setTimeout(150_000);
 
@@ -23,7 +23,7 @@ afterAll(async () => {
 test('SIGKILL of the nats-server mid-training: actors keep acting, services reconnect, chunks reconcile', async () => {
   server = await startNatsServer();
   const stack = new Stack(server.url, 'fk');
-  for (const svc of ['ppo-learner', 'actor-runner', 'advisor-worker', 'vote-aggregator', 'bias-router'] as const) stack.start(svc);
+  for (const svc of ALL_SERVICES) stack.start(svc);
   nc = await testClient(server.url);
   let st = await statusBy(nc);
   await waitFor(
@@ -40,18 +40,7 @@ test('SIGKILL of the nats-server mid-training: actors keep acting, services reco
   const outage = Date.now();
   await new Promise((r) => setTimeout(r, 3_000));
   await server.restart();
-  await waitFor(
-    async () => {
-      st = await statusBy(nc!);
-      return (
-        (st['ppo-learner']?.updates ?? 0) >= before['ppo-learner']!.updates! + 3 &&
-        (st['actor-runner']?.advisedSteps ?? 0) > before['actor-runner']!.advisedSteps! + 100 &&
-        (st['actor-runner']?.policyVersion ?? 0) > before['ppo-learner']!.policyVersion! + 2
-      );
-    },
-    60_000,
-    { intervalMs: 500, what: `training and advice after the restart\n${stack.outputs()}` },
-  );
+  st = await waitForProgress(nc, before, 60_000, `training and advice after the restart\n${stack.outputs()}`);
   const after = st;
   // the actor acted through the outage: ~100 steps/s x 8 agents, at least 2 of the 3 s
   const stepsDuring = after['actor-runner']!.envSteps! - before['actor-runner']!.envSteps!;

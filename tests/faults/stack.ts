@@ -6,10 +6,13 @@ import { DeliverPolicy } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { openJetStream, resourceNames } from '@ala/bus';
 import { decode, TrajectoryChunk } from '@ala/protocol';
+import { waitFor } from '@ala/testkit';
 import { collectStatus, type InstanceStatus } from '../../packages/cli/src/commands/status';
 import { startAla, type AlaProcess } from '../deploy/processes';
 
 export type ServiceName = 'ppo-learner' | 'actor-runner' | 'advisor-worker' | 'vote-aggregator' | 'bias-router';
+/** The five services, in the order the tests start them (the learner first: it creates the policy stores). */
+export const ALL_SERVICES: readonly ServiceName[] = ['ppo-learner', 'actor-runner', 'advisor-worker', 'vote-aggregator', 'bias-router'];
 
 /** Environment of each service in these tests: small, fast, advice on every 4th step. */
 export const FAULT_ENV: Record<ServiceName, Record<string, string>> = {
@@ -91,4 +94,28 @@ export async function storedChunks(nc: NatsConnection, prefix: string): Promise<
     if (got === 0) break;
   }
   return out;
+}
+
+export type StatusByService = Awaited<ReturnType<typeof statusBy>>;
+
+/**
+ * Waits until training and advice have moved on since `before` (the learner 3 updates further, the
+ * actor 100 more advised steps and acting with a version 2 past the learner's then) and returns the
+ * last status read.
+ */
+export async function waitForProgress(nc: NatsConnection, before: StatusByService, timeoutMs: number, what: string): Promise<StatusByService> {
+  let st: StatusByService = {};
+  await waitFor(
+    async () => {
+      st = await statusBy(nc);
+      return (
+        (st['ppo-learner']?.updates ?? 0) >= before['ppo-learner']!.updates! + 3 &&
+        (st['actor-runner']?.advisedSteps ?? 0) > before['actor-runner']!.advisedSteps! + 100 &&
+        (st['actor-runner']?.policyVersion ?? 0) > before['ppo-learner']!.policyVersion! + 2
+      );
+    },
+    timeoutMs,
+    { intervalMs: 500, what },
+  );
+  return st;
 }

@@ -58,7 +58,7 @@ export async function startSecureServer(
       return { conn, denials };
     },
     stop: async () => {
-      for (const c of conns) await c.close().catch(() => undefined);
+      for (const c of conns) await c.close();
       await server.stop();
     },
   };

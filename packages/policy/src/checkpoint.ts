@@ -96,9 +96,12 @@ export async function writeCheckpointFile(file: string, payload: unknown): Promi
     await fs.rename(tmp, file);
   } catch (err) {
     // a full or read-only disk: remove the partial temp file (it would hold the space), keep the previous checkpoint
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    const leftover = await fs.rm(tmp, { force: true }).then(
+      () => '',
+      (rmErr: unknown) => `; the partial file ${tmp} could not be removed (${(rmErr as Error).message})`,
+    );
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new CheckpointError(`${file}: cannot write checkpoint (${code}: ${(err as Error).message}); the previous checkpoint is unchanged`, file, {
+    throw new CheckpointError(`${file}: cannot write checkpoint (${code}: ${(err as Error).message}); the previous checkpoint is unchanged${leftover}`, file, {
       cause: err,
     });
   }

@@ -103,9 +103,11 @@ function secured(
     },
     close: async () => {
       for (const l of links.values()) {
-        const link = await l.catch(() => undefined);
-        await link?.bus.close();
-        await link?.conn.drain().catch(() => undefined);
+        // a link that failed to open was already reported to whoever asked for it
+        const link = await l.catch((err: unknown) => opts.logger.warn('ala up: a NATS link had failed to open', { error: err }));
+        if (link === undefined) continue;
+        await link.bus.close();
+        await link.conn.drain().catch((err: unknown) => opts.logger.warn('ala up: drain failed', { error: err }));
       }
       await server?.stop();
       if (removeCreds && credsDir !== undefined) rmSync(credsDir, { recursive: true, force: true }); // a temp dir of ours: no seed left behind
