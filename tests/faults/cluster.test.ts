@@ -13,9 +13,9 @@ import { waitFor } from '@ala/testkit';
 import { render } from '../deploy/chart';
 import { startChartNatsCluster } from '../deploy/nats-cluster';
 import { killAll } from '../deploy/processes';
-import { ALL_SERVICES, Stack, statusBy, storedChunks, testClient, waitForProgress } from './stack';
+import { ALL_SERVICES, Stack, statusBy, storedChunks, testClient, waitForProgress, waitForTraining } from './stack';
 
-jest.setTimeout(180_000);
+jest.setTimeout(360_000);
 
 let dir: string | undefined;
 let nc: NatsConnection | undefined;
@@ -37,15 +37,7 @@ test('R3 streams on a 3-node cluster: the ALA_TRAJ leader killed mid-training, n
     what: 'JetStream on the cluster',
   });
   const names = resourceNames('cl');
-  let st = await statusBy(nc);
-  await waitFor(
-    async () => {
-      st = await statusBy(nc!);
-      return (st['ppo-learner']?.updates ?? 0) >= 2 && (st['actor-runner']?.advisedSteps ?? 0) > 0;
-    },
-    90_000,
-    { intervalMs: 500, what: `training with advice on the cluster\n${stack.outputs()}` },
-  );
+  let st = await waitForTraining(nc, 120_000, 'training with advice on the cluster', () => stack.outputs());
   for (const s of [names.traj, names.bias, `KV_${names.policyKv}`, `OBJ_${names.weights}`]) {
     const info = await ctx!.jsm.streams.info(s);
     expect([s, info.config.num_replicas, (info.cluster?.replicas ?? []).length]).toEqual([s, 3, 2]);
@@ -57,7 +49,7 @@ test('R3 streams on a 3-node cluster: the ALA_TRAJ leader killed mid-training, n
   cluster.procs[victim]!.proc.kill('SIGKILL');
   await cluster.procs[victim]!.exited;
 
-  st = await waitForProgress(nc, before, 90_000, `training after node ${leader} died\n${stack.outputs()}`);
+  st = await waitForProgress(nc, before, 120_000, `training after node ${leader} died`, () => stack.outputs());
   const newLeader = (await ctx!.jsm.streams.info(names.traj)).cluster!.leader;
   expect(newLeader).not.toBe(leader);
 
@@ -71,11 +63,18 @@ test('R3 streams on a 3-node cluster: the ALA_TRAJ leader killed mid-training, n
   });
   const learner = (await statusBy(nc))['ppo-learner']!;
   const seqs = stored.map((c) => c.chunkSeq).sort((a, b) => a - b);
-  expect(stored.length).toBeGreaterThan(50);
+  // chunks were stored after the fault, and every chunk the actor saw acknowledged is stored
+  expect(st['actor-runner']!.chunksPublished).toBeGreaterThan(before['actor-runner']!.chunksPublished!);
+  expect(stored.length).toBeGreaterThanOrEqual(st['actor-runner']!.chunksPublished!);
   expect(seqs).toEqual(seqs.map((_, i) => i)); // nothing lost, nothing stored twice
   expect(st['actor-runner']!.chunkPublishErrors).toBe(0);
   expect(learner.chunksIn).toBe(stored.length);
-  expect(learner.chunksDuplicate).toBe(0);
+  // A chunk delivered again after the leader died (its ack went to the dead node) is skipped by msg
+  // id and counted; chunksIn = stored above shows none was trained twice.
+  console.log(
+    `cluster: stored ${stored.length}, trained ${learner.chunksIn}, skipped duplicates ${learner.chunksDuplicate}, redelivered ${learner.chunksRedelivered}`,
+  );
+  expect(learner.chunksInvalid).toBe(0);
   const codes = await stack.stopAll();
   expect(codes).toEqual({ 'ppo-learner': 0, 'actor-runner': 0, 'advisor-worker': 0, 'vote-aggregator': 0, 'bias-router': 0 });
 });

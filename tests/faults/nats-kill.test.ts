@@ -8,9 +8,9 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { startNatsServer, waitFor, type NatsServerHandle } from '@ala/testkit';
 import { killAll } from '../deploy/processes';
-import { ALL_SERVICES, Stack, statusBy, storedChunks, testClient, waitForProgress } from './stack';
+import { ALL_SERVICES, Stack, statusBy, storedChunks, testClient, waitForProgress, waitForTraining } from './stack';
 
-jest.setTimeout(150_000);
+jest.setTimeout(330_000);
 
 let server: NatsServerHandle;
 let nc: NatsConnection | undefined;
@@ -25,22 +25,14 @@ test('SIGKILL of the nats-server mid-training: actors keep acting, services reco
   const stack = new Stack(server.url, 'fk');
   for (const svc of ALL_SERVICES) stack.start(svc);
   nc = await testClient(server.url);
-  let st = await statusBy(nc);
-  await waitFor(
-    async () => {
-      st = await statusBy(nc!);
-      return (st['ppo-learner']?.updates ?? 0) >= 2 && (st['actor-runner']?.advisedSteps ?? 0) > 0;
-    },
-    90_000,
-    { intervalMs: 500, what: `training with advice before the fault\n${stack.outputs()}` },
-  );
+  let st = await waitForTraining(nc, 120_000, 'training with advice before the fault', () => stack.outputs());
   const before = st;
 
   await server.kill(); // SIGKILL: no flush, no goodbye
   const outage = Date.now();
   await new Promise((r) => setTimeout(r, 3_000));
   await server.restart();
-  st = await waitForProgress(nc, before, 60_000, `training and advice after the restart\n${stack.outputs()}`);
+  st = await waitForProgress(nc, before, 120_000, `training and advice after the restart`, () => stack.outputs());
   const after = st;
   // the actor acted through the outage: ~100 steps/s x 8 agents, at least 2 of the 3 s
   const stepsDuring = after['actor-runner']!.envSteps! - before['actor-runner']!.envSteps!;
@@ -60,7 +52,9 @@ test('SIGKILL of the nats-server mid-training: actors keep acting, services reco
   });
   const learner = (await statusBy(nc))['ppo-learner']!;
 
-  expect(stored.length).toBeGreaterThan(50);
+  // chunks were stored after the fault, and every chunk the actor saw acknowledged is stored
+  expect(after['actor-runner']!.chunksPublished).toBeGreaterThan(before['actor-runner']!.chunksPublished!);
+  expect(stored.length).toBeGreaterThanOrEqual(after['actor-runner']!.chunksPublished!);
   const seqs = stored.map((c) => c.chunkSeq).sort((a, b) => a - b);
   expect(new Set(stored.map((c) => c.actorId))).toEqual(new Set(['fa']));
   expect(new Set(stored.map((c) => c.msgId.split('-').slice(0, -1).join('-'))).size).toBe(1); // one incarnation

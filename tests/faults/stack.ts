@@ -98,24 +98,53 @@ export async function storedChunks(nc: NatsConnection, prefix: string): Promise<
 
 export type StatusByService = Awaited<ReturnType<typeof statusBy>>;
 
+/** One line of the numbers the progress waits look at, for a failure message. */
+export function progressLine(st: StatusByService): string {
+  const l = st['ppo-learner'];
+  const a = st['actor-runner'];
+  return `learner updates ${l?.updates ?? '-'} version ${l?.policyVersion ?? '-'} chunksIn ${l?.chunksIn ?? '-'}; actor steps ${a?.envSteps ?? '-'} advised ${a?.advisedSteps ?? '-'} version ${a?.policyVersion ?? '-'} chunks published ${a?.chunksPublished ?? '-'} inflight ${a?.chunksInflight ?? '-'}; services answering: ${Object.keys(st).join(', ') || 'none'}`;
+}
+
+/**
+ * Waits until `done(status)` holds, reading the services' status every 500 ms. On a timeout the
+ * error names `what`, the last status read and the services' output at that moment (not at the
+ * start of the wait). Returns the last status read.
+ */
+export async function waitForStatus(
+  nc: NatsConnection,
+  done: (st: StatusByService) => boolean,
+  timeoutMs: number,
+  what: string,
+  outputs: () => string,
+): Promise<StatusByService> {
+  let st: StatusByService = {};
+  try {
+    await waitFor(async () => done((st = await statusBy(nc))), timeoutMs, { intervalMs: 500, what });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\nlast status: ${progressLine(st)}\n${outputs()}`, { cause: err });
+  }
+  return st;
+}
+
+/** Waits until the learner made 2 updates and the actor applied advice. */
+export function waitForTraining(nc: NatsConnection, timeoutMs: number, what: string, outputs: () => string): Promise<StatusByService> {
+  return waitForStatus(nc, (st) => (st['ppo-learner']?.updates ?? 0) >= 2 && (st['actor-runner']?.advisedSteps ?? 0) > 0, timeoutMs, what, outputs);
+}
+
 /**
  * Waits until training and advice have moved on since `before` (the learner 3 updates further, the
  * actor 100 more advised steps and acting with a version 2 past the learner's then) and returns the
  * last status read.
  */
-export async function waitForProgress(nc: NatsConnection, before: StatusByService, timeoutMs: number, what: string): Promise<StatusByService> {
-  let st: StatusByService = {};
-  await waitFor(
-    async () => {
-      st = await statusBy(nc);
-      return (
-        (st['ppo-learner']?.updates ?? 0) >= before['ppo-learner']!.updates! + 3 &&
-        (st['actor-runner']?.advisedSteps ?? 0) > before['actor-runner']!.advisedSteps! + 100 &&
-        (st['actor-runner']?.policyVersion ?? 0) > before['ppo-learner']!.policyVersion! + 2
-      );
-    },
+export function waitForProgress(nc: NatsConnection, before: StatusByService, timeoutMs: number, what: string, outputs: () => string): Promise<StatusByService> {
+  return waitForStatus(
+    nc,
+    (st) =>
+      (st['ppo-learner']?.updates ?? 0) >= before['ppo-learner']!.updates! + 3 &&
+      (st['actor-runner']?.advisedSteps ?? 0) > before['actor-runner']!.advisedSteps! + 100 &&
+      (st['actor-runner']?.policyVersion ?? 0) > before['ppo-learner']!.policyVersion! + 2,
     timeoutMs,
-    { intervalMs: 500, what },
+    `${what} (from: ${progressLine(before)})`,
+    outputs,
   );
-  return st;
 }
