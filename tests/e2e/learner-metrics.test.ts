@@ -16,6 +16,7 @@ test('a running learner serves CleanRL names and IS statistics as ala_learner_* 
   const port = await freePort();
   const env = { ALA_NATS_URL: server.url, ALA_PREFIX: 'lm' };
   const handles: ServiceMainHandle[] = [];
+  const startedAt = performance.now();
   try {
     handles.push(await learnerMain({ ...env, ALA_METRICS_PORT: String(port), ALA_MIN_BATCH: '256', ALA_SEED: '3' }));
     handles.push(await actorMain({ ...env, ALA_AGENTS: '8', ALA_CHUNK_STEPS: '32', ALA_SNAPSHOT_EVERY: '0', ALA_SEED: '3' }));
@@ -53,6 +54,9 @@ test('a running learner serves CleanRL names and IS statistics as ala_learner_* 
     expect(value(text, 'ala_learner_ess_over_n')).toBeLessThanOrEqual(1 + 1e-9);
     expect(value(text, 'ala_learner_is_weight_max')).toBeGreaterThanOrEqual(value(text, 'ala_learner_is_weight_p99'));
     expect(value(text, 'ala_learner_advised_fraction')).toBe(0); // no advice chain here
+    // time in updates: positive, and never more than the wall time since the learner started
+    expect(value(text, 'ala_learner_update_seconds_total')).toBeGreaterThan(0);
+    expect(value(text, 'ala_learner_update_seconds_total')).toBeLessThanOrEqual((performance.now() - startedAt) / 1000);
   } finally {
     for (const h of handles.reverse()) await h.shutdown();
   }

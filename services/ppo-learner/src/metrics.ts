@@ -11,6 +11,12 @@ export const LEARNER_METRICS: readonly StatsMetricDef<LearnerStats>[] = [
   { field: 'policyVersion', name: 'ala_learner_policy_version', kind: G, help: 'policy version published last' },
   { field: 'updates', name: 'ala_learner_updates_total', kind: C, help: 'PPO updates done by this process' },
   { field: 'samplesTrained', name: 'ala_learner_samples_trained_total', kind: C, help: 'samples used in updates (before the per-sample lag filter)' },
+  {
+    field: 'updateSeconds',
+    name: 'ala_learner_update_seconds_total',
+    kind: C,
+    help: 'wall seconds spent in updates (rate = learner utilisation, the fraction of time it is updating)',
+  },
   { field: 'chunksIn', name: 'ala_learner_chunks_received_total', kind: C, help: 'trajectory chunks received' },
   { field: 'chunksInvalid', name: 'ala_learner_chunks_invalid_total', kind: C, help: 'chunks refused by the codec or shape checks, or from a future version' },
   { field: 'chunksStale', name: 'ala_learner_chunks_stale_total', kind: C, help: 'chunks dropped because every sample was older than maxPolicyLag' },

@@ -130,8 +130,10 @@ export async function start(deps: PpoLearnerDeps): Promise<PpoLearner> {
       for (const c of chunks) batcher.add(c, learner.policyVersion, ppo.maxPolicyLag);
       if (batcher.ready() && !stopped) {
         const batch = batcher.take()!;
+        const t0 = performance.now();
         try {
           const m = learner.update(batch);
+          st.updateSeconds += (performance.now() - t0) / 1000;
           updates += 1;
           st.updates += 1;
           st.samplesTrained += m.samples;

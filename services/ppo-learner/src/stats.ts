@@ -9,6 +9,8 @@ export interface LearnerStats {
   updates: number;
   /** Samples (steps x agents) used in updates, before the per-sample lag filter. */
   samplesTrained: number;
+  /** Wall seconds spent in updates (learner utilisation = its rate over wall time). */
+  updateSeconds: number;
   /** Chunks received / refused by the codec or shape checks / dropped as too old. */
   chunksIn: number;
   chunksInvalid: number;
@@ -92,6 +94,7 @@ export function emptyLearnerStats(): LearnerStats {
     policyVersion: 0,
     updates: 0,
     samplesTrained: 0,
+    updateSeconds: 0,
     chunksIn: 0,
     chunksInvalid: 0,
     chunksStale: 0,
