@@ -13,13 +13,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { openJetStream, resourceNames, type JetStreamContext } from '@ala/bus';
 import { locateNatsServer, waitFor } from '@ala/testkit';
 import { render } from '../../tests/deploy/chart';
 import { startChartNatsCluster, type ChartNatsCluster } from '../../tests/deploy/nats-cluster';
 import { killAll, startAla, type AlaProcess } from '../../tests/deploy/processes';
-import { testClient } from '../../tests/faults/stack';
 import { sleep, writeResult } from '../common';
 import { machineLoad, packageVersion } from '../machine';
 import { poll, sumOf, type Poll } from './scale-out-stats';
@@ -130,7 +129,7 @@ async function main(): Promise<void> {
   try {
     const started = machineLoad();
     const cluster = await startChartNatsCluster(render('ala', ['values-three-device.yaml']), dir);
-    nc = await testClient(cluster.urls);
+    nc = await connect({ servers: cluster.urls, name: 'bench-scale-out', maxReconnectAttempts: -1 });
     let ctx: JetStreamContext | undefined; // the meta leader may still be being elected
     await waitFor(async () => (ctx = await openJetStream(nc!, { timeoutMs: 2_000 }).catch(() => undefined)) !== undefined, 60_000, {
       intervalMs: 500,
