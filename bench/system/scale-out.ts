@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { openJetStream, resourceNames, type JetStreamContext } from '@ala/bus';
+import { presetFor } from '@ala/policy';
 import { locateNatsServer, waitFor } from '@ala/testkit';
 import { render } from '../../tests/deploy/chart';
 import { startChartNatsCluster, type ChartNatsCluster } from '../../tests/deploy/nats-cluster';
@@ -166,7 +167,19 @@ async function main(): Promise<void> {
         windowSeconds: WINDOW_S,
         pollEveryMs: POLL_EVERY_MS,
         natsCluster: '3 nats-servers from k8s/ala values-three-device.yaml, streams and stores at 3 replicas',
-        learner: 'ppo-learner defaults: CartPole-v1 preset (64-64 MLP, 20 epochs, 1 minibatch), min batch 256, max batch 2048 samples',
+        learner: (() => {
+          const p = presetFor('CartPole-v1'); // what the ppo-learner uses with its defaults (ALA_MIN_BATCH 0, ALA_MAX_BATCH 0 = 8 x min)
+          const min = p.numEnvs * p.numSteps;
+          return {
+            preset: 'CartPole-v1',
+            hidden: p.hidden,
+            updateEpochs: p.updateEpochs,
+            minibatches: p.numMinibatches,
+            maxPolicyLag: p.maxPolicyLag,
+            minBatch: min,
+            maxBatch: 8 * min,
+          };
+        })(),
         learnerEnv: LEARNER_ENV,
         actorEnv: ACTOR_ENV,
         connections: 'learner -> node 0, actor k -> node (k + 1) mod 3',
