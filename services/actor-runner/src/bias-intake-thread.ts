@@ -154,6 +154,7 @@ export class BiasIntakeThread {
     const { logger: log, busMetrics, startTimeoutMs: _s, stopTimeoutMs: _t, ...rest } = this.opts;
     const data: IntakeWorkerData = { ...rest, buffers: this.slots.buffers, mainPerfMinusHrMs: performance.now() - hrMs() };
     const worker = new Worker(bootSource(), { eval: true, workerData: data, name: `ala-bias-intake-${this.opts.actorId}` });
+    worker.unref(); // the intake never keeps a process alive by itself (stop() ends it)
     this.worker = worker;
     let reported: string | undefined;
     let lastError: Error | undefined;

@@ -105,7 +105,10 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
   };
 
   const subs: BusSubscription[] = [];
-  const intake = await startIntake(cfg, deps, { agentIds, nActions, clock, log });
+  const intake = await startIntake(cfg, deps, { agentIds, nActions, clock, log }).catch((err: unknown) => {
+    venv.close(); // ALA_BIAS_INTAKE=thread and no worker: nothing starts
+    throw err;
+  });
   let biasReceived = 0; // main intake: handler calls and refusals (the thread intake counts its own)
   let biasRejected = 0;
   // A bias beyond the actor's own limits is clipped (table), counted and reported at most every 10 s
