@@ -68,9 +68,9 @@ export default tseslint.config(
     // A service touches NATS only in its I/O modules (STYLE.md): main.ts (connect, streams),
     // service.ts (every edge) and nats-io.ts (JetStream ports). Elsewhere only the clock seam of
     // @ala/bus (types, systemClock) is allowed. And no service imports another: shared code lives
-    // in packages/*.
+    // in packages/*. A worker thread's entry (*-worker.ts) is its own main + service.
     files: ['services/*/src/**/*.ts'],
-    ignores: ['services/*/src/main.ts', 'services/*/src/service.ts', 'services/*/src/nats-io.ts'],
+    ignores: ['services/*/src/main.ts', 'services/*/src/service.ts', 'services/*/src/nats-io.ts', 'services/*/src/*-worker.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -94,7 +94,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['services/*/src/main.ts', 'services/*/src/service.ts', 'services/*/src/nats-io.ts'],
+    files: ['services/*/src/main.ts', 'services/*/src/service.ts', 'services/*/src/nats-io.ts', 'services/*/src/*-worker.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

@@ -72,7 +72,7 @@ export function busOn(h: Harness): { bus: NatsBus; metrics: CountingBusMetrics }
 export async function actorOn(
   h: Harness,
   over: Partial<ActorRunnerConfig> = {},
-  extra: Pick<ActorRunnerDeps, 'makeVectorEnv'> = {},
+  extra: Pick<ActorRunnerDeps, 'makeVectorEnv' | 'onBiasApplied'> = {},
 ): Promise<{ actor: ActorRunner; chunks: TrajectoryChunk[]; metrics: CountingBusMetrics }> {
   const config: ActorRunnerConfig = { ...ACTOR_DEFAULTS, natsUrl: h.server.url, prefix: h.prefix, ...over };
   const { bus, metrics } = busOn(h);

@@ -1,17 +1,20 @@
-// Fault: a burst of 100k biases at an acting actor (published by a separate process). Expected:
-// memory stays bounded (each subscription's queue is capped, ALA's Receiver maxPending; drops are
-// counted in ala_bus_overflow_total), every delivered bias is accounted for (taken, dropped,
-// expired or refused), and no loop error. It also measures the actor's step timing, p99 of the
-// gaps between vector steps (paced at 200 Hz) in quiet and burst windows, interleaved and repeated
-// (two shared cores are noisy), and prints the medians. The target (burst within 10% of quiet) is
-// a performance target, so it is not asserted here; it is missed today (burst p99 ~50-150 ms vs
-// ~6.5 ms quiet; docs/faults.md says why and what would fix it).
+// Fault: a burst of 100k biases at an acting actor (published by a separate process), received by
+// the actor's bias intake worker thread (ALA_BIAS_INTAKE=thread, the default on NATS). Expected:
+// memory stays bounded (each subscription's queue in the worker is capped, ALA's Receiver
+// maxPending; drops are counted in ala_bus_overflow_total), every delivered bias is accounted for
+// (taken, dropped, expired or refused), no loop error, and the worker still hands the actor a bias
+// the test sends after the bursts (applied at the next step). It also prints the actor's step
+// timing, p99 of the gaps between vector steps (paced at 200 Hz) in quiet and burst windows,
+// interleaved and repeated, for information only: timings are asserted nowhere in tests (a slower
+// CI box must pass); bench/faults/bias-burst.ts measures them against the main-thread intake
+// (docs/faults.md has the numbers).
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { ensurePolicyStores } from '@ala/bus';
 import { VectorEnv } from '@ala/envs';
 import { Learner, presetFor } from '@ala/policy';
 import { jetStreamPolicySink } from '@ala/ppo-learner';
+import { Bias, subjects } from '@ala/protocol';
 import { waitFor } from '@ala/testkit';
 import { actorOn, harness, type Harness } from '../e2e/harness';
 
@@ -54,7 +57,13 @@ test('100k biases in a burst: memory bounded, every delivery taken or counted as
     };
     return env;
   };
-  const { actor, metrics } = await actorOn(h, { agents: 8, stepHz: 200, snapshotEvery: 0, chunkSteps: 32, maxInflightChunks: 1024 }, { makeVectorEnv });
+  const applied: string[] = [];
+  const { actor, metrics } = await actorOn(
+    h,
+    { agents: 8, stepHz: 200, snapshotEvery: 0, chunkSteps: 32, maxInflightChunks: 1024, biasIntake: 'thread' },
+    { makeVectorEnv, onBiasApplied: (agentId, adviceId) => void (adviceId === 'probe' && applied.push(agentId)) },
+  );
+  expect(actor.biasIntake).toBe('thread');
   await actor.ready;
   await new Promise((r) => setTimeout(r, 1_000)); // warm-up
   const gapsOf = (ts: number[]): number[] => ts.slice(1).map((t, i) => t - ts[i]!);
@@ -87,13 +96,25 @@ test('100k biases in a burst: memory bounded, every delivery taken or counted as
   } finally {
     clearInterval(rssTimer);
   }
-  await new Promise((r) => setTimeout(r, 200));
+  // the worker still delivers after the bursts: a bias the test sends is applied at the next step
+  h.bus.publish(
+    Bias,
+    subjects(h.prefix).bias(actor.agentIds[0]!),
+    { v: 1, agentId: actor.agentIds[0]!, adviceId: 'probe', stateSeq: 1, bias: [1, -1], bound: 1, ttlMs: 5000, createdAt: Date.now() },
+    { ttlMs: 5000 },
+  );
+  await waitFor(() => applied.length > 0, 30_000, { what: 'the probe bias applied through the intake worker' });
+  // every delivery is accounted for once the worker's queues are empty (counters reach the main thread within 100 ms)
+  const accounted = (): number =>
+    actor.stats().biasReceived + metrics.get('overflow', 'Bias') + metrics.get('expired', 'Bias') + metrics.get('decodeErrors', 'Bias');
+  await waitFor(() => accounted() === metrics.get('in', 'Bias'), 30_000, { intervalMs: 50, what: 'every delivered bias accounted for' });
   const st = actor.stats();
-  await actor.stop();
-  learner.dispose();
   const delivered = metrics.get('in', 'Bias');
   const overflow = metrics.get('overflow', 'Bias');
+  await actor.stop();
+  learner.dispose();
   const report = {
+    intake: actor.biasIntake,
     quietP99Ms: quiet.map((x) => +x.toFixed(2)),
     burstP99Ms: loud.map((x) => +x.toFixed(2)),
     controlP99Ms: control.map((x) => +x.toFixed(2)),
@@ -103,14 +124,17 @@ test('100k biases in a burst: memory bounded, every delivery taken or counted as
     delivered,
     overflow,
     biasReceived: st.biasReceived,
+    biasAccepted: st.biasAccepted,
     expired: metrics.get('expired', 'Bias'),
     decodeErrors: metrics.get('decodeErrors', 'Bias'),
     rssStartMB: Math.round(rssStart / 2 ** 20),
     rssPeakMB: Math.round(rssPeak / 2 ** 20),
   };
   console.log(`burst: ${JSON.stringify(report)}`);
-  expect(delivered).toBe(ROUNDS * N);
+  expect(delivered).toBe(ROUNDS * N + 1); // + the probe
   expect(st.biasReceived + overflow + report.expired + report.decodeErrors).toBe(delivered); // every one accounted for
+  expect(st.biasAccepted).toBe(st.biasReceived); // valid biases, all taken (the slot keeps the latest per agent)
+  expect(st.biasIntakeCrashes).toBe(0);
   expect(st.loopErrors).toBe(0);
   expect(rssPeak - rssStart).toBeLessThan(200 * 2 ** 20);
 });

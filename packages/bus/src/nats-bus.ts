@@ -9,7 +9,7 @@ import { assertTimeout, envelope } from './envelope';
 import { BusClosedError, BusRequestError } from './errors';
 import { consoleLogger } from './logger';
 import { rateLimitedLogger } from './rate-limited-log';
-import { noopBusMetrics } from './metrics';
+import { noopBusMetrics, type BusMetrics } from './metrics';
 import { Receiver, type ReceiverDeps } from './receive';
 import { assertPublishSubject, assertSubscribeSubject } from './subject-match';
 import type { Bus, BusDeps, BusSubscription, Handler, PublishOptions, RequestOptions, SubscribeOptions } from './types';
@@ -44,6 +44,11 @@ export class NatsBus implements Bus {
       subjects: deps.subjects,
       sendReply: (reply, data, headers) => this.nc.publish(reply, data, { headers: toMsgHdrs(headers) }),
     };
+  }
+
+  /** The counters this bus counts into (e.g. for a worker thread's own bus to report into the same ones). */
+  get metrics(): BusMetrics {
+    return this.deps.metrics;
   }
 
   publish<T>(def: MessageDef<T>, subject: string, msg: T, opts?: PublishOptions): void {

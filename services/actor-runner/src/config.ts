@@ -45,7 +45,18 @@ export interface ActorRunnerConfig extends CommonConfig {
   readonly maxInflightChunks: number;
   /** Replicas of the streams and stores this service creates (ALA_STREAM_REPLICAS, default 1; 3 on a 3-node cluster). */
   readonly streamReplicas: number;
+  /**
+   * Where live biases are received and decoded (ALA_BIAS_INTAKE, default auto): 'thread' = a worker
+   * thread with its own NATS connection (ALA_NATS_URL and the identity/TLS files of this config)
+   * keeps the latest bias per agent in shared memory, so a burst of biases never stalls the step
+   * loop; 'main' = on the step loop's thread, through the service's bus; 'auto' = thread when the
+   * bus is NATS (and the worker reaches the bus's server or cluster), else main.
+   */
+  readonly biasIntake: BiasIntakeMode;
 }
+
+export const BIAS_INTAKE_MODES = ['auto', 'thread', 'main'] as const;
+export type BiasIntakeMode = (typeof BIAS_INTAKE_MODES)[number];
 
 const DEF = defineConfig<ActorRunnerConfig>({
   ...COMMON_SETTINGS,
@@ -64,6 +75,7 @@ const DEF = defineConfig<ActorRunnerConfig>({
   seed: setting.int('ALA_SEED', 1, { min: 0, max: 2 ** 32 - 1 }),
   maxInflightChunks: setting.int('ALA_MAX_INFLIGHT_CHUNKS', 8, { min: 1, max: 1024 }),
   streamReplicas: setting.int('ALA_STREAM_REPLICAS', 1, { min: 1, max: 5 }),
+  biasIntake: setting.oneOf('ALA_BIAS_INTAKE', 'auto', BIAS_INTAKE_MODES),
 });
 
 export const ACTOR_DEFAULTS: ActorRunnerConfig = DEF.defaults;

@@ -12,3 +12,15 @@ export class PolicyLoadError extends Error {
     super(message, options);
   }
 }
+
+/** The thread bias intake could not start, reached another server than the actor's bus, or is not possible with these deps. */
+export class BiasIntakeError extends Error {
+  override readonly name = 'BiasIntakeError';
+  constructor(
+    readonly reason: 'start' | 'server' | 'unsupported',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

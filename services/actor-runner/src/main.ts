@@ -32,9 +32,12 @@ export async function main(env: Env = process.env): Promise<ServiceMainHandle> {
         bus: ctx.bus,
         ...(await jetStreamActorPorts(js, config.prefix, { metrics: ctx.busMetrics, logger: ctx.log, replicas: config.streamReplicas })),
         logger: ctx.log,
+        busMetrics: ctx.busMetrics,
       });
       const acting = actKernelAvailable() ? 'WebAssembly SIMD kernel' : 'JavaScript path (no WebAssembly SIMD here: slower)';
-      ctx.log.info(`actor-runner ${config.actorId}: ${config.agents} x ${config.envId}, sampling on the ${acting}, waiting for a policy`);
+      ctx.log.info(
+        `actor-runner ${config.actorId}: ${config.agents} x ${config.envId}, sampling on the ${acting}, live biases received on the ${actor.biasIntake === 'thread' ? 'intake worker thread' : 'main thread'}, waiting for a policy`,
+      );
       const exportMetrics = actorMetricsExporter(ctx.metrics);
       const timer = setInterval(() => exportMetrics(actor.stats()), 1000); // /metrics lags stats by <= 1 s
       timer.unref();
@@ -45,8 +48,13 @@ export async function main(env: Env = process.env): Promise<ServiceMainHandle> {
         },
         stats: () => ({ ...actor.stats() }),
         onReconnect: () => ensureStreams(js, config.prefix, { ensure: ['traj'], replicas: config.streamReplicas }), // a restarted server without a store may have lost them; the router re-creates ALA_BIAS
-        ready: allOf(jetStreamReadiness(js.jsm, { streams: [resourceNames(config.prefix).traj, resourceNames(config.prefix).bias] }), () =>
-          actor.stats().policyVersion > 0 ? READY : notReady('no policy loaded yet'),
+        ready: allOf(
+          jetStreamReadiness(js.jsm, { streams: [resourceNames(config.prefix).traj, resourceNames(config.prefix).bias] }),
+          () => (actor.stats().policyVersion > 0 ? READY : notReady('no policy loaded yet')),
+          () => {
+            const problem = actor.intakeProblem(); // the bias intake worker crashed: not taking advice until it is back
+            return problem === undefined ? READY : notReady(problem);
+          },
         ),
       };
     },

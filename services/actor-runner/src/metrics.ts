@@ -29,6 +29,13 @@ export const ACTOR_METRICS: readonly StatsMetricDef<ActorStats>[] = [
   { field: 'biasExpired', name: 'ala_actor_bias_expired_total', kind: C, help: 'biases removed at their deadline or refused as already expired' },
   { field: 'biasExpiredUnused', name: 'ala_actor_bias_expired_unused_total', kind: C, help: 'expired biases that never steered a step' },
   { field: 'biasRestoreErrors', name: 'ala_actor_bias_restore_errors_total', kind: C, help: 'stored biases that could not be read at start' },
+  {
+    field: 'biasIntakeThread',
+    name: 'ala_actor_bias_intake_thread',
+    kind: G,
+    help: '1 when live biases are received on the intake worker thread, 0 on the main thread',
+  },
+  { field: 'biasIntakeCrashes', name: 'ala_actor_bias_intake_crashes_total', kind: C, help: 'crashes of the bias intake worker thread (each restarted)' },
   { field: 'loopErrors', name: 'ala_actor_loop_errors_total', kind: C, help: 'step-loop errors (the loop stops after one)' },
   { field: 'snapshotsPublished', name: 'ala_actor_snapshots_published_total', kind: C, help: 'state snapshots published' },
   { field: 'snapshotsThrottled', name: 'ala_actor_snapshots_throttled_total', kind: C, help: 'snapshots skipped by the per-agent snapshotMaxHz limit' },

@@ -1,18 +1,22 @@
 // The actor-runner service: every subscription and publication of an actor process, wired in one
 // start(deps). The step loop never waits for advice: biases land in a table by subscription and
 // are applied only before their deadline; a new policy is loaded off the hot path and swapped in
-// between steps; chunks go to JetStream with bounded in-flight acknowledgements.
+// between steps; chunks go to JetStream with bounded in-flight acknowledgements. Live biases are
+// received either here (intake 'main') or by a worker thread with its own connection (intake
+// 'thread', bias-intake-thread.ts) whose latest bias per agent the table pulls before each step.
 // Must not: hold RL maths (acting.ts, @ala/rl-core) or read configuration (config.ts).
 import { createHash, randomBytes } from 'node:crypto';
 import { VectorEnv } from '@ala/envs';
 import { OrtPolicy } from '@ala/policy';
 import { Bias, PolicyAnnounce, StateSnapshot, subjects } from '@ala/protocol';
-import { rateLimitedLogger, systemClock, silentLogger, type Bus, type BusLogger, type BusSubscription, type Clock } from '@ala/bus';
+import { NatsBus, rateLimitedLogger, systemClock, silentLogger, type Bus, type BusLogger, type BusMetrics, type BusSubscription, type Clock } from '@ala/bus';
 import { rngSplit } from '@ala/rl-core';
 import { Acting } from './acting';
-import { BiasTable, type BiasEntry } from './bias-table';
+import { BiasIntakeThread } from './bias-intake-thread';
+import { BiasTable, limitsWarning, type BiasEntry } from './bias-table';
+import { zeroTotals } from './bias-slots';
 import type { ActorRunnerConfig } from './config';
-import { PolicyLoadError } from './errors';
+import { BiasIntakeError, PolicyLoadError } from './errors';
 import { policyObjectName, type PolicySource, type StoredBiasSource, type TrajectorySink } from './ports';
 import { emptyActorStats, type ActorStats } from './stats';
 
@@ -33,6 +37,8 @@ export interface ActorRunnerDeps {
   readonly onBiasApplied?: (agentId: string, adviceId: string, atMs: number) => void;
   /** Env factory (default VectorEnv.make). */
   readonly makeVectorEnv?: (envId: string, agents: number) => VectorEnv;
+  /** Where the thread intake's bus counters for 'Bias' go (default: the NatsBus's own metrics). */
+  readonly busMetrics?: BusMetrics;
 }
 
 export interface ActorRunner {
@@ -40,6 +46,10 @@ export interface ActorRunner {
   readonly agentIds: readonly string[];
   /** Resolves once the first policy is acting. */
   readonly ready: Promise<void>;
+  /** Where live biases are received: 'thread' (intake worker) or 'main' (the step loop's thread). */
+  readonly biasIntake: 'thread' | 'main';
+  /** Why live biases are not being received now (the intake worker crashed and restarts), else undefined. */
+  intakeProblem(): string | undefined;
   stats(): ActorStats;
   /** Stops the loop after the current step, unsubscribes, waits for in-flight chunks, frees the policy. */
   stop(): Promise<void>;
@@ -95,6 +105,12 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
   };
 
   const subs: BusSubscription[] = [];
+  const intake = await startIntake(cfg, deps, { agentIds, nActions, clock, log }).catch((err: unknown) => {
+    venv.close(); // ALA_BIAS_INTAKE=thread and no worker: nothing starts
+    throw err;
+  });
+  let biasReceived = 0; // main intake: handler calls and refusals (the thread intake counts its own)
+  let biasRejected = 0;
   // A bias beyond the actor's own limits is clipped (table), counted and reported at most every 10 s
   let lastLimitWarn = -Infinity;
   const reportLimits = (
@@ -108,21 +124,18 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
     const now = clock.now();
     if (now - lastLimitWarn < 10_000) return;
     lastLimitWarn = now;
-    const maxAbs = b.bias.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
-    log.warn(
-      `actor ${cfg.actorId}: bias for ${agentId} beyond the actor's limits (max |b| ${maxAbs}, claimed bound ${b.bound}, ttl ${ttlMs ?? 'none'} ms): clipped to B=${cfg.biasBound}, ttl <= ${cfg.maxAdviceTtlMs} ms (so far ${c.clipped} clipped, ${c.ttlCapped} ttl-capped)`,
-    );
+    log.warn(limitsWarning(cfg.actorId, agentId, b, ttlMs, table.limits, c));
   };
-  // in: live bias for each of our agents (router -> actor); stored in the table with its deadline
-  for (const id of agentIds) {
+  // in: live bias for each of our agents (router -> actor); stored in the table with its deadline (main intake; else the worker's)
+  for (const id of intake === undefined ? agentIds : []) {
     subs.push(
       deps.bus.subscribe(Bias, s.bias(id), (b, meta) => {
-        st.biasReceived += 1;
+        biasReceived += 1;
         const now = clock.now();
         const before = { clipped: table.counts.clipped, ttlCapped: table.counts.ttlCapped };
         const why = table.set(b.agentId, b.bias, { adviceId: b.adviceId, receivedAt: meta.receivedAt, deadline: meta.deadline }, now);
         if (why !== undefined && why !== 'expired')
-          st.biasRejected += 1; // expired ones count in biasExpired
+          biasRejected += 1; // expired ones count in biasExpired
         else if (why === undefined) {
           reportLimits(b.agentId, b, meta.ttlMs, before);
           deps.onBiasAccepted?.(b.agentId, b.adviceId, clock.now());
@@ -224,6 +237,10 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
         next = clock.now();
         continue;
       }
+      if (intake !== undefined) {
+        const taken = table.pull(intake.slots); // the latest bias per agent the intake worker admitted
+        if (deps.onBiasAccepted !== undefined) for (const [i, e] of taken) deps.onBiasAccepted(agentIds[i]!, e.adviceId, e.acceptedAt);
+      }
       const now = clock.now();
       const live = table.prepare(now);
       const firsts = deps.onBiasApplied !== undefined && live > 0 ? firstUses() : undefined;
@@ -280,13 +297,20 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
   return {
     agentIds,
     ready,
+    biasIntake: intake === undefined ? 'main' : 'thread',
+    intakeProblem: () => intake?.problem(),
     stats: () => {
       const c = table.counts;
-      st.biasAccepted = c.accepted;
-      st.biasClipped = c.clipped;
-      st.biasTtlCapped = c.ttlCapped;
-      st.biasExpired = c.expired + c.rejected.expired;
-      st.biasExpiredUnused = c.expiredUnused + c.rejected.expired;
+      const w = intake?.counts() ?? zeroTotals(); // the worker's checks, as the handler above counts them
+      st.biasReceived = biasReceived + w.received;
+      st.biasRejected = biasRejected + w.rejectedUnknownAgent + w.rejectedLength + w.rejectedNonFinite;
+      st.biasAccepted = c.accepted + w.accepted;
+      st.biasClipped = c.clipped + w.clipped;
+      st.biasTtlCapped = c.ttlCapped + w.ttlCapped;
+      st.biasExpired = c.expired + c.rejected.expired + w.rejectedExpired;
+      st.biasExpiredUnused = c.expiredUnused + c.rejected.expired + w.rejectedExpired;
+      st.biasIntakeThread = intake === undefined ? 0 : 1;
+      st.biasIntakeCrashes = intake?.crashes ?? 0;
       st.meanReturn100 = recent.length === 0 ? 0 : recent.reduce((a, b) => a + b, 0) / recent.length;
       st.chunksInflight = inflight.size;
       return { ...st };
@@ -294,7 +318,7 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
     stop: async () => {
       stopped = true;
       await loopDone;
-      await Promise.all(subs.map((x) => x.unsubscribe()));
+      await Promise.all([...subs.map((x) => x.unsubscribe()), intake?.stop()]);
       await Promise.allSettled([...inflight]);
       table.clear();
       if (pending) await pending.policy.release();
@@ -302,4 +326,57 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
       venv.close();
     },
   };
+}
+
+/**
+ * The thread intake when the config asks for it ('thread') or allows it ('auto': the bus is NATS
+ * and the clock the system's); undefined = receive on this thread. 'auto' falls back to this
+ * thread, with a warning, when the worker cannot connect or reaches another server or cluster
+ * than the actor's bus (e.g. ALA_NATS_URL not the bus's server); 'thread' throws BiasIntakeError then.
+ */
+async function startIntake(
+  cfg: ActorRunnerConfig,
+  deps: ActorRunnerDeps,
+  a: { agentIds: readonly string[]; nActions: number; clock: Clock; log: BusLogger },
+): Promise<BiasIntakeThread | undefined> {
+  if (cfg.biasIntake === 'main') return undefined;
+  const required = cfg.biasIntake === 'thread';
+  const refuse = (err: BiasIntakeError): undefined => {
+    if (required) throw err;
+    a.log.warn(`actor ${cfg.actorId}: live biases are received on the step loop's thread: ${err.message}`);
+    return undefined;
+  };
+  const bus = deps.bus;
+  if (!(bus instanceof NatsBus)) return required ? refuse(new BiasIntakeError('unsupported', 'ALA_BIAS_INTAKE=thread needs a NATS bus')) : undefined;
+  if (a.clock !== systemClock)
+    return refuse(new BiasIntakeError('unsupported', 'the thread intake runs on the system clock; this actor was given another clock'));
+  let intake: BiasIntakeThread;
+  try {
+    intake = await BiasIntakeThread.start({
+      natsUrl: cfg.natsUrl,
+      security: { nkeySeedFile: cfg.nkeySeedFile, tlsCaFile: cfg.tlsCaFile, tlsCertFile: cfg.tlsCertFile, tlsKeyFile: cfg.tlsKeyFile },
+      connectionName: `${cfg.actorId}-bias-intake`,
+      prefix: cfg.prefix,
+      actorId: cfg.actorId,
+      agentIds: a.agentIds,
+      nActions: a.nActions,
+      limits: { bound: cfg.biasBound, maxTtlMs: cfg.maxAdviceTtlMs },
+      logger: a.log,
+      busMetrics: deps.busMetrics ?? bus.metrics,
+      stopTimeoutMs: cfg.shutdownTimeoutMs,
+    });
+  } catch (err) {
+    return refuse(err instanceof BiasIntakeError ? err : new BiasIntakeError('start', (err as Error).message, { cause: err }));
+  }
+  const ours = bus.nc.info;
+  const theirs = intake.server;
+  const same = ours !== undefined && (theirs.serverId === ours.server_id || (theirs.cluster !== '' && theirs.cluster === ours.cluster));
+  if (same) return intake;
+  await intake.stop();
+  return refuse(
+    new BiasIntakeError(
+      'server',
+      `the intake worker reached another server than the actor's bus (ALA_NATS_URL ${cfg.natsUrl}: server ${theirs.serverId}, cluster ${theirs.cluster || 'none'}; bus: server ${ours?.server_id ?? '?'}, cluster ${ours?.cluster ?? 'none'})`,
+    ),
+  );
 }

@@ -56,6 +56,10 @@ export interface ActorStats {
   chunkBackpressureWaits: number;
   /** Step-loop errors (env or policy threw); the loop stops after one. */
   loopErrors: number;
+  /** 1 when live biases are received by the intake worker thread (ALA_BIAS_INTAKE), 0 on the main thread. */
+  biasIntakeThread: number;
+  /** Crashes of the intake worker thread (each logged; the worker is restarted, /readyz not ready meanwhile). */
+  biasIntakeCrashes: number;
 }
 
 export function emptyActorStats(): ActorStats {
@@ -85,5 +89,7 @@ export function emptyActorStats(): ActorStats {
     chunksInflight: 0,
     chunkBackpressureWaits: 0,
     loopErrors: 0,
+    biasIntakeThread: 0,
+    biasIntakeCrashes: 0,
   };
 }

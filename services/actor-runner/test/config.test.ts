@@ -25,6 +25,7 @@ test('reads every variable', () => {
     ALA_SEED: '9',
     ALA_MAX_INFLIGHT_CHUNKS: '2',
     ALA_STREAM_REPLICAS: '3',
+    ALA_BIAS_INTAKE: 'thread',
   });
   expect(c).toEqual({
     natsUrl: 'nats://h:1',
@@ -50,11 +51,13 @@ test('reads every variable', () => {
     tlsKeyFile: undefined,
     shutdownTimeoutMs: 10000,
     streamReplicas: 3,
+    biasIntake: 'thread',
   });
 });
 
 test.each([
   ['ALA_AGENTS', '0', 'agents'],
+  ['ALA_BIAS_INTAKE', 'worker', 'biasIntake'],
   ['ALA_AGENTS', '2.5', 'agents'],
   ['ALA_STEP_HZ', '-1', 'stepHz'],
   ['ALA_ADVICE_TTL_MS', '0', 'adviceTtlMs'],

@@ -190,6 +190,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const actorConfig = validateActorConfig({
     ...ACTOR_DEFAULTS,
     natsUrl: t.url ?? '',
+    ...t.security('actor-runner'), // the bias intake worker connects as the actor too
     prefix,
     envId: opts.envId,
     agents: opts.agents,
