@@ -37,6 +37,9 @@ import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { MemoryPolicies, MemoryTrajectories } from './up-memory';
 import { startLearnerThread, type LearnerThread, type LearnerThreadError } from '../learner-thread';
 import { openUpTransport, type TransportChoice } from './up-transport';
+import { openUpAdviceLog, type UpAdviceLog } from './up-advice-log';
+import { startReplayPublisher, type ReplayPublisher } from '../replay/replay-publisher';
+import type { AdviceLogRecord } from '../replay/advice-log-file';
 
 export type AdvisorKind = 'scripted' | 'openai-compatible' | 'none';
 export type { TransportChoice } from './up-transport';
@@ -73,6 +76,8 @@ export interface StackOptions {
   readonly totalTimesteps?: number;
   /** Called once if the learner worker crashes (the stack keeps acting; up.ts decides). */
   readonly onLearnerCrash?: (err: LearnerThreadError) => void;
+  /** `ala replay`: publish these recorded advice (advice-log.jsonl) in place of the advisor-worker. */
+  readonly replay?: { readonly records: readonly AdviceLogRecord[]; readonly durationMs: number };
 }
 
 /** Counts bus events (no handler-time history: `ala up` runs for hours). */
@@ -119,6 +124,10 @@ export interface Stack {
   stats(): StackStats;
   /** ONNX bytes of the latest stored policy (undefined if none). */
   latestPolicy(): Promise<Uint8Array | undefined>;
+  /** The advice log (NATS with ALA_ADVICE_LOG on, the default); stop() collects what the run logged. */
+  readonly adviceLog: UpAdviceLog | undefined;
+  /** The replay publisher when replaying (start() it at the run's start). */
+  readonly replay: ReplayPublisher | undefined;
   stop(): Promise<void>;
 }
 
@@ -140,6 +149,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await ensureStreams(js, prefix, { ensure: ['traj'] });
     ttlEnforced = (await ensureStreams(routerJs, prefix, { ensure: ['bias'] })).ttl.enforced;
   }
+  // the advice log by its owner, the vote-aggregator (docs/architecture.md "Advice log and replay")
+  const advice = adviceConfigs(opts, prefix, js !== undefined);
+  const agg = advice.aggregator;
+  const aggJs = opts.advisor !== 'none' && agg.adviceLog ? await jsOf('vote-aggregator') : undefined;
+  const adviceLog = aggJs
+    ? await openUpAdviceLog(aggJs, prefix, { maxAgeMs: agg.adviceLogMaxAgeMs, maxBytes: agg.adviceLogMaxBytes, replicas: agg.streamReplicas })
+    : undefined;
   const bus = await busOf('actor-runner');
   const memTraj = new MemoryTrajectories();
   const memPolicies = new MemoryPolicies();
@@ -184,8 +200,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     });
   }
 
-  // The advice chain (optional): advisor -> aggregator -> router -> actor
-  const advice = adviceConfigs(opts, prefix, js !== undefined);
+  // The advice chain (optional): advisor (or the replay of a recorded run) -> aggregator -> router -> actor
   // the actor enforces the same B and maximum TTL as the router (docs/security.md)
   const actorConfig = validateActorConfig({
     ...ACTOR_DEFAULTS,
@@ -203,11 +218,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     maxAdviceTtlMs: advice.router.maxTtlMs,
   });
   const actorPorts = js ? await jetStreamActorPorts(js, prefix, { metrics: counts }) : { policies: memPolicies, trajectories: memTraj };
+  const replay = opts.replay && opts.advisor !== 'none' ? startReplayPublisher({ bus: await busOf('advisor-worker'), ...opts.replay, log }) : undefined;
   const chain =
     opts.advisor === 'none'
       ? undefined
       : {
-          advisor: startAdvisor({ bus: await busOf('advisor-worker'), clock: systemClock, config: advice.advisor, log }),
+          advisor: replay ? replayAdvisor(replay) : startAdvisor({ bus: await busOf('advisor-worker'), clock: systemClock, config: advice.advisor, log }),
           aggregator: startAggregator({ bus: await busOf('vote-aggregator'), clock: systemClock, config: advice.aggregator, log }),
           router: startRouter({
             bus: await busOf('bias-router'),
@@ -281,15 +297,26 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       const v = await actorPorts.policies.latestVersion();
       return v === undefined ? undefined : actorPorts.policies.fetch(`v${v}.onnx`);
     },
+    adviceLog,
+    replay,
     stop: async () => {
       await Promise.all(endpoints.map((e) => e.stop()));
       await actor.stop();
       if (chain) await Promise.all([chain.advisor.stop(), chain.aggregator.stop(), chain.router.stop()]);
+      if (adviceLog) {
+        if (chain) await Promise.all((['advisor-worker', 'vote-aggregator'] as const).map(async (id) => (await busOf(id)).flush()));
+        await adviceLog.collect();
+      }
       await learner.stop();
       await inProcess?.close();
       await t.close();
     },
   };
+}
+
+/** The replay publisher in the advisor's place (no LLM, so no failures by kind). */
+function replayAdvisor(p: ReplayPublisher): { stop(): Promise<void>; stats(): Record<string, number>; failures(): Record<string, string> } {
+  return { stop: () => p.stop(), stats: () => p.stats(), failures: () => ({}) };
 }
 
 /**

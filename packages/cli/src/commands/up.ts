@@ -18,6 +18,8 @@ import { appendJsonl, runtimeVersions, writeJson } from '../train/run-dir';
 import { SOLVED_THRESHOLDS } from './train';
 import { startStack, type AdvisorKind, type LearnerThreadChoice, type StackOptions, type TransportChoice } from './up-stack';
 import { evaluatePolicy } from './up-eval';
+import { writeRunAdviceLog } from './up-advice-log';
+import type { AdviceLogRecord } from '../replay/advice-log-file';
 import { progressLine, summarize, summaryTable, type UpProbes, type UpSummary } from './up-summary';
 
 /**
@@ -83,6 +85,12 @@ export interface UpArgs {
   readonly evalEpisodes?: number;
   readonly signal?: AbortSignal;
   readonly logger?: BusLogger;
+  /**
+   * `ala replay`: the recorded advice to publish in place of the advisor, from `of` (the original
+   * run's directory). The run then ends once every record is published and the original's
+   * duration has passed (not at --max-seconds or the target return).
+   */
+  readonly replay?: { readonly of: string; readonly records: readonly AdviceLogRecord[]; readonly durationMs: number };
 }
 
 export interface UpOutcome {
@@ -115,7 +123,7 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
   const envId = args.env ?? d.env;
   const seed = args.seed ?? d.seed;
   const maxSeconds = args.maxSeconds ?? d.maxSeconds;
-  const targetReturn = args.targetReturn ?? SOLVED_THRESHOLDS[envId];
+  const targetReturn = args.replay ? undefined : (args.targetReturn ?? SOLVED_THRESHOLDS[envId]);
   const outDir = args.out ?? path.join('runs', `up-${envId}-${seed}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   await fs.mkdir(outDir, { recursive: true });
   const metricsFile = path.join(outDir, 'metrics.jsonl');
@@ -142,11 +150,14 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
     ...(args.natsUrl ? { natsUrl: args.natsUrl } : {}),
     ...(args.creds !== undefined ? { credsDir: args.creds } : !(args.natsUrl ?? process.env.NATS_URL) ? { credsDir: path.join(outDir, 'creds') } : {}),
     onUpdate: (m) => void updates.push({ t: Date.now(), ...m }),
+    ...(args.replay ? { replay: { records: args.replay.records, durationMs: args.replay.durationMs } } : {}),
   };
   const stack = await startStack(opts);
   await writeJson(path.join(outDir, 'config.json'), {
     command: 'ala up',
-    options: { ...opts, logger: undefined, onUpdate: undefined },
+    options: { ...opts, logger: undefined, onUpdate: undefined, replay: undefined },
+    prefix: opts.prefix ?? 'ala',
+    replayOf: args.replay?.of ?? null,
     seed,
     maxSeconds,
     targetReturn: targetReturn ?? null,
@@ -172,10 +183,16 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
   let lastSteps = 0;
   let lastT = t0;
   let outcome!: UpOutcome;
+  let startedAtMs = Date.now();
+  let tStart = performance.now();
   try {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([stack.actor.ready, new Promise((r) => (timer = setTimeout(r, 30_000)))]); // no policy yet: report anyway
     clearTimeout(timer);
+    // the run's start for the advice log's offsets (and a replay's schedule): the actor is acting now
+    startedAtMs = Date.now();
+    tStart = performance.now();
+    stack.replay?.start();
     for (;;) {
       await new Promise((r) => setTimeout(r, 1000 * (args.progressEveryS ?? 1)));
       const st = stack.stats();
@@ -193,7 +210,7 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
         stoppedBy = 'target-return';
         break;
       }
-      if ((now - t0) / 1000 >= maxSeconds) break;
+      if (stack.replay ? stack.replay.done() : (now - t0) / 1000 >= maxSeconds) break;
       if (args.signal?.aborted) {
         stoppedBy = 'signal';
         break;
@@ -209,10 +226,18 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
       log.warn(`ala up: reading the final policy failed, no evaluation: ${(err as Error).message}`);
       return undefined;
     });
+    const durationMs = performance.now() - tStart;
     await stack.stop().catch((err: unknown) => {
       error ??= `stopping failed: ${(err as Error).message}`;
       log.error(`ala up: ${error}`);
     });
+    const adviceLog = stack.adviceLog
+      ? await writeRunAdviceLog(outDir, stack.adviceLog, { prefix: opts.prefix ?? 'ala', startedAtMs, durationMs }).catch((err: unknown) => {
+          error ??= `writing the advice log failed: ${(err as Error).message}`;
+          log.error(`ala up: ${error}`);
+          return undefined;
+        })
+      : undefined;
     await appendJsonl(metricsFile, updates.splice(0));
     // the actors' return is μ's (with advice); evaluate π alone on fresh envs
     const evaluation =
@@ -230,7 +255,7 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
       ...(evaluation ? { evaluation } : {}),
       ...(error !== undefined ? { error } : {}),
     });
-    await writeJson(path.join(outDir, 'summary.json'), { ...summary, stats: final });
+    await writeJson(path.join(outDir, 'summary.json'), { ...summary, stats: final, adviceLog: adviceLog ?? null });
     if (!quiet) out.write(`${summaryTable(summary)}\nwrote ${outDir}\n`);
     outcome = { outDir, summary };
   }
@@ -277,7 +302,7 @@ it answers and steers its agent until the next advice replaces it (~1 step) or i
 action flips every few steps, so advice older than ~3 steps hurts, and fresh advice visibly lifts the return while the policy is
 weak (bench/system/advice-effect.ts). Steps covered per advice ~ min(snapshot interval, TTL x step rate - delay); the summary
 reports the advised-step fraction. Files: DIR/summary.json, DIR/config.json,
-DIR/metrics.jsonl, DIR/learner/ (checkpoint), DIR/creds/ (the embedded server's nkey identities, docs/security.md).`,
+DIR/metrics.jsonl, DIR/advice-log.jsonl (on NATS: every advice and vote, for \`ala replay DIR\`), DIR/learner/ (checkpoint), DIR/creds/ (the embedded server's nkey identities, docs/security.md).`,
     )
     .option('--env <id>', `environment id (default ${d.env})`)
     .option('--agents <n>', `agents in the actor (default ${d.agents})`, num('--agents'))
