@@ -3,7 +3,7 @@
 // at the recorded offsets with no advisor, and its own advice log must be identical to the
 // original's (advice: content, ids, order, headers exactly; offsets within the tolerance). Votes,
 // made again by the aggregator on its own timers, are compared by content.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { silentLogger } from '@ala/bus';
 import type { NatsServerHandle } from '@ala/testkit';
@@ -53,4 +53,22 @@ test('ala replay of an ala up run reproduces its advice log', async () => {
   expect(report.identical).toBe(true);
   const config = JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8')) as { replayOf: string; seed: number };
   expect(config.replayOf).toBe(path.resolve(run));
+});
+
+test('ala replay refuses, before starting anything, a directory that is not a run, a run without an advice log, and a damaged log', async () => {
+  const dir = tempDir('replay-bad');
+  const args = { natsUrl: server.url, progress: 'none', logger: silentLogger, out: path.join(dir, 'out') } as const;
+  await expect(runReplay({ ...args, run: dir })).rejects.toThrow(/config.json cannot be read.*`ala up` run directory/);
+  const config = {
+    command: 'ala up',
+    options: { envId: 'CartPole-v1', agents: 2, stepHz: 50, advisor: 'scripted', advisorLatencyMs: 5, adviceTtlMs: 100, seed: 3 },
+  };
+  writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
+  await expect(runReplay({ ...args, run: dir })).rejects.toThrow(/advice-log.jsonl cannot be read.*in-process bus, or with ALA_ADVICE_LOG=false/);
+  writeFileSync(path.join(dir, 'advice-log.jsonl'), '{"format":"ala.advice-log","v":1}\n');
+  await expect(runReplay({ ...args, run: dir })).rejects.toThrow(/advice-log.jsonl: advice log line 1: meta.startedAtMs must be a number/);
+  await expect(runReplay({ ...args, run: dir, transport: 'in-process' })).rejects.toThrow(/--transport must be auto or nats/);
+  writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...config, options: { ...config.options, advisor: 'none' } }));
+  await expect(runReplay({ ...args, run: dir })).rejects.toThrow(/ran without advice/);
+  expect(existsSync(args.out)).toBe(false);
 });

@@ -29,7 +29,7 @@ export interface ReplayArgs {
   readonly natsUrl?: string;
   readonly creds?: string;
   readonly transport?: string;
-  /** Largest accepted difference of an advice's offset from the run's start, ms (default 50). */
+  /** Largest accepted difference of an advice's offset from the run's start, ms (default REPLAY_DEFAULTS). */
   readonly toleranceMs?: number;
   readonly evalEpisodes?: number;
   readonly progress?: string;
@@ -89,6 +89,8 @@ async function readRun(run: string): Promise<{ options: RecordedOptions; maxSeco
 export async function runReplay(args: ReplayArgs, out: NodeJS.WritableStream = process.stdout): Promise<ReplayOutcome> {
   const tolerance = args.toleranceMs ?? REPLAY_DEFAULTS.offsetToleranceMs;
   if (!(Number.isFinite(tolerance) && tolerance >= 0)) throw new CliUsageError('--tolerance-ms must be a number >= 0', 'tolerance-ms');
+  if (args.transport !== undefined && !['auto', 'nats'].includes(args.transport))
+    throw new CliUsageError(`--transport must be auto or nats (the advice log needs JetStream), got ${args.transport}`, 'transport');
   const { options: o, maxSeconds, log: original } = await readRun(args.run);
   if (original.meta.lost > 0)
     (args.logger ?? consoleLogger).warn(`ala replay: ${original.meta.lost} logged messages had been removed by the log's limits; replaying the rest`);
