@@ -20,7 +20,12 @@ natsServerPerFile((s) => (server = s));
 test('ala replay of an ala up run reproduces its advice log', async () => {
   const run = tempDir('replay-orig');
   const common = { natsUrl: server.url, progress: 'none', logger: silentLogger, evalEpisodes: 0 } as const;
-  await runUp({ ...common, agents: 4, stepHz: 50, maxSeconds: 2, out: run });
+  process.env.ALA_AGG_WINDOW_MS = '7'; // recorded in config.json `voting`, which the replay uses
+  try {
+    await runUp({ ...common, agents: 4, stepHz: 50, maxSeconds: 2, out: run });
+  } finally {
+    delete process.env.ALA_AGG_WINDOW_MS;
+  }
   const original = parseAdviceLog(readFileSync(path.join(run, 'advice-log.jsonl'), 'utf8'));
   const advice = original.records.filter((r) => r.kind === 'advice');
   const votes = original.records.filter((r) => r.kind === 'vote');
@@ -51,8 +56,14 @@ test('ala replay of an ala up run reproduces its advice log', async () => {
   expect(c.votes.samePerAgentOrder).toBe(true);
   const report = JSON.parse(readFileSync(path.join(out, 'replay-report.json'), 'utf8')) as { identical: boolean };
   expect(report.identical).toBe(true);
-  const config = JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8')) as { replayOf: string; seed: number };
+  const config = JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8')) as {
+    replayOf: string;
+    seed: number;
+    voting: { aggregator: { windowMs: number } };
+  };
   expect(config.replayOf).toBe(path.resolve(run));
+  expect(config.seed).toBe(1);
+  expect(config.voting.aggregator.windowMs).toBe(7);
 });
 
 test('ala replay refuses, before starting anything, a directory that is not a run, a run without an advice log, and a damaged log', async () => {
@@ -70,5 +81,8 @@ test('ala replay refuses, before starting anything, a directory that is not a ru
   await expect(runReplay({ ...args, run: dir, transport: 'in-process' })).rejects.toThrow(/--transport must be auto or nats/);
   writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...config, options: { ...config.options, advisor: 'none' } }));
   await expect(runReplay({ ...args, run: dir })).rejects.toThrow(/ran without advice/);
+  const voting = { aggregator: { windowMs: -1 }, router: {} };
+  writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...config, voting }));
+  await expect(runReplay({ ...args, run: dir })).rejects.toThrow(/config.json voting: windowMs=-1: windowMs must be a number/);
   expect(existsSync(args.out)).toBe(false);
 });

@@ -14,6 +14,9 @@ import { writeJson } from '../train/run-dir';
 import { ADVICE_LOG_FILE, parseAdviceLog, type AdviceLog } from '../replay/advice-log-file';
 import { compareAdviceLogs, type LogComparison } from '../replay/advice-log-compare';
 import { runUp, type UpArgs, type UpOutcome } from './up';
+import type { Voting } from './up-stack';
+import { AGGREGATOR_DEFAULTS, validateAggregatorConfig } from '@ala/vote-aggregator';
+import { ROUTER_DEFAULTS, validateRouterConfig } from '@ala/bias-router';
 
 /**
  * Offset tolerance: the replay publishes each advice at its recorded offset on the event loop it
@@ -57,7 +60,7 @@ type RecordedOptions = {
   totalTimesteps: number;
 }>;
 
-async function readRun(run: string): Promise<{ options: RecordedOptions; maxSeconds: number; log: AdviceLog }> {
+async function readRun(run: string): Promise<{ options: RecordedOptions; maxSeconds: number; voting: Voting | undefined; log: AdviceLog }> {
   const read = async (f: string, hint: string): Promise<string> => {
     try {
       return await fs.readFile(path.join(run, f), 'utf8');
@@ -65,15 +68,25 @@ async function readRun(run: string): Promise<{ options: RecordedOptions; maxSeco
       throw new CliUsageError(`${path.join(run, f)} cannot be read (${(err as Error).message}); ${hint}`, 'run', { cause: err });
     }
   };
-  const config = JSON.parse(await read('config.json', 'RUN must be an `ala up` run directory')) as {
-    command?: string;
-    options?: RecordedOptions;
-    maxSeconds?: number;
-  };
+  const text0 = await read('config.json', 'RUN must be an `ala up` run directory');
+  let config: { command?: string; options?: RecordedOptions; maxSeconds?: number; voting?: Voting };
+  try {
+    config = JSON.parse(text0) as typeof config;
+  } catch (err) {
+    throw new CliUsageError(`${path.join(run, 'config.json')} is not JSON`, 'run', { cause: err });
+  }
   const o = config.options;
   if (config.command !== 'ala up' || o === undefined || typeof o.envId !== 'string' || typeof o.seed !== 'number')
     throw new CliUsageError(`${path.join(run, 'config.json')} is not the config of an \`ala up\` run`, 'run');
   if (o.advisor === 'none') throw new CliUsageError(`${run} ran without advice (--advisor none): there is nothing to replay`, 'run');
+  const v = config.voting;
+  try {
+    // checked here, before anything starts (the stack checks them again)
+    if (v !== undefined)
+      void [validateAggregatorConfig({ ...AGGREGATOR_DEFAULTS, ...v.aggregator }), validateRouterConfig({ ...ROUTER_DEFAULTS, ...v.router })];
+  } catch (err) {
+    throw new CliUsageError(`${path.join(run, 'config.json')} voting: ${(err as Error).message}`, 'run', { cause: err });
+  }
   const text = await read(ADVICE_LOG_FILE, 'the run logged no advice (it ran on the in-process bus, or with ALA_ADVICE_LOG=false)');
   let log: AdviceLog;
   try {
@@ -82,7 +95,7 @@ async function readRun(run: string): Promise<{ options: RecordedOptions; maxSeco
     throw new CliUsageError(`${path.join(run, ADVICE_LOG_FILE)}: ${(err as Error).message}`, 'run', { cause: err });
   }
   if (log.meta.prefix !== 'ala') throw new CliUsageError(`the log is for subject prefix ${log.meta.prefix}; \`ala up\` runs on prefix ala`, 'run');
-  return { options: o, maxSeconds: config.maxSeconds ?? 120, log };
+  return { options: o, maxSeconds: config.maxSeconds ?? 120, voting: v, log };
 }
 
 /** Replays RUN and compares the advice logs; resolves when every file is written. */
@@ -91,7 +104,7 @@ export async function runReplay(args: ReplayArgs, out: NodeJS.WritableStream = p
   if (!(Number.isFinite(tolerance) && tolerance >= 0)) throw new CliUsageError('--tolerance-ms must be a number >= 0', 'tolerance-ms');
   if (args.transport !== undefined && !['auto', 'nats'].includes(args.transport))
     throw new CliUsageError(`--transport must be auto or nats (the advice log needs JetStream), got ${args.transport}`, 'transport');
-  const { options: o, maxSeconds, log: original } = await readRun(args.run);
+  const { options: o, maxSeconds, voting, log: original } = await readRun(args.run);
   if (original.meta.lost > 0)
     (args.logger ?? consoleLogger).warn(`ala replay: ${original.meta.lost} logged messages had been removed by the log's limits; replaying the rest`);
   const outDir =
@@ -117,6 +130,7 @@ export async function runReplay(args: ReplayArgs, out: NodeJS.WritableStream = p
     ...(args.progress !== undefined ? { progress: args.progress } : {}),
     ...(args.signal ? { signal: args.signal } : {}),
     ...(args.logger ? { logger: args.logger } : {}),
+    ...(voting ? { voting } : {}),
     replay: { of: path.resolve(args.run), records: original.records, durationMs: original.meta.durationMs },
   };
   const outcome = await runUp(upArgs, out);
@@ -160,7 +174,7 @@ export function register(program: Command): void {
       `
 Same env, agents, step rate, seed, snapshot rate and learner settings as RUN (its config.json); the advisor is replaced by a
 publisher of the recorded advice, each at its recorded offset from the run's start (the actor's first policy), with its recorded
-Ala-Ttl-Ms. Set the same ALA_AGG_* / ALA_ROUTER_* / ALA_BIAS_BOUND variables as the original run. The replay ends when every advice
+Ala-Ttl-Ms; the aggregator and router run with the original's settings (config.json \`voting\`). The replay ends when every advice
 is published and the original's duration has passed. Writes an \`ala up\` run directory (default next to RUN) with its own
 advice-log.jsonl and replay-report.json; exit 1 when the advice differs (content, order, or an offset beyond --tolerance-ms).`,
     )

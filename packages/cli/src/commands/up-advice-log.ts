@@ -13,8 +13,10 @@ export interface UpAdviceLog {
   readonly stream: string;
   /** The log's last sequence before this run: the run logged the messages after it. */
   readonly afterSeq: number;
-  /** Reads what the run logged (call once the advice services have stopped, before the connection closes). */
+  /** Reads what the run logged (call once the advice services have stopped, before the connection closes); never throws. */
   collect(): Promise<void>;
+  /** Why collect() failed, if it did. */
+  failure(): Error | undefined;
   /** What collect() read (undefined before it, or when it failed). */
   collected(): { messages: StoredLogMessage[]; lost: number; lastSeq: number } | undefined;
 }
@@ -28,22 +30,27 @@ export async function openUpAdviceLog(
   await ensureAdviceLog(js, prefix, opts);
   const afterSeq = (await adviceLogPosition(js, prefix)).lastSeq;
   let result: { messages: StoredLogMessage[]; lost: number; lastSeq: number } | undefined;
+  let failure: Error | undefined;
   return {
     stream: adviceLogStreamName(prefix),
     afterSeq,
     async collect() {
-      result = await readAdviceLog(js, prefix, { afterSeq });
+      // the caller goes on stopping (learner, connections, server) whatever happens here
+      result = await readAdviceLog(js, prefix, { afterSeq }).catch((err: unknown) => void (failure = err as Error));
     },
     collected: () => result,
+    failure: () => failure,
   };
 }
 
-/** Writes DIR/advice-log.jsonl from what the run logged; returns its meta record. */
+/** Writes DIR/advice-log.jsonl from what the run logged; returns its meta record. Throws what collect() met. */
 export async function writeRunAdviceLog(
   outDir: string,
   log: UpAdviceLog,
   run: { prefix: string; startedAtMs: number; durationMs: number },
 ): Promise<AdviceLogMeta | undefined> {
+  const failed = log.failure();
+  if (failed) throw new Error(`reading ${log.stream} failed: ${failed.message}`, { cause: failed });
   const got = log.collected();
   if (got === undefined) return undefined;
   const s = subjects(run.prefix);

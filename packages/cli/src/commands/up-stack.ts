@@ -78,6 +78,14 @@ export interface StackOptions {
   readonly onLearnerCrash?: (err: LearnerThreadError) => void;
   /** `ala replay`: publish these recorded advice (advice-log.jsonl) in place of the advisor-worker. */
   readonly replay?: { readonly records: readonly AdviceLogRecord[]; readonly durationMs: number };
+  /** The aggregator's and router's settings of a recorded run (`ala replay`): they replace the environment's. */
+  readonly voting?: Voting;
+}
+
+/** The settings of the advice services that turn advice into biases (recorded in config.json). */
+export interface Voting {
+  readonly aggregator: AggregatorConfig;
+  readonly router: RouterConfig;
 }
 
 /** Counts bus events (no handler-time history: `ala up` runs for hours). */
@@ -128,6 +136,8 @@ export interface Stack {
   readonly adviceLog: UpAdviceLog | undefined;
   /** The replay publisher when replaying (start() it at the run's start). */
   readonly replay: ReplayPublisher | undefined;
+  /** The settings the aggregator and router run with. */
+  readonly voting: Voting;
   stop(): Promise<void>;
 }
 
@@ -299,13 +309,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     },
     adviceLog,
     replay,
+    voting: { aggregator: advice.aggregator, router: advice.router },
     stop: async () => {
       await Promise.all(endpoints.map((e) => e.stop()));
       await actor.stop();
       if (chain) await Promise.all([chain.advisor.stop(), chain.aggregator.stop(), chain.router.stop()]);
       if (adviceLog) {
         if (chain) await Promise.all((['advisor-worker', 'vote-aggregator'] as const).map(async (id) => (await busOf(id)).flush()));
-        await adviceLog.collect();
+        await adviceLog.collect(); // never throws: a failure is reported when the file is written
       }
       await learner.stop();
       await inProcess?.close();
@@ -340,7 +351,19 @@ function adviceConfigs(opts: StackOptions, prefix: string, store: boolean): { ad
       backend: opts.advisor === 'none' ? 'scripted' : opts.advisor,
       scripted: { ...advisor.scripted, latencyMs: opts.advisorLatencyMs, seed: opts.seed },
     }),
-    aggregator: validateAggregatorConfig({ ...aggregatorConfig(env, { ...AGGREGATOR_DEFAULTS, windowMs: 5 }), prefix, metricsPort: 0 }),
-    router: validateRouterConfig({ ...router, ...(opts.biasBound !== undefined ? { bound: opts.biasBound } : {}), prefix, metricsPort: 0, store }),
+    aggregator: validateAggregatorConfig({
+      ...aggregatorConfig(env, { ...AGGREGATOR_DEFAULTS, windowMs: 5 }),
+      ...opts.voting?.aggregator,
+      prefix,
+      metricsPort: 0,
+    }),
+    router: validateRouterConfig({
+      ...router,
+      ...opts.voting?.router,
+      ...(opts.biasBound !== undefined ? { bound: opts.biasBound } : {}),
+      prefix,
+      metricsPort: 0,
+      store,
+    }),
   };
 }

@@ -16,7 +16,7 @@ import { listEnvs } from '@ala/envs';
 import { CliUsageError } from '../errors';
 import { appendJsonl, runtimeVersions, writeJson } from '../train/run-dir';
 import { SOLVED_THRESHOLDS } from './train';
-import { startStack, type AdvisorKind, type LearnerThreadChoice, type StackOptions, type TransportChoice } from './up-stack';
+import { startStack, type Voting, type AdvisorKind, type LearnerThreadChoice, type StackOptions, type TransportChoice } from './up-stack';
 import { evaluatePolicy } from './up-eval';
 import { writeRunAdviceLog } from './up-advice-log';
 import type { AdviceLogRecord } from '../replay/advice-log-file';
@@ -91,6 +91,8 @@ export interface UpArgs {
    * duration has passed (not at --max-seconds or the target return).
    */
   readonly replay?: { readonly of: string; readonly records: readonly AdviceLogRecord[]; readonly durationMs: number };
+  /** The aggregator's and router's settings (`ala replay`: the original run's, from its config.json); default from ALA_*. */
+  readonly voting?: Voting;
 }
 
 export interface UpOutcome {
@@ -151,11 +153,13 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
     ...(args.creds !== undefined ? { credsDir: args.creds } : !(args.natsUrl ?? process.env.NATS_URL) ? { credsDir: path.join(outDir, 'creds') } : {}),
     onUpdate: (m) => void updates.push({ t: Date.now(), ...m }),
     ...(args.replay ? { replay: { records: args.replay.records, durationMs: args.replay.durationMs } } : {}),
+    ...(args.voting ? { voting: args.voting } : {}),
   };
   const stack = await startStack(opts);
   await writeJson(path.join(outDir, 'config.json'), {
     command: 'ala up',
-    options: { ...opts, logger: undefined, onUpdate: undefined, replay: undefined },
+    options: { ...opts, logger: undefined, onUpdate: undefined, replay: undefined, voting: undefined },
+    voting: stack.voting,
     prefix: opts.prefix ?? 'ala',
     replayOf: args.replay?.of ?? null,
     seed,
