@@ -260,7 +260,8 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
       ...(error !== undefined ? { error } : {}),
     });
     await writeJson(path.join(outDir, 'summary.json'), { ...summary, stats: final, adviceLog: adviceLog ?? null });
-    if (!quiet) out.write(`${summaryTable(summary)}\nwrote ${outDir}\n`);
+    if (adviceLog && adviceLog.lost > 0) log.warn(`ala up: the advice log's limits removed ${adviceLog.lost} of this run's entries before the export`);
+    if (!quiet) out.write(`${summaryTable(summary)}\nwrote ${outDir}${adviceLog ? ` (advice log: ${adviceLog.records} entries)` : ''}\n`);
     outcome = { outDir, summary };
   }
   return outcome;
