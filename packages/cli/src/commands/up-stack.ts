@@ -2,7 +2,9 @@
 // transport (up-transport.ts: NATS_URL, else a nats-server started here with per-service nkey
 // identities, else the InProcessBus with in-memory trajectory/policy stores and a warning), then
 // ppo-learner, actor-runner and, unless the advisor is 'none', advisor-worker, vote-aggregator and
-// bias-router; on NATS each service has its own connection as its own identity.
+// bias-router; on NATS each service has its own connection as its own identity. The
+// vote-aggregator's identity ensures the advice log and, at stop, reads what the run logged
+// (up-advice-log.ts); for `ala replay` a replay publisher takes the advisor-worker's place.
 // On NATS the ppo-learner runs by default in a worker thread with its own connection
 // (learner-thread.ts), so its synchronous PPO update never stalls the actor's step loop; on the
 // in-process bus (or with learnerThread 'main') it shares the main thread.

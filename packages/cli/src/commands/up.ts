@@ -2,7 +2,8 @@
 // advice chain (advisor-worker, vote-aggregator, bias-router) — on NATS_URL, on a nats-server it
 // starts itself, or on the in-process bus. Prints a live progress line, stops at --target-return,
 // --max-seconds or Ctrl-C, then prints a summary table and writes DIR/summary.json,
-// DIR/config.json and DIR/metrics.jsonl (one line per learner update). On NATS the learner runs in
+// DIR/config.json, DIR/metrics.jsonl (one line per learner update) and, on NATS,
+// DIR/advice-log.jsonl (up-advice-log.ts; `ala replay` runs it again through UpArgs.replay). On NATS the learner runs in
 // a worker thread (up-stack.ts), and a crash of that worker stops the run with an error (exit 1).
 // Must not: implement services (see services/*); up-stack.ts wires them, up-summary.ts reports.
 import { promises as fs } from 'node:fs';
