@@ -173,7 +173,7 @@ export function register(program: Command): void {
       'after',
       `
 Same env, agents, step rate, seed, snapshot rate and learner settings as RUN (its config.json); the advisor is replaced by a
-publisher of the recorded advice, each at its recorded offset from the run's start (the actor's first policy), with its recorded
+publisher of the recorded advice, each at its recorded offset from the run's start (the actor's first env step), with its recorded
 Ala-Ttl-Ms; the aggregator and router run with the original's settings (config.json \`voting\`). The replay ends when every advice
 is published and the original's duration has passed. Writes an \`ala up\` run directory (default next to RUN) with its own
 advice-log.jsonl and replay-report.json; exit 1 when the advice differs (content, order, or an offset beyond --tolerance-ms).`,

@@ -136,8 +136,10 @@ export interface Stack {
   latestPolicy(): Promise<Uint8Array | undefined>;
   /** The advice log (NATS with ALA_ADVICE_LOG on, the default); stop() collects what the run logged. */
   readonly adviceLog: UpAdviceLog | undefined;
-  /** The replay publisher when replaying (start() it at the run's start). */
+  /** The replay publisher when replaying (started at the actor's first step). */
   readonly replay: ReplayPublisher | undefined;
+  /** The run's start: the actor's first env step (wall clock and monotonic ms); undefined before it. */
+  startedAt(): { readonly wallMs: number; readonly monoMs: number } | undefined;
   /** The settings the aggregator and router run with. */
   readonly voting: Voting;
   stop(): Promise<void>;
@@ -249,11 +251,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   // step-gap probe: the time between consecutive VectorEnv.step calls of the actor (no change to the actor)
   const stepGapUs = createHistogram();
   let lastStep: number | undefined;
+  // the run's start for the advice log's offsets and a replay's schedule: the actor's first step
+  let startedAt: { wallMs: number; monoMs: number } | undefined;
   const makeVectorEnv = (envId: string, n: number): VectorEnv => {
     const venv = VectorEnv.make(envId, n);
     const step = venv.step.bind(venv);
     venv.step = (actions) => {
       const now = performance.now();
+      if (startedAt === undefined) {
+        startedAt = { wallMs: Date.now(), monoMs: now };
+        replay?.start();
+      }
       if (lastStep !== undefined) stepGapUs.record(Math.max(1, Math.round((now - lastStep) * 1000)));
       lastStep = now;
       return step(actions);
@@ -311,6 +319,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     },
     adviceLog,
     replay,
+    startedAt: () => startedAt,
     voting: { aggregator: advice.aggregator, router: advice.router },
     stop: async () => {
       await Promise.all(endpoints.map((e) => e.stop()));

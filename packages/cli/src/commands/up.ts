@@ -188,16 +188,10 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
   let lastSteps = 0;
   let lastT = t0;
   let outcome!: UpOutcome;
-  let startedAtMs = Date.now();
-  let tStart = performance.now();
   try {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([stack.actor.ready, new Promise((r) => (timer = setTimeout(r, 30_000)))]); // no policy yet: report anyway
     clearTimeout(timer);
-    // the run's start for the advice log's offsets (and a replay's schedule): the actor is acting now
-    startedAtMs = Date.now();
-    tStart = performance.now();
-    stack.replay?.start();
     for (;;) {
       await new Promise((r) => setTimeout(r, 1000 * (args.progressEveryS ?? 1)));
       const st = stack.stats();
@@ -231,6 +225,8 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
       log.warn(`ala up: reading the final policy failed, no evaluation: ${(err as Error).message}`);
       return undefined;
     });
+    // offsets and the duration count from the actor's first step (the stack notes it)
+    const { wallMs: startedAtMs, monoMs: tStart } = stack.startedAt() ?? { wallMs: Date.now(), monoMs: performance.now() };
     const durationMs = performance.now() - tStart;
     await stack.stop().catch((err: unknown) => {
       error ??= `stopping failed: ${(err as Error).message}`;

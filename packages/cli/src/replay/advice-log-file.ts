@@ -14,7 +14,7 @@ export interface AdviceLogMeta {
   readonly v: 1;
   readonly prefix: string;
   readonly stream: string;
-  /** Wall-clock start of the run (the actor's first policy loaded), ISO and ms since the epoch. */
+  /** Wall-clock start of the run (the actor's first env step), ISO and ms since the epoch. */
   readonly startedAt: string;
   readonly startedAtMs: number;
   /** From the start to the end of the run, ms (a replay runs at least this long). */

@@ -9,7 +9,7 @@ import type { Bus, BusLogger } from '@ala/bus';
 import type { AdviceLogRecord } from './advice-log-file';
 
 export interface ReplayPublisher {
-  /** Starts the schedule now (the run's start: the actor's first policy loaded). */
+  /** Starts the schedule now (the run's start: the actor's first env step). */
   start(): void;
   /** True once every record is published and the original run's duration has passed. */
   done(): boolean;
