@@ -4,8 +4,18 @@
 // service needs (stored bias, policy KV, weights Object Store) work under its own identity.
 import { createUser } from '@nats-io/nkeys';
 import { connect as natsConnect, headers, nkeyAuthenticator, type NatsConnection } from '@nats-io/transport-node';
-import { Bias, encode, HEADER_TTL_MS } from '@ala/protocol';
-import { ensurePolicyStores, ensureStreams, IDENTITIES, openJetStream, publishBiasStored, readLastBias, type Identity } from '@ala/bus';
+import { Advice, Bias, encode, HEADER_TTL_MS } from '@ala/protocol';
+import {
+  ensureAdviceLog,
+  ensurePolicyStores,
+  ensureStreams,
+  IDENTITIES,
+  openJetStream,
+  publishBiasStored,
+  readAdviceLog,
+  readLastBias,
+  type Identity,
+} from '@ala/bus';
 import { waitFor } from '@ala/testkit';
 import { startSecureServer, type SecureServer } from './secure-server';
 
@@ -135,6 +145,39 @@ test('nobody but the bias-router writes ALA_BIAS: stored publishes, purge, delet
   const stored = await readLastBias(await openJetStream(actor.conn.nc), 'a2', { prefix: 'ala' });
   expect(stored?.value.bias).toEqual([1, -1]);
   expect(actor.denials).toEqual([]);
+});
+
+test('the vote-aggregator owns the advice log: it creates it and reads back what the advisor published; no one else creates, changes or reads it', async () => {
+  const agg = await sec.connectAs('vote-aggregator');
+  const ajs = await openJetStream(agg.conn.nc);
+  await ensureAdviceLog(ajs, 'ala');
+  const advice: Advice = {
+    v: 1,
+    adviceId: 'logged-1',
+    advisorId: 'scripted-0',
+    agentId: 'a3',
+    priority: 1,
+    stateSeq: 1,
+    bias: [1, -1],
+    confidence: 1,
+    model: 'm',
+    latencyMs: 1,
+  };
+  const hdr = headers();
+  hdr.set(HEADER_TTL_MS, '50');
+  as['advisor-worker'].conn.publish('ala.advice.a3', encode(Advice, advice), { headers: hdr });
+  await as['advisor-worker'].conn.flush();
+  const got = await readAdviceLog(ajs, 'ala', { settleMs: 50 });
+  expect(got.messages.map((m) => m.subject)).toContain('ala.advice.a3');
+  expect(agg.denials).toEqual([]);
+  for (const who of IDENTITIES.filter((i) => i !== 'vote-aggregator')) {
+    const { conn } = as[who];
+    for (const op of ['STREAM.CREATE', 'STREAM.UPDATE', 'STREAM.PURGE', 'STREAM.DELETE', 'STREAM.MSG.DELETE', 'DIRECT.GET']) {
+      await expect(conn.request(`$JS.API.${op}.ALA_ADVICE_LOG`, new TextEncoder().encode('{}'), { timeout: 1000 })).rejects.toThrow(
+        /Permissions Violation for Publish/,
+      );
+    }
+  }
 });
 
 test('the learner writes the policy stores; the actor reads KV and a large object (ordered consumer) without a denial, and cannot write them', async () => {

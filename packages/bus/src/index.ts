@@ -10,6 +10,8 @@ export { CredentialsError, inboxPrefixFor, resolveSecurity } from './security';
 export type { ConnectionSecurity, ResolvedSecurity } from './security';
 export { openJetStream, ensureStreams, detectTtlSupport, ensurePolicyStores, openPolicyStores, resourceNames } from './jetstream';
 export type { JetStreamContext, StreamsOptions, EnsuredStreams, TtlSupport, PolicyStores } from './jetstream';
+export { adviceLogStreamName, ensureAdviceLog, adviceLogPosition, readAdviceLog, ADVICE_LOG_DEFAULTS } from './advice-log';
+export type { AdviceLogOptions, StoredLogMessage, ReadAdviceLogOptions } from './advice-log';
 export { publishBiasStored, readLastBias, publishDurable, natsTtl } from './stored';
 export type { StoredBias, DurableOptions } from './stored';
 export { startService, addTypedEndpoint, ServiceErrorCodeHeader, ServiceErrorHeader } from './service';

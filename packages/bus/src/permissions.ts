@@ -5,6 +5,7 @@
 // ppo-learner writes the policy stores and announces policies. authConf() renders the
 // nats-server `authorization { users = [...] }` block. Must not: do I/O or hold any seed.
 import { subjects } from '@ala/protocol';
+import { adviceLogStreamName } from './advice-log';
 import { resourceNames } from './jetstream';
 import { inboxPrefixFor } from './security';
 
@@ -59,8 +60,14 @@ export function edgesOf(identity: Identity, prefix = 'ala'): Permissions {
       };
     case 'advisor-worker':
       return { publish: [s.adviceAll], subscribe: [s.stateAll, ...status] };
-    case 'vote-aggregator':
-      return { publish: [s.voteAll], subscribe: [s.adviceAll, ...status] };
+    case 'vote-aggregator': {
+      // it owns the advice log (advice and votes as published) and reads it for `ala up`'s export
+      const log = adviceLogStreamName(prefix);
+      return {
+        publish: [s.voteAll, api('INFO'), api('STREAM.INFO', log), api('STREAM.CREATE', log), api('STREAM.UPDATE', log), api('DIRECT.GET', log)],
+        subscribe: [s.adviceAll, ...status],
+      };
+    }
     case 'bias-router':
       return {
         publish: [`${s.prefix}.bias.*`, api('INFO'), api('STREAM.INFO', r.bias), api('STREAM.CREATE', r.bias), api('STREAM.UPDATE', r.bias)],

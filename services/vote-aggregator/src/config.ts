@@ -20,6 +20,14 @@ export interface AggregatorConfig extends CommonConfig {
   maxTtlMs: number;
   /** Agents tracked at once. */
   maxAgents: number;
+  /** Create the advice log (stream ALA_ADVICE_LOG: every advice and vote, for audit and `ala replay`); needs JetStream. */
+  adviceLog: boolean;
+  /** Age limit of a logged advice or vote, ms. */
+  adviceLogMaxAgeMs: number;
+  /** Size limit of the advice log, bytes (the oldest entries go first). */
+  adviceLogMaxBytes: number;
+  /** Replicas of the advice log (ALA_STREAM_REPLICAS, default 1; 3 on a 3-node cluster). */
+  streamReplicas: number;
 }
 
 const DEF = defineConfig<AggregatorConfig>({
@@ -31,6 +39,10 @@ const DEF = defineConfig<AggregatorConfig>({
   halfLifeMs: setting.number('ALA_AGG_HALF_LIFE_MS', 0, { min: 0 }),
   maxTtlMs: setting.int('ALA_AGG_MAX_TTL_MS', 60_000, { min: 1, max: 86_400_000 }),
   maxAgents: setting.int('ALA_AGG_MAX_AGENTS', 10_000, { min: 1 }),
+  adviceLog: setting.bool('ALA_ADVICE_LOG', true),
+  adviceLogMaxAgeMs: setting.int('ALA_ADVICE_LOG_MAX_AGE_MS', 86_400_000, { min: 1_000, max: 31_536_000_000 }),
+  adviceLogMaxBytes: setting.int('ALA_ADVICE_LOG_MAX_BYTES', 1024 ** 3, { min: 65_536 }),
+  streamReplicas: setting.int('ALA_STREAM_REPLICAS', 1, { min: 1, max: 5 }),
 });
 
 export const AGGREGATOR_DEFAULTS: AggregatorConfig = DEF.defaults;

@@ -2,7 +2,9 @@
 // transport (up-transport.ts: NATS_URL, else a nats-server started here with per-service nkey
 // identities, else the InProcessBus with in-memory trajectory/policy stores and a warning), then
 // ppo-learner, actor-runner and, unless the advisor is 'none', advisor-worker, vote-aggregator and
-// bias-router; on NATS each service has its own connection as its own identity.
+// bias-router; on NATS each service has its own connection as its own identity. The
+// vote-aggregator's identity ensures the advice log and, at stop, reads what the run logged
+// (up-advice-log.ts); for `ala replay` a replay publisher takes the advisor-worker's place.
 // On NATS the ppo-learner runs by default in a worker thread with its own connection
 // (learner-thread.ts), so its synchronous PPO update never stalls the actor's step loop; on the
 // in-process bus (or with learnerThread 'main') it shares the main thread.
@@ -37,6 +39,9 @@ import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { MemoryPolicies, MemoryTrajectories } from './up-memory';
 import { startLearnerThread, type LearnerThread, type LearnerThreadError } from '../learner-thread';
 import { openUpTransport, type TransportChoice } from './up-transport';
+import { openUpAdviceLog, type UpAdviceLog } from './up-advice-log';
+import { startReplayPublisher, type ReplayPublisher } from '../replay/replay-publisher';
+import type { AdviceLogRecord } from '../replay/advice-log-file';
 
 export type AdvisorKind = 'scripted' | 'openai-compatible' | 'none';
 export type { TransportChoice } from './up-transport';
@@ -73,6 +78,16 @@ export interface StackOptions {
   readonly totalTimesteps?: number;
   /** Called once if the learner worker crashes (the stack keeps acting; up.ts decides). */
   readonly onLearnerCrash?: (err: LearnerThreadError) => void;
+  /** `ala replay`: publish these recorded advice (advice-log.jsonl) in place of the advisor-worker. */
+  readonly replay?: { readonly records: readonly AdviceLogRecord[]; readonly durationMs: number };
+  /** The aggregator's and router's settings of a recorded run (`ala replay`): they replace the environment's. */
+  readonly voting?: Voting;
+}
+
+/** The settings of the advice services that turn advice into biases (recorded in config.json). */
+export interface Voting {
+  readonly aggregator: AggregatorConfig;
+  readonly router: RouterConfig;
 }
 
 /** Counts bus events (no handler-time history: `ala up` runs for hours). */
@@ -119,6 +134,14 @@ export interface Stack {
   stats(): StackStats;
   /** ONNX bytes of the latest stored policy (undefined if none). */
   latestPolicy(): Promise<Uint8Array | undefined>;
+  /** The advice log (NATS with ALA_ADVICE_LOG on, the default); stop() collects what the run logged. */
+  readonly adviceLog: UpAdviceLog | undefined;
+  /** The replay publisher when replaying (started at the actor's first step). */
+  readonly replay: ReplayPublisher | undefined;
+  /** The run's start: the actor's first env step (wall clock and monotonic ms); undefined before it. */
+  startedAt(): { readonly wallMs: number; readonly monoMs: number } | undefined;
+  /** The settings the aggregator and router run with. */
+  readonly voting: Voting;
   stop(): Promise<void>;
 }
 
@@ -140,6 +163,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await ensureStreams(js, prefix, { ensure: ['traj'] });
     ttlEnforced = (await ensureStreams(routerJs, prefix, { ensure: ['bias'] })).ttl.enforced;
   }
+  // the advice log by its owner, the vote-aggregator (docs/architecture.md "Advice log and replay")
+  const advice = adviceConfigs(opts, prefix, js !== undefined);
+  const agg = advice.aggregator;
+  const aggJs = opts.advisor !== 'none' && agg.adviceLog ? await jsOf('vote-aggregator') : undefined;
+  const adviceLog = aggJs
+    ? await openUpAdviceLog(aggJs, prefix, { maxAgeMs: agg.adviceLogMaxAgeMs, maxBytes: agg.adviceLogMaxBytes, replicas: agg.streamReplicas })
+    : undefined;
   const bus = await busOf('actor-runner');
   const memTraj = new MemoryTrajectories();
   const memPolicies = new MemoryPolicies();
@@ -184,8 +214,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     });
   }
 
-  // The advice chain (optional): advisor -> aggregator -> router -> actor
-  const advice = adviceConfigs(opts, prefix, js !== undefined);
+  // The advice chain (optional): advisor (or the replay of a recorded run) -> aggregator -> router -> actor
   // the actor enforces the same B and maximum TTL as the router (docs/security.md)
   const actorConfig = validateActorConfig({
     ...ACTOR_DEFAULTS,
@@ -204,11 +233,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     maxAdviceTtlMs: advice.router.maxTtlMs,
   });
   const actorPorts = js ? await jetStreamActorPorts(js, prefix, { metrics: counts }) : { policies: memPolicies, trajectories: memTraj };
+  const replay = opts.replay && opts.advisor !== 'none' ? startReplayPublisher({ bus: await busOf('advisor-worker'), ...opts.replay, log }) : undefined;
   const chain =
     opts.advisor === 'none'
       ? undefined
       : {
-          advisor: startAdvisor({ bus: await busOf('advisor-worker'), clock: systemClock, config: advice.advisor, log }),
+          advisor: replay ? replayAdvisor(replay) : startAdvisor({ bus: await busOf('advisor-worker'), clock: systemClock, config: advice.advisor, log }),
           aggregator: startAggregator({ bus: await busOf('vote-aggregator'), clock: systemClock, config: advice.aggregator, log }),
           router: startRouter({
             bus: await busOf('bias-router'),
@@ -222,11 +252,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   // step-gap probe: the time between consecutive VectorEnv.step calls of the actor (no change to the actor)
   const stepGapUs = createHistogram();
   let lastStep: number | undefined;
+  // the run's start for the advice log's offsets and a replay's schedule: the actor's first step
+  let startedAt: { wallMs: number; monoMs: number } | undefined;
   const makeVectorEnv = (envId: string, n: number): VectorEnv => {
     const venv = VectorEnv.make(envId, n);
     const step = venv.step.bind(venv);
     venv.step = (actions) => {
       const now = performance.now();
+      if (startedAt === undefined) {
+        startedAt = { wallMs: Date.now(), monoMs: now };
+        replay?.start();
+      }
       if (lastStep !== undefined) stepGapUs.record(Math.max(1, Math.round((now - lastStep) * 1000)));
       lastStep = now;
       return step(actions);
@@ -282,15 +318,28 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       const v = await actorPorts.policies.latestVersion();
       return v === undefined ? undefined : actorPorts.policies.fetch(`v${v}.onnx`);
     },
+    adviceLog,
+    replay,
+    startedAt: () => startedAt,
+    voting: { aggregator: advice.aggregator, router: advice.router },
     stop: async () => {
       await Promise.all(endpoints.map((e) => e.stop()));
       await actor.stop();
       if (chain) await Promise.all([chain.advisor.stop(), chain.aggregator.stop(), chain.router.stop()]);
+      if (adviceLog) {
+        if (chain) await Promise.all((['advisor-worker', 'vote-aggregator'] as const).map(async (id) => (await busOf(id)).flush()));
+        await adviceLog.collect(); // never throws: a failure is reported when the file is written
+      }
       await learner.stop();
       await inProcess?.close();
       await t.close();
     },
   };
+}
+
+/** The replay publisher in the advisor's place (no LLM, so no failures by kind). */
+function replayAdvisor(p: ReplayPublisher): { stop(): Promise<void>; stats(): Record<string, number>; failures(): Record<string, string> } {
+  return { stop: () => p.stop(), stats: () => p.stats(), failures: () => ({}) };
 }
 
 /**
@@ -314,7 +363,19 @@ function adviceConfigs(opts: StackOptions, prefix: string, store: boolean): { ad
       backend: opts.advisor === 'none' ? 'scripted' : opts.advisor,
       scripted: { ...advisor.scripted, latencyMs: opts.advisorLatencyMs, seed: opts.seed },
     }),
-    aggregator: validateAggregatorConfig({ ...aggregatorConfig(env, { ...AGGREGATOR_DEFAULTS, windowMs: 5 }), prefix, metricsPort: 0 }),
-    router: validateRouterConfig({ ...router, ...(opts.biasBound !== undefined ? { bound: opts.biasBound } : {}), prefix, metricsPort: 0, store }),
+    aggregator: validateAggregatorConfig({
+      ...aggregatorConfig(env, { ...AGGREGATOR_DEFAULTS, windowMs: 5 }),
+      ...opts.voting?.aggregator,
+      prefix,
+      metricsPort: 0,
+    }),
+    router: validateRouterConfig({
+      ...router,
+      ...opts.voting?.router,
+      ...(opts.biasBound !== undefined ? { bound: opts.biasBound } : {}),
+      prefix,
+      metricsPort: 0,
+      store,
+    }),
   };
 }

@@ -2,7 +2,8 @@
 // advice chain (advisor-worker, vote-aggregator, bias-router) — on NATS_URL, on a nats-server it
 // starts itself, or on the in-process bus. Prints a live progress line, stops at --target-return,
 // --max-seconds or Ctrl-C, then prints a summary table and writes DIR/summary.json,
-// DIR/config.json and DIR/metrics.jsonl (one line per learner update). On NATS the learner runs in
+// DIR/config.json, DIR/metrics.jsonl (one line per learner update) and, on NATS,
+// DIR/advice-log.jsonl (up-advice-log.ts; `ala replay` runs it again through UpArgs.replay). On NATS the learner runs in
 // a worker thread (up-stack.ts), and a crash of that worker stops the run with an error (exit 1).
 // Must not: implement services (see services/*); up-stack.ts wires them, up-summary.ts reports.
 import { promises as fs } from 'node:fs';
@@ -16,8 +17,10 @@ import { listEnvs } from '@ala/envs';
 import { CliUsageError } from '../errors';
 import { appendJsonl, runtimeVersions, writeJson } from '../train/run-dir';
 import { SOLVED_THRESHOLDS } from './train';
-import { startStack, type AdvisorKind, type LearnerThreadChoice, type StackOptions, type TransportChoice } from './up-stack';
+import { startStack, type Voting, type AdvisorKind, type LearnerThreadChoice, type StackOptions, type TransportChoice } from './up-stack';
 import { evaluatePolicy } from './up-eval';
+import { writeRunAdviceLog } from './up-advice-log';
+import type { AdviceLogRecord } from '../replay/advice-log-file';
 import { progressLine, summarize, summaryTable, type UpProbes, type UpSummary } from './up-summary';
 
 /**
@@ -83,6 +86,14 @@ export interface UpArgs {
   readonly evalEpisodes?: number;
   readonly signal?: AbortSignal;
   readonly logger?: BusLogger;
+  /**
+   * `ala replay`: the recorded advice to publish in place of the advisor, from `of` (the original
+   * run's directory). The run then ends once every record is published and the original's
+   * duration has passed (not at --max-seconds or the target return).
+   */
+  readonly replay?: { readonly of: string; readonly records: readonly AdviceLogRecord[]; readonly durationMs: number };
+  /** The aggregator's and router's settings (`ala replay`: the original run's, from its config.json); default from ALA_*. */
+  readonly voting?: Voting;
 }
 
 export interface UpOutcome {
@@ -115,7 +126,7 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
   const envId = args.env ?? d.env;
   const seed = args.seed ?? d.seed;
   const maxSeconds = args.maxSeconds ?? d.maxSeconds;
-  const targetReturn = args.targetReturn ?? SOLVED_THRESHOLDS[envId];
+  const targetReturn = args.replay ? undefined : (args.targetReturn ?? SOLVED_THRESHOLDS[envId]);
   const outDir = args.out ?? path.join('runs', `up-${envId}-${seed}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   await fs.mkdir(outDir, { recursive: true });
   const metricsFile = path.join(outDir, 'metrics.jsonl');
@@ -142,11 +153,16 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
     ...(args.natsUrl ? { natsUrl: args.natsUrl } : {}),
     ...(args.creds !== undefined ? { credsDir: args.creds } : !(args.natsUrl ?? process.env.NATS_URL) ? { credsDir: path.join(outDir, 'creds') } : {}),
     onUpdate: (m) => void updates.push({ t: Date.now(), ...m }),
+    ...(args.replay ? { replay: { records: args.replay.records, durationMs: args.replay.durationMs } } : {}),
+    ...(args.voting ? { voting: args.voting } : {}),
   };
   const stack = await startStack(opts);
   await writeJson(path.join(outDir, 'config.json'), {
     command: 'ala up',
-    options: { ...opts, logger: undefined, onUpdate: undefined },
+    options: { ...opts, logger: undefined, onUpdate: undefined, replay: undefined, voting: undefined },
+    voting: stack.voting,
+    prefix: opts.prefix ?? 'ala',
+    replayOf: args.replay?.of ?? null,
     seed,
     maxSeconds,
     targetReturn: targetReturn ?? null,
@@ -193,7 +209,7 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
         stoppedBy = 'target-return';
         break;
       }
-      if ((now - t0) / 1000 >= maxSeconds) break;
+      if (stack.replay ? stack.replay.done() : (now - t0) / 1000 >= maxSeconds) break;
       if (args.signal?.aborted) {
         stoppedBy = 'signal';
         break;
@@ -209,10 +225,20 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
       log.warn(`ala up: reading the final policy failed, no evaluation: ${(err as Error).message}`);
       return undefined;
     });
+    // offsets and the duration count from the actor's first step (the stack notes it)
+    const { wallMs: startedAtMs, monoMs: tStart } = stack.startedAt() ?? { wallMs: Date.now(), monoMs: performance.now() };
+    const durationMs = performance.now() - tStart;
     await stack.stop().catch((err: unknown) => {
       error ??= `stopping failed: ${(err as Error).message}`;
       log.error(`ala up: ${error}`);
     });
+    const adviceLog = stack.adviceLog
+      ? await writeRunAdviceLog(outDir, stack.adviceLog, { prefix: opts.prefix ?? 'ala', startedAtMs, durationMs }).catch((err: unknown) => {
+          error ??= `writing the advice log failed: ${(err as Error).message}`;
+          log.error(`ala up: ${error}`);
+          return undefined;
+        })
+      : undefined;
     await appendJsonl(metricsFile, updates.splice(0));
     // the actors' return is μ's (with advice); evaluate π alone on fresh envs
     const evaluation =
@@ -230,8 +256,9 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
       ...(evaluation ? { evaluation } : {}),
       ...(error !== undefined ? { error } : {}),
     });
-    await writeJson(path.join(outDir, 'summary.json'), { ...summary, stats: final });
-    if (!quiet) out.write(`${summaryTable(summary)}\nwrote ${outDir}\n`);
+    await writeJson(path.join(outDir, 'summary.json'), { ...summary, stats: final, adviceLog: adviceLog ?? null });
+    if (adviceLog && adviceLog.lost > 0) log.warn(`ala up: the advice log's limits removed ${adviceLog.lost} of this run's entries before the export`);
+    if (!quiet) out.write(`${summaryTable(summary)}\nwrote ${outDir}${adviceLog ? ` (advice log: ${adviceLog.records} entries)` : ''}\n`);
     outcome = { outDir, summary };
   }
   return outcome;
@@ -277,7 +304,7 @@ it answers and steers its agent until the next advice replaces it (~1 step) or i
 action flips every few steps, so advice older than ~3 steps hurts, and fresh advice visibly lifts the return while the policy is
 weak (bench/system/advice-effect.ts). Steps covered per advice ~ min(snapshot interval, TTL x step rate - delay); the summary
 reports the advised-step fraction. Files: DIR/summary.json, DIR/config.json,
-DIR/metrics.jsonl, DIR/learner/ (checkpoint), DIR/creds/ (the embedded server's nkey identities, docs/security.md).`,
+DIR/metrics.jsonl, DIR/advice-log.jsonl (on NATS: every advice and vote, for \`ala replay DIR\`), DIR/learner/ (checkpoint), DIR/creds/ (the embedded server's nkey identities, docs/security.md).`,
     )
     .option('--env <id>', `environment id (default ${d.env})`)
     .option('--agents <n>', `agents in the actor (default ${d.agents})`, num('--agents'))
