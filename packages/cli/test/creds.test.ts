@@ -1,7 +1,7 @@
 // `ala creds`: one nkey user per identity, seeds 0600 that parse back to the published keys, an
-// auth.conf naming every public key with its own inbox, --keep leaving a complete set untouched
-// and regenerating an incomplete one, a rerun without --keep rotating every key.
-import { readFileSync, rmSync, statSync } from 'node:fs';
+// auth.conf naming every public key with its own inbox, --keep keeping a complete set's keys
+// (updating an out-of-date auth.conf) and regenerating an incomplete one, a rerun without --keep rotating every key.
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -34,12 +34,21 @@ test('writes a seed (0600) per identity matching identities.json, and auth.conf 
   rmSync(path.dirname(dir), { recursive: true });
 });
 
-test('--keep leaves a complete set untouched; an incomplete one and a rerun without --keep get new keys', () => {
+test('--keep keeps a complete set (an out-of-date auth.conf updated, keys kept); an incomplete one and a rerun without --keep get new keys', () => {
   const dir = fresh();
   const first = writeCreds(dir);
+  const conf = readFileSync(path.join(dir, 'auth.conf'), 'utf8');
   const kept = writeCreds(dir, { keep: true });
   expect(kept.written).toBe(false);
+  expect(kept.authConfWritten).toBe(false);
   expect(kept.identities).toEqual(first.identities);
+  expect(readFileSync(path.join(dir, 'auth.conf'), 'utf8')).toBe(conf);
+  // an auth.conf from an older version (a permission missing) is brought up to date, keys kept
+  writeFileSync(path.join(dir, 'auth.conf'), conf.replace(/"ala\.advice\.\*"/, '"ala.nothing"'));
+  const upgraded = writeCreds(dir, { keep: true });
+  expect([upgraded.written, upgraded.authConfWritten]).toEqual([false, true]);
+  expect(upgraded.identities).toEqual(first.identities);
+  expect(readFileSync(path.join(dir, 'auth.conf'), 'utf8')).toBe(conf);
   rmSync(path.join(dir, 'ops.nk'));
   const repaired = writeCreds(dir, { keep: true });
   expect(repaired.written).toBe(true);

@@ -2,8 +2,10 @@
 // Writes DIR/<identity>.nk (the seed, mode 0600), DIR/identities.json ({identity: {publicKey,
 // seedFile}}, seedFile relative to DIR) and DIR/auth.conf (the nats-server `authorization` block
 // with each identity's least-privilege permissions). Files are written to temporary names and
-// renamed, so a reader never sees half a set. `--keep` leaves a complete DIR untouched (a compose
-// init container runs it on every start); without it every key is new (rotation).
+// renamed, so a reader never sees half a set. `--keep` keeps the keys of a complete DIR (a compose
+// init container runs it on every start) and rewrites only auth.conf, and only when this version's
+// permissions or the prefix differ from it (an upgrade that adds a permission then works without a
+// rotation); without `--keep` every key is new (rotation).
 // Must not: print, log or return a seed.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -15,8 +17,10 @@ import { CliUsageError } from '../errors';
 
 export interface CredsResult {
   readonly dir: string;
-  /** False when --keep found a complete set and wrote nothing. */
+  /** False when --keep found a complete set and kept its keys. */
   readonly written: boolean;
+  /** True when auth.conf was (re)written: always with new keys; with --keep, when it was out of date. */
+  readonly authConfWritten: boolean;
   readonly identities: Readonly<Record<Identity, { publicKey: string; seedFile: string }>>;
 }
 
@@ -50,7 +54,16 @@ export function writeCreds(dir: string, opts: { keep?: boolean; prefix?: string 
   if (!isValidPrefix(prefix)) throw new CliUsageError(`--prefix ${prefix} must be 1-4 dot-separated tokens of [A-Za-z0-9_-]`, 'prefix');
   if (opts.keep) {
     const kept = readSet(dir);
-    if (kept) return { dir, written: false, identities: kept };
+    if (kept) {
+      const conf = authConf(
+        IDENTITIES.map((identity) => ({ identity, publicKey: kept[identity].publicKey })),
+        prefix,
+      );
+      const file = path.join(dir, 'auth.conf');
+      const stale = readFileSync(file, 'utf8') !== conf;
+      if (stale) writeAtomic(file, conf, 0o644);
+      return { dir, written: false, authConfWritten: stale, identities: kept };
+    }
   }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const identities = {} as Record<Identity, { publicKey: string; seedFile: string }>;
@@ -66,7 +79,7 @@ export function writeCreds(dir: string, opts: { keep?: boolean; prefix?: string 
   writeAtomic(path.join(dir, 'auth.conf'), authConf(users, prefix), 0o644);
   // last: its presence (with every seed file) is what --keep calls complete
   writeAtomic(path.join(dir, 'identities.json'), `${JSON.stringify(identities, null, 2)}\n`, 0o644);
-  return { dir, written: true, identities };
+  return { dir, written: true, authConfWritten: true, identities };
 }
 
 export function register(program: Command): void {
@@ -74,7 +87,11 @@ export function register(program: Command): void {
     .command('creds')
     .description('write one NATS nkey identity per ALA service and the nats-server auth.conf with least-privilege permissions')
     .requiredOption('--out <dir>', 'directory for auth.conf, identities.json and <identity>.nk seed files')
-    .option('--keep', 'leave an existing complete set untouched (else every key is regenerated: rotation)', false)
+    .option(
+      '--keep',
+      'keep the keys of an existing complete set, updating auth.conf if the permissions changed (else every key is regenerated: rotation)',
+      false,
+    )
     .option('--prefix <prefix>', 'subject prefix the permissions are written for (default ALA_PREFIX, else ala)')
     .addHelpText(
       'after',
@@ -85,7 +102,11 @@ the server config includes the permissions with: include "auth.conf". After a ro
     )
     .action((o: { out: string; keep: boolean; prefix?: string }) => {
       const r = writeCreds(o.out, { keep: o.keep, prefix: o.prefix ?? (process.env.ALA_PREFIX || 'ala') });
-      process.stdout.write(r.written ? `wrote ${IDENTITIES.length} identities to ${r.dir}\n` : `kept the complete set in ${r.dir}\n`);
+      process.stdout.write(
+        r.written
+          ? `wrote ${IDENTITIES.length} identities to ${r.dir}\n`
+          : `kept the keys in ${r.dir}${r.authConfWritten ? "; auth.conf updated to this version's permissions (reload the nats-server)" : ''}\n`,
+      );
       for (const i of IDENTITIES) process.stdout.write(`  ${i.padEnd(16)} ${r.identities[i].publicKey}\n`);
     });
 }
