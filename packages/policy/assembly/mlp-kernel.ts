@@ -40,24 +40,38 @@
 /** c[m,n] = a[m,k] b[k,n] (+ bias[n] when bias != 0), then tanh when act != 0. */
 export function matmul(a: usize, b: usize, bias: usize, c: usize, m: i32, k: i32, n: i32, act: i32): void {
   const n16 = n & ~15;
-  const n4 = n & ~3;
   const rowB = (<usize>n) << 2;
-  for (let i = 0; i < m; i++) {
+  let i = 0;
+  // Two rows at a time over 16-column blocks: each row of b is loaded once for both
+  for (; i + 1 < m; i += 2) {
     const ar = a + ((<usize>(i * k)) << 2);
+    const ar2 = ar + ((<usize>k) << 2);
     const cr = c + ((<usize>(i * n)) << 2);
-    let j = 0;
-    for (; j < n16; j += 16) {
+    for (let j = 0; j < n16; j += 16) {
       let c0 = f32x4.splat(0);
       let c1 = f32x4.splat(0);
       let c2 = f32x4.splat(0);
       let c3 = f32x4.splat(0);
+      let d0 = f32x4.splat(0);
+      let d1 = f32x4.splat(0);
+      let d2 = f32x4.splat(0);
+      let d3 = f32x4.splat(0);
       let bp = b + ((<usize>j) << 2);
       for (let p = 0; p < k; p++) {
         const x = f32x4.splat(load<f32>(ar + ((<usize>p) << 2)));
-        c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)));
-        c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
-        c2 = f32x4.add(c2, f32x4.mul(x, v128.load(bp, 32)));
-        c3 = f32x4.add(c3, f32x4.mul(x, v128.load(bp, 48)));
+        const y = f32x4.splat(load<f32>(ar2 + ((<usize>p) << 2)));
+        const b0 = v128.load(bp);
+        const b1 = v128.load(bp, 16);
+        const b2 = v128.load(bp, 32);
+        const b3 = v128.load(bp, 48);
+        c0 = f32x4.add(c0, f32x4.mul(x, b0));
+        c1 = f32x4.add(c1, f32x4.mul(x, b1));
+        c2 = f32x4.add(c2, f32x4.mul(x, b2));
+        c3 = f32x4.add(c3, f32x4.mul(x, b3));
+        d0 = f32x4.add(d0, f32x4.mul(y, b0));
+        d1 = f32x4.add(d1, f32x4.mul(y, b1));
+        d2 = f32x4.add(d2, f32x4.mul(y, b2));
+        d3 = f32x4.add(d3, f32x4.mul(y, b3));
         bp += rowB;
       }
       if (bias != 0) {
@@ -66,41 +80,99 @@ export function matmul(a: usize, b: usize, bias: usize, c: usize, m: i32, k: i32
         c1 = f32x4.add(c1, v128.load(bb, 16));
         c2 = f32x4.add(c2, v128.load(bb, 32));
         c3 = f32x4.add(c3, v128.load(bb, 48));
+        d0 = f32x4.add(d0, v128.load(bb));
+        d1 = f32x4.add(d1, v128.load(bb, 16));
+        d2 = f32x4.add(d2, v128.load(bb, 32));
+        d3 = f32x4.add(d3, v128.load(bb, 48));
       }
       if (act != 0) {
         c0 = tanh4(c0);
         c1 = tanh4(c1);
         c2 = tanh4(c2);
         c3 = tanh4(c3);
+        d0 = tanh4(d0);
+        d1 = tanh4(d1);
+        d2 = tanh4(d2);
+        d3 = tanh4(d3);
       }
       const cp = cr + ((<usize>j) << 2);
+      const dp = cp + rowB;
       v128.store(cp, c0);
       v128.store(cp, c1, 16);
       v128.store(cp, c2, 32);
       v128.store(cp, c3, 48);
+      v128.store(dp, d0);
+      v128.store(dp, d1, 16);
+      v128.store(dp, d2, 32);
+      v128.store(dp, d3, 48);
     }
-    for (; j < n4; j += 4) {
-      let c0 = f32x4.splat(0);
-      let bp = b + ((<usize>j) << 2);
-      for (let p = 0; p < k; p++) {
-        c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(ar + ((<usize>p) << 2))), v128.load(bp)));
-        bp += rowB;
-      }
-      if (bias != 0) c0 = f32x4.add(c0, v128.load(bias + ((<usize>j) << 2)));
-      if (act != 0) c0 = tanh4(c0);
-      v128.store(cr + ((<usize>j) << 2), c0);
+    matmulRow(ar, b, bias, cr, k, n, act, n16);
+    matmulRow(ar2, b, bias, cr + rowB, k, n, act, n16);
+  }
+  if (i < m) matmulRow(a + ((<usize>(i * k)) << 2), b, bias, c + ((<usize>(i * n)) << 2), k, n, act, 0);
+}
+
+// One row of matmul from column j0 on: 16-column blocks, then 4-column blocks, then single columns.
+// @ts-ignore: decorator
+@inline function matmulRow(ar: usize, b: usize, bias: usize, cr: usize, k: i32, n: i32, act: i32, j0: i32): void {
+  const n16 = n & ~15;
+  const n4 = n & ~3;
+  const rowB = (<usize>n) << 2;
+  let j = j0;
+  for (; j < n16; j += 16) {
+    let c0 = f32x4.splat(0);
+    let c1 = f32x4.splat(0);
+    let c2 = f32x4.splat(0);
+    let c3 = f32x4.splat(0);
+    let bp = b + ((<usize>j) << 2);
+    for (let p = 0; p < k; p++) {
+      const x = f32x4.splat(load<f32>(ar + ((<usize>p) << 2)));
+      c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)));
+      c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
+      c2 = f32x4.add(c2, f32x4.mul(x, v128.load(bp, 32)));
+      c3 = f32x4.add(c3, f32x4.mul(x, v128.load(bp, 48)));
+      bp += rowB;
     }
-    for (; j < n; j++) {
-      let s: f32 = 0;
-      let bp = b + ((<usize>j) << 2);
-      for (let p = 0; p < k; p++) {
-        s += load<f32>(ar + ((<usize>p) << 2)) * load<f32>(bp);
-        bp += rowB;
-      }
-      if (bias != 0) s += load<f32>(bias + ((<usize>j) << 2));
-      if (act != 0) s = tanh1(s);
-      store<f32>(cr + ((<usize>j) << 2), s);
+    if (bias != 0) {
+      const bb = bias + ((<usize>j) << 2);
+      c0 = f32x4.add(c0, v128.load(bb));
+      c1 = f32x4.add(c1, v128.load(bb, 16));
+      c2 = f32x4.add(c2, v128.load(bb, 32));
+      c3 = f32x4.add(c3, v128.load(bb, 48));
     }
+    if (act != 0) {
+      c0 = tanh4(c0);
+      c1 = tanh4(c1);
+      c2 = tanh4(c2);
+      c3 = tanh4(c3);
+    }
+    const cp = cr + ((<usize>j) << 2);
+    v128.store(cp, c0);
+    v128.store(cp, c1, 16);
+    v128.store(cp, c2, 32);
+    v128.store(cp, c3, 48);
+  }
+  for (; j < n4; j += 4) {
+    let c0 = f32x4.splat(0);
+    let bp = b + ((<usize>j) << 2);
+    for (let p = 0; p < k; p++) {
+      c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(ar + ((<usize>p) << 2))), v128.load(bp)));
+      bp += rowB;
+    }
+    if (bias != 0) c0 = f32x4.add(c0, v128.load(bias + ((<usize>j) << 2)));
+    if (act != 0) c0 = tanh4(c0);
+    v128.store(cr + ((<usize>j) << 2), c0);
+  }
+  for (; j < n; j++) {
+    let s: f32 = 0;
+    let bp = b + ((<usize>j) << 2);
+    for (let p = 0; p < k; p++) {
+      s += load<f32>(ar + ((<usize>p) << 2)) * load<f32>(bp);
+      bp += rowB;
+    }
+    if (bias != 0) s += load<f32>(bias + ((<usize>j) << 2));
+    if (act != 0) s = tanh1(s);
+    store<f32>(cr + ((<usize>j) << 2), s);
   }
 }
 
