@@ -4,7 +4,7 @@
 // annealing, minibatch order) on the kernel against the same update on TF.js.
 import * as tf from '@tensorflow/tfjs';
 import { createRng, randn, rngSplit, type Rng } from '@ala/rl-core';
-import { Learner, initTfBackend, makePpoConfig, presetFor, ppoLoss, TfActorCritic, type ActorCriticWeights, type MlpSpec } from '@ala/policy';
+import { Learner, OrtPolicy, initTfBackend, makePpoConfig, presetFor, ppoLoss, TfActorCritic, type ActorCriticWeights, type MlpSpec } from '@ala/policy';
 import { MlpKernel, type KernelCoefs, type KernelMinibatch } from '../src/mlp-kernel';
 import { initActorCriticWeights } from '../src/weights';
 import { syntheticRollout } from './helpers';
@@ -242,4 +242,19 @@ it('a Learner update on the kernel = the same update on TF.js (Adam, grad clip, 
   expect(onTf.getState().weights).toEqual(wk.weights);
   onKernel.dispose();
   onTf.dispose();
+});
+
+it('the kernel-trained policy exported to ONNX acts as the kernel computes it (learner/actor parity)', async () => {
+  const config = makePpoConfig({ numEnvs: 4, numSteps: 32, numMinibatches: 2, updateEpochs: 2, totalTimesteps: 1024 }, presetFor('CartPole-v1'));
+  const learner = await Learner.create({ obsDim: 4, nActions: 2, config, seed: 4 });
+  learner.update(syntheticRollout(32, 4, 4, 2, 7));
+  const policy = await OrtPolicy.create(learner.exportOnnx(), { obsDim: 4, nActions: 2, policyVersion: learner.policyVersion });
+  const rng = createRng(8);
+  const obs = Float32Array.from({ length: 20 * 4 }, () => 2 * randn(rng));
+  const ort = await policy.run(obs, 20);
+  const mine = new MlpKernel(learner.weights()).forward(obs, 20);
+  expect(maxDiff(ort.logits, mine.logits)).toBeLessThan(1e-5);
+  expect(maxDiff(ort.value, mine.value)).toBeLessThan(1e-5);
+  await policy.release();
+  learner.dispose();
 });
