@@ -83,7 +83,16 @@ export class Learner {
     const spec = { obsDim: opts.obsDim, nActions: opts.nActions, hidden: config.hidden };
     const weights = initActorCriticWeights(spec, rngSplit(opts.seed, 0));
     const want = opts.backend ?? 'kernel';
-    const engine = want === 'kernel' ? new KernelEngine(weights, config.adamEps) : new TfEngine(weights, config.adamEps, await initTfBackend(want));
+    let engine: LearnerEngine | undefined;
+    if (want === 'kernel') {
+      try {
+        engine = new KernelEngine(weights, config.adamEps);
+      } catch (err) {
+        // e.g. a JavaScript engine without WebAssembly SIMD: TF.js computes the same update, slower
+        console.warn(`@ala/policy: WebAssembly learner kernel unavailable (${(err as Error).message}); using TF.js`);
+      }
+    }
+    engine ??= new TfEngine(weights, config.adamEps, await initTfBackend(want === 'kernel' ? 'wasm' : want));
     return new Learner(config, engine, rngSplit(opts.seed, 1));
   }
 
