@@ -34,6 +34,7 @@ export default tseslint.config(
       'runs/**',
       'coverage/**',
       'packages/rl-core/assembly/**',
+      'packages/policy/assembly/**',
       '**/*.js',
       '**/*.mjs',
       '**/*.cjs',

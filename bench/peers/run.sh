@@ -4,7 +4,9 @@
 # clip annealing there); same budget, same stop rule (mean of the last 100 episodes >= 475),
 # runs interleaved per seed so all see the same machine load.
 # Writes bench/results/peers.json. Env: SEEDS (default "1 2 3"), BUDGET (150000), ALA_PEERS_VENV,
-# CLEANRL_PPO (path to CleanRL's cleanrl/ppo.py when GitHub is not reachable).
+# CLEANRL_PPO (path to CleanRL's cleanrl/ppo.py when GitHub is not reachable), OMP_NUM_THREADS
+# (torch's threads; on a loaded machine 2 threads can be ~40x slower per step than 1, because
+# OpenMP threads wait for each other while descheduled: set it to 1 there and say so).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SEEDS=${SEEDS:-"1 2 3"}
@@ -45,7 +47,7 @@ print(json.dumps({
     "runs": rows,
     "peerVersions": json.loads(sys.argv[3]),
     "machine": {"cpus": os.cpu_count(), "loadavg": os.getloadavg()},
-    "note": "shared 2-core machine with other agents running; SB3 and CleanRL use torch with 2 threads, ala is single-threaded (TF.js wasm); CleanRL does not anneal the clip range",
+    "note": f"shared 2-core machine with other agents running; torch threads (OMP_NUM_THREADS) = {os.environ.get('OMP_NUM_THREADS', 'torch default')}; ala is single-threaded (its WebAssembly learner kernel); CleanRL does not anneal the clip range",
     "measuredAt": datetime.datetime.utcnow().isoformat() + "Z",
 }, indent=2))
 PY

@@ -51,7 +51,7 @@ it('writes every output file, then --resume continues the same run', async () =>
   for (const f of Object.values(RUN_FILES)) await expect(fs.access(path.join(out, f))).resolves.toBeUndefined();
 
   const config = await readJson(path.join(out, RUN_FILES.config));
-  expect(config).toMatchObject({ envId: 'CartPole-v1', seed: 2, backend: 'wasm', config: { numEnvs: 8, numSteps: 32, totalTimesteps: 1024 } });
+  expect(config).toMatchObject({ envId: 'CartPole-v1', seed: 2, backend: 'kernel', config: { numEnvs: 8, numSteps: 32, totalTimesteps: 1024 } });
   expect(Object.keys(config.versions as object).sort()).toEqual(['ala', 'gitCommit', 'node', 'onnxruntime', 'tfjs']);
   const summary = await readJson(path.join(out, RUN_FILES.summary));
   expect(summary).toMatchObject({

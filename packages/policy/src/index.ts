@@ -27,7 +27,7 @@ export type { UpdateMetrics } from './metrics';
 export { TorchAdam } from './adam';
 export type { AdamState } from './adam';
 export { Learner } from './learner';
-export type { LearnerOptions, LearnerState } from './learner';
+export type { LearnerOptions, LearnerState, LearnerBackend } from './learner';
 export { SerialTrainer } from './serial-trainer';
 export type { SerialTrainerOptions, IterationResult, TrainerState } from './serial-trainer';
 export type { EpisodeRecord, EnvSlotState } from './env-slots';

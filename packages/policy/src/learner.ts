@@ -1,21 +1,26 @@
-// The PPO learner: a TF.js actor-critic, its Adam optimizer and the update that reads like
-// CleanRL's ppo.py (lag filter -> GAE or V-trace -> minibatch epochs -> clipped losses ->
-// grad-norm clip -> target-KL early stop -> LR anneal). It consumes a Rollout in the wire
+// The PPO learner: the actor-critic, its Adam optimizer and the update that reads like CleanRL's
+// ppo.py (lag filter -> GAE or V-trace -> minibatch epochs -> clipped losses -> grad-norm clip ->
+// target-KL early stop -> LR anneal). The maths of a minibatch step runs in an engine: the
+// WebAssembly kernel (default) or TF.js (learner-engine.ts). It consumes a Rollout in the wire
 // TrajectoryChunk layout, so the ppo-learner service and the serial trainer share it.
 // Must not: act in environments, touch the bus or files (checkpoint.ts writes state to disk).
-import * as tf from '@tensorflow/tfjs';
 import { createRng, gae, isCorrection, lagLrScale, permutation, rngSplit, vtrace, type Rng, type RngState, type VtraceResult } from '@ala/rl-core';
-import { TorchAdam, type AdamState } from './adam';
+import type { AdamState } from './adam';
 import { initTfBackend, type TfBackendName } from './backend';
 import { isStats, keptExplainedVariance, lagFilter } from './batch-stats';
-import { CheckpointError, PolicyConfigError } from './errors';
+import { CheckpointError } from './errors';
+import { KernelEngine } from './kernel-engine';
+import type { LearnerEngine } from './learner-engine';
 import type { UpdateMetrics } from './metrics';
 import { exportOnnx } from './onnx-export';
 import { makePpoConfig, type PpoConfig } from './ppo-config';
-import { LOSS_STATS, maskLogits, ppoLoss } from './ppo-loss';
+import { LOSS_STATS } from './ppo-loss';
 import { validateRollout, type Column, type Rollout } from './rollout';
-import { TfActorCritic } from './tf-model';
-import { initActorCriticWeights, type ActorCriticWeights } from './weights';
+import { TfEngine } from './tf-engine';
+import { initActorCriticWeights, trunkDims, validateSpec, type ActorCriticWeights } from './weights';
+
+/** 'kernel': the WebAssembly MLP kernel (default); 'wasm' / 'cpu': TF.js on that backend. */
+export type LearnerBackend = 'kernel' | TfBackendName;
 
 export interface LearnerOptions {
   /** Observation length of the env. */
@@ -26,8 +31,8 @@ export interface LearnerOptions {
   readonly config: PpoConfig;
   /** Run seed: weight init and minibatch order derive from it. */
   readonly seed: number;
-  /** TF.js backend preference (default wasm, falls back to cpu with a warning). */
-  readonly backend?: TfBackendName;
+  /** Engine: 'kernel' (default), or TF.js 'wasm' (falls back to cpu with a warning) / 'cpu'. */
+  readonly backend?: LearnerBackend;
 }
 
 /** Everything needed to continue a run exactly (checkpoint payload, plain data). */
@@ -69,21 +74,31 @@ export class Learner {
 
   private constructor(
     readonly config: PpoConfig,
-    private readonly model: TfActorCritic,
-    private readonly adam: TorchAdam,
+    private readonly engine: LearnerEngine,
     private readonly rng: Rng,
-    /** TF.js backend in use. */
-    readonly backend: string,
   ) {}
 
   static async create(opts: LearnerOptions): Promise<Learner> {
     const config = makePpoConfig(opts.config);
-    const backend = await initTfBackend(opts.backend ?? 'wasm');
     const spec = { obsDim: opts.obsDim, nActions: opts.nActions, hidden: config.hidden };
     const weights = initActorCriticWeights(spec, rngSplit(opts.seed, 0));
-    const model = new TfActorCritic(weights);
-    const adam = new TorchAdam(model.variables(), config.learningRate, 0.9, 0.999, config.adamEps);
-    return new Learner(config, model, adam, rngSplit(opts.seed, 1), backend);
+    const want = opts.backend ?? 'kernel';
+    let engine: LearnerEngine | undefined;
+    if (want === 'kernel') {
+      try {
+        engine = new KernelEngine(weights, config.adamEps);
+      } catch (err) {
+        // e.g. a JavaScript engine without WebAssembly SIMD: TF.js computes the same update, slower
+        console.warn(`@ala/policy: WebAssembly learner kernel unavailable (${(err as Error).message}); using TF.js`);
+      }
+    }
+    engine ??= new TfEngine(weights, config.adamEps, await initTfBackend(want === 'kernel' ? 'wasm' : want));
+    return new Learner(config, engine, rngSplit(opts.seed, 1));
+  }
+
+  /** Engine in use: 'kernel', or the TF.js backend ('wasm' / 'cpu'). */
+  get backend(): string {
+    return this.engine.name;
   }
 
   /** Version of the current weights: 0 at init, +1 per update that learned something. */
@@ -92,18 +107,18 @@ export class Learner {
   }
 
   get obsDim(): number {
-    return this.model.spec.obsDim;
+    return this.engine.spec.obsDim;
   }
 
   get nActions(): number {
-    return this.model.spec.nActions;
+    return this.engine.spec.nActions;
   }
 
   /** One PPO update on a rollout. Bad input throws RolloutShapeError and changes nothing. */
   update(batch: Rollout): UpdateMetrics {
     const t0 = performance.now();
     const c = this.config;
-    const { obsDim, nActions } = this.model.spec;
+    const { obsDim, nActions } = this.engine.spec;
     validateRollout(batch, obsDim, nActions);
     const n = batch.T * batch.nAgents;
 
@@ -121,12 +136,8 @@ export class Learner {
     const actionsAll = Int32Array.from(batch.actions);
     // Legal-action mask, skipped when absent or all-legal (saves the masking ops)
     const allLegal = batch.legal === undefined || Array.prototype.every.call(batch.legal, (x: number) => x === 1);
-    const legalAll = allLegal ? undefined : Float32Array.from(batch.legal!);
-    const logpProx = tf.tidy(() => {
-      const legal = legalAll && tf.tensor2d(legalAll, [n, nActions]);
-      const lp = tf.logSoftmax(maskLogits(this.model.logits(tf.tensor2d(obsAll, [n, obsDim])), legal));
-      return tf.sum(tf.mul(lp, tf.oneHot(tf.tensor1d(actionsAll, 'int32'), nActions)), 1).dataSync() as Float32Array;
-    });
+    const legalAll = allLegal ? undefined : Uint8Array.from(batch.legal!);
+    const logpProx = this.engine.logProbs(obsAll, actionsAll, legalAll, n);
 
     // log ρ = log(π_prox/μ): V-trace's ρ and the decoupled IS weight before truncation
     const logRho = new Float64Array(n);
@@ -181,7 +192,7 @@ export class Learner {
     // the IS columns
     const bObs = new Float32Array(k * obsDim);
     const bActions = new Int32Array(k);
-    const bLegal = legalAll && new Float32Array(k * nActions);
+    const bLegal = legalAll && new Uint8Array(k * nActions);
     const bAdvantages = new Float32Array(k);
     const bReturns = new Float32Array(k);
     const bValues = new Float32Array(k);
@@ -198,64 +209,31 @@ export class Learner {
       bLogpRef[j] = correction.logpRef[i]!;
       bIsWeights[j] = correction.weight[i]!;
     }
-    const b = {
-      obs: tf.tensor2d(bObs, [k, obsDim]),
-      actionsOneHot: tf.tidy(() => tf.oneHot(tf.tensor1d(bActions, 'int32'), nActions).toFloat() as tf.Tensor2D),
-      legal: bLegal && tf.tensor2d(bLegal, [k, nActions]),
-      advantages: tf.tensor1d(bAdvantages),
-      returns: tf.tensor1d(bReturns),
-      values: tf.tensor1d(bValues),
-      logpRef: tf.tensor1d(bLogpRef),
-      isWeight: tf.tensor1d(bIsWeights),
-    };
-    this.adam.learningRate = learningRate;
     const minibatchSize = Math.ceil(k / c.numMinibatches);
     const sums = new Float64Array(LOSS_STATS.length + 1);
+    const coefs = { clipCoef, clipVloss: c.clipVloss, entCoef: c.entCoef, vfCoef: c.vfCoef, normAdv: c.normAdv, maxGradNorm: c.maxGradNorm, learningRate };
     let mbCount = 0;
     let lastApproxKl = 0;
     let epochs = 0;
     let earlyStopped = 0;
-    const vars = this.model.variables();
+    this.engine.beginUpdate({
+      k,
+      obs: bObs,
+      actions: bActions,
+      ...(bLegal ? { legal: bLegal } : {}),
+      advantages: bAdvantages,
+      returns: bReturns,
+      values: bValues,
+      logpRef: bLogpRef,
+      isWeight: bIsWeights,
+    });
     try {
       for (let epoch = 0; epoch < c.updateEpochs; epoch++) {
         epochs++;
         const bInds = permutation(this.rng, k);
         for (let start = 0; start < k; start += minibatchSize) {
-          const mbInds = bInds.subarray(start, Math.min(k, start + minibatchSize));
-          const stats = tf.tidy(() => {
-            const idx = tf.tensor1d(mbInds, 'int32');
-            let mbAdvantages = tf.gather(b.advantages, idx);
-            if (c.normAdv && mbInds.length > 1) {
-              // torch .std() is the unbiased estimator
-              const mean = tf.mean(mbAdvantages);
-              const std = tf.sqrt(tf.div(tf.sum(tf.square(tf.sub(mbAdvantages, mean))), mbInds.length - 1));
-              mbAdvantages = tf.div(tf.sub(mbAdvantages, mean), tf.add(std, 1e-8));
-            }
-            const mb = {
-              obs: tf.gather(b.obs, idx),
-              actionsOneHot: tf.gather(b.actionsOneHot, idx) as tf.Tensor2D,
-              advantages: mbAdvantages,
-              returns: tf.gather(b.returns, idx),
-              values: tf.gather(b.values, idx),
-              logpRef: tf.gather(b.logpRef, idx),
-              isWeight: tf.gather(b.isWeight, idx),
-              legal: b.legal && (tf.gather(b.legal, idx) as tf.Tensor2D),
-            };
-            let statsT: tf.Tensor1D | undefined;
-            const { grads } = tf.variableGrads(() => {
-              const out = ppoLoss(this.model, mb, { clipCoef, clipVloss: c.clipVloss, entCoef: c.entCoef, vfCoef: c.vfCoef });
-              statsT = tf.keep(out.stats);
-              return out.loss;
-            }, vars);
-            // Global grad-norm clip (torch clip_grad_norm_: coef = max_norm / (norm + 1e-6), at most 1)
-            const gl = vars.map((v) => grads[v.name]!);
-            const gradNorm = tf.sqrt(tf.addN(gl.map((g) => tf.sum(tf.square(g)))));
-            const scale = tf.minimum(1, tf.div(c.maxGradNorm, tf.add(gradNorm, 1e-6)));
-            this.adam.apply(gl.map((g) => tf.mul(g, scale)));
-            const s = tf.concat([statsT!, tf.reshape(gradNorm, [1])]).dataSync();
-            statsT!.dispose();
-            return s;
-          });
+          // Loss, gradients, grad-norm clip and Adam step on one minibatch (Â normalised per minibatch)
+          const stats = this.engine.step(bInds.subarray(start, Math.min(k, start + minibatchSize)), coefs);
           for (let j = 0; j < sums.length; j++) sums[j]! += stats[j]!;
           lastApproxKl = stats[LOSS_STATS.indexOf('approxKl')]!;
           mbCount++;
@@ -267,7 +245,7 @@ export class Learner {
         }
       }
     } finally {
-      tf.dispose(Object.values(b).filter((x) => x !== undefined) as tf.Tensor[]);
+      this.engine.endUpdate();
     }
     this.version += 1;
     const mean = (name: (typeof LOSS_STATS)[number]): number => sums[LOSS_STATS.indexOf(name)]! / mbCount;
@@ -290,12 +268,12 @@ export class Learner {
 
   /** Current weights as plain arrays (copies). */
   weights(): ActorCriticWeights {
-    return this.model.readWeights();
+    return this.engine.readWeights();
   }
 
   /** Current policy as ONNX bytes (outputs logits and value), tagged with the policy version. */
   exportOnnx(): Uint8Array {
-    return exportOnnx(this.model.readWeights(), { policyVersion: this.version });
+    return exportOnnx(this.engine.readWeights(), { policyVersion: this.version });
   }
 
   /** Snapshot for checkpoints. */
@@ -303,8 +281,8 @@ export class Learner {
     return {
       policyVersion: this.version,
       samplesSeen: this.samplesSeen,
-      weights: this.model.readWeights(),
-      adam: this.adam.getState(),
+      weights: this.engine.readWeights(),
+      adam: this.engine.getAdamState(),
       rng: this.rng.getState(),
     };
   }
@@ -314,7 +292,7 @@ export class Learner {
     if (!Number.isInteger(s.policyVersion) || s.policyVersion < 0 || !Number.isFinite(s.samplesSeen) || s.samplesSeen < 0) {
       throw new CheckpointError(`bad counters: policyVersion ${s.policyVersion}, samplesSeen ${s.samplesSeen}`, source);
     }
-    const spec = this.model.spec;
+    const spec = this.engine.spec;
     const ws = s.weights.spec;
     if (ws.obsDim !== spec.obsDim || ws.nActions !== spec.nActions || ws.hidden.join(',') !== spec.hidden.join(',')) {
       const shape = (x: typeof spec): string => `${x.obsDim}->[${x.hidden.join(',')}]->${x.nActions}`;
@@ -323,18 +301,27 @@ export class Learner {
     const probe = createRng(1);
     try {
       probe.setState(s.rng);
-      const check = new TfActorCritic(s.weights);
-      check.dispose();
+      validateSpec(s.weights.spec);
+      for (const head of ['actor', 'critic'] as const) {
+        const dims = trunkDims(s.weights.spec, head);
+        const layers = s.weights[head];
+        if (layers.length !== dims.length - 1) throw new Error(`${head} has ${layers.length} layers, spec needs ${dims.length - 1}`);
+        layers.forEach((l, i) => {
+          if (l.inDim !== dims[i] || l.outDim !== dims[i + 1] || l.w.length !== l.inDim * l.outDim || l.b.length !== l.outDim) {
+            throw new Error(`${head} layer ${i} is ${l.inDim}x${l.outDim}, spec needs ${dims[i]}x${dims[i + 1]}`);
+          }
+        });
+      }
     } catch (err) {
       throw new CheckpointError(`invalid state: ${(err as Error).message}`, source, { cause: err });
     }
-    const adamBefore = this.adam.getState();
-    this.adam.setState(s.adam, source); // validates sizes before assigning
+    const adamBefore = this.engine.getAdamState();
+    this.engine.setAdamState(s.adam, source); // validates sizes before assigning
     try {
-      this.model.assignWeights(s.weights);
+      this.engine.assignWeights(s.weights);
     } catch (err) {
-      this.adam.setState(adamBefore, source);
-      throw new PolicyConfigError(`cannot restore weights: ${(err as Error).message}`, 'weights', { cause: err });
+      this.engine.setAdamState(adamBefore, source);
+      throw err;
     }
     this.rng.setState(s.rng);
     this.version = s.policyVersion;
@@ -342,7 +329,6 @@ export class Learner {
   }
 
   dispose(): void {
-    this.adam.dispose();
-    this.model.dispose();
+    this.engine.dispose();
   }
 }
