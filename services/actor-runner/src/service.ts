@@ -3,17 +3,17 @@
 // are applied only before their deadline; a new policy is loaded off the hot path and swapped in
 // between steps; chunks go to JetStream with bounded in-flight acknowledgements.
 // Must not: hold RL maths (acting.ts, @ala/rl-core) or read configuration (config.ts).
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { VectorEnv } from '@ala/envs';
-import { OrtPolicy } from '@ala/policy';
+import type { OrtPolicy } from '@ala/policy';
 import { Bias, PolicyAnnounce, StateSnapshot, subjects } from '@ala/protocol';
 import { rateLimitedLogger, systemClock, silentLogger, type Bus, type BusLogger, type BusSubscription, type Clock } from '@ala/bus';
 import { rngSplit } from '@ala/rl-core';
 import { Acting } from './acting';
 import { BiasTable, type BiasEntry } from './bias-table';
 import type { ActorRunnerConfig } from './config';
-import { PolicyLoadError } from './errors';
-import { policyObjectName, type PolicySource, type StoredBiasSource, type TrajectorySink } from './ports';
+import { fetchPolicy, loadShared, sharedLoadKey } from './policy-loader';
+import type { PolicySource, StoredBiasSource, TrajectorySink } from './ports';
 import { emptyActorStats, type ActorStats } from './stats';
 
 export interface ActorRunnerDeps {
@@ -71,16 +71,9 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
     if (version <= newest) return;
     newest = version;
     try {
-      const bytes = await deps.policies.fetch(policyObjectName(version));
-      if (sha256 !== undefined && createHash('sha256').update(bytes).digest('hex') !== sha256) {
-        throw new PolicyLoadError(version, 'digest', `policy v${version}: sha256 does not match the announcement`);
-      }
-      const policy = await OrtPolicy.create(bytes, { obsDim, nActions, policyVersion: version });
-      const probe = await policy.run(new Float32Array(obsDim), 1).catch((err: unknown) => {
-        throw new PolicyLoadError(version, 'shape', `policy v${version} does not map ${obsDim} -> ${nActions}`, { cause: err });
-      });
-      if (probe.logits.length !== nActions)
-        throw new PolicyLoadError(version, 'shape', `policy v${version} outputs ${probe.logits.length} logits, env has ${nActions}`);
+      // actors of this process announced the same digest share one fetch and one session
+      const key = sharedLoadKey(version, sha256, obsDim, nActions);
+      const policy = await loadShared(key, () => fetchPolicy(deps.policies, version, sha256, obsDim, nActions));
       // a newer version may have been loaded meanwhile (loads overlap): never go back
       if (stopped || version <= Math.max(acting?.version ?? 0, pending?.version ?? 0)) return void (await policy.release());
       const old = pending;
