@@ -12,7 +12,7 @@ import { rngSplit } from '@ala/rl-core';
 import { Acting } from './acting';
 import { BiasTable, type BiasEntry } from './bias-table';
 import type { ActorRunnerConfig } from './config';
-import { fetchPolicy, loadShared, sharedLoadKey } from './policy-loader';
+import { fetchPolicy, loadShared, PreparedPolicy, sharedLoadKey } from './policy-loader';
 import type { PolicySource, StoredBiasSource, TrajectorySink } from './ports';
 import { emptyActorStats, type ActorStats } from './stats';
 
@@ -67,13 +67,19 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((r) => (markReady = r));
 
+  const prepared = new PreparedPolicy(obsDim, nActions);
   const loadPolicy = async (version: number, sha256?: string): Promise<void> => {
     if (version <= newest) return;
     newest = version;
     try {
-      // actors of this process announced the same digest share one fetch and one session
+      // prepared from its stored bytes before the announce, else fetched; actors of this process share one load per digest
       const key = sharedLoadKey(version, sha256, obsDim, nActions);
-      const policy = await loadShared(key, () => fetchPolicy(deps.policies, version, sha256, obsDim, nActions));
+      let fetched = false;
+      const policy = await prepared.take(version, sha256, () => {
+        fetched = true;
+        return loadShared(key, () => fetchPolicy(deps.policies, version, sha256, obsDim, nActions));
+      });
+      if (!fetched) st.policyPrepared += 1;
       // a newer version may have been loaded meanwhile (loads overlap): never go back
       if (stopped || version <= Math.max(acting?.version ?? 0, pending?.version ?? 0)) return void (await policy.release());
       const old = pending;
@@ -139,6 +145,21 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
       void loadPolicy(a.version, a.sha256);
     }),
   );
+
+  // in: policy bytes as the learner stores them (before it announces): prepared off the hot path
+  const stopWatch = await deps.policies
+    .watch?.(
+      (name, bytes) => prepared.offer(name, bytes, newest),
+      (err) => {
+        st.policyWatchErrors += 1;
+        log.warn('actor: the watch of stored policies failed; policies load when announced', { actor: cfg.actorId, error: err });
+      },
+    )
+    .catch((err: unknown) => {
+      st.policyWatchErrors += 1;
+      log.warn('actor: cannot watch stored policies; policies load when announced', { actor: cfg.actorId, error: err });
+      return undefined;
+    });
 
   // in (once): last stored bias per agent; expired ones are gone (Nats-TTL) or refused by deadline
   if (deps.storedBias) {
@@ -288,6 +309,8 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
       stopped = true;
       await loopDone;
       await Promise.all(subs.map((x) => x.unsubscribe()));
+      stopWatch?.();
+      await prepared.close();
       await Promise.allSettled([...inflight]);
       table.clear();
       if (pending) await pending.policy.release();
