@@ -37,10 +37,16 @@ export function envelope<T>(def: MessageDef<T>, msg: T, opts: PublishOptions = {
 
 /** The `Ala-Ttl-Ms` value for a `ttlMs` option; throws BusInputError unless it is a finite number of ms in [1, MAX_TTL_MS] after flooring. */
 export function ttlHeaderValue(ttl: number): string {
-  if (!Number.isFinite(ttl) || Math.floor(ttl) < 1 || ttl > MAX_TTL) {
+  return formatTtl(checkedTtlMs(ttl));
+}
+
+/** A `ttlMs` option floored to whole ms; throws BusInputError unless it is finite and in [1, MAX_TTL_MS] after flooring. */
+export function checkedTtlMs(ttl: number): number {
+  const ms = Math.floor(ttl);
+  if (typeof ttl !== 'number' || !(ms >= 1) || ttl > MAX_TTL) {
     throw new BusInputError('ttlMs', `must be a finite number of ms in [1, ${MAX_TTL}], got ${ttl}`);
   }
-  return formatTtl(ttl);
+  return ms;
 }
 
 /** Throws BusInputError unless `timeoutMs` is a finite number > 0. */

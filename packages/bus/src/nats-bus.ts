@@ -5,12 +5,12 @@
 import { decode, encode, HEADER_TTL_MS, type MessageDef } from '@ala/protocol';
 import { Match, headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { systemClock } from './clock';
-import { assertTimeout, envelope, ttlHeaderValue } from './envelope';
+import { assertTimeout, checkedTtlMs, envelope } from './envelope';
 import { BusClosedError, BusRequestError } from './errors';
 import { consoleLogger } from './logger';
 import { rateLimitedLogger } from './rate-limited-log';
 import { noopBusMetrics } from './metrics';
-import { HeaderCache, headerBlock, NOT_PLAIN, scanHeader } from './nats-headers';
+import { headerBlock, NOT_PLAIN, scanHeader, TtlHeaderCache } from './nats-headers';
 import { Receiver, type RawDelivery, type ReceiverDeps } from './receive';
 import { assertPublishSubject, assertSubscribeSubject } from './subject-match';
 import type { Bus, BusDeps, BusSubscription, Handler, PublishOptions, RequestOptions, SubscribeOptions } from './types';
@@ -67,7 +67,7 @@ class NatsDelivery implements RawDelivery {
 
 export class NatsBus implements Bus {
   private readonly deps: ReceiverDeps;
-  private readonly ttlHeaders = new HeaderCache(HEADER_TTL_MS);
+  private readonly ttlHeaders = new TtlHeaderCache();
   private readonly subs = new Map<Subscription, Receiver<unknown>>();
   private closed = false;
 
@@ -90,7 +90,7 @@ export class NatsBus implements Bus {
     assertPublishSubject(subject);
     if (opts?.headers === undefined) {
       // common case: at most Ala-Ttl-Ms, from a header set reused per value
-      const headers = opts?.ttlMs === undefined ? undefined : this.ttlHeaders.get(ttlHeaderValue(opts.ttlMs));
+      const headers = opts?.ttlMs === undefined ? undefined : this.ttlHeaders.get(checkedTtlMs(opts.ttlMs));
       this.nc.publish(subject, encodePayload(def, msg), headers === undefined ? undefined : { headers });
     } else {
       const env = envelope(def, msg, opts);

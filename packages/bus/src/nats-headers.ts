@@ -3,7 +3,11 @@
 // A header block that is not plain printable ASCII is handed to nats.js's own parser instead, so
 // every message is read exactly as nats.js reads it (same value, same refusal of a malformed
 // block). It must not keep any message, and must not send anything.
+import { formatTtlMs, HEADER_TTL_MS } from '@ala/protocol';
 import { headers as natsHeaders, type Msg, type MsgHdrs } from '@nats-io/transport-node';
+
+const TTL_HEADER = HEADER_TTL_MS;
+const formatTtl = formatTtlMs;
 
 const CR = 13;
 const LF = 10;
@@ -78,24 +82,27 @@ function keyMatches(block: Uint8Array, at: number, lowerName: string): boolean {
 /** Most distinct TTL header sets kept; the cache starts over when full (relays send many values). */
 const TTL_CACHE_MAX = 4096;
 
-/** Reusable nats.js header sets `{name: value}` by value (nats.js only reads them when publishing). */
-export class HeaderCache {
-  private readonly sets = new Map<string, MsgHdrs>();
-  constructor(private readonly name: string) {}
+/**
+ * Reusable nats.js header sets `{Ala-Ttl-Ms: <ms>}` by whole ms (nats.js only reads a header set
+ * when publishing, so one per value serves every message), each serialised once.
+ */
+export class TtlHeaderCache {
+  private readonly sets = new Map<number, MsgHdrs>();
 
-  get(value: string): MsgHdrs {
-    let h = this.sets.get(value);
+  /** The header set for `ms` (a whole number of ms, already checked by the caller). */
+  get(ms: number): MsgHdrs {
+    let h = this.sets.get(ms);
     if (h === undefined) {
       if (this.sets.size >= TTL_CACHE_MAX) this.sets.clear();
       h = natsHeaders();
-      h.set(this.name, value);
+      h.set(TTL_HEADER, formatTtl(ms));
       // nats.js serialises a header set on every publish; this one never changes, so once is enough
       const impl = h as MsgHdrs & { encode?: () => Uint8Array };
       if (typeof impl.encode === 'function') {
         const bytes = impl.encode();
         impl.encode = () => bytes;
       }
-      this.sets.set(value, h);
+      this.sets.set(ms, h);
     }
     return h;
   }

@@ -4,7 +4,7 @@
 import { HEADER_TTL_MS } from '@ala/protocol';
 import { headers as natsHeaders, Match, type MsgHdrs } from '@nats-io/transport-node';
 import { MsgHdrsImpl } from '@nats-io/nats-core/internal';
-import { HeaderCache, NOT_PLAIN, scanHeader } from '../src/nats-headers';
+import { NOT_PLAIN, scanHeader, TtlHeaderCache } from '../src/nats-headers';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -62,12 +62,12 @@ describe('scanHeader', () => {
   });
 });
 
-describe('HeaderCache', () => {
+describe('TtlHeaderCache', () => {
   it('reuses one header set per value, with the bytes of a fresh one', () => {
-    const cache = new HeaderCache(HEADER_TTL_MS);
-    const a = cache.get('5000');
-    expect(cache.get('5000')).toBe(a);
-    expect(cache.get('4999')).not.toBe(a);
+    const cache = new TtlHeaderCache();
+    const a = cache.get(5000);
+    expect(cache.get(5000)).toBe(a);
+    expect(cache.get(4999)).not.toBe(a);
     const fresh = natsHeaders();
     fresh.set(HEADER_TTL_MS, '5000');
     const enc = (h: MsgHdrs): Uint8Array => (h as MsgHdrs & { encode(): Uint8Array }).encode();
