@@ -15,6 +15,7 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import { connect, forward, NatsBus, silentLogger, type AlaConnection } from '@ala/bus';
 import { startNatsServer } from '@ala/testkit';
 import { distMs, type DistMs } from '../common';
+import { cpuPerHop } from './cpu-per-hop';
 
 const quick = process.argv.includes('--quick');
 const N = quick ? 1_000 : 5_000;
@@ -71,7 +72,7 @@ interface Chain {
  * configuration alike and the ratios compare like with like.
  */
 async function measureInterleaved(chains: Record<string, Chain>): Promise<Record<string, DistMs & { lost: number }>> {
-  const ROUNDS = 10;
+  const ROUNDS = 50;
   const samples: Record<string, number[]> = {};
   const lost: Record<string, number> = {};
   const arrive: Record<string, { current: number; waiting: ((t: number) => void) | undefined }> = {};
@@ -182,6 +183,7 @@ async function main(): Promise<void> {
       bus3Hops: busChain('a6', 3),
     });
     const codec = codecMicros();
+    const cpu = await cpuPerHop(bias, TTL_MS, quick);
     const { raw1Hop, rawHdr1Hop, bus1Hop, raw3Hops, rawHdr3Hops, bus3Hops } = lat as Record<string, DistMs & { lost: number }>;
     const us = (ms: number): number => Math.round(ms * 1e4) / 10;
     const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
@@ -216,7 +218,7 @@ async function main(): Promise<void> {
         quick,
         loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
         setup:
-          'loopback, one process, one connection per hop, one message in flight at a time, the six chains interleaved in 10 rounds; ' +
+          'loopback, one process, one connection per hop, one message in flight at a time, the six chains interleaved in 50 rounds; ' +
           'raw = nats.js publish/subscribe of the same bytes on the same subjects (relays re-publish the bytes), rawHdr = the same with the ' +
           "bus's Ala-Ttl-Ms header (built once, read by relays and receiver, passed on by relays), bus = NatsBus publish/subscribe with " +
           'codec, TTL checks and forward() at each relay',
@@ -224,6 +226,8 @@ async function main(): Promise<void> {
       versions: { node: process.version, natsServer: server.version, natsClient: clientVersion },
       oneWayLatency: lat,
       busOverhead: overhead,
+      // CPU µs per relay hop with the socket taken out (cpu-per-hop.ts): the work the bus adds, apart from machine load
+      cpuPerRelayHop: cpu,
       ttlAfter3Hops: { sentMs: TTL_MS, lastReceivedMs: lastRemaining },
       codec,
       targets: {
@@ -241,6 +245,7 @@ async function main(): Promise<void> {
     writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
     console.table(lat);
     console.log(`bus overhead: ${JSON.stringify(overhead)}`);
+    console.log(`CPU per relay hop: bus ${cpu.busUs.p50Us} µs, raw nats.js with the header ${cpu.rawHdrUs.p50Us} µs (p50)`);
     console.log(`codec encode+decode: p50 ${codec.p50Us} µs, mean ${codec.meanUs} µs (${codec.bytes} bytes)`);
     console.log(`targets: ${JSON.stringify(result.targets)}  -> ${out}`);
   } finally {
