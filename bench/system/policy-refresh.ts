@@ -100,6 +100,7 @@ async function main(): Promise<void> {
     const probe = bus.subscribe(PolicyAnnounce, s.policyAnnounce, () => delivered?.(performance.now()));
     const refresh: number[] = [];
     const delivery: number[] = [];
+    const afterDelivery: number[] = []; // last swap - the probe's delivery of the same announce: what loading and swapping add
     for (let r = 0; r < ROUNDS + 10; r++) {
       const version = r + 2;
       const arrived = new Promise<number>((res) => (delivered = res));
@@ -109,6 +110,7 @@ async function main(): Promise<void> {
       while ((swapped.get(version)?.length ?? 0) < ACTORS && performance.now() < deadline) await sleep(1);
       const times = swapped.get(version) ?? [];
       if (r >= 10) refresh.push(times.length < ACTORS ? Infinity : Math.max(...times) - t0);
+      if (r >= 10) afterDelivery.push(times.length < ACTORS ? Infinity : Math.max(...times) - t0 - delivery[delivery.length - 1]!);
       await sleep(20);
     }
     const learnerUpdates = busy ? await stopBusyLearner(busy) : 0;
@@ -129,6 +131,7 @@ async function main(): Promise<void> {
       rounds: ROUNDS,
       refreshMs,
       announceDeliveryMs,
+      swapAfterDeliveryMs: dist(afterDelivery),
       // refresh against the baseline measured in the same run (announce delivery alone)
       ratioToDelivery: {
         p50: Math.round((refreshMs.p50 / announceDeliveryMs.p50) * 10) / 10,
