@@ -72,8 +72,8 @@ class ReceivedMeta implements MessageMeta {
 
 /**
  * Serial per-subscription dispatcher. A message that arrives while no handler runs is handed to
- * the handler at once (no queue, no promise unless the handler returns one); others wait in
- * arrival order, at most maxPending of them.
+ * the handler at once (no queue entry, no promise unless the handler returns one); others wait in
+ * arrival order, at most maxPending of them, and run one per microtask turn.
  */
 export class Receiver<T> {
   private readonly queue: Item<T>[] = [];
@@ -128,10 +128,28 @@ export class Receiver<T> {
       return;
     }
     this.pumping = true;
-    const pending = this.run(value, meta, deps.clock.now());
-    if (pending === undefined && this.queue.length === 0) this.pumping = false;
-    else this.running = this.pump(pending);
+    this.after(this.run(value, meta, deps.clock.now()));
   }
+
+  /**
+   * Continues with the next waiting message once the handler call is over: a microtask after a
+   * synchronous handler (as an awaited one; work the handler started gets that turn before the
+   * next message), after its promise for an asynchronous one.
+   */
+  private after(pending: Promise<void> | undefined): void {
+    if (pending === undefined) queueMicrotask(this.next);
+    else this.running = pending.then(this.next);
+  }
+
+  /** Runs the next waiting message, or ends the run when there is none (or the receiver closed). */
+  private readonly next = (): void => {
+    const item = this.closed ? undefined : this.queue.shift();
+    if (item === undefined) {
+      this.pumping = false;
+      return;
+    }
+    this.after(this.run(item.value, item.meta, this.deps.clock.now()));
+  };
 
   /**
    * One handler call starting at `t0` (bus clock), with the re-check of the lifetime at handler
@@ -165,19 +183,6 @@ export class Receiver<T> {
     metrics.count('handlerErrors', this.name);
     logger.error('message handler failed', { subject, message: this.name, error: err });
     metrics.handlerMs(this.name, clock.now() - t0);
-  }
-
-  /** Waits for the handler call in progress, then runs the waiting messages one at a time. */
-  private async pump(inProgress: Promise<void> | undefined): Promise<void> {
-    try {
-      if (inProgress !== undefined) await inProgress;
-      for (let item = this.queue.shift(); item !== undefined && !this.closed; item = this.queue.shift()) {
-        const pending = this.run(item.value, item.meta, this.deps.clock.now());
-        if (pending !== undefined) await pending;
-      }
-    } finally {
-      this.pumping = false;
-    }
   }
 
   /** Stop accepting deliveries, drop the queue, wait for the handler call in progress. */
