@@ -5,6 +5,10 @@ import { encode, formatTtlMs, HEADER_TTL_MS, MAX_TTL_MS, type MessageDef } from 
 import { BusInputError } from './errors';
 import type { PublishOptions } from './types';
 
+// Per-message path: imported bindings read once (a transpiled import is a property getter on every use)
+const MAX_TTL = MAX_TTL_MS;
+const formatTtl = formatTtlMs;
+
 export interface Envelope {
   readonly data: Uint8Array;
   /** Headers to send (undefined when there are none). */
@@ -26,15 +30,23 @@ export function envelope<T>(def: MessageDef<T>, msg: T, opts: PublishOptions = {
       headers[k] = v;
     }
   }
-  if (opts.ttlMs !== undefined) {
-    const ttl = opts.ttlMs;
-    if (!Number.isFinite(ttl) || Math.floor(ttl) < 1 || ttl > MAX_TTL_MS) {
-      throw new BusInputError('ttlMs', `must be a finite number of ms in [1, ${MAX_TTL_MS}], got ${ttl}`);
-    }
-    headers[HEADER_TTL_MS] = formatTtlMs(ttl);
-  }
+  if (opts.ttlMs !== undefined) headers[HEADER_TTL_MS] = ttlHeaderValue(opts.ttlMs);
   const data = encode(def, msg);
   return { data, headers: Object.keys(headers).length > 0 ? headers : undefined };
+}
+
+/** The `Ala-Ttl-Ms` value for a `ttlMs` option; throws BusInputError unless it is a finite number of ms in [1, MAX_TTL_MS] after flooring. */
+export function ttlHeaderValue(ttl: number): string {
+  return formatTtl(checkedTtlMs(ttl));
+}
+
+/** A `ttlMs` option floored to whole ms; throws BusInputError unless it is finite and in [1, MAX_TTL_MS] after flooring. */
+export function checkedTtlMs(ttl: number): number {
+  const ms = Math.floor(ttl);
+  if (typeof ttl !== 'number' || !(ms >= 1) || ttl > MAX_TTL) {
+    throw new BusInputError('ttlMs', `must be a finite number of ms in [1, ${MAX_TTL}], got ${ttl}`);
+  }
+  return ms;
 }
 
 /** Throws BusInputError unless `timeoutMs` is a finite number > 0. */

@@ -2,15 +2,16 @@
 // TTL contract and metrics of the shared receive pipeline. Subscriptions use callbacks so the
 // receipt time is taken when the client reads the message, not when a handler gets to it. It does
 // not own the connection (see connect.ts) and does not touch JetStream (see jetstream.ts).
-import { decode, type MessageDef } from '@ala/protocol';
-import { Match, headers as natsHeaders, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { decode, encode, HEADER_TTL_MS, type MessageDef } from '@ala/protocol';
+import { Match, headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { systemClock } from './clock';
-import { assertTimeout, envelope } from './envelope';
+import { assertTimeout, checkedTtlMs, envelope } from './envelope';
 import { BusClosedError, BusRequestError } from './errors';
 import { consoleLogger } from './logger';
 import { rateLimitedLogger } from './rate-limited-log';
 import { noopBusMetrics, type BusMetrics } from './metrics';
-import { Receiver, type ReceiverDeps } from './receive';
+import { headerBlock, NOT_PLAIN, scanHeader, TtlHeaderCache } from './nats-headers';
+import { Receiver, type RawDelivery, type ReceiverDeps } from './receive';
 import { assertPublishSubject, assertSubscribeSubject } from './subject-match';
 import type { Bus, BusDeps, BusSubscription, Handler, PublishOptions, RequestOptions, SubscribeOptions } from './types';
 
@@ -27,8 +28,46 @@ export function readHeader(h: MsgHdrs | undefined, name: string): string | undef
   return h !== undefined && h.has(name, Match.IgnoreCase) ? h.get(name, Match.IgnoreCase) : undefined;
 }
 
+// Per-message path: imported bindings read once (a transpiled import is a property getter on every use)
+const TTL_HEADER = HEADER_TTL_MS;
+const TTL_LOWER = HEADER_TTL_MS.toLowerCase();
+const encodePayload = encode;
+
+/**
+ * A received nats.js message as the Receiver reads it. `Ala-Ttl-Ms` is read from the header bytes
+ * (nats-headers.ts); other headers, and unusual header blocks, through nats.js's parser. The
+ * subject of a subscription without wildcards is that subscription's subject (no decoding).
+ */
+class NatsDelivery implements RawDelivery {
+  constructor(
+    private readonly msg: Msg,
+    readonly subject: string,
+  ) {}
+
+  get data(): Uint8Array {
+    return this.msg.data;
+  }
+
+  get reply(): string | undefined {
+    return this.msg.reply;
+  }
+
+  header(name: string): string | undefined {
+    if (name === TTL_HEADER || name.toLowerCase() === TTL_LOWER) {
+      const block = headerBlock(this.msg);
+      if (block === undefined) return undefined;
+      if (block !== NOT_PLAIN) {
+        const v = scanHeader(block, TTL_LOWER);
+        if (v !== NOT_PLAIN) return v;
+      }
+    }
+    return readHeader(this.msg.headers, name);
+  }
+}
+
 export class NatsBus implements Bus {
   private readonly deps: ReceiverDeps;
+  private readonly ttlHeaders = new TtlHeaderCache();
   private readonly subs = new Map<Subscription, Receiver<unknown>>();
   private closed = false;
 
@@ -54,8 +93,14 @@ export class NatsBus implements Bus {
   publish<T>(def: MessageDef<T>, subject: string, msg: T, opts?: PublishOptions): void {
     if (this.closed) throw new BusClosedError('publish');
     assertPublishSubject(subject);
-    const env = envelope(def, msg, opts);
-    this.nc.publish(subject, env.data, { headers: toMsgHdrs(env.headers) });
+    if (opts?.headers === undefined) {
+      // common case: at most Ala-Ttl-Ms, from a header set reused per value
+      const headers = opts?.ttlMs === undefined ? undefined : this.ttlHeaders.get(checkedTtlMs(opts.ttlMs));
+      this.nc.publish(subject, encodePayload(def, msg), headers === undefined ? undefined : { headers });
+    } else {
+      const env = envelope(def, msg, opts);
+      this.nc.publish(subject, env.data, { headers: toMsgHdrs(env.headers) });
+    }
     this.deps.metrics.count('out', def.name);
   }
 
@@ -63,6 +108,7 @@ export class NatsBus implements Bus {
     if (this.closed) throw new BusClosedError('subscribe');
     assertSubscribeSubject(subject);
     const receiver = new Receiver(def, handler, this.deps, opts.maxPending);
+    const literal = !subject.split('.').some((t) => t === '*' || t === '>');
     const sub = this.nc.subscribe(subject, {
       queue: opts.queue,
       callback: (err, msg) => {
@@ -70,7 +116,7 @@ export class NatsBus implements Bus {
           this.deps.logger.error('subscription error', { subject, error: err });
           return;
         }
-        receiver.deliver({ subject: msg.subject, data: msg.data, reply: msg.reply, header: (name) => readHeader(msg.headers, name) });
+        receiver.deliver(new NatsDelivery(msg, literal ? subject : msg.subject));
       },
     });
     this.subs.set(sub, receiver as Receiver<unknown>);

@@ -28,12 +28,17 @@ export function edgesOf(identity: Identity, prefix = 'ala'): Permissions {
   const obj = `OBJ_${r.weights}`;
   // each service answers `$SRV` discovery/stats requests and `<name>.status` (replies via allow_responses)
   const status = ['$SRV.>', `${identity}.status`];
-  // open (read) the policy stores: KV `latest` and small models by direct get, large models through an ordered consumer
+  // open (read) the policy stores: KV `latest` and small models by direct get, new small models by a KV watch and
+  // large models through ordered consumers
   const readPolicies = [
     api('STREAM.INFO', kv),
     api('STREAM.INFO', obj),
     api('DIRECT.GET', kv),
     api('DIRECT.GET', kv, '>'),
+    api('CONSUMER.CREATE', kv),
+    api('CONSUMER.CREATE', kv, '>'),
+    api('CONSUMER.DELETE', kv, '>'),
+    api('CONSUMER.INFO', kv, '>'),
     api('DIRECT.GET', obj),
     api('DIRECT.GET', obj, '>'),
     api('STREAM.MSG.GET', obj),

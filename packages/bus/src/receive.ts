@@ -10,6 +10,12 @@ import type { BusLogger } from './logger';
 import type { BusMetrics } from './metrics';
 import type { Handler, MessageMeta, PublishOptions } from './types';
 
+// Per-message path: imported bindings read once (a transpiled import is a property getter on every use)
+const decodePayload = decode;
+const parseTtl = parseTtlMs;
+const assertSubject = assertSubjectMatches;
+const TTL_HEADER = HEADER_TTL_MS;
+
 /** One message as the transport saw it. */
 export interface RawDelivery {
   readonly subject: string;
@@ -32,12 +38,49 @@ interface Item<T> {
   meta: MessageMeta;
 }
 
-/** Serial per-subscription dispatcher. */
+/** What a handler gets besides the value: one object per message, its methods on the prototype (no per-message closures). */
+class ReceivedMeta implements MessageMeta {
+  constructor(
+    private readonly raw: RawDelivery,
+    private readonly deps: ReceiverDeps,
+    readonly subject: string,
+    readonly receivedAt: number,
+    readonly deadline: number,
+    readonly ttlMs: number | undefined,
+  ) {}
+
+  get reply(): string | undefined {
+    return this.raw.reply;
+  }
+
+  remainingMs(): number {
+    return this.deadline - this.deps.clock.now();
+  }
+
+  header(name: string): string | undefined {
+    return this.raw.header(name);
+  }
+
+  respond<R>(def: MessageDef<R>, msg: R, opts?: PublishOptions): void {
+    const reply = this.raw.reply;
+    if (reply === undefined) throw new BusInputError('respond', `message on ${this.subject} is not a request`);
+    const env = envelope(def, msg, opts);
+    this.deps.sendReply(reply, env.data, env.headers);
+    this.deps.metrics.count('out', def.name);
+  }
+}
+
+/**
+ * Serial per-subscription dispatcher. A message that arrives while no handler runs is handed to
+ * the handler at once (no queue entry, no promise unless the handler returns one); others wait in
+ * arrival order, at most maxPending of them, and run one per microtask turn.
+ */
 export class Receiver<T> {
   private readonly queue: Item<T>[] = [];
   private running: Promise<void> = Promise.resolve();
   private pumping = false;
   private closed = false;
+  private readonly name: string;
 
   constructor(
     private readonly def: MessageDef<T>,
@@ -46,81 +89,100 @@ export class Receiver<T> {
     private readonly maxPending = 10_000,
   ) {
     if (!Number.isInteger(maxPending) || maxPending < 1) throw new BusInputError('maxPending', `must be an integer >= 1, got ${maxPending}`);
+    this.name = def.name;
   }
 
   /** Called by the transport for each message, at arrival. Never throws. */
   deliver(raw: RawDelivery): void {
     if (this.closed) return;
-    const { clock, metrics } = this.deps;
-    const name = this.def.name;
-    const receivedAt = clock.now();
+    const deps = this.deps;
+    const metrics = deps.metrics;
+    const name = this.name;
+    const receivedAt = deps.clock.now();
     metrics.count('in', name);
     let ttlMs: number | undefined;
     let value: T;
     try {
-      const ttlHeader = raw.header(HEADER_TTL_MS);
-      ttlMs = ttlHeader === undefined ? undefined : parseTtlMs(ttlHeader);
+      const ttlHeader = raw.header(TTL_HEADER);
+      ttlMs = ttlHeader === undefined ? undefined : parseTtl(ttlHeader);
       if (ttlMs !== undefined && ttlMs <= 0) {
         metrics.count('expired', name);
         return;
       }
-      value = decode(this.def, raw.data);
-      if (this.deps.subjects !== undefined && this.def.subject !== undefined) {
-        assertSubjectMatches(this.deps.subjects, this.def, raw.subject, value);
+      value = decodePayload(this.def, raw.data);
+      if (deps.subjects !== undefined && this.def.subject !== undefined) {
+        assertSubject(deps.subjects, this.def, raw.subject, value);
       }
     } catch (err) {
       metrics.count('decodeErrors', name);
-      this.deps.logger.warn('dropped undecodable message', { subject: raw.subject, message: name, error: err });
+      deps.logger.warn('dropped undecodable message', { subject: raw.subject, message: name, error: err });
       return;
     }
-    const deadline = ttlMs === undefined ? Infinity : receivedAt + ttlMs;
-    const meta: MessageMeta = {
-      subject: raw.subject,
-      receivedAt,
-      deadline,
-      ttlMs,
-      remainingMs: () => deadline - clock.now(),
-      header: (h) => raw.header(h),
-      reply: raw.reply,
-      respond: <R>(def: MessageDef<R>, msg: R, opts?: PublishOptions) => {
-        if (raw.reply === undefined) throw new BusInputError('respond', `message on ${raw.subject} is not a request`);
-        const env = envelope(def, msg, opts);
-        this.deps.sendReply(raw.reply, env.data, env.headers);
-        metrics.count('out', def.name);
-      },
-    };
-    this.queue.push({ value, meta });
-    if (this.queue.length > this.maxPending) {
-      this.queue.shift();
-      metrics.count('overflow', name);
+    const meta = new ReceivedMeta(raw, deps, raw.subject, receivedAt, ttlMs === undefined ? Infinity : receivedAt + ttlMs, ttlMs);
+    if (this.pumping) {
+      this.queue.push({ value, meta });
+      if (this.queue.length > this.maxPending) {
+        this.queue.shift();
+        metrics.count('overflow', name);
+      }
+      return;
     }
-    if (!this.pumping) {
-      this.pumping = true;
-      this.running = this.pump();
-    }
+    this.pumping = true;
+    this.after(this.run(value, meta, deps.clock.now()));
   }
 
-  private async pump(): Promise<void> {
-    const { clock, metrics, logger } = this.deps;
-    const name = this.def.name;
-    try {
-      for (let item = this.queue.shift(); item !== undefined && !this.closed; item = this.queue.shift()) {
-        if (item.meta.remainingMs() <= 0) {
-          metrics.count('expired', name);
-          continue;
-        }
-        const t0 = clock.now();
-        try {
-          await this.handler(item.value, item.meta);
-        } catch (err) {
-          metrics.count('handlerErrors', name);
-          logger.error('message handler failed', { subject: item.meta.subject, message: name, error: err });
-        }
-        metrics.handlerMs(name, clock.now() - t0);
-      }
-    } finally {
+  /**
+   * Continues with the next waiting message once the handler call is over: a microtask after a
+   * synchronous handler (as an awaited one; work the handler started gets that turn before the
+   * next message), after its promise for an asynchronous one.
+   */
+  private after(pending: Promise<void> | undefined): void {
+    if (pending === undefined) queueMicrotask(this.next);
+    else this.running = pending.then(this.next);
+  }
+
+  /** Runs the next waiting message, or ends the run when there is none (or the receiver closed). */
+  private readonly next = (): void => {
+    const item = this.closed ? undefined : this.queue.shift();
+    if (item === undefined) {
       this.pumping = false;
+      return;
     }
+    this.after(this.run(item.value, item.meta, this.deps.clock.now()));
+  };
+
+  /**
+   * One handler call starting at `t0` (bus clock), with the re-check of the lifetime at handler
+   * start; counts errors and times the call. Returns a promise only when the handler returned one.
+   */
+  private run(value: T, meta: MessageMeta, t0: number): Promise<void> | undefined {
+    const { clock, metrics } = this.deps;
+    if (meta.deadline - t0 <= 0) {
+      metrics.count('expired', this.name);
+      return undefined;
+    }
+    let result: void | Promise<void>;
+    try {
+      result = this.handler(value, meta);
+    } catch (err) {
+      this.failed(err, meta.subject, t0);
+      return undefined;
+    }
+    if (result === undefined || typeof (result as Partial<PromiseLike<void>>).then !== 'function') {
+      metrics.handlerMs(this.name, clock.now() - t0);
+      return undefined;
+    }
+    return Promise.resolve(result).then(
+      () => this.deps.metrics.handlerMs(this.name, this.deps.clock.now() - t0),
+      (err: unknown) => this.failed(err, meta.subject, t0),
+    );
+  }
+
+  private failed(err: unknown, subject: string, t0: number): void {
+    const { clock, metrics, logger } = this.deps;
+    metrics.count('handlerErrors', this.name);
+    logger.error('message handler failed', { subject, message: this.name, error: err });
+    metrics.handlerMs(this.name, clock.now() - t0);
   }
 
   /** Stop accepting deliveries, drop the queue, wait for the handler call in progress. */

@@ -4,11 +4,18 @@ import { BusInputError } from './errors';
 
 const TOKEN = /^[^\s.*>]+$/;
 
+/** Publishable subjects already checked (a process publishes on few subjects); starts over when full. */
+const checkedSubjects = new Set<string>();
+const CHECKED_MAX = 4096;
+
 /** Throws BusInputError unless `subject` is a concrete subject (no wildcards) for publishing. */
 export function assertPublishSubject(subject: string): void {
+  if (checkedSubjects.has(subject)) return;
   if (typeof subject !== 'string' || subject.length === 0 || !subject.split('.').every((t) => TOKEN.test(t))) {
     throw new BusInputError('subject', `${JSON.stringify(subject)} is not a publishable subject (non-empty tokens, no wildcards or spaces)`);
   }
+  if (checkedSubjects.size >= CHECKED_MAX) checkedSubjects.clear();
+  checkedSubjects.add(subject);
 }
 
 /** Throws BusInputError unless `subject` is a valid subscription subject ('*' tokens, '>' last). */

@@ -12,15 +12,30 @@ export interface PolicyOutput {
   readonly value: Float32Array;
 }
 
-/** A loaded ONNX policy. Create with `OrtPolicy.create(bytes)`; `release()` when swapped out. */
+/**
+ * A loaded ONNX policy. Create with `OrtPolicy.create(bytes)`; `release()` when swapped out.
+ * `share()` gives another handle on the same session (e.g. several actors of one process acting
+ * with the same version); the session is freed when the last handle is released.
+ */
 export class OrtPolicy {
+  private released = false;
+
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly obsDim: number,
     readonly nActions: number,
     /** Policy version the model was exported with (metadata `ala.policy_version`), or 0. */
     readonly policyVersion: number,
+    /** Handles not yet released on this session (shared by every handle). */
+    private readonly handles: { count: number } = { count: 1 },
   ) {}
+
+  /** Another handle on the same native session; each handle is released on its own. */
+  share(): OrtPolicy {
+    if (this.released) throw new OnnxError('cannot share a released policy', 'session');
+    this.handles.count += 1;
+    return new OrtPolicy(this.session, this.obsDim, this.nActions, this.policyVersion, this.handles);
+  }
 
   /** Build a session from model bytes (single intra-op thread: actors batch, not parallelise). */
   static async create(modelBytes: Uint8Array, opts: { obsDim: number; nActions: number; policyVersion?: number }): Promise<OrtPolicy> {
@@ -40,6 +55,7 @@ export class OrtPolicy {
 
   /** Forward `batch` observations (row-major [batch][obsDim]) in one call. */
   async run(obs: Float32Array, batch: number): Promise<PolicyOutput> {
+    if (this.released) throw new OnnxError('run on a released policy', 'run');
     if (!Number.isInteger(batch) || batch <= 0 || obs.length !== batch * this.obsDim) {
       throw new OnnxError(`obs length ${obs.length} is not batch ${batch} x obsDim ${this.obsDim}`, 'run');
     }
@@ -58,8 +74,11 @@ export class OrtPolicy {
     return { logits, value };
   }
 
-  /** Free the native session. */
+  /** Release this handle; the native session is freed with the last handle (a second call does nothing). */
   async release(): Promise<void> {
-    await this.session.release();
+    if (this.released) return;
+    this.released = true;
+    this.handles.count -= 1;
+    if (this.handles.count === 0) await this.session.release();
   }
 }

@@ -30,6 +30,14 @@ export function jetStreamPolicySource(stores: PolicyStores): PolicySource {
       if (bytes === null) throw new Error(`object ${objectName} not found`);
       return bytes;
     },
+    watch: async (onStored, onError) => {
+      // small models are put in KV under their object name before the announce: new ones are pushed here
+      const updates = await stores.kv.watch({ key: '*.onnx', include: 'updates', ignoreDeletes: true });
+      void (async () => {
+        for await (const e of updates) if (e.operation === 'PUT' && e.length > 0) onStored(e.key, e.value);
+      })().catch(onError);
+      return () => updates.stop();
+    },
   };
 }
 

@@ -10,6 +10,12 @@ export interface PolicySource {
   latestVersion(): Promise<number | undefined>;
   /** ONNX bytes of a stored object (e.g. `v3.onnx`); rejects when missing. */
   fetch(objectName: string): Promise<Uint8Array>;
+  /**
+   * Optional: calls `onStored` with each policy object stored from now on, as soon as it is stored
+   * (before its announce), so the actor can prepare it; `onError` when the watch fails (it then
+   * ends). Resolves with a function that stops watching.
+   */
+  watch?(onStored: (objectName: string, bytes: Uint8Array) => void, onError: (err: unknown) => void): Promise<() => void>;
 }
 
 /** Durable trajectory output (stream ALA_TRAJ). */

@@ -5,9 +5,9 @@
 // received either here (intake 'main') or by a worker thread with its own connection (intake
 // 'thread', bias-intake-thread.ts) whose latest bias per agent the table pulls before each step.
 // Must not: hold RL maths (acting.ts, @ala/rl-core) or read configuration (config.ts).
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { VectorEnv } from '@ala/envs';
-import { OrtPolicy } from '@ala/policy';
+import type { OrtPolicy } from '@ala/policy';
 import { Bias, PolicyAnnounce, StateSnapshot, subjects } from '@ala/protocol';
 import { NatsBus, rateLimitedLogger, systemClock, silentLogger, type Bus, type BusLogger, type BusMetrics, type BusSubscription, type Clock } from '@ala/bus';
 import { rngSplit } from '@ala/rl-core';
@@ -16,8 +16,9 @@ import { BiasIntakeThread } from './bias-intake-thread';
 import { BiasTable, limitsWarning, type BiasEntry } from './bias-table';
 import { zeroTotals } from './bias-slots';
 import type { ActorRunnerConfig } from './config';
-import { BiasIntakeError, PolicyLoadError } from './errors';
-import { policyObjectName, type PolicySource, type StoredBiasSource, type TrajectorySink } from './ports';
+import { BiasIntakeError } from './errors';
+import { fetchPolicy, loadShared, PreparedPolicy, sharedLoadKey } from './policy-loader';
+import type { PolicySource, StoredBiasSource, TrajectorySink } from './ports';
 import { emptyActorStats, type ActorStats } from './stats';
 
 export interface ActorRunnerDeps {
@@ -77,20 +78,19 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((r) => (markReady = r));
 
+  const prepared = new PreparedPolicy(obsDim, nActions);
   const loadPolicy = async (version: number, sha256?: string): Promise<void> => {
     if (version <= newest) return;
     newest = version;
     try {
-      const bytes = await deps.policies.fetch(policyObjectName(version));
-      if (sha256 !== undefined && createHash('sha256').update(bytes).digest('hex') !== sha256) {
-        throw new PolicyLoadError(version, 'digest', `policy v${version}: sha256 does not match the announcement`);
-      }
-      const policy = await OrtPolicy.create(bytes, { obsDim, nActions, policyVersion: version });
-      const probe = await policy.run(new Float32Array(obsDim), 1).catch((err: unknown) => {
-        throw new PolicyLoadError(version, 'shape', `policy v${version} does not map ${obsDim} -> ${nActions}`, { cause: err });
+      // prepared from its stored bytes before the announce, else fetched; actors of this process share one load per digest
+      const key = sharedLoadKey(version, sha256, obsDim, nActions);
+      let fetched = false;
+      const policy = await prepared.take(version, sha256, () => {
+        fetched = true;
+        return loadShared(key, () => fetchPolicy(deps.policies, version, sha256, obsDim, nActions));
       });
-      if (probe.logits.length !== nActions)
-        throw new PolicyLoadError(version, 'shape', `policy v${version} outputs ${probe.logits.length} logits, env has ${nActions}`);
+      if (!fetched) st.policyPrepared += 1;
       // a newer version may have been loaded meanwhile (loads overlap): never go back
       if (stopped || version <= Math.max(acting?.version ?? 0, pending?.version ?? 0)) return void (await policy.release());
       const old = pending;
@@ -159,6 +159,21 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
       void loadPolicy(a.version, a.sha256);
     }),
   );
+
+  // in: policy bytes as the learner stores them (before it announces): prepared off the hot path
+  const stopWatch = await deps.policies
+    .watch?.(
+      (name, bytes) => prepared.offer(name, bytes, newest),
+      (err) => {
+        st.policyWatchErrors += 1;
+        log.warn('actor: the watch of stored policies failed; policies load when announced', { actor: cfg.actorId, error: err });
+      },
+    )
+    .catch((err: unknown) => {
+      st.policyWatchErrors += 1;
+      log.warn('actor: cannot watch stored policies; policies load when announced', { actor: cfg.actorId, error: err });
+      return undefined;
+    });
 
   // in (once): last stored bias per agent; expired ones are gone (Nats-TTL) or refused by deadline
   if (deps.storedBias) {
@@ -319,6 +334,8 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
       stopped = true;
       await loopDone;
       await Promise.all([...subs.map((x) => x.unsubscribe()), intake?.stop()]);
+      stopWatch?.();
+      await prepared.close();
       await Promise.allSettled([...inflight]);
       table.clear();
       if (pending) await pending.policy.release();

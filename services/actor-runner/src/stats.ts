@@ -20,6 +20,10 @@ export interface ActorStats {
   policySwaps: number;
   /** Announced policies that could not be loaded (counted, the old one keeps acting). */
   policyLoadErrors: number;
+  /** Announced policies already prepared from their stored bytes when the announce arrived (no fetch on the announce). */
+  policyPrepared: number;
+  /** Failures of the watch of stored policies (policies then load when announced). */
+  policyWatchErrors: number;
   /** Agent-steps that had a live bias applied. */
   advisedSteps: number;
   /** Sum of advice ages (ms) over advised steps: mean age = adviceAgeMsSum / advisedSteps. */
@@ -71,6 +75,8 @@ export function emptyActorStats(): ActorStats {
     policyVersion: 0,
     policySwaps: 0,
     policyLoadErrors: 0,
+    policyPrepared: 0,
+    policyWatchErrors: 0,
     advisedSteps: 0,
     adviceAgeMsSum: 0,
     biasReceived: 0,
