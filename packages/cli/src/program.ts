@@ -7,6 +7,7 @@ import * as up from './commands/up';
 import * as service from './commands/service';
 import * as status from './commands/status';
 import * as creds from './commands/creds';
+import * as experiment from './commands/experiment';
 
 /** A subcommand module: adds itself to the program. */
 export interface CommandModule {
@@ -14,7 +15,7 @@ export interface CommandModule {
 }
 
 /** Every subcommand, in help order. */
-export const COMMANDS: readonly CommandModule[] = [train, up, service, status, creds];
+export const COMMANDS: readonly CommandModule[] = [train, up, service, status, creds, experiment];
 
 /** The `ala` program with every subcommand registered. */
 export function createProgram(): Command {
