@@ -118,10 +118,10 @@ export function sweepChartSvg(points: readonly BandPoint[], t: ChartText): Promi
 }
 
 /** A single learning curve (episodic return against env steps, and its running mean), e.g. `ala up`'s curve.svg. */
-export function learningCurveSvg(points: readonly { step: number; ret: number; mean?: number }[], title: string, threshold?: number): Promise<string> {
+export function learningCurveSvg(points: readonly { step: number; ret?: number; mean?: number }[], title: string, threshold?: number): Promise<string> {
   const series: BandPoint[] = [];
   for (const p of points) {
-    series.push({ series: 'episode return', x: p.step, y: p.ret, lo: p.ret, hi: p.ret });
+    if (p.ret !== undefined) series.push({ series: 'episode return', x: p.step, y: p.ret, lo: p.ret, hi: p.ret });
     if (p.mean !== undefined) series.push({ series: 'mean of last 100', x: p.step, y: p.mean, lo: p.mean, hi: p.mean });
   }
   return bandChartSvg(series, { title, x: 'env steps', y: 'return', ...(threshold !== undefined ? { rule: { y: threshold, label: 'solved' } } : {}) });

@@ -59,7 +59,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
     xLabel: 'advisor latency L (ms)',
     configs: (q) => [
       make(q, 'none', 'no advice', {}, 0),
-      ...[50, 250, 1000, 4000, 10_000].map((L) => make(q, `lat-${L}`, `L = ${L} ms`, { advisors: good([0.75 * L, 1.25 * L]), ttlMs: Math.round(2.5 * L) }, L)),
+      ...[50, 1000, 4000, 10_000].map((L) => make(q, `lat-${L}`, `L = ${L} ms`, { advisors: good([0.75 * L, 1.25 * L]), ttlMs: Math.round(2.5 * L) }, L)),
     ],
   },
   {
@@ -70,7 +70,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
     xLabel: 'advice TTL (ms; unlimited plotted at 60000)',
     configs: (q) => [
       make(q, 'none', 'no advice', {}),
-      ...[2000, 4500, 6000, 10_000].map((ttl) => make(q, `ttl-${ttl}`, `TTL ${ttl} ms`, { advisors: good(PAPER), ttlMs: ttl }, ttl)),
+      ...[2000, 4500, 10_000].map((ttl) => make(q, `ttl-${ttl}`, `TTL ${ttl} ms`, { advisors: good(PAPER), ttlMs: ttl }, ttl)),
       make(q, 'ttl-unlimited', 'TTL unlimited', { advisors: good(PAPER), ttlMs: null }, 60_000),
     ],
   },

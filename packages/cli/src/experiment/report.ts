@@ -206,6 +206,48 @@ function tailTable(e: ExperimentResults): string[] {
   ];
 }
 
+/** The real-clock runs under DIR/realtime against the virtual-clock runs of the same configurations. */
+async function validation(dir: string): Promise<string[]> {
+  const real = await loadResults(path.join(dir, 'realtime'));
+  const virtual = await loadResults(dir);
+  const rows: string[] = [];
+  for (const e of real) {
+    for (const rc of e.configs.filter((c) => c.runs.length > 0)) {
+      const vc = virtual.find((v) => v.meta.name === e.meta.name)?.configs.find((c) => c.cfg.id === rc.cfg.id);
+      if (!vc || vc.runs.length === 0) continue;
+      for (const [what, f] of [
+        ['π alone, mean over training', (r: RunSummary) => r.evalAuc],
+        ['π alone, end', (r: RunSummary) => r.evalFinal],
+        ['behaviour, mean over training', (r: RunSummary) => r.behaviourAuc],
+        ['advised steps (%)', (r: RunSummary) => 100 * r.advisedFrac],
+      ] as const) {
+        const dd = diffCi(rc.runs.map(f), vc.runs.map(f));
+        const ok = Number.isFinite(dd.half) && Math.abs(dd.mean) <= dd.half;
+        rows.push(
+          `| ${e.meta.name}/${rc.cfg.id} | ${what} | ${fmtCi(over(vc, f))} (${vc.runs.length}) | ${fmtCi(over(rc, f))} (${rc.runs.length}) | ${fmtCi(dd)} | ${ok ? 'yes' : 'NO'} |`,
+        );
+      }
+      const wall = (c: ConfigResults): string =>
+        fmtCi(
+          over(c, (r) => r.wallSeconds),
+          0,
+        );
+      rows.push(`| ${e.meta.name}/${rc.cfg.id} | wall seconds per run | ${wall(vc)} | ${wall(rc)} | | |`);
+    }
+  }
+  if (rows.length === 0) return ['## Virtual clock against real time', '', 'Not run yet (`ala experiment <name> --clock real --out DIR/realtime`).', ''];
+  return [
+    '## Virtual clock against real time',
+    '',
+    'The same configurations and seeds run on the real clock (`--clock real`: each step paced by `performance.now()`, advice arriving after its latency in wall time, the learner update taking the time it takes), results under `realtime/`. "Within CI" = the 95 % Welch interval of real − virtual contains 0.',
+    '',
+    '| configuration | measure | virtual (seeds) | real time (seeds) | real − virtual | within CI |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ];
+}
+
 export async function writeReport(dir: string, docsDir: string, command: string): Promise<{ markdown: string; figures: number }> {
   const results = await loadResults(
     dir,
@@ -239,6 +281,7 @@ export async function writeReport(dir: string, docsDir: string, command: string)
       nFig += 1;
     }
   }
+  md.push(...(await validation(dir)));
   const missing = EXPERIMENTS.filter((e) => !known.has(e.name));
   if (missing.length > 0)
     md.push('## Not run yet', '', ...missing.map((e) => `- **${e.name}**: ${e.claim} (\`ala experiment ${e.name} --out ${dir} --seeds 5\`)`), '');
