@@ -46,7 +46,7 @@ function parseArgs(o: ExperimentArgs): { seeds: number[]; jobs: number; shard?: 
 async function runHere(exps: readonly Experiment[], o: ExperimentArgs, a: ReturnType<typeof parseArgs>, out: NodeJS.WriteStream): Promise<void> {
   const tty = o.progress !== 'plain' && out.isTTY === true && a.shard === undefined;
   const bars = tty ? new MultiBar({ format: '{name} |{bar}| {value}/{total} runs | {run}', hideCursor: true, stream: out }, Presets.shades_classic) : undefined;
-  const command = `ala ${process.argv.slice(2).join(' ')}`;
+  const command = process.env.ALA_EXPERIMENT_COMMAND ?? `ala ${process.argv.slice(2).join(' ')}`; // a --jobs child records its parent's command
   try {
     for (const exp of exps) {
       const bar = bars?.create(1, 0, { name: exp.name.padEnd(15), run: '' });
@@ -80,6 +80,7 @@ async function runJobs(o: ExperimentArgs, name: string, jobs: number, out: NodeJ
     Array.from({ length: jobs }, (_, k) => {
       const child = spawn(process.execPath, [...process.execArgv, BIN, 'experiment', ...rest.filter((x) => x !== name), name, '--shard', `${k}/${jobs}`], {
         stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, ALA_EXPERIMENT_COMMAND: `ala ${process.argv.slice(2).join(' ')}` },
       });
       child.stdout.on('data', (d: Buffer) => out.write(d.toString().replace(/^(?=.)/gm, `[${k}] `)));
       return new Promise<number | null>((r) => child.on('close', r));

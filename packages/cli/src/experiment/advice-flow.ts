@@ -6,6 +6,7 @@
 // bias-router does) and handed to the caller with its deadline. Pure: times are passed in (ms);
 // no timers, no bus.
 import { clipBias, voteBlend, voteSelect, type AdviceCandidate } from '@ala/rl-core';
+import type { Env } from '@ala/envs';
 import type { SimAdvisor, SimAnswer } from './sim-advisor';
 
 interface Pending {
@@ -78,7 +79,7 @@ export class AdviceFlow {
   }
 
   /** Agent i's state at `now` goes to every advisor; their answers are scheduled. */
-  snapshot(i: number, now: number, envState: Uint8Array | undefined, obs: ArrayLike<number>, legal: readonly boolean[]): void {
+  snapshot(i: number, now: number, env: Env, legal: readonly boolean[]): void {
     const seq = this.seq[i]!++;
     this.lastSnap[i] = now;
     this.inFlight[i]! += 1;
@@ -86,7 +87,7 @@ export class AdviceFlow {
     const deadline = this.opts.ttlMs === null ? Infinity : now + this.opts.ttlMs;
     let expected = 0;
     for (const a of this.advisors) {
-      const answer = a.answer(envState, obs, legal, this.opts.bound);
+      const answer = a.answer(env, legal, this.opts.bound);
       if (answer === undefined) continue; // no preference: the advisor sends nothing
       expected += 1;
       this.pending.push({ at: now + answer.latencyMs, agent: i, seq, answer });

@@ -91,6 +91,16 @@ export const EXPERIMENTS: readonly Experiment[] = [
     ],
   },
   {
+    name: 'advice-off',
+    claim: 'After advice is switched off, the learned policy keeps its performance.',
+    design: 'Good fresh advisor (50-100 ms, accuracy 0.9, B = 1) for the whole run vs switched off at 50 % vs no advice.',
+    configs: (q) => [
+      make(q, 'none', 'no advice', {}),
+      make(q, 'always', 'advice throughout', { advisors: good(FAST), ttlMs: 200 }),
+      make(q, 'off-half', 'advice off at 50 %', { advisors: good(FAST), ttlMs: 200, adviceStopAtStep: q ? 128 : 20_480 }),
+    ],
+  },
+  {
     name: 'multi-advisor',
     claim: 'Several advisors voting beat one.',
     design:
@@ -108,16 +118,6 @@ export const EXPERIMENTS: readonly Experiment[] = [
         make(q, 'blend', 'A+B+C blend', { advisors: three, ttlMs: 300, windowMs: 100, vote: 'blend' }),
       ];
     },
-  },
-  {
-    name: 'advice-off',
-    claim: 'After advice is switched off, the learned policy keeps its performance.',
-    design: 'Good fresh advisor (50-100 ms, accuracy 0.9, B = 1) for the whole run vs switched off at 50 % vs no advice.',
-    configs: (q) => [
-      make(q, 'none', 'no advice', {}),
-      make(q, 'always', 'advice throughout', { advisors: good(FAST), ttlMs: 200 }),
-      make(q, 'off-half', 'advice off at 50 %', { advisors: good(FAST), ttlMs: 200, adviceStopAtStep: q ? 128 : 20_480 }),
-    ],
   },
   {
     name: 'is-modes',

@@ -15,7 +15,7 @@ import { BiasTable } from '@ala/actor-runner';
 import { AdviceFlow, type FlowCounts } from './advice-flow';
 import { MilestoneEnv, milestoneRates, type EpisodeSummary } from './milestone-env';
 import type { RunConfig } from './run-config';
-import { SimAdvisor } from './sim-advisor';
+import { ScoreCache, SimAdvisor, snapshotEnv } from './sim-advisor';
 
 export type ClockMode = 'virtual' | 'real';
 
@@ -89,7 +89,8 @@ export async function runOnce(cfg: RunConfig, seed: number, clockMode: ClockMode
   );
   const agentIds = Array.from({ length: cfg.agents }, (_, i) => `exp-${i}`);
   const table = new BiasTable(agentIds, nActions, { bound: cfg.bound, maxTtlMs: cfg.ttlMs ?? 1e12 });
-  const advisors = cfg.advisors.map((a, k) => new SimAdvisor(a, cfg.envId, seed, k));
+  const cache = new ScoreCache();
+  const advisors = cfg.advisors.map((a, k) => new SimAdvisor(a, cfg.envId, seed, k, cache));
   const flow = new AdviceFlow(advisors, cfg.agents, cfg);
   const period = 1000 / cfg.stepHz;
   const t0 = performance.now();
@@ -119,7 +120,7 @@ export async function runOnce(cfg: RunConfig, seed: number, clockMode: ClockMode
         for (let i = 0; i < cfg.agents; i++) {
           if (!flow.due(i, t)) continue;
           const legal = Array.from(f.legal.subarray(i * nActions, (i + 1) * nActions), (x) => x === 1);
-          flow.snapshot(i, t, venv.exportState(i), f.obs.subarray(i * obsDim, (i + 1) * obsDim), legal);
+          flow.snapshot(i, t, snapshotEnv(cfg.envId, venv.exportState(i), f.obs.subarray(i * obsDim, (i + 1) * obsDim)), legal);
         }
       });
       steps += cfg.agents;

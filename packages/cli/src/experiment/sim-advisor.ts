@@ -4,7 +4,7 @@
 // answerToBias scaled to B). Every random draw (latency, knobs) comes from generators seeded by
 // (run seed, advisor index). Must not: keep time, schedule anything or touch a bus (the run loop
 // decides when an answer arrives).
-import { CARTPOLE_ID, CartPoleEnv, CraftWorldEnv, Pcg64, craftWorldExpert, getExpert, type Expert } from '@ala/envs';
+import { CARTPOLE_ID, CartPoleEnv, CraftWorldEnv, Pcg64, craftWorldScores, createExpert, getExpert, type Env, type Expert } from '@ala/envs';
 import { answerToBias, tameOutliers } from '@ala/advisor-worker';
 
 /** One simulated advisor of an experiment configuration. */
@@ -34,42 +34,63 @@ export interface SimAnswer {
   readonly mode: 'expert' | 'random' | 'adversarial';
 }
 
+/**
+ * The env an advisor reads for one snapshot (CraftWorld: rebuilt from its portable state, as the
+ * scripted advisor-worker does; CartPole: the 4-float physics state), built once for all advisors.
+ */
+export function snapshotEnv(envId: string, envState: Uint8Array | undefined, obs: ArrayLike<number>): Env {
+  if (envId === CARTPOLE_ID) {
+    const cart = new CartPoleEnv();
+    cart.state = Array.from(obs).slice(0, 4);
+    return cart;
+  }
+  if (envState === undefined) throw new RangeError(`${envId}: the simulated advisor needs the env's portable state`);
+  return CraftWorldEnv.fromState(envState, envId);
+}
+
+/** The expert's noise-free scores of the last env asked about, shared by the advisors of a run (one planner search per snapshot). */
+export class ScoreCache {
+  private env: Env | undefined;
+  private scores: number[] = [];
+  private readonly cart = getExpert(CARTPOLE_ID);
+
+  of(env: Env): number[] {
+    if (env !== this.env) {
+      this.scores = env instanceof CraftWorldEnv ? craftWorldScores(env.getState(), env.legalActions()) : this.cart.scores(env);
+      this.env = env;
+    }
+    return [...this.scores];
+  }
+}
+
 export class SimAdvisor {
   private readonly expert: Expert;
   private readonly latencyRng: Pcg64;
-  private readonly cart = new CartPoleEnv();
   readonly modes = { expert: 0, random: 0, adversarial: 0 };
 
   constructor(
     readonly spec: AdvisorSpec,
-    private readonly envId: string,
+    envId: string,
     seed: number,
     index: number,
+    cache: ScoreCache = new ScoreCache(),
   ) {
     const [lo, hi] = spec.latencyMs;
     if (!(lo >= 0 && hi >= lo && Number.isFinite(hi)))
       throw new RangeError(`advisor ${spec.id}: latencyMs must be [lo, hi] with 0 <= lo <= hi, got [${lo}, ${hi}]`);
     const knobRng = Pcg64.fromSeed(BigInt(seed) * 1000n + BigInt(100 + 2 * index));
     const knobs = { accuracy: spec.accuracy, adversarial: spec.adversarial ?? 0, rng: knobRng };
-    this.expert = envId === CARTPOLE_ID ? getExpert(CARTPOLE_ID, knobs) : craftWorldExpert(knobs);
+    this.expert = createExpert(envId, (env) => cache.of(env), knobs);
     this.latencyRng = Pcg64.fromSeed(BigInt(seed) * 1000n + BigInt(101 + 2 * index));
   }
 
   /**
-   * Answers the state `envState` (CraftWorld: the env's portable state; CartPole: the 4-float obs)
-   * with legal mask `legal`, bias scale `bound` (B). Undefined when the answer carries no preference.
+   * Answers the snapshot `env` (snapshotEnv) with legal mask `legal`, bias scale `bound` (B).
+   * Undefined when the answer carries no preference.
    */
-  answer(envState: Uint8Array | undefined, obs: ArrayLike<number>, legal: readonly boolean[], bound: number): SimAnswer | undefined {
+  answer(env: Env, legal: readonly boolean[], bound: number): SimAnswer | undefined {
     const [lo, hi] = this.spec.latencyMs;
     const latencyMs = lo + (hi - lo) * this.latencyRng.nextFloat();
-    let env: CraftWorldEnv | CartPoleEnv;
-    if (this.envId === CARTPOLE_ID) {
-      this.cart.state = Array.from(obs).slice(0, 4);
-      env = this.cart;
-    } else {
-      if (envState === undefined) throw new RangeError(`${this.envId}: the simulated advisor needs the env's portable state`);
-      env = CraftWorldEnv.fromState(envState, this.envId);
-    }
     const advice = this.expert.advise(env);
     this.modes[advice.mode] += 1;
     const confidence = this.spec.confidence ?? 0.8;
