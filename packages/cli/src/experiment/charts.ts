@@ -33,6 +33,9 @@ async function render(spec: vl.TopLevelSpec): Promise<string> {
   }
 }
 
+/** One colour per series, legend below the plot with full labels. */
+const COLOR = { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 320 } };
+
 const finite = (p: BandPoint): BandPoint => ({ ...p, lo: Number.isFinite(p.lo) ? p.lo : p.y, hi: Number.isFinite(p.hi) ? p.hi : p.y });
 
 function ruleLayer(t: ChartText): object[] {
@@ -67,14 +70,14 @@ export function bandChartSvg(points: readonly BandPoint[], t: ChartText): Promis
             mark: { type: 'area', opacity: 0.18 },
             encoding: {
               x,
-              y: { field: 'lo', type: 'quantitative', title: t.y },
+              y: { field: 'lo', type: 'quantitative', title: t.y, scale: { zero: false } },
               y2: { field: 'hi' },
-              color: { field: 'series', type: 'nominal', title: null },
+              color: COLOR,
             },
           },
           {
             mark: { type: 'line', point: points.length < 40 },
-            encoding: { x, y: { field: 'y', type: 'quantitative' }, color: { field: 'series', type: 'nominal', title: null } },
+            encoding: { x, y: { field: 'y', type: 'quantitative' }, color: COLOR },
           },
         ],
       },
@@ -100,14 +103,14 @@ export function sweepChartSvg(points: readonly BandPoint[], t: ChartText): Promi
             mark: 'errorbar',
             encoding: {
               x,
-              y: { field: 'lo', type: 'quantitative', title: t.y },
+              y: { field: 'lo', type: 'quantitative', title: t.y, scale: { zero: false } },
               y2: { field: 'hi' },
-              color: { field: 'series', type: 'nominal', title: null },
+              color: COLOR,
             },
           },
           {
             mark: { type: 'line', point: true },
-            encoding: { x, y: { field: 'y', type: 'quantitative' }, color: { field: 'series', type: 'nominal', title: null } },
+            encoding: { x, y: { field: 'y', type: 'quantitative' }, color: COLOR },
           },
         ],
       },

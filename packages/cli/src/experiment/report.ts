@@ -239,7 +239,8 @@ async function validation(dir: string): Promise<string[]> {
   return [
     '## Virtual clock against real time',
     '',
-    'The same configurations and seeds run on the real clock (`--clock real`: each step paced by `performance.now()`, advice arriving after its latency in wall time, the learner update taking the time it takes), results under `realtime/`. "Within CI" = the 95 % Welch interval of real − virtual contains 0.',
+    'The same configurations and seeds run on the real clock (`--clock real`: each step paced by `performance.now()`, advice arriving after its latency in wall time, the learner update taking the time it takes), results under `realtime/`. "Within CI" = the 95 % Welch interval of real − virtual contains 0. ' +
+      'On the real clock the lockstep learner update (and each evaluation) stalls acting for as long as it takes on this shared machine, and the loop then catches up at full speed, faster than advice can arrive: the advised-step fraction shows it (the real system runs the learner in its own thread).',
     '',
     '| configuration | measure | virtual (seeds) | real time (seeds) | real − virtual | within CI |',
     '|---|---|---|---|---|---|',
