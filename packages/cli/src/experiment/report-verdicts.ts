@@ -45,7 +45,7 @@ export function headline(results: readonly ExperimentResults[]): string[] {
     );
     if (enough(none1, slow) && verdict(dp) !== 'higher' && verdict(db) !== 'higher')
       contra.push(
-        `advice at the paper's 3-5 s latency did not speed up learning in CraftWorld (π alone ${verdict(dp)}, behaviour ${verdict(db)} than without advice)`,
+        `advice at the paper's 3-5 s latency did not speed up learning in CraftWorld (against no advice, π alone: ${verdict(dp)}; the agents while advised: ${verdict(db)})`,
       );
   } else claims.push('- **Advice at 3-5 s speeds up learning**: not run yet.');
   // 2. latency sweep
@@ -57,16 +57,21 @@ export function headline(results: readonly ExperimentResults[]): string[] {
     const hurts = rows.filter((c) => verdict(d(c, noneL, beh)) === 'lower').map((c) => c.cfg.x!);
     const piHelps = rows.filter((c) => verdict(d(c, noneL, auc)) === 'higher').map((c) => c.cfg.x!);
     claims.push(
-      `- **Where advice stops helping** (latency-sweep, TTL = 2.5 L): the advised return was higher than without advice at L = ${helps.join(', ') || 'none'} ms, lower at L = ${hurts.join(', ') || 'none'} ms; π alone learned faster at L = ${piHelps.join(', ') || 'no latency'} ms. ` +
+      `- **Where advice stops helping** (latency-sweep, TTL = 2.5 L): the advised return was higher than without advice at L = ${helps.join(', ') || 'no latency tested'}${helps.length ? ' ms' : ''}, lower at L = ${hurts.join(', ') || 'no latency tested'}${hurts.length ? ' ms' : ''}; π alone (the learned policy) was better than without advice at ${piHelps.length ? `L = ${piHelps.join(', ')} ms` : 'no latency tested'}. ` +
         rows.map((c) => `L ${c.cfg.x} ms: advised ${cmp(d(c, noneL, beh))}, π alone ${cmp(d(c, noneL, auc))}`).join('; ') +
         '.',
     );
+    if (piHelps.length === 0 && rows.length > 0 && enough(noneL, ...rows))
+      contra.push(
+        `at no advisor latency tested (${rows.map((c) => c.cfg.x).join(', ')} ms) did advice make the learned policy better than learning without advice; it improved only what the agents did while advised${helps.length ? ` (at L <= ${Math.max(...helps)} ms)` : ''}`,
+      );
   } else claims.push('- **Where advice stops helping** (latency sweep): not run yet.');
   // 3. TTL
   const noneT = cfgOf(results, 'ttl-sweep', 'none');
   const ttl = results.find((e) => e.meta.name === 'ttl-sweep');
-  if (ttl && noneT) {
-    const rows = ttl.configs.filter((c) => c.cfg.id !== 'none' && c.runs.length > 0);
+  const ttlRows = ttl?.configs.filter((c) => c.cfg.id !== 'none' && c.runs.length > 0) ?? [];
+  if (noneT && ttlRows.length > 0) {
+    const rows = ttlRows;
     claims.push(
       `- **Stale advice hurts, expiry fixes it** (ttl-sweep, advisor at 3-5 s): ` +
         rows.map((c) => `${c.cfg.label}: advised ${cmp(d(c, noneT, beh))}, π alone ${cmp(d(c, noneT, auc))}`).join('; ') +
