@@ -20,8 +20,8 @@ export interface ChartText {
   readonly y: string;
   /** Log scale on x (latency sweeps). */
   readonly xLog?: boolean;
-  /** Horizontal reference line (e.g. the 2βB bound, a solved threshold). */
-  readonly rule?: { readonly y: number; readonly label: string };
+  /** Horizontal reference lines (e.g. a baseline, a solved threshold). */
+  readonly rules?: readonly { readonly y: number; readonly label: string }[];
 }
 
 async function render(spec: vl.TopLevelSpec): Promise<string> {
@@ -39,10 +39,10 @@ const COLOR = { field: 'series', type: 'nominal', title: null, legend: { orient:
 const finite = (p: BandPoint): BandPoint => ({ ...p, lo: Number.isFinite(p.lo) ? p.lo : p.y, hi: Number.isFinite(p.hi) ? p.hi : p.y });
 
 function ruleLayer(t: ChartText): object[] {
-  if (!t.rule) return [];
+  if (!t.rules || t.rules.length === 0) return [];
   return [
     {
-      data: { values: [{ y: t.rule.y, label: t.rule.label }] },
+      data: { values: t.rules.map((r) => ({ y: r.y, label: r.label })) },
       layer: [
         { mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' }, encoding: { y: { field: 'y', type: 'quantitative' } } },
         {
@@ -127,5 +127,5 @@ export function learningCurveSvg(points: readonly { step: number; ret?: number; 
     if (p.ret !== undefined) series.push({ series: 'episode return', x: p.step, y: p.ret, lo: p.ret, hi: p.ret });
     if (p.mean !== undefined) series.push({ series: 'mean of last 100', x: p.step, y: p.mean, lo: p.mean, hi: p.mean });
   }
-  return bandChartSvg(series, { title, x: 'env steps', y: 'return', ...(threshold !== undefined ? { rule: { y: threshold, label: 'solved' } } : {}) });
+  return bandChartSvg(series, { title, x: 'env steps', y: 'return', ...(threshold !== undefined ? { rules: [{ y: threshold, label: 'solved' }] } : {}) });
 }

@@ -84,14 +84,26 @@ async function figures(e: ExperimentResults, figDir: string, docsDir: string): P
         const m = over(c, (r) => r.behaviourAuc);
         pts.push({ series: 'behaviour, mean over training', x: c.cfg.x!, y: m.mean, lo: m.mean - m.half, hi: m.mean + m.half });
       }
+    // the no-advice baseline as reference lines, not as a point (x = 0 has no place on a log axis)
+    const none = done.find((c) => c.cfg.id === 'none');
+    const rules = none
+      ? [
+          { y: over(none, (r) => r.evalAuc).mean, label: 'no advice: π alone' },
+          { y: over(none, (r) => r.behaviourAuc).mean, label: 'no advice: behaviour' },
+        ]
+      : [];
     await write(
       'sweep',
-      await sweepChartSvg(pts, {
-        title: `${e.meta.name}: return against ${e.meta.xLabel}`,
-        x: e.meta.xLabel,
-        y: 'return',
-        xLog: e.meta.name === 'latency-sweep',
-      }),
+      await sweepChartSvg(
+        pts.filter((p) => !(none !== undefined && none.cfg.x !== undefined && p.x === none.cfg.x)),
+        {
+          title: `${e.meta.name}: return against ${e.meta.xLabel}`,
+          x: e.meta.xLabel,
+          y: 'return (mean over training)',
+          xLog: e.meta.name === 'latency-sweep',
+          rules: e.meta.name === 'is-modes' ? [] : rules,
+        },
+      ),
     );
   }
   return out;
