@@ -78,10 +78,9 @@ export const EXPERIMENTS: readonly Experiment[] = [
     name: 'bad-advice',
     claim: 'Bad advice does bounded harm (|log π/μ| <= 2βB) and the policy recovers once advice stops.',
     design:
-      'Fresh (50-100 ms) advice, B = 1, β = 1: none vs a random advisor (accuracy 0) vs an adversarial one (worst action every time), and the adversarial one switched off at half the run.',
+      'Fresh (50-100 ms) advice, B = 1, β = 1: none vs an adversarial advisor (the worst legal action every time), and the same advisor switched off at half the run.',
     configs: (q) => [
       make(q, 'none', 'no advice', {}),
-      make(q, 'random', 'random advisor (accuracy 0)', { advisors: good(FAST, { id: 'random', accuracy: 0 }), ttlMs: 200 }),
       make(q, 'adversarial', 'adversarial advisor', { advisors: good(FAST, { id: 'adversarial', accuracy: 0, adversarial: 1 }), ttlMs: 200 }),
       make(q, 'adversarial-stop', 'adversarial, stopped at 50 %', {
         advisors: good(FAST, { id: 'adversarial', accuracy: 0, adversarial: 1 }),
