@@ -41,7 +41,7 @@ export interface RunSummary {
   readonly isWeightMax: number;
   readonly essOverN: number;
   readonly klMuPi: number;
-  /** Env steps at which the behaviour (last 100 episodes) first reached each milestone in >= half the episodes; null = never. */
+  /** Env steps from which on the behaviour (last 100 episodes) reached each milestone in >= half the episodes; null = not at the end. */
   readonly milestoneSteps: (number | null)[];
   /** The same for π alone (evaluations). */
   readonly milestoneStepsEval: (number | null)[];
@@ -70,8 +70,13 @@ export function summarizeRun(r: RunFile): RunSummary {
   const c = r.result.curve;
   const e = r.result.evals;
   const last = c.at(-1);
-  const firstAt = (pts: readonly { envSteps: number; milestones: number[] }[], j: number): number | null =>
-    pts.find((p) => (p.milestones[j] ?? 0) >= 0.5)?.envSteps ?? null;
+  // from which point on the milestone stays reached in at least half the episodes (a first window of
+  // only the quickest episodes, all successes, does not count)
+  const firstAt = (pts: readonly { envSteps: number; milestones: number[] }[], j: number): number | null => {
+    let from: number | null = null;
+    for (const p of pts) from = (p.milestones[j] ?? 0) >= 0.5 ? (from ?? p.envSteps) : null;
+    return from;
+  };
   return {
     config: r.config,
     seed: r.seed,

@@ -145,7 +145,7 @@ function milestoneTable(e: ExperimentResults): string[] {
   const rate = cfg0.agents * cfg0.stepHz;
   const cell = (c: ConfigResults, j: number, evalMode: boolean): string => {
     const v = c.runs.map((r) => (evalMode ? r.milestoneStepsEval : r.milestoneSteps)[j]).filter((x): x is number => x !== null);
-    if (v.length === 0) return `never (0/${c.runs.length})`;
+    if (v.length === 0) return `not (0/${c.runs.length})`;
     const m = over(
       { cfg: c.cfg, runs: c.runs.filter((r) => (evalMode ? r.milestoneStepsEval : r.milestoneSteps)[j] !== null) },
       (r) => (evalMode ? r.milestoneStepsEval : r.milestoneSteps)[j]!,
@@ -159,7 +159,7 @@ function milestoneTable(e: ExperimentResults): string[] {
   ] as const) {
     out.push(
       '',
-      `Env steps (thousands, mean ± 95 % CI over the seeds that got there; run-clock seconds at ${rate} steps/s; seeds that got there) until a milestone is reached in at least half the episodes, ${what}:`,
+      `Env steps (thousands, mean ± 95 % CI over the seeds that got there; run-clock seconds at ${rate} steps/s; seeds that got there) from which on a milestone is reached in at least half the episodes until the end of the run, ${what}:`,
       '',
       `| milestone | ${done.map((c) => c.cfg.label).join(' | ')} |`,
       `|---|${done.map(() => '---').join('|')}|`,
