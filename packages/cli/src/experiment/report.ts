@@ -247,12 +247,15 @@ async function validation(dir: string): Promise<string[]> {
       rows.push(`| ${e.meta.name}/${rc.cfg.id} | wall seconds per run | ${wall(vc)} | ${wall(rc)} | | |`);
     }
   }
+  const commands = [...new Set(real.map((e) => `\`${e.meta.command}\``))].join(', ');
   if (rows.length === 0) return ['## Virtual clock against real time', '', 'Not run yet (`ala experiment <name> --clock real --out DIR/realtime`).', ''];
   return [
     '## Virtual clock against real time',
     '',
     'The same configurations and seeds run on the real clock (`--clock real`: each step paced by `performance.now()`, advice arriving after its latency in wall time, the learner update taking the time it takes), results under `realtime/`. "Within CI" = the 95 % Welch interval of real − virtual contains 0. ' +
       'On the real clock the lockstep learner update (and each evaluation) stalls acting for as long as it takes on this shared machine, and the loop then catches up at full speed, faster than advice can arrive: the advised-step fraction shows it (the real system runs the learner in its own thread).',
+    '',
+    `Command: ${commands}.`,
     '',
     '| configuration | measure | virtual (seeds) | real time (seeds) | real − virtual | within CI |',
     '|---|---|---|---|---|---|',
