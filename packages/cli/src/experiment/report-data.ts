@@ -116,7 +116,18 @@ export async function loadResults(dir: string, order: readonly string[] = []): P
       continue;
     }
     const configs: ConfigResults[] = [];
-    for (const cfg of meta.configs) {
+    // the configurations named in experiment.json, then any other directory holding runs (e.g. from
+    // an older experiment.json written by a run restricted with --only)
+    const named = new Set(meta.configs.map((c) => c.id));
+    const extra: NamedConfig[] = [];
+    for (const d of await fs.readdir(path.join(dir, name), { withFileTypes: true })) {
+      if (!d.isDirectory() || named.has(d.name)) continue;
+      const f = (await fs.readdir(path.join(dir, name, d.name))).find((x) => /^seed-\d+\.json$/.test(x));
+      if (f === undefined) continue;
+      const r = JSON.parse(await fs.readFile(path.join(dir, name, d.name, f), 'utf8')) as RunFile;
+      extra.push({ id: r.config, label: r.label, config: r.settings, ...(r.x !== undefined ? { x: r.x } : {}) });
+    }
+    for (const cfg of [...meta.configs, ...extra]) {
       const files = (await fs.readdir(path.join(dir, name, cfg.id)).catch(() => [] as string[])).filter((f) => /^seed-\d+\.json$/.test(f));
       const runs: RunSummary[] = [];
       for (const f of files) {
@@ -129,6 +140,16 @@ export async function loadResults(dir: string, order: readonly string[] = []): P
     out.push({ meta, configs });
   }
   return out;
+}
+
+/**
+ * π alone (evaluations on fresh envs, no advice) averaged over the second half of the run, i.e.
+ * after advice stopped in the configurations that stop it at 50 %. (The behaviour return is a mean
+ * over the last 100 episodes, up to 30k env steps here, so it would still hold advised episodes.)
+ */
+export function secondHalfEval(r: RunSummary): number {
+  const pts = r.evals.filter((p) => p.envSteps > 0.5 * r.envSteps);
+  return pts.length === 0 ? Number.NaN : pts.reduce((s, p) => s + p.ret, 0) / pts.length;
 }
 
 /** Mean and 95 % interval over seeds of a per-run number. */

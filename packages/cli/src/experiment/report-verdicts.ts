@@ -2,7 +2,7 @@
 // the runs (means, 95 % intervals, and whether the interval of the difference excludes zero), and
 // a plain list of where the evidence contradicts the paper. A claim without runs says "not run".
 // Must not: contain any number that does not come from the runs.
-import { over, type ConfigResults, type ExperimentResults, type RunSummary } from './report-data';
+import { over, secondHalfEval, type ConfigResults, type ExperimentResults, type RunSummary } from './report-data';
 import { diffCi, fmtCi, verdict, type MeanCi } from './stats';
 
 type Pick = (r: RunSummary) => number;
@@ -89,9 +89,13 @@ export function headline(results: readonly ExperimentResults[]): string[] {
     claims.push(
       `- **Bad advice does bounded harm** (bad-advice, fresh advice, β = 1, B = 1): max |log μ/π| over every advised step ${maxR.toFixed(3)} (bound 2βB = 2: ${held ? 'held' : 'VIOLATED'}); an adversarial advisor changed the advised return by ${cmp(d(adv, noneB, beh))} and π alone by ${cmp(d(adv, noneB, auc))}.` +
         (stop
-          ? ` Stopped at 50 %, π alone at the end ${fmtCi(over(stop, (r) => r.evalFinal))} vs ${fmtCi(over(noneB, (r) => r.evalFinal))} without advice (${cmp(d(stop, noneB, (r) => r.evalFinal))}).`
+          ? ` Stopped at 50 %: π alone at the end ${fmtCi(over(stop, (r) => r.evalFinal))} vs ${fmtCi(over(noneB, (r) => r.evalFinal))} without advice (${cmp(d(stop, noneB, (r) => r.evalFinal))}); π alone over the second half (after the stop) ${fmtCi(over(stop, secondHalfEval))} vs ${fmtCi(over(noneB, secondHalfEval))} (${cmp(d(stop, noneB, secondHalfEval))}).`
           : ''),
     );
+    if (stop && enough(stop, noneB) && verdict(d(stop, noneB, secondHalfEval)) === 'lower')
+      contra.push(
+        `after an adversarial advisor stopped at half the run, the learned policy stayed worse than one trained without advice over the second half (π alone ${fmtCi(over(stop, secondHalfEval))} vs ${fmtCi(over(noneB, secondHalfEval))}; at the very end: ${cmp(d(stop, noneB, (r) => r.evalFinal))})`,
+      );
     if (!held) contra.push('the 2βB bound on |log π/μ| was exceeded');
   } else claims.push('- **Bad advice does bounded harm**: not run yet.');
   // 5. IS modes

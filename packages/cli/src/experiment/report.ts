@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { MILESTONES } from '@ala/envs';
 import { bandChartSvg, sweepChartSvg, type BandPoint } from './charts';
 import { EXPERIMENTS } from './registry';
-import { loadResults, meanCurve, over, type ConfigResults, type ExperimentResults, type RunSummary } from './report-data';
+import { loadResults, meanCurve, over, secondHalfEval, type ConfigResults, type ExperimentResults, type RunSummary } from './report-data';
 import { headline } from './report-verdicts';
 import { diffCi, fmtCi, verdict } from './stats';
 
@@ -195,19 +195,16 @@ function isTable(e: ExperimentResults): string[] {
   ];
 }
 
-/** Behaviour return over the last quarter of the run (after advice stopped, for the stop configurations). */
+/** π alone over the second half of the run (after advice stopped, for the stop configurations). */
 function tailTable(e: ExperimentResults): string[] {
   if (!['advice-off', 'bad-advice'].includes(e.meta.name)) return [];
-  const tail = (r: RunSummary): number => {
-    const pts = r.curve.filter((p) => p.envSteps > 0.75 * r.envSteps && p.ret100 !== null);
-    return pts.reduce((s, p) => s + p.ret100!, 0) / pts.length;
-  };
+  const tail = secondHalfEval;
   const none = e.configs.find((c) => c.cfg.id === 'none' && c.runs.length > 0);
   return [
     '',
-    'Behaviour return over the last quarter of the run (advice, where it stops, stopped at 50 %):',
+    'π alone (evaluations without advice) averaged over the second half of the run (after advice stopped, where it stops at 50 %):',
     '',
-    '| configuration | last quarter | Δ vs no advice |',
+    '| configuration | π alone, second half | Δ vs no advice |',
     '|---|---|---|',
     ...e.configs
       .filter((c) => c.runs.length > 0)

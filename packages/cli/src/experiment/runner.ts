@@ -113,7 +113,8 @@ async function sameRun(out: string, settings: NamedConfig['config'], seed: numbe
 export async function runExperiment(exp: Experiment, opts: RunnerOptions): Promise<{ ran: number; skipped: number; dir: string }> {
   const dir = path.join(opts.out, exp.name);
   const clock = opts.clock ?? 'virtual';
-  const configs = exp.configs(opts.quick).filter((c) => opts.only === undefined || opts.only.includes(c.id));
+  const all = exp.configs(opts.quick);
+  const configs = all.filter((c) => opts.only === undefined || opts.only.includes(c.id));
   await writeAtomic(path.join(dir, 'experiment.json'), {
     name: exp.name,
     claim: exp.claim,
@@ -122,7 +123,7 @@ export async function runExperiment(exp: Experiment, opts: RunnerOptions): Promi
     quick: opts.quick,
     clock,
     seeds: opts.seeds,
-    configs,
+    configs: all,
     command: opts.command,
     gitRevision: gitRevision(),
     versions: runtimeVersions(tf.version.tfjs, ort.env.versions.common),
