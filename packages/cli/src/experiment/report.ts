@@ -268,6 +268,7 @@ const LIMITS = [
   '- Advisors are simulated: the scripted CraftWorld planner (which knows the whole map) behind the accuracy/adversarial knobs, not a language model. Its advice is the next primitive action of its plan (move, face, interact, craft, place), turned into a bias over the actions as the advisor-worker does; a strategic intent ("make a stone pickaxe next") reaches the agent only as that action. Advice that is seconds old therefore carries moves planned for a position the agent has left.',
   '- Runs are lockstep on a virtual clock: one PPO update per chunk, policy lag 0, the learner taking no run time. The real system updates in parallel with acting (lag >= 1); the real-clock runs (section above) check the timing model, not the NATS services.',
   '- 8 agents at 10 steps/s each; 40,960 env steps per run (about 8.5 minutes of game time), a 64-64 MLP: the early phase of learning, where advice is supposed to matter most. Longer runs may differ.',
+  '- "Behaviour" is the mean return of the last 100 finished episodes: with episodes of up to 300 steps and 8 agents that window spans up to 30,000 env steps, so the behaviour curves are smooth and lag; π alone is measured on fresh envs at each evaluation.',
   '- A milestone counts as reached when at least half of the episodes in the window reached it; π alone is evaluated on 16 episodes every 4,096 steps.',
   '',
 ];
