@@ -59,7 +59,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
     xLabel: 'advisor latency L (ms)',
     configs: (q) => [
       make(q, 'none', 'no advice', {}, 0),
-      ...[50, 1000, 4000, 10_000].map((L) => make(q, `lat-${L}`, `L = ${L} ms`, { advisors: good([0.75 * L, 1.25 * L]), ttlMs: Math.round(2.5 * L) }, L)),
+      ...[50, 250, 1000, 4000, 10_000].map((L) => make(q, `lat-${L}`, `L = ${L} ms`, { advisors: good([0.75 * L, 1.25 * L]), ttlMs: Math.round(2.5 * L) }, L)),
     ],
   },
   {
@@ -70,7 +70,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
     xLabel: 'advice TTL (ms; unlimited plotted at 60000)',
     configs: (q) => [
       make(q, 'none', 'no advice', {}),
-      ...[2000, 4500, 10_000].map((ttl) => make(q, `ttl-${ttl}`, `TTL ${ttl} ms`, { advisors: good(PAPER), ttlMs: ttl }, ttl)),
+      ...[2000, 4500, 6000, 10_000].map((ttl) => make(q, `ttl-${ttl}`, `TTL ${ttl} ms`, { advisors: good(PAPER), ttlMs: ttl }, ttl)),
       make(q, 'ttl-unlimited', 'TTL unlimited', { advisors: good(PAPER), ttlMs: null }, 60_000),
     ],
   },
@@ -78,9 +78,10 @@ export const EXPERIMENTS: readonly Experiment[] = [
     name: 'bad-advice',
     claim: 'Bad advice does bounded harm (|log π/μ| <= 2βB) and the policy recovers once advice stops.',
     design:
-      'Fresh (50-100 ms) advice, B = 1, β = 1: none vs an adversarial advisor (the worst legal action every time), and the same advisor switched off at half the run.',
+      'Fresh (50-100 ms) advice, B = 1, β = 1: none vs a random advisor (accuracy 0: a uniformly random legal action) vs an adversarial one (the worst legal action every time), and the adversarial one switched off at half the run.',
     configs: (q) => [
       make(q, 'none', 'no advice', {}),
+      make(q, 'random', 'random advisor (accuracy 0)', { advisors: good(FAST, { id: 'random', accuracy: 0 }), ttlMs: 200 }),
       make(q, 'adversarial', 'adversarial advisor', { advisors: good(FAST, { id: 'adversarial', accuracy: 0, adversarial: 1 }), ttlMs: 200 }),
       make(q, 'adversarial-stop', 'adversarial, stopped at 50 %', {
         advisors: good(FAST, { id: 'adversarial', accuracy: 0, adversarial: 1 }),

@@ -217,7 +217,9 @@ function tailTable(e: ExperimentResults): string[] {
 
 /** The real-clock runs under DIR/realtime against the virtual-clock runs of the same configurations. */
 async function validation(dir: string): Promise<string[]> {
-  const real = await loadResults(path.join(dir, 'realtime'));
+  // every DIR/realtime* directory is a set of real-clock runs (e.g. one on a busy machine, one on a quiet one)
+  const sets = (await fs.readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory() && d.name.startsWith('realtime')).map((d) => d.name);
+  const real = (await Promise.all(sets.sort().map(async (set) => (await loadResults(path.join(dir, set))).map((e) => ({ ...e, set }))))).flat();
   const virtual = await loadResults(dir);
   const rows: string[] = [];
   for (const e of real) {
@@ -241,15 +243,15 @@ async function validation(dir: string): Promise<string[]> {
           over(c, (r) => r.wallSeconds),
           0,
         );
-      rows.push(`| ${e.meta.name}/${rc.cfg.id} | wall seconds per run | ${wall(vc)} | ${wall(rc)} | | |`);
+      rows.push(`| ${e.set}: ${e.meta.name}/${rc.cfg.id} | wall seconds per run | ${wall(vc)} | ${wall(rc)} | | |`);
     }
   }
-  const commands = [...new Set(real.map((e) => `\`${e.meta.command}\``))].join(', ');
+  const commands = [...new Set(real.map((e) => `${e.set}: \`${e.meta.command}\``))].join('; ');
   if (rows.length === 0) return ['## Virtual clock against real time', '', 'Not run yet (`ala experiment <name> --clock real --out DIR/realtime`).', ''];
   return [
     '## Virtual clock against real time',
     '',
-    'The same configurations and seeds run on the real clock (`--clock real`: each step paced by `performance.now()`, advice arriving after its latency in wall time, the learner update taking the time it takes), results under `realtime/`. "Within CI" = the 95 % Welch interval of real − virtual contains 0. ' +
+    'The same configurations and seeds run on the real clock (`--clock real`: each step paced by `performance.now()`, advice arriving after its latency in wall time, the learner update taking the time it takes), results under `realtime*/` (two sets at different times on the shared 2-core machine: `realtime/` while other jobs kept the load average at 10-20, `realtime-quiet/` later, with less competition). "Within CI" = the 95 % Welch interval of real − virtual contains 0. ' +
       'On the real clock the lockstep learner update (and each evaluation) stalls acting for as long as it takes on this shared machine, and the loop then catches up at full speed, faster than advice can arrive: the advised-step fraction shows it (the real system runs the learner in its own thread).',
     '',
     `Command: ${commands}.`,
