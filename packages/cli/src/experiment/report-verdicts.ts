@@ -96,6 +96,8 @@ export function headline(results: readonly ExperimentResults[]): string[] {
       contra.push(
         `after an adversarial advisor stopped at half the run, the learned policy stayed worse than one trained without advice over the second half (π alone ${fmtCi(over(stop, secondHalfEval))} vs ${fmtCi(over(noneB, secondHalfEval))}; at the very end: ${cmp(d(stop, noneB, (r) => r.evalFinal))})`,
       );
+    const rnd = cfgOf(results, 'bad-advice', 'random');
+    if (rnd) claims[claims.length - 1] += ` A random advisor (accuracy 0): advised ${cmp(d(rnd, noneB, beh))}, π alone ${cmp(d(rnd, noneB, auc))}.`;
     if (!held) contra.push('the 2βB bound on |log π/μ| was exceeded');
   } else claims.push('- **Bad advice does bounded harm**: not run yet.');
   // 5. IS modes
@@ -105,6 +107,12 @@ export function headline(results: readonly ExperimentResults[]): string[] {
     claims.push(
       `- **IS modes** (is-modes, fresh good advisor): π alone averaged over training: ${rows.map((c) => `${c.cfg.label} ${fmtCi(over(c, auc))}`).join('; ')}.`,
     );
+    const pairs = [1, 3].map((b) => [cfgOf(results, 'is-modes', `seed-b${b}`), cfgOf(results, 'is-modes', `decoupled-b${b}`)] as const);
+    const worse = pairs.filter(([sd, dc]) => sd && dc && enough(sd, dc) && verdict(d(sd, dc, auc)) === 'lower');
+    if (worse.length > 0 && worse.length === pairs.length)
+      contra.push(
+        `the paper's importance ratio (IS mode seed) learned worse than the decoupled correction at every β·B tested (${worse.map(([sd, dc]) => `β·B = ${sd!.cfg.x}: ${cmp(d(sd!, dc!, auc))}`).join('; ')})`,
+      );
   } else claims.push('- **IS modes**: not run yet.');
   // 6. several advisors
   const best = cfgOf(results, 'multi-advisor', 'best-alone');
