@@ -235,7 +235,7 @@ async function validation(dir: string): Promise<string[]> {
         const dd = diffCi(rc.runs.map(f), vc.runs.map(f));
         const ok = Number.isFinite(dd.half) && Math.abs(dd.mean) <= dd.half;
         rows.push(
-          `| ${e.meta.name}/${rc.cfg.id} | ${what} | ${fmtCi(over(vc, f))} (${vc.runs.length}) | ${fmtCi(over(rc, f))} (${rc.runs.length}) | ${fmtCi(dd)} | ${ok ? 'yes' : 'NO'} |`,
+          `| ${e.set}: ${e.meta.name}/${rc.cfg.id} | ${what} | ${fmtCi(over(vc, f))} (${vc.runs.length}) | ${fmtCi(over(rc, f))} (${rc.runs.length}) | ${fmtCi(dd)} | ${ok ? 'yes' : 'NO'} |`,
         );
       }
       const wall = (c: ConfigResults): string =>
