@@ -8,6 +8,7 @@ import * as service from './commands/service';
 import * as status from './commands/status';
 import * as creds from './commands/creds';
 import * as replay from './commands/replay';
+import * as experiment from './commands/experiment';
 
 /** A subcommand module: adds itself to the program. */
 export interface CommandModule {
@@ -15,7 +16,7 @@ export interface CommandModule {
 }
 
 /** Every subcommand, in help order. */
-export const COMMANDS: readonly CommandModule[] = [train, up, replay, service, status, creds];
+export const COMMANDS: readonly CommandModule[] = [train, up, replay, service, status, creds, experiment];
 
 /** The `ala` program with every subcommand registered. */
 export function createProgram(): Command {

@@ -2,9 +2,10 @@
 // advice chain (advisor-worker, vote-aggregator, bias-router) — on NATS_URL, on a nats-server it
 // starts itself, or on the in-process bus. Prints a live progress line, stops at --target-return,
 // --max-seconds or Ctrl-C, then prints a summary table and writes DIR/summary.json,
-// DIR/config.json, DIR/metrics.jsonl (one line per learner update) and, on NATS,
-// DIR/advice-log.jsonl (up-advice-log.ts; `ala replay` runs it again through UpArgs.replay). On NATS the learner runs in
-// a worker thread (up-stack.ts), and a crash of that worker stops the run with an error (exit 1).
+// DIR/config.json, DIR/metrics.jsonl (one line per learner update), DIR/curve.svg (Vega-Lite,
+// experiment/charts.ts) and, on NATS, DIR/advice-log.jsonl (up-advice-log.ts; `ala replay` runs it
+// again through UpArgs.replay). On NATS the learner runs in a worker thread (up-stack.ts), and a
+// crash of that worker stops the run with an error (exit 1).
 // Must not: implement services (see services/*); up-stack.ts wires them, up-summary.ts reports.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -21,6 +22,7 @@ import { startStack, type Voting, type AdvisorKind, type LearnerThreadChoice, ty
 import { evaluatePolicy } from './up-eval';
 import { writeRunAdviceLog } from './up-advice-log';
 import type { AdviceLogRecord } from '../replay/advice-log-file';
+import { learningCurveSvg } from '../experiment/charts';
 import { progressLine, summarize, summaryTable, type UpProbes, type UpSummary } from './up-summary';
 
 /**
@@ -187,6 +189,7 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
   stack.stepGapUs.reset(); // from here on: the start-up (TF.js, first policy) is not part of the run
   let lastSteps = 0;
   let lastT = t0;
+  const curve: { step: number; mean: number }[] = []; // mean return of the last 100 episodes, once per progress interval: DIR/curve.svg
   let outcome!: UpOutcome;
   try {
     let timer: NodeJS.Timeout | undefined;
@@ -198,6 +201,7 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
       const now = performance.now();
       const rate = ((st.actor.envSteps - lastSteps) * 1000) / Math.max(1, now - lastT);
       [lastSteps, lastT] = [st.actor.envSteps, now];
+      if (st.actor.episodes > 0) curve.push({ step: st.actor.envSteps, mean: st.actor.meanReturn100 });
       await appendJsonl(metricsFile, updates.splice(0));
       if (!quiet) out.write(tty ? `\r\x1b[2K${progressLine(st, (now - t0) / 1000, rate)}` : `${progressLine(st, (now - t0) / 1000, rate)}\n`);
       if (st.actor.loopErrors > 0 || stack.learnerFailure() !== undefined) {
@@ -258,6 +262,11 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
     });
     await writeJson(path.join(outDir, 'summary.json'), { ...summary, stats: final, adviceLog: adviceLog ?? null });
     if (adviceLog && adviceLog.lost > 0) log.warn(`ala up: the advice log's limits removed ${adviceLog.lost} of this run's entries before the export`);
+    if (curve.length > 0)
+      await fs.writeFile(
+        path.join(outDir, 'curve.svg'),
+        await learningCurveSvg(curve, `ala up ${envId} seed ${seed}: mean return of the last 100 episodes (with advice)`, targetReturn),
+      );
     if (!quiet) out.write(`${summaryTable(summary)}\nwrote ${outDir}${adviceLog ? ` (advice log: ${adviceLog.records} entries)` : ''}\n`);
     outcome = { outDir, summary };
   }
