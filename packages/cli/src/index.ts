@@ -13,7 +13,7 @@ export type { Stack, StackOptions, StackStats, AdvisorKind, LearnerThreadChoice,
 export { collectStatus } from './commands/status';
 export type { InstanceStatus } from './commands/status';
 export { SERVICES } from './commands/service';
-export { learningCurveSvg } from './train/learning-curve-svg';
-export type { CurvePoint } from './train/learning-curve-svg';
+export { learningCurveSvg } from './experiment/charts';
+export { trainCurvePoints, type CurvePoint } from './train/curve-points';
 export { RUN_FILES } from './train/run-dir';
 export { CliUsageError } from './errors';

@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseOverrides } from '../src/commands/train';
-import { CliUsageError, RUN_FILES, learningCurveSvg } from '@ala/cli';
+import { CliUsageError, RUN_FILES, learningCurveSvg, trainCurvePoints } from '@ala/cli';
 
 const BIN = path.resolve(__dirname, '..', 'bin', 'ala.js');
 
@@ -73,7 +73,7 @@ it('writes every output file, then --resume continues the same run', async () =>
   const onnx = await fs.readFile(path.join(out, RUN_FILES.model));
   expect(onnx.length).toBeGreaterThan(30_000);
   const svg = await fs.readFile(path.join(out, RUN_FILES.curve), 'utf8');
-  expect(svg).toMatch(/^<svg[\s\S]*<polyline[\s\S]*<\/svg>\n$/);
+  expect(svg).toMatch(/^<svg[\s\S]*mean of last 100[\s\S]*<\/svg>$/); // the Vega-Lite curve
 
   const r2 = await ala(['train', '--resume', out, '--total-steps', '1536', '--progress', 'none']);
   expect(r2.stderr).toBe('');
@@ -129,14 +129,24 @@ describe('helpers', () => {
     expect(() => parseOverrides(['gamma'])).toThrow(CliUsageError);
   });
 
-  it('draws the curve with the threshold line and the mean-100 line', () => {
-    const svg = learningCurveSvg(
-      Array.from({ length: 300 }, (_, i) => ({ step: i * 100, ret: i })),
-      { title: 'T <1>', threshold: 475 },
-    );
-    expect(svg).toContain('stroke-dasharray');
+  it('draws the curve (Vega-Lite SVG) with the threshold rule, episode returns and the mean-100 line', async () => {
+    const points = trainCurvePoints(Array.from({ length: 300 }, (_, i) => ({ envStep: i * 100, return: i })));
+    expect(points).toHaveLength(300);
+    expect(points[99]!.mean).toBeCloseTo(49.5);
+    expect(points[299]!.mean).toBeCloseTo(249.5); // episodes 200..299
+    const svg = await learningCurveSvg(points, 'T <1>', 475);
+    expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('T &lt;1&gt;');
-    expect((svg.match(/<circle/g) ?? []).length).toBe(300);
-    expect(svg).toContain('<polyline');
+    expect(svg).toContain('solved');
+    expect(svg).toContain('mean of last 100');
+    expect(svg).toContain('episode return');
+  });
+
+  it('thins a long run evenly, keeping the first and last episode, and refuses a useless maxPoints', () => {
+    const eps = Array.from({ length: 5000 }, (_, i) => ({ envStep: i, return: i % 7 }));
+    const pts = trainCurvePoints(eps, 500);
+    expect(pts).toHaveLength(500);
+    expect([pts[0]!.step, pts[499]!.step]).toEqual([0, 4999]);
+    expect(() => trainCurvePoints(eps, 1)).toThrow(RangeError);
   });
 });

@@ -18,7 +18,8 @@ import {
   type TrainCheckpoint,
 } from '@ala/policy';
 import { CliUsageError } from '../errors';
-import { learningCurveSvg, type CurvePoint } from '../train/learning-curve-svg';
+import { learningCurveSvg } from '../experiment/charts';
+import { trainCurvePoints } from '../train/curve-points';
 import { createProgress, type ProgressReporter } from '../train/progress';
 import { RUN_FILES, appendJsonl, readJsonl, runtimeVersions, writeFileAtomic, writeJson } from '../train/run-dir';
 
@@ -213,8 +214,8 @@ export async function runTrain(args: TrainArgs, out: NodeJS.WriteStream = proces
   }
   await save();
   await writeFileAtomic(files.model, trainer.exportOnnx());
-  const points = (await readJsonl<{ envStep: number; return: number }>(files.episodes)).map((e): CurvePoint => ({ step: e.envStep, ret: e.return }));
-  await writeFileAtomic(files.curve, learningCurveSvg(points, { title: `${envId} seed ${seed}`, ...(threshold !== null ? { threshold } : {}) }));
+  const points = trainCurvePoints(await readJsonl<{ envStep: number; return: number }>(files.episodes));
+  await writeFileAtomic(files.curve, await learningCurveSvg(points, `ala train ${envId} seed ${seed}`, threshold ?? undefined));
   const finalMean100 = window.length > 0 ? window.reduce((a, b) => a + b, 0) / window.length : null;
   const summary: TrainSummary = {
     envId,
