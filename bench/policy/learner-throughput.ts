@@ -6,27 +6,13 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Learner, OrtPolicy, allocRollout, makePpoConfig, type LearnerBackend } from '@ala/policy';
-import { createRng, randn } from '@ala/rl-core';
+import { Learner, OrtPolicy, makePpoConfig, type LearnerBackend, type MutableRollout } from '@ala/policy';
+import { syntheticRollout } from '../synthetic-rollout';
 
 const backend = (process.argv.includes('--backend') ? process.argv[process.argv.indexOf('--backend') + 1] : 'kernel') as LearnerBackend;
 const TARGET = 150_000;
 
-function rollout(T: number, N: number, obsDim: number, seed: number, version: number): ReturnType<typeof allocRollout> {
-  const rng = createRng(seed);
-  const r = allocRollout(T, N, obsDim, 2);
-  r.obs.forEach((_, i) => (r.obs[i] = randn(rng)));
-  for (let k = 0; k < T * N; k++) {
-    r.actions[k] = rng.nextFloat() < 0.5 ? 0 : 1;
-    r.rewards[k] = 1;
-    r.terminated[k] = rng.nextFloat() < 0.02 ? 1 : 0;
-    r.values[k] = randn(rng);
-    r.logpMu[k] = Math.log(0.5);
-    r.logpPk[k] = Math.log(0.5);
-    r.policyVersion[k] = version; // acted by the current policy: nothing is dropped by the lag filter
-  }
-  return r;
-}
+const rollout = (T: number, N: number, obsDim: number, seed: number, version: number): MutableRollout => syntheticRollout(T, N, obsDim, 2, seed, version);
 
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 

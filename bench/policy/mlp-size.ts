@@ -5,8 +5,8 @@
 // dispose) is called, so it measures whatever the learner implementation is.
 // Run: npx tsx bench/policy/mlp-size.ts [--quick] [--repeats N]  (npm run bench:mlp-size)
 // Writes bench/results/mlp-size.json (--quick: mlp-size-quick.json). Must not: run in the default test suite at full size.
-import { Learner, allocRollout, makePpoConfig, presetFor, type MutableRollout, type PpoConfig } from '@ala/policy';
-import { createRng, randn } from '@ala/rl-core';
+import { Learner, makePpoConfig, presetFor, type MutableRollout, type PpoConfig } from '@ala/policy';
+import { syntheticRollout } from '../synthetic-rollout';
 import { dist, writeResult, type Dist } from '../common';
 import { machineLoad, packageVersion, type MachineLoad } from '../machine';
 
@@ -65,20 +65,7 @@ export interface MlpSizeResult {
 /** A CartPole-shaped batch acted by `version` (so the lag filter keeps every sample). */
 function batch(samples: number, seed: number, version: number): MutableRollout {
   const T = 32;
-  const N = samples / T;
-  const rng = createRng(seed);
-  const r = allocRollout(T, N, OBS_DIM, N_ACTIONS);
-  for (let i = 0; i < r.obs.length; i++) r.obs[i] = randn(rng);
-  for (let k = 0; k < T * N; k++) {
-    r.actions[k] = rng.nextFloat() < 0.5 ? 0 : 1;
-    r.rewards[k] = 1;
-    r.terminated[k] = rng.nextFloat() < 0.02 ? 1 : 0;
-    r.values[k] = randn(rng);
-    r.logpMu[k] = Math.log(0.5);
-    r.logpPk[k] = Math.log(0.5);
-    r.policyVersion[k] = version;
-  }
-  return r;
+  return syntheticRollout(T, samples / T, OBS_DIM, N_ACTIONS, seed, version);
 }
 
 function parameters(hidden: readonly number[]): number {
