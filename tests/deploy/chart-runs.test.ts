@@ -114,7 +114,8 @@ test('values-three-device.yaml as local processes on a 3-server NATS cluster: tr
       .sort();
   expect(await names(0)).toEqual(['advisor-worker', 'advisor-worker']);
   expect(await names(1)).toEqual(['bias-router', 'ppo-learner', 'vote-aggregator']);
-  expect(await names(2)).toEqual(['actor-runner', 'actor-runner']);
+  // the actors, and each actor's bias-intake worker connection (named after its actor id, docs/architecture.md)
+  expect(await names(2)).toEqual(['actor-runner', 'actor-runner', 'jetson-0-bias-intake', 'jetson-1-bias-intake']);
 
   // SIGTERM (what a rollout or a drain does): exit 0 within terminationGracePeriodSeconds.
   const ckptDir = alaProcs.find((p) => p.prep.argv[0] === 'ppo-learner')!.prep.env.ALA_CHECKPOINT_DIR!;
