@@ -53,9 +53,21 @@ export async function startChartNatsCluster(objs: K8sObject[], dir: string): Pro
     procs[pod.ordinal] = startProcess(pod.name, bin, prep.argv, prep.env);
   }
   const ready = (i: number): Promise<boolean> => probe(ports[i]!.get(8222)!, '/healthz?js-enabled-only=true').then((r) => r.status === 200);
-  await waitFor(async () => (await Promise.all(pods.map((_, i) => ready(i)))).every(Boolean), 30_000, {
-    intervalMs: 250,
-    what: `${pods.length} nats-servers with JetStream`,
-  });
+  try {
+    await waitFor(async () => (await Promise.all(pods.map((_, i) => ready(i)))).every(Boolean), 30_000, {
+      intervalMs: 250,
+      what: `${pods.length} nats-servers with JetStream`,
+    });
+  } catch (err) {
+    // say which server is not up and why (its exit, its log), then stop them all
+    const states = await Promise.all(
+      procs.map(async (p, i) => {
+        const up = await ready(i).catch(() => false);
+        return `--- ${p.name}: ${up ? 'ready' : 'NOT ready'}, exit ${p.proc.exitCode ?? p.proc.signalCode ?? 'none (running)'}\n${p.output().slice(-1500)}`;
+      }),
+    );
+    for (const p of procs) p.proc.kill('SIGKILL');
+    throw new Error(`${(err as Error).message}\n${states.join('\n')}`, { cause: err });
+  }
   return { natsSet, ports, procs, urls: ports.map((p) => `nats://127.0.0.1:${p.get(4222)}`), route, ready };
 }
