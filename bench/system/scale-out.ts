@@ -73,7 +73,8 @@ async function runCount(cluster: ChartNatsCluster, nc: NatsConnection, ctx: JetS
       throw new Error(`${(err as Error).message}\n${outputs()}`, { cause: err });
     }
   };
-  await waitFor(async () => (await ctx.jsm.streams.info(resourceNames(prefix).traj).catch(() => undefined)) !== undefined, 60_000, {
+  // not found yet throws: waitFor retries and keeps the last error as the timeout's cause
+  await waitFor(async () => (await ctx.jsm.streams.info(resourceNames(prefix).traj)) !== undefined, 60_000, {
     intervalMs: 250,
     what: `the learner's ${resourceNames(prefix).traj}`,
   });
@@ -132,7 +133,7 @@ async function main(): Promise<void> {
     const cluster = await startChartNatsCluster(render('ala', ['values-three-device.yaml']), dir);
     nc = await connect({ servers: cluster.urls, name: 'bench-scale-out', maxReconnectAttempts: -1 });
     let ctx: JetStreamContext | undefined; // the meta leader may still be being elected
-    await waitFor(async () => (ctx = await openJetStream(nc!, { timeoutMs: 2_000 }).catch(() => undefined)) !== undefined, 60_000, {
+    await waitFor(async () => (ctx = await openJetStream(nc!, { timeoutMs: 2_000 })) !== undefined, 60_000, {
       intervalMs: 500,
       what: 'JetStream on the cluster',
     });

@@ -15,7 +15,7 @@ export const ACTOR_METRICS: readonly StatsMetricDef<ActorStats>[] = [
   { field: 'policySwaps', name: 'ala_actor_policy_swaps_total', kind: C, help: 'policies swapped in between steps' },
   { field: 'policyLoadErrors', name: 'ala_actor_policy_load_errors_total', kind: C, help: 'announced policies that could not be loaded' },
   { field: 'policyPrepared', name: 'ala_actor_policy_prepared_total', kind: C, help: 'announced policies already prepared from their stored bytes' },
-  { field: 'policyWatchErrors', name: 'ala_actor_policy_watch_errors_total', kind: C, help: 'failures of the watch of stored policies' },
+  { field: 'policyWatchErrors', name: 'ala_actor_policy_watch_errors_total', kind: C, help: 'failures of the watch of stored policies or of preparing one' },
   { field: 'advisedSteps', name: 'ala_actor_advised_steps_total', kind: C, help: 'agent-steps that acted with a live bias' },
   {
     field: 'adviceAgeMsSum',

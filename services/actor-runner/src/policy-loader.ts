@@ -97,9 +97,11 @@ const OBJECT_NAME = /^v([0-9]{1,15})\.onnx$/;
 export class PreparedPolicy {
   private slot: { version: number; sha256: string; policy: Promise<OrtPolicy> } | undefined;
 
+  /** `onFailed` hears of a preparation that failed (counted by the caller; the announce then loads as usual). */
   constructor(
     private readonly obsDim: number,
     private readonly nActions: number,
+    private readonly onFailed: (version: number, err: unknown) => void,
   ) {}
 
   /** Stored bytes of `objectName` seen before their announce; ignored unless newer than `newest` and than what is prepared. */
@@ -111,7 +113,7 @@ export class PreparedPolicy {
     const sha256 = sha256Hex(bytes);
     const { obsDim, nActions } = this;
     const policy = loadShared(sharedLoadKey(version, sha256, obsDim, nActions), () => policyFromBytes(bytes, version, sha256, obsDim, nActions));
-    policy.catch(() => undefined); // a failed preparation is not an error yet: the announce loads as usual and counts it
+    policy.catch((err: unknown) => this.onFailed(version, err));
     this.slot = { version, sha256, policy };
   }
 

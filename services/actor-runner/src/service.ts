@@ -78,7 +78,10 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((r) => (markReady = r));
 
-  const prepared = new PreparedPolicy(obsDim, nActions);
+  const prepared = new PreparedPolicy(obsDim, nActions, (version, err) => {
+    st.policyWatchErrors += 1;
+    log.warn('actor: preparing a stored policy failed; it loads when announced', { actor: cfg.actorId, version, error: err });
+  });
   const loadPolicy = async (version: number, sha256?: string): Promise<void> => {
     if (version <= newest) return;
     newest = version;

@@ -76,9 +76,12 @@ describe('loadShared', () => {
 
 describe('PreparedPolicy', () => {
   const never = (): Promise<never> => Promise.reject(new Error('load must not be called'));
+  const noFailure = (version: number, err: unknown): void => {
+    throw new Error(`preparing v${version} must not fail: ${String(err)}`);
+  };
 
   it('serves the announce with the same version and digest, once', async () => {
-    const prep = new PreparedPolicy(4, 2);
+    const prep = new PreparedPolicy(4, 2, noFailure);
     prep.offer('v6.onnx', model, 5);
     const p = await prep.take(6, sha, never);
     expect(p.policyVersion).toBe(6);
@@ -99,14 +102,15 @@ describe('PreparedPolicy', () => {
     await again.release();
   });
 
-  it('loads as usual when the digest or version differs, or the preparation failed', async () => {
-    const prep = new PreparedPolicy(4, 2);
+  it('loads as usual when the digest or version differs, or the preparation failed (reported)', async () => {
+    const failed: number[] = [];
+    const prep = new PreparedPolicy(4, 2, (version) => failed.push(version));
     const src = countingSource(() => model);
     prep.offer('v7.onnx', model, 5);
     const other = await prep.take(7, 'f'.repeat(64), () => fetchPolicy(src, 7, sha, 4, 2));
     expect(src.fetches).toBe(1);
     await other.release();
-    prep.offer('v8.onnx', new Uint8Array([9, 9, 9]), 5); // not a model: the preparation fails quietly
+    prep.offer('v8.onnx', new Uint8Array([9, 9, 9]), 5); // not a model: the preparation fails and is reported
     const p8 = await prep.take(
       8,
       createHash('sha256')
@@ -115,12 +119,13 @@ describe('PreparedPolicy', () => {
       () => fetchPolicy(src, 8, sha, 4, 2),
     );
     expect(src.fetches).toBe(2);
+    expect(failed).toEqual([8]);
     await p8.release();
     await prep.close();
   });
 
   it('ignores versions not newer than the newest loaded or prepared, and names that are not policies', async () => {
-    const prep = new PreparedPolicy(4, 2);
+    const prep = new PreparedPolicy(4, 2, noFailure);
     prep.offer('v3.onnx', model, 5);
     prep.offer('latest', model, 0);
     prep.offer('v9.onnx', model, 5);
