@@ -81,10 +81,7 @@ test('a service shell reports denials: one log line per 10 s with the count, and
   const handle = await runServiceMain({
     name: 'advisor-worker',
     version: '0.0.0',
-    natsUrl: sec.server.url,
-    prefix: 'ala',
-    metricsPort: 0,
-    security: sec.security('advisor-worker'),
+    config: { natsUrl: sec.server.url, prefix: 'ala', metricsPort: 0, ...sec.security('advisor-worker') },
     log: recordingLogger(lines),
     start: () => ({ stop: () => Promise.resolve(), stats: () => ({}) }),
   });

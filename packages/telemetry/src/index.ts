@@ -15,4 +15,4 @@ export { TelemetryError, MetricsServerError } from './errors';
 export { ConfigError, Setting, setting, defineConfig, COMMON_SETTINGS, loadCommonConfig } from './env-config';
 export type { Env, Schema, Range, Refinement, ConfigDef, CommonConfig } from './env-config';
 export { runServiceMain, runAsProgram, NATS_CONNECTION_METRICS } from './service-main';
-export type { ServiceMainOptions, ServiceMainHandle, ServiceContext, RunningServiceLike } from './service-main';
+export type { ServiceMainOptions, ServiceConnectionConfig, ServiceMainHandle, ServiceContext, RunningServiceLike } from './service-main';

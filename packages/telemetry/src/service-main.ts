@@ -21,6 +21,7 @@ import {
   type ConnectionStats,
 } from '@ala/bus';
 import { subjects } from '@ala/protocol';
+import type { CommonConfig } from './env-config';
 import { promBusMetrics } from './bus-metrics';
 import { registerProcessMetrics } from './process-metrics';
 import { startMetricsServer, type MetricsServer } from './metrics-server';
@@ -62,20 +63,25 @@ export interface ServiceContext {
   log: BusLogger;
 }
 
+/**
+ * Where and how a service connects and serves: the fields of CommonConfig (every service's config
+ * carries them, so a service passes its whole config). The shutdown bound defaults to 10000 ms.
+ */
+export type ServiceConnectionConfig = Pick<CommonConfig, 'natsUrl' | 'prefix' | 'metricsPort'> &
+  Partial<Pick<CommonConfig, 'shutdownTimeoutMs'>> &
+  ConnectionSecurity;
+
 export interface ServiceMainOptions {
   /** Service name ([A-Za-z0-9_-]), also the NATS connection name and `service` metric label. */
   name: string;
   version: string;
-  natsUrl: string;
-  prefix: string;
-  /** /metrics, /healthz and /readyz port (0 = no server). */
-  metricsPort: number;
+  /**
+   * NATS URL, prefix, the /metrics, /healthz and /readyz port (0 = no server), the identity and TLS
+   * files (none = no authentication) and the bound on a SIGTERM's stop + drain before exiting 1.
+   */
+  config: ServiceConnectionConfig;
   start: (ctx: ServiceContext) => RunningServiceLike | Promise<RunningServiceLike>;
   log?: BusLogger;
-  /** Bound on a SIGTERM's stop + drain before exiting 1 (ALA_SHUTDOWN_TIMEOUT_MS of every service's CommonConfig; default 10000). */
-  shutdownTimeoutMs?: number;
-  /** Identity and TLS files (ALA_NATS_NKEY_SEED_FILE, ALA_NATS_TLS_*: every service's CommonConfig carries them); none = no authentication. */
-  security?: ConnectionSecurity;
 }
 
 export interface ServiceMainHandle {
@@ -93,7 +99,8 @@ const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 
 export async function runServiceMain(opts: ServiceMainOptions): Promise<ServiceMainHandle> {
   const log = opts.log ?? consoleLogger;
-  const shutdownTimeoutMs = opts.shutdownTimeoutMs ?? 10_000;
+  const { config } = opts;
+  const shutdownTimeoutMs = config.shutdownTimeoutMs ?? 10_000;
   let phase: 'connecting' | 'starting' | 'running' | 'stopping' = 'connecting';
   let conn: AlaConnection | undefined;
   let connected = false;
@@ -110,7 +117,7 @@ export async function runServiceMain(opts: ServiceMainOptions): Promise<ServiceM
   const metrics = new PromMetrics({ defaultLabels: { service: opts.name } });
   registerProcessMetrics(metrics.registry); // process_resident_memory_bytes, nodejs_eventloop_lag_p99_seconds (docs/metrics.md)
   metrics.define([{ name: 'ala_service_reconnect_errors_total', kind: 'counter', help: 'work after a NATS reconnect (re-creating streams) that failed' }]);
-  const metricsServer = opts.metricsPort > 0 ? await startMetricsServer(opts.metricsPort, metrics.registry, { ready: readiness }) : undefined;
+  const metricsServer = config.metricsPort > 0 ? await startMetricsServer(config.metricsPort, metrics.registry, { ready: readiness }) : undefined;
   // Until the service runs there is nothing to flush: a signal exits at once.
   const exitEarly = (signal: NodeJS.Signals): void => {
     log.info(`${opts.name}: ${signal} before the service started: exiting`);
@@ -121,7 +128,7 @@ export async function runServiceMain(opts: ServiceMainOptions): Promise<ServiceM
     for (const s of SIGNALS) process.removeListener(s, exitEarly);
   };
   try {
-    conn = await connect({ servers: opts.natsUrl, name: opts.name, logger: log, waitOnFirstConnect: true, security: opts.security ?? {} });
+    conn = await connect({ servers: config.natsUrl, name: opts.name, logger: log, waitOnFirstConnect: true, security: config });
     connected = true;
     const connStats = conn;
     const exportConn = statsMetricsExporter(metrics, NATS_CONNECTION_METRICS);
@@ -137,7 +144,7 @@ export async function runServiceMain(opts: ServiceMainOptions): Promise<ServiceM
       }
     });
     const busMetrics = promBusMetrics(metrics);
-    const bus = new NatsBus(conn.nc, { metrics: busMetrics, clock: systemClock, logger: log, subjects: subjects(opts.prefix) });
+    const bus = new NatsBus(conn.nc, { metrics: busMetrics, clock: systemClock, logger: log, subjects: subjects(config.prefix) });
     const ctx: ServiceContext = { conn, bus, clock: systemClock, metrics, busMetrics, log };
     phase = 'starting';
     const svc = await opts.start(ctx);
@@ -160,7 +167,7 @@ export async function runServiceMain(opts: ServiceMainOptions): Promise<ServiceM
       })());
     drainOnSignal(c, { beforeDrain: stopService, timeoutMs: shutdownTimeoutMs, logger: log });
     removeEarly();
-    log.info(`${opts.name} started`, { nats: opts.natsUrl, metricsPort: metricsServer?.port ?? 0, instance: status.instanceId, shutdownTimeoutMs });
+    log.info(`${opts.name} started`, { nats: config.natsUrl, metricsPort: metricsServer?.port ?? 0, instance: status.instanceId, shutdownTimeoutMs });
     return {
       ctx,
       running: svc,

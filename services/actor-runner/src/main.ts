@@ -17,11 +17,7 @@ export async function main(env: Env = process.env): Promise<ServiceMainHandle> {
   return runServiceMain({
     name: 'actor-runner',
     version: '0.1.0',
-    natsUrl: config.natsUrl,
-    prefix: config.prefix,
-    metricsPort: config.metricsPort,
-    security: config,
-    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    config,
     start: async (ctx) => {
       const js = await openJetStream(ctx.conn.nc);
       await ensureStreams(js, config.prefix, { ensure: ['traj'], replicas: config.streamReplicas }); // ALA_BIAS is the router's (docs/security.md)

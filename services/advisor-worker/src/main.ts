@@ -12,11 +12,7 @@ export async function main(env: Env = process.env): Promise<ServiceMainHandle> {
   return runServiceMain({
     name: 'advisor-worker',
     version: '0.1.0',
-    natsUrl: config.natsUrl,
-    prefix: config.prefix,
-    metricsPort: config.metricsPort,
-    security: config,
-    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    config,
     start: ({ bus, clock, metrics, log }) => start({ bus, clock, metrics, log, config }),
   });
 }

@@ -14,11 +14,7 @@ export async function main(env: Env = process.env): Promise<ServiceMainHandle> {
   return runServiceMain({
     name: 'bias-router',
     version: '0.1.0',
-    natsUrl: config.natsUrl,
-    prefix: config.prefix,
-    metricsPort: config.metricsPort,
-    security: config,
-    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    config,
     start: async ({ conn, bus, clock, metrics, busMetrics, log }) => {
       let jetstream;
       if (config.store) {

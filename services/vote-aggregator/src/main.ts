@@ -15,11 +15,7 @@ export async function main(env: Env = process.env): Promise<ServiceMainHandle> {
   return runServiceMain({
     name: 'vote-aggregator',
     version: '0.1.0',
-    natsUrl: config.natsUrl,
-    prefix: config.prefix,
-    metricsPort: config.metricsPort,
-    security: config,
-    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    config,
     start: async ({ conn, bus, clock, metrics, log }) => {
       const logOpts = { maxAgeMs: config.adviceLogMaxAgeMs, maxBytes: config.adviceLogMaxBytes, replicas: config.streamReplicas };
       const jetstream = config.adviceLog ? await openJetStream(conn.nc) : undefined;
