@@ -12,17 +12,15 @@
 // window's p99, the ratio burst/quiet and control/quiet. Target: thread burst/quiet <= 1.10.
 // Must not: change the actor's behaviour beyond ALA_BIAS_INTAKE (recorded in the JSON).
 // Run: npx tsx bench/faults/bias-burst.ts [--quick]   (writes bench/results/bias-burst.json)
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import * as path from 'node:path';
 import { connect, CountingBusMetrics, ensurePolicyStores, ensureStreams, NatsBus, openJetStream, silentLogger } from '@ala/bus';
-import { VectorEnv } from '@ala/envs';
 import { Learner, presetFor } from '@ala/policy';
 import { subjects } from '@ala/protocol';
 import { startNatsServer } from '@ala/testkit';
 import { ACTOR_DEFAULTS, jetStreamActorPorts, start as startActor } from '@ala/actor-runner';
 import { jetStreamPolicySink } from '@ala/ppo-learner';
+import { runBurstPublisher, StepStamps } from '../../tests/faults/burst-tools';
 import { dist, sleep, writeResult } from '../common';
 
 const quick = process.argv.includes('--quick');
@@ -35,7 +33,6 @@ const STEP_HZ = 200;
 const SEED = 1;
 const PREFIX = 'burst';
 const TICK_MS = 1000 / 100; // CLK_TCK = 100 on Linux
-const PUBLISHER = path.join(__dirname, '..', '..', 'tests', 'faults', 'burst-publisher.ts');
 
 type Kind = 'quiet' | 'burst' | 'control';
 interface Cpu {
@@ -102,12 +99,7 @@ function cpuNow(natsPid: number | undefined): Cpu {
   };
 }
 
-function publish(url: string, agents: readonly string[]): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', PUBLISHER, url, PREFIX, String(N), ...agents], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`burst publisher exited ${code}: ${err}`)))));
-}
+const publish = (url: string, agents: readonly string[]): Promise<void> => runBurstPublisher(url, PREFIX, N, agents);
 
 async function main(): Promise<void> {
   const server = await startNatsServer();
@@ -120,16 +112,8 @@ async function main(): Promise<void> {
   learner.dispose();
   const windows: Window[] = [];
   const load: number[] = [loadavg()[0]!];
-  let stamps: number[] = [];
-  const makeVectorEnv = (id: string, n: number): VectorEnv => {
-    const env = VectorEnv.make(id, n);
-    const step = env.step.bind(env);
-    env.step = (actions) => {
-      stamps.push(performance.now());
-      return step(actions);
-    };
-    return env;
-  };
+  const steps = new StepStamps();
+  const { makeVectorEnv } = steps;
   try {
     for (let block = 0; block < ORDER.length; block++) {
       const mode = ORDER[block]!;
@@ -156,7 +140,7 @@ async function main(): Promise<void> {
       await actor.ready;
       await sleep(1_000); // warm-up
       const measure = async (round: number, kind: Kind, run: () => Promise<void>): Promise<void> => {
-        stamps = [];
+        steps.stamps = [];
         const c0 = cpuNow(natsPid);
         const e0 = performance.eventLoopUtilization();
         const t0 = performance.now();
@@ -164,7 +148,7 @@ async function main(): Promise<void> {
         const durMs = performance.now() - t0;
         const elu = performance.eventLoopUtilization(e0);
         const c1 = cpuNow(natsPid);
-        const gaps = stamps.slice(1).map((t, i) => t - stamps[i]!);
+        const gaps = steps.stamps.slice(1).map((t, i) => t - steps.stamps[i]!);
         const d = dist(gaps);
         windows.push({
           mode,
@@ -172,7 +156,7 @@ async function main(): Promise<void> {
           round,
           kind,
           durMs: Math.round(durMs),
-          steps: stamps.length,
+          steps: steps.stamps.length,
           p50Ms: d.p50,
           p99Ms: d.p99,
           maxMs: d.max,

@@ -8,15 +8,13 @@
 // interleaved and repeated, for information only: timings are asserted nowhere in tests (a slower
 // CI box must pass); bench/faults/bias-burst.ts measures them against the main-thread intake
 // (docs/faults.md has the numbers).
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { ensurePolicyStores } from '@ala/bus';
-import { VectorEnv } from '@ala/envs';
 import { Learner, presetFor } from '@ala/policy';
 import { jetStreamPolicySink } from '@ala/ppo-learner';
 import { Bias, subjects } from '@ala/protocol';
 import { waitFor } from '@ala/testkit';
 import { actorOn, harness, type Harness } from '../e2e/harness';
+import { runBurstPublisher, StepStamps } from './burst-tools';
 
 jest.setTimeout(180_000);
 
@@ -34,29 +32,14 @@ function p99(gaps: number[]): number {
 }
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-function burst(url: string, prefix: string, agents: readonly string[]): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'burst-publisher.ts'), url, prefix, String(N), ...agents], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`burst publisher exited ${code}: ${err}`)))));
-}
+const burst = (url: string, prefix: string, agents: readonly string[]): Promise<void> => runBurstPublisher(url, prefix, N, agents);
 
 test('100k biases in a burst: memory bounded, every delivery taken or counted as dropped, no loop error', async () => {
   h = await harness();
   const learner = await Learner.create({ obsDim: 4, nActions: 2, config: presetFor('CartPole-v1'), seed: 1 });
   await jetStreamPolicySink(await ensurePolicyStores(h.ctx, h.prefix)).put(1, 'v1.onnx', learner.exportOnnx());
-  let stamps: number[] = [];
-  const makeVectorEnv = (id: string, n: number): VectorEnv => {
-    const env = VectorEnv.make(id, n);
-    const step = env.step.bind(env);
-    env.step = (actions) => {
-      stamps.push(performance.now());
-      return step(actions);
-    };
-    return env;
-  };
+  const steps = new StepStamps();
+  const { makeVectorEnv } = steps;
   const applied: string[] = [];
   const { actor, metrics } = await actorOn(
     h,
@@ -75,23 +58,23 @@ test('100k biases in a burst: memory bounded, every delivery taken or counted as
   const rssTimer = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 20);
   try {
     for (let r = 0; r < ROUNDS; r++) {
-      stamps = [];
+      steps.stamps = [];
       await new Promise((res) => setTimeout(res, QUIET_MS));
-      quiet.push(p99(gapsOf(stamps)));
-      stamps = [];
+      quiet.push(p99(gapsOf(steps.stamps)));
+      steps.stamps = [];
       await burst(h.server.url, h.prefix, actor.agentIds);
       await waitFor(() => metrics.get('in', 'Bias') >= (r + 1) * N, 30_000, { intervalMs: 20, what: 'every bias delivered' });
-      loud.push(p99(gapsOf(stamps)));
+      loud.push(p99(gapsOf(steps.stamps)));
     }
     // control: the same burst to agents nobody here subscribes to (publisher and server load, no delivery to this process)
     for (let r = 0; r < ROUNDS; r++) {
-      stamps = [];
+      steps.stamps = [];
       await burst(
         h.server.url,
         h.prefix,
         actor.agentIds.map((_, i) => `nobody-${i}`),
       );
-      control.push(p99(gapsOf(stamps)));
+      control.push(p99(gapsOf(steps.stamps)));
     }
   } finally {
     clearInterval(rssTimer);
