@@ -109,7 +109,7 @@ export class PreparedPolicy {
     const m = OBJECT_NAME.exec(objectName);
     const version = m === null ? NaN : Number(m[1]);
     if (!(version > newest) || (this.slot !== undefined && this.slot.version >= version)) return;
-    this.drop();
+    void this.drop();
     const sha256 = sha256Hex(bytes);
     const { obsDim, nActions } = this;
     const policy = loadShared(sharedLoadKey(version, sha256, obsDim, nActions), () => policyFromBytes(bytes, version, sha256, obsDim, nActions));
@@ -126,23 +126,19 @@ export class PreparedPolicy {
   }
 
   /** Releases what is prepared (on stop). */
-  async close(): Promise<void> {
-    const slot = this.slot;
-    this.slot = undefined;
-    if (slot !== undefined)
-      await slot.policy.then(
-        (p) => p.release(),
-        () => undefined,
-      );
+  close(): Promise<void> {
+    return this.drop();
   }
 
-  private drop(): void {
+  /** Empties the slot; resolves when its policy is released (a failed preparation holds nothing). */
+  private drop(): Promise<void> {
     const old = this.slot;
     this.slot = undefined;
-    if (old !== undefined)
-      void old.policy.then(
-        (p) => p.release(),
-        () => undefined,
-      );
+    return old === undefined
+      ? Promise.resolve()
+      : old.policy.then(
+          (p) => p.release(),
+          () => undefined, // already reported through onFailed
+        );
   }
 }
