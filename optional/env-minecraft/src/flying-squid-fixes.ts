@@ -29,6 +29,18 @@ export function requireFlyingSquidQuietly(): Serv {
 }
 
 /**
+ * Fix 9 (options): (a) every joining player adds process-wide 'unhandledRejection' and
+ * 'uncaughtException' handlers that are never removed (a MaxListeners warning after 10 bots) and
+ * that call process.exit() on any uncaught exception of the host process (an actor-runner would
+ * die without draining); the plugin skips them when `serv.debug` is set, which the log plugin
+ * copies from the `debug` option, so we pass a no-op debug logger. (b) `noConsoleOutput` keeps
+ * the server's log lines out of the host's stdout.
+ */
+export function withOptionFixes(options: Record<string, unknown>): Record<string, unknown> {
+  return { ...options, debug: () => undefined, noConsoleOutput: true, logging: false };
+}
+
+/**
  * Fix 2: flying-squid starts intervals it never clears: a 5 s tab-list latency interval per
  * login (a reconnecting bot leaks one each time) and a 100 ms dig-animation interval left
  * running when a player disconnects mid-dig; either keeps the process alive after the server

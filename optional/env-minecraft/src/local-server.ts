@@ -14,6 +14,7 @@ import {
   stopServer,
   teleportVisible,
   trackServerIntervals,
+  withOptionFixes,
 } from './flying-squid-fixes';
 import { Vec3 } from './runtime-deps';
 import { forestGeneration, originalBlockName, stateId, SURFACE_Y, TREE_HEIGHT } from './world-gen';
@@ -53,25 +54,25 @@ async function start(version: string, worldSeed: number): Promise<Shared> {
   const errors = { count: 0 };
   let serv: Serv;
   try {
-    serv = fs.createMCServer({
-      'online-mode': false,
-      host: '127.0.0.1',
-      port: 0,
-      version,
-      logging: false,
-      noConsoleOutput: true,
-      gameMode: 0,
-      difficulty: 0,
-      generation: { name: 'ala_forest', options: { seed: worldSeed } },
-      'view-distance': 4,
-      'max-players': 1000,
-      'everybody-op': true,
-      kickTimeout: 30000,
-      plugins: {},
-      'max-entities': 1000,
-      motd: 'ALA local server',
-      'player-list-text': { header: { text: 'ALA' }, footer: { text: 'local' } },
-    });
+    serv = fs.createMCServer(
+      withOptionFixes({
+        'online-mode': false,
+        host: '127.0.0.1',
+        port: 0,
+        version,
+        gameMode: 0,
+        difficulty: 0,
+        generation: { name: 'ala_forest', options: { seed: worldSeed } },
+        'view-distance': 4,
+        'max-players': 1000,
+        'everybody-op': true,
+        kickTimeout: 30000,
+        plugins: {},
+        'max-entities': 1000,
+        motd: 'ALA local server',
+        'player-list-text': { header: { text: 'ALA' }, footer: { text: 'local' } },
+      }),
+    );
     serv.on('newPlayer', (player: Player) => {
       markLoginDone(player);
       fixRespawn(player);
