@@ -91,8 +91,8 @@ export class LiveMinecraftEnv implements AsyncEnv {
     if (this.closed) throw new EnvError(`${this.id}: env is closed`);
     if (args.seed !== undefined) this.rng = Pcg64.fromSeed(args.seed);
     const half = this.config.startArea / 2;
-    let x = 0;
-    let z = 0;
+    let x: number;
+    let z: number;
     do {
       x = Math.floor(this.rng.nextFloat() * 2 * half - half);
       z = Math.floor(this.rng.nextFloat() * 2 * half - half);
