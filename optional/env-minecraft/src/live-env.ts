@@ -212,8 +212,10 @@ export class LiveMinecraftEnv implements AsyncEnv {
     return encodeMinecraftState(this.currentState());
   }
 
+  /** Mask of the captured state; before the first reset, noop and the moves. */
   async legalActions(): Promise<Uint8Array> {
-    return legalMask(this.currentState());
+    if (this.state) return legalMask(this.state);
+    return Uint8Array.from(ACTION_NAMES, (_, a) => (a <= Action.jump ? 1 : 0));
   }
 
   async describe(): Promise<string> {
