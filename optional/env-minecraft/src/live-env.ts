@@ -138,14 +138,15 @@ export class LiveMinecraftEnv implements AsyncEnv {
     return { obs: encodeObservation(this.state), info: { username: this.username, start: [...this.start], facing: this.facing } };
   }
 
-  /** Empties the inventory and teleports the bot to (x, y, z) (y ignored on a remote server), then faces `this.facing`. */
+  /** Empties the inventory and teleports the bot to (x, y, z) (a remote server keeps the bot's height), then faces `this.facing`. */
   private async placeBot(x: number, y: number, z: number): Promise<void> {
     const bot = this.bot!;
     this.actuator!.halt();
     if (this.server) await this.server.resetPlayer(this.username, x, y, z, 12);
     else {
       bot.chat(`/clear ${this.username}`);
-      bot.chat(`/tp ${this.username} ${x} ~ ${z}`);
+      // explicit coordinates at the bot's current height: flying-squid misreads `~`, and `/spreadplayers` is vanilla-only
+      bot.chat(`/tp ${this.username} ${x} ${Math.floor(bot.entity.position.y)} ${z}`);
     }
     for (let i = 0; i < 60; i++) {
       const p = bot.entity.position;
