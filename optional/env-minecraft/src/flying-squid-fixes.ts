@@ -1,6 +1,9 @@
 // Every workaround the local flying-squid 1.12 server needs, one function or block per fix with
 // the reason beside it. local-server.ts applies them; nothing else may patch flying-squid.
-// Found on MC 1.16.5 with mineflayer 4.39 bots (docs/minecraft.md "Known limits").
+// Found on MC 1.16.5 with mineflayer 4.39 bots (docs/minecraft.md "Known limits"). Two
+// client-side accommodations live with the code they shape: bot-connection.ts retries a reconnect
+// that the server kicks as "already connected" (it still holds the old session), and live-env.ts
+// sends /tp with explicit coordinates (flying-squid misreads `~`).
 import { sep } from 'node:path';
 import { itemClass, requireFlyingSquid, requireFlyingSquidLog, Vec3 } from './runtime-deps';
 import { RECIPE_BY_RESULT, itemIndexOf } from './rules';
