@@ -1,8 +1,8 @@
 // Connecting one mineflayer bot and waiting on its physics clock: createBot with retries (a
 // reconnect can race the server's cleanup of the previous session and be kicked as "already
 // connected"), the `spawn` handshake with a deadline, an `alaEnded` flag set when the connection
-// ends, and waiting for N physics ticks (rejects when the bot disconnects). Must not act with
-// the bot.
+// ends, waiting for N physics ticks (rejects when the bot disconnects), and a deadline helper.
+// Must not act with the bot.
 import { createBot } from './runtime-deps';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- mineflayer runtime objects (see bot-view.ts) */
@@ -99,4 +99,14 @@ export function waitTicks(bot: Bot, n: number): Promise<void> {
     bot.on('physicsTick', tick);
     bot.once('end', end);
   });
+}
+
+/** `p`, or the error `err()` if it has not settled within `ms`. */
+export async function withTimeout<T>(p: Promise<T>, ms: number, err: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(err()), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

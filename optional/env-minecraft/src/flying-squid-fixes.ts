@@ -112,7 +112,19 @@ export async function stopServer(serv: Serv, timers: Set<NodeJS.Timeout>): Promi
   for (const t of timers) clearInterval(t);
   timers.clear();
   serv.stopTickInterval?.();
-  await serv.quit('Server closed').catch(() => serv.destroy());
+  // quit() kicks every player and waits for each 'disconnected', which a half-dead socket may never
+  // send: after 3 s the server is destroyed regardless
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 3000)));
+  const outcome = await Promise.race([
+    serv.quit('Server closed').then(
+      () => 'quit' as const,
+      () => 'failed' as const,
+    ),
+    deadline,
+  ]);
+  clearTimeout(timer);
+  if (outcome !== 'quit') await serv.destroy();
   serv.stopTickInterval?.();
 }
 

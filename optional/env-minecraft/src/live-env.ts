@@ -30,7 +30,7 @@ import { Action, ACTION_NAMES, NUM_ITEMS } from './rules';
 import { encodeMinecraftState, type MinecraftState } from './state';
 import { minecraftActionSpace } from './state-env';
 import { scoreStep } from './task';
-import { connectBot, waitTicks, type Bot } from './bot-connection';
+import { connectBot, waitTicks, withTimeout, type Bot } from './bot-connection';
 import { hasTree, SURFACE_Y } from './world-gen';
 
 const RESET_TIMEOUT_MS = 30_000;
@@ -142,16 +142,28 @@ export class LiveMinecraftEnv implements AsyncEnv {
   private async placeBot(x: number, y: number, z: number): Promise<void> {
     const bot = this.bot!;
     this.actuator!.halt();
-    if (this.server) await this.server.resetPlayer(this.username, x, y, z, 12);
-    else {
+    const arrived = async (ticks: number): Promise<boolean> => {
+      for (let i = 0; i < ticks; i++) {
+        const p = bot.entity.position;
+        if (Math.abs(p.x - x) < 0.3 && Math.abs(p.z - z) < 0.3) return true;
+        await waitTicks(bot, 1);
+      }
+      return false;
+    };
+    if (this.server) {
+      await this.server.resetPlayer(this.username, x, y, z, 12);
+      await arrived(60);
+    } else {
       bot.chat(`/clear ${this.username}`);
-      // explicit coordinates at the bot's current height: flying-squid misreads `~`, and `/spreadplayers` is vanilla-only
-      bot.chat(`/tp ${this.username} ${x} ${Math.floor(bot.entity.position.y)} ${z}`);
-    }
-    for (let i = 0; i < 60; i++) {
-      const p = bot.entity.position;
-      if (Math.abs(p.x - x) < 0.3 && Math.abs(p.z - z) < 0.3) break;
-      await waitTicks(bot, 1);
+      // explicit coordinates at the bot's current height: flying-squid misreads `~`, and `/spreadplayers`
+      // is vanilla-only; a server may still move a fresh player back once (flying-squid's end of login),
+      // so the position must hold for 10 ticks, else the teleport is sent again (3 tries)
+      for (let attempt = 0; attempt < 3; attempt++) {
+        bot.chat(`/tp ${this.username} ${x} ${Math.floor(bot.entity.position.y)} ${z}`);
+        if (!(await arrived(40))) continue;
+        await waitTicks(bot, 10);
+        if (await arrived(1)) break;
+      }
     }
     this.actuator!.face(this.facing);
     await waitTicks(bot, 2);
@@ -237,15 +249,6 @@ export class LiveMinecraftEnv implements AsyncEnv {
       await withTimeout(ended, 5000, () => new Error('quit timeout')).catch(() => undefined);
     }
     await this.server?.release();
-  }
-}
-
-async function withTimeout<T>(p: Promise<T>, ms: number, err: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(err()), ms)))]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
