@@ -64,8 +64,8 @@ describe('scanHeader', () => {
 });
 
 /** What the receiver makes of a header value: the parsed ms, or the error parseTtlMs throws. */
-function parsed(v: string | number | undefined): number | undefined | string {
-  if (v === undefined || typeof v === 'number') return v;
+function parsed(v: string | number | undefined | null): number | undefined | null | string {
+  if (v === undefined || v === null || typeof v === 'number') return v;
   try {
     return parseTtlMs(v);
   } catch (err) {
