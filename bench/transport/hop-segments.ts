@@ -36,10 +36,17 @@ type ChainName = (typeof CHAINS)[number];
 const SEGMENTS = ['send', 'wire1', 'relay1', 'wire2', 'relay2', 'wire3', 'receiver'] as const;
 const PARTS = ['header', 'decode', 'encode', 'publish'] as const;
 
+// Samples go into preallocated typed arrays: a growing array of arrays perturbs the hops it measures (GC)
 /** Timestamps of the message in flight: send start/end, then start/end of each callback. */
-let marks: number[] = [];
-/** Relay parts of the rawCodec chain, per relay callback. */
-const parts: number[][] = [];
+const marks = new Float64Array(8);
+let nMarks = 0;
+/** Relay parts of the rawCodec chain, PARTS.length per relay callback. */
+const parts = new Float64Array(2 * (N + 1) * PARTS.length);
+let nParts = 0;
+const mark = (): void => {
+  if (nMarks < marks.length) marks[nMarks] = performance.now();
+  nMarks++;
+};
 
 /** Times every subscription callback of `nc` (start and end into `marks`). */
 function timeCallbacks(nc: NatsConnection): void {
@@ -48,9 +55,9 @@ function timeCallbacks(nc: NatsConnection): void {
     subscribe(subject, {
       ...opts,
       callback: (err: Error | null, msg: Msg) => {
-        marks.push(performance.now());
+        mark();
         opts.callback(err, msg);
-        marks.push(performance.now());
+        mark();
       },
     });
   (nc as unknown as { subscribe: typeof timed }).subscribe = timed;
@@ -94,7 +101,8 @@ async function main(): Promise<void> {
             const data = encode(Bias, value);
             const t3 = performance.now();
             c.nc.publish(to, data, { headers: m.headers });
-            parts.push([t1 - t0, t2 - t1, t3 - t2, performance.now() - t3]);
+            if (nParts + 4 <= parts.length) parts.set([t1 - t0, t2 - t1, t3 - t2, performance.now() - t3], nParts);
+            nParts += 4;
           },
         });
       relay(r1C, first, vote);
@@ -110,40 +118,50 @@ async function main(): Promise<void> {
     }
     await Promise.all(conns.map((c) => c.nc.flush()));
 
-    const oneWay = Object.fromEntries(CHAINS.map((c) => [c, [] as number[]])) as Record<ChainName, number[]>;
-    const segments = Object.fromEntries(CHAINS.map((c) => [c, [] as number[][]])) as Record<ChainName, number[][]>;
+    const oneWay = Object.fromEntries(CHAINS.map((c) => [c, new Float64Array(N)])) as Record<ChainName, Float64Array>;
+    const segs = Object.fromEntries(CHAINS.map((c) => [c, new Float64Array(N * SEGMENTS.length)])) as Record<ChainName, Float64Array>;
+    const kept = Object.fromEntries(CHAINS.map((c) => [c, 0])) as Record<ChainName, number>;
     for (let i = 0; i < WARMUP + N; i++) {
-      if (i === WARMUP) parts.length = 0;
+      if (i === WARMUP) nParts = 0;
       for (const chain of CHAINS) {
         const done = new Promise<number>((r) => (arrived = () => r(performance.now())));
-        marks = [];
+        nMarks = 2; // send start and end go first
         const t0 = performance.now();
         send[chain](i);
-        marks.unshift(t0, performance.now());
-        const t1 = await done;
-        if (i < WARMUP || marks.length !== 8) continue;
-        oneWay[chain].push(t1 - t0);
-        segments[chain].push(marks.slice(1).map((t, k) => t - marks[k]!));
+        const t1 = performance.now();
+        const t2 = await done;
+        if (i < WARMUP || nMarks !== 8) continue;
+        marks[0] = t0;
+        marks[1] = t1;
+        const k = kept[chain]++;
+        oneWay[chain][k] = t2 - t0;
+        for (let j = 0; j < SEGMENTS.length; j++) segs[chain][k * SEGMENTS.length + j] = marks[j + 1]! - marks[j]!;
       }
     }
+    const segments = Object.fromEntries(
+      CHAINS.map((c) => [c, Array.from({ length: kept[c] }, (_, k) => Array.from(segs[c].subarray(k * SEGMENTS.length, (k + 1) * SEGMENTS.length)))]),
+    ) as Record<ChainName, number[][]>;
+    const partRows = Array.from({ length: Math.min(nParts, parts.length) / PARTS.length }, (_, k) =>
+      Array.from(parts.subarray(k * PARTS.length, (k + 1) * PARTS.length)),
+    );
 
-    const pct = (xs: number[], q: number): number => Math.round([...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))]! * 1e4) / 10;
-    const summary = (xs: number[]) => ({ p50Us: pct(xs, 0.5), p90Us: pct(xs, 0.9) });
+    const pct = (xs: ArrayLike<number>, q: number): number => Math.round(Array.from(xs).sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))]! * 1e4) / 10;
+    const summary = (xs: ArrayLike<number>) => ({ p50Us: pct(xs, 0.5), p90Us: pct(xs, 0.9) });
     const perChain = Object.fromEntries(
       CHAINS.map((c) => {
-        const segs = segments[c];
-        const cpu = segs.map((x) => x[0]! + x[2]! + x[4]! + x[6]!);
+        const rows = segments[c];
+        const cpu = rows.map((x) => x[0]! + x[2]! + x[4]! + x[6]!);
         return [
           c,
           {
-            oneWay: { p50Us: pct(oneWay[c], 0.5), p99Us: pct(oneWay[c], 0.99) },
+            oneWay: { p50Us: pct(oneWay[c].subarray(0, kept[c]), 0.5), p99Us: pct(oneWay[c].subarray(0, kept[c]), 0.99) },
             cpuPerMessage: summary(cpu),
-            segments: Object.fromEntries(SEGMENTS.map((name, k) => [name, summary(segs.map((x) => x[k]!))])),
+            segments: Object.fromEntries(SEGMENTS.map((name, k) => [name, summary(rows.map((x) => x[k]!))])),
           },
         ];
       }),
     ) as unknown as Record<ChainName, { oneWay: { p50Us: number }; cpuPerMessage: { p50Us: number }; segments: Record<string, { p50Us: number }> }>;
-    const rawCodecRelayParts = Object.fromEntries(PARTS.map((name, k) => [name, summary(parts.map((x) => x[k]!))]));
+    const rawCodecRelayParts = Object.fromEntries(PARTS.map((name, k) => [name, summary(partRows.map((x) => x[k]!))]));
     const callbacks = (c: ChainName): number => ['send', 'relay1', 'relay2', 'receiver'].reduce((a, k) => a + perChain[c].segments[k]!.p50Us, 0);
     const busAdds = {
       // p50s per hop against rawHdr: one way, and the summed p50s of the publisher's and subscribers' own calls
