@@ -1,6 +1,7 @@
 // Public surface of @ala/actor-runner: start(deps), its config, ports (policy source, trajectory
 // sink, stored bias) with JetStream implementations, stats and errors.
-export { start } from './service';
+export { start, makeActorEnv } from './service';
+export type { ActorVectorEnv } from './acting';
 export type { ActorRunner, ActorRunnerDeps } from './service';
 export { loadConfig, validateActorConfig, ACTOR_DEFAULTS, CONFIG_ENV } from './config';
 export type { ActorRunnerConfig } from './config';

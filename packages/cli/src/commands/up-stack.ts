@@ -9,7 +9,16 @@
 // (learner-thread.ts), so its synchronous PPO update never stalls the actor's step loop; on the
 // in-process bus (or with learnerThread 'main') it shares the main thread.
 // Must not: print progress or write run files (up.ts does).
-import { start as startActor, ACTOR_DEFAULTS, jetStreamActorPorts, validateActorConfig, type ActorRunner, type ActorRunnerConfig } from '@ala/actor-runner';
+import {
+  start as startActor,
+  ACTOR_DEFAULTS,
+  jetStreamActorPorts,
+  makeActorEnv,
+  validateActorConfig,
+  type ActorRunner,
+  type ActorRunnerConfig,
+  type ActorVectorEnv,
+} from '@ala/actor-runner';
 import { start as startAdvisor, loadConfig as advisorConfig, validateAdvisorConfig, ADVISOR_DEFAULTS, type AdvisorConfig } from '@ala/advisor-worker';
 import { start as startRouter, loadConfig as routerConfig, validateRouterConfig, ROUTER_DEFAULTS, type RouterConfig } from '@ala/bias-router';
 import {
@@ -34,7 +43,7 @@ import {
 } from '@ala/bus';
 import { subjects } from '@ala/protocol';
 import { registerStatusEndpoint, type StatusEndpoint } from '@ala/telemetry';
-import { VectorEnv } from '@ala/envs';
+import { AsyncVectorEnv } from '@ala/envs';
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { MemoryPolicies, MemoryTrajectories } from './up-memory';
 import { startLearnerThread, type LearnerThread, type LearnerThreadError } from '../learner-thread';
@@ -254,19 +263,25 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   let lastStep: number | undefined;
   // the run's start for the advice log's offsets and a replay's schedule: the actor's first step
   let startedAt: { wallMs: number; monoMs: number } | undefined;
-  const makeVectorEnv = (envId: string, n: number): VectorEnv => {
-    const venv = VectorEnv.make(envId, n);
-    const step = venv.step.bind(venv);
-    venv.step = (actions) => {
-      const now = performance.now();
-      if (startedAt === undefined) {
-        startedAt = { wallMs: Date.now(), monoMs: now };
-        replay?.start();
-      }
-      if (lastStep !== undefined) stepGapUs.record(Math.max(1, Math.round((now - lastStep) * 1000)));
-      lastStep = now;
-      return step(actions);
-    };
+  const noteStep = (): void => {
+    const now = performance.now();
+    if (startedAt === undefined) {
+      startedAt = { wallMs: Date.now(), monoMs: now };
+      replay?.start();
+    }
+    if (lastStep !== undefined) stepGapUs.record(Math.max(1, Math.round((now - lastStep) * 1000)));
+    lastStep = now;
+  };
+  // the actor's own envs (a VectorEnv, or an AsyncVectorEnv for a server-backed env), their step timed
+  const makeVectorEnv = async (envId: string, n: number): Promise<ActorVectorEnv> => {
+    const venv = await makeActorEnv(envId, n, { actorId: actorConfig.actorId, logger: log });
+    if (venv instanceof AsyncVectorEnv) {
+      const step = venv.step.bind(venv);
+      venv.step = (actions) => (noteStep(), step(actions));
+    } else {
+      const step = venv.step.bind(venv);
+      venv.step = (actions) => (noteStep(), step(actions));
+    }
     return venv;
   };
   const actor = await startActor({ config: actorConfig, bus, ...actorPorts, logger: log, makeVectorEnv }).catch(async (err: unknown) => {
