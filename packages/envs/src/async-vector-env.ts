@@ -148,7 +148,14 @@ export class AsyncVectorEnv {
     });
   }
 
-  private async stepOne(i: number, action: number, obs: Float32Array, rewards: Float64Array, terminated: Uint8Array, truncated: Uint8Array): Promise<VectorStepInfo> {
+  private async stepOne(
+    i: number,
+    action: number,
+    obs: Float32Array,
+    rewards: Float64Array,
+    terminated: Uint8Array,
+    truncated: Uint8Array,
+  ): Promise<VectorStepInfo> {
     const env = this.envs[i]!;
     const r = await env.step(action);
     this.episodeReturn[i] = this.episodeReturn[i]! + r.reward;

@@ -45,7 +45,7 @@ export interface OptionalEnv {
 }
 
 /** `require` of an optional package by name, resolved from here (the repo root links it into node_modules). */
-function optionalEnv(id: string, pkg: string, factory: string, description: string, setup: string): OptionalEnv {
+export function optionalEnv(id: string, pkg: string, factory: string, description: string, setup: string): OptionalEnv {
   return {
     id,
     description,
