@@ -4,10 +4,12 @@
 // CartPole expert. The real actor-runner steps it through AsyncVectorEnv on a real nats-server,
 // with the scripted advice chain (generic state path) and a ppo-learner: advice is applied,
 // trajectories reach the learner, new policy versions reach the actor, and one env step that
-// fails (like a timed-out server) ends one agent's episode instead of stopping the actor.
+// fails (like a timed-out server) ends one agent's episode instead of stopping the actor. And an
+// actor whose chunks could never be stored (over max_payload) refuses to start.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CartPoleEnv, cartPoleExpert, EnvStateError, registerEnv, unregisterEnv, type AsyncEnv, type PortableStateEnv, type ResetArgs } from '@ala/envs';
 import { waitFor } from '@ala/testkit';
+import { ChunkSizeError } from '@ala/actor-runner';
 import { actorOn, adviceChainOn, harness, learnerOn, type Harness } from './harness';
 
 jest.setTimeout(30_000);
@@ -93,4 +95,14 @@ test('an async env: advice applied, trajectories reach the learner, versions rea
   // the failed step is a truncated row of agent 1 in a chunk (its episode ended there)
   const truncatedRows = chunks.reduce((sum, c) => sum + c.truncated.reduce((s, x, k) => s + (k % c.nAgents === 1 ? x : 0), 0), 0);
   expect(truncatedRows).toBeGreaterThanOrEqual(1);
+});
+
+test("an actor whose chunks would exceed the server's max_payload refuses to start, saying what fits", async () => {
+  // 1000 CartPole agents x 32 steps: ~2 MB per chunk, over the test server's default 1 MiB
+  const err = await actorOn(h, { agents: 1000, chunkSteps: 32, snapshotEvery: 0 }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ChunkSizeError);
+  expect((err as Error).message).toMatch(/over the NATS server's max_payload 1048576: set ALA_CHUNK_STEPS <= 1[0-9]\b/);
 });

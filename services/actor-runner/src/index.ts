@@ -12,6 +12,6 @@ export { BiasTable } from './bias-table';
 export type { BiasEntry, BiasTableCounts } from './bias-table';
 export { emptyActorStats } from './stats';
 export type { ActorStats, BiasReject } from './stats';
-export { PolicyLoadError } from './errors';
+export { PolicyLoadError, ChunkSizeError } from './errors';
 export { ACTOR_METRICS, actorMetricsExporter } from './metrics';
 export { main } from './main';

@@ -9,7 +9,7 @@
 // Must not: hold RL maths (acting.ts, @ala/rl-core) or read configuration (config.ts).
 import { randomBytes } from 'node:crypto';
 import { AsyncVectorEnv, isAsyncEnv, makeAsyncEnvs, VectorEnv } from '@ala/envs';
-import type { OrtPolicy } from '@ala/policy';
+import { chunkWireBytes, maxChunkSteps, type OrtPolicy } from '@ala/policy';
 import { Bias, PolicyAnnounce, StateSnapshot, subjects } from '@ala/protocol';
 import { NatsBus, rateLimitedLogger, systemClock, silentLogger, type Bus, type BusLogger, type BusMetrics, type BusSubscription, type Clock } from '@ala/bus';
 import { rngSplit } from '@ala/rl-core';
@@ -18,7 +18,7 @@ import { BiasIntakeThread } from './bias-intake-thread';
 import { BiasTable, limitsWarning, type BiasEntry } from './bias-table';
 import { zeroTotals } from './bias-slots';
 import type { ActorRunnerConfig } from './config';
-import { BiasIntakeError } from './errors';
+import { BiasIntakeError, ChunkSizeError } from './errors';
 import { fetchPolicy, loadShared, PreparedPolicy, sharedLoadKey } from './policy-loader';
 import type { PolicySource, StoredBiasSource, TrajectorySink } from './ports';
 import { emptyActorStats, type ActorStats } from './stats';
@@ -79,6 +79,18 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
         )
       : undefined;
   const { obsDim, numActions: nActions } = venv;
+  // a chunk over the server's max_payload could never be stored: refuse to start, saying what fits
+  const maxPayload = deps.bus instanceof NatsBus ? deps.bus.nc.info?.max_payload : undefined;
+  const chunkBytes = chunkWireBytes(cfg.chunkSteps, cfg.agents, obsDim, nActions);
+  if (maxPayload !== undefined && chunkBytes > maxPayload) {
+    await closeEnv(venv).catch(() => undefined);
+    const fit = maxChunkSteps(maxPayload, cfg.agents, obsDim, nActions, cfg.chunkSteps);
+    throw new ChunkSizeError(
+      chunkBytes,
+      maxPayload,
+      `a trajectory chunk of ${cfg.chunkSteps} steps x ${cfg.agents} agents x ${obsDim} observations is ~${chunkBytes} bytes, over the NATS server's max_payload ${maxPayload}: set ALA_CHUNK_STEPS <= ${fit}, fewer agents per actor, or raise max_payload (infra/nats/nats.conf: 8MB)`,
+    );
+  }
   const agentIds = Array.from({ length: cfg.agents }, (_, i) => `${cfg.actorId}-${i}`);
   const table = new BiasTable(agentIds, nActions, { bound: cfg.biasBound, maxTtlMs: cfg.maxAdviceTtlMs });
   const st = emptyActorStats();

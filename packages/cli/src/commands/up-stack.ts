@@ -43,7 +43,8 @@ import {
 } from '@ala/bus';
 import { subjects } from '@ala/protocol';
 import { registerStatusEndpoint, type StatusEndpoint } from '@ala/telemetry';
-import { AsyncVectorEnv } from '@ala/envs';
+import { AsyncVectorEnv, flatSize, makeEnv } from '@ala/envs';
+import { maxChunkSteps } from '@ala/policy';
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { MemoryPolicies, MemoryTrajectories } from './up-memory';
 import { startLearnerThread, type LearnerThread, type LearnerThreadError } from '../learner-thread';
@@ -235,7 +236,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     stepHz: opts.stepHz,
     adviceTtlMs: opts.adviceTtlMs,
     seed: opts.seed,
-    chunkSteps: opts.chunkSteps ?? ACTOR_DEFAULTS.chunkSteps,
+    chunkSteps: opts.chunkSteps ?? fittingChunkSteps(opts, onNats ? (await t.link('actor-runner')).conn.nc.info?.max_payload : undefined),
     snapshotEvery: opts.advisor === 'none' ? 0 : (opts.snapshotEvery ?? ACTOR_DEFAULTS.snapshotEvery),
     beta: opts.beta ?? ACTOR_DEFAULTS.beta,
     biasBound: advice.router.bound,
@@ -350,6 +351,19 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       await t.close();
     },
   };
+}
+
+/**
+ * The actor's default steps per chunk, cut so that a chunk fits the server's max_payload (e.g. 20
+ * Minecraft-v0 agents with 1401 observations: ~113 KB per step, 8 steps on a 1 MiB server).
+ */
+function fittingChunkSteps(opts: StackOptions, maxPayload: number | undefined): number {
+  if (maxPayload === undefined) return ACTOR_DEFAULTS.chunkSteps;
+  const probe = makeEnv(opts.envId);
+  const obsDim = flatSize(probe.observationSpace);
+  const nActions = probe.actionSpace.n;
+  probe.close();
+  return maxChunkSteps(maxPayload, opts.agents, obsDim, nActions, ACTOR_DEFAULTS.chunkSteps);
 }
 
 /** The replay publisher in the advisor's place (no LLM, so no failures by kind). */
