@@ -6,6 +6,7 @@
 // never thrown into the step. Must not read or write env state beyond the bot and `facing`.
 import { Action, Category, categoryOf, FORWARD, RECIPE_BY_ACTION } from './rules';
 import type { LocalServer } from './local-server';
+import { Vec3 } from './runtime-deps';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- mineflayer runtime objects (see bot-view.ts) */
 type Bot = any;
@@ -79,7 +80,6 @@ export class BotActuator {
 
   private dig(facing: number): void {
     const bot = this.bot;
-    const { Vec3 } = require('vec3');
     const f = this.frontCell(facing);
     const victim = Object.values(bot.entities as Record<string, any>).find(
       (e) =>
@@ -94,7 +94,7 @@ export class BotActuator {
       return;
     }
     for (let h = 0; h < 4; h++) {
-      const block = bot.blockAt(new Vec3(f.x, f.y + h, f.z));
+      const block = bot.blockAt(Vec3(f.x, f.y + h, f.z));
       const cat = categoryOf(block?.name);
       if (!block || cat === Category.AIR || cat === Category.LIQUID || block.name === 'bedrock') continue;
       const current = bot.targetDigBlock;
@@ -109,14 +109,13 @@ export class BotActuator {
 
   private async placeTable(facing: number): Promise<void> {
     const bot = this.bot;
-    const { Vec3 } = require('vec3');
     const table = bot.inventory.items().find((i: any) => i.name === 'crafting_table');
     if (!table) return;
     const f = this.frontCell(facing);
-    const ground = bot.blockAt(new Vec3(f.x, f.y - 1, f.z));
+    const ground = bot.blockAt(Vec3(f.x, f.y - 1, f.z));
     if (!ground) return;
     await bot.equip(table, 'hand');
-    await bot.placeBlock(ground, new Vec3(0, 1, 0));
+    await bot.placeBlock(ground, Vec3(0, 1, 0));
   }
 
   private async equipTool(): Promise<void> {

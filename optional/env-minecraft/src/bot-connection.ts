@@ -3,6 +3,7 @@
 // connected"), the `spawn` handshake with a deadline, an `alaEnded` flag set when the connection
 // ends, and waiting for N physics ticks (rejects when the bot disconnects). Must not act with
 // the bot.
+import { createBot } from './runtime-deps';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- mineflayer runtime objects (see bot-view.ts) */
 export type Bot = any;
@@ -53,11 +54,10 @@ function once(bot: Bot, settings: ConnectSettings): Promise<Bot> {
 
 /** Connects a bot and waits for its first spawn; retries with back-off; throws the last error. */
 export async function connectBot(settings: ConnectSettings, cancelled: () => boolean): Promise<Bot> {
-  const mineflayer = require('mineflayer');
   let last: unknown;
   for (let attempt = 0; attempt < ATTEMPTS && !cancelled(); attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
-    const bot = mineflayer.createBot({
+    const bot = createBot({
       host: settings.host,
       port: settings.port,
       username: settings.username,

@@ -4,6 +4,7 @@
 // lookups, no packets); must not move or act with the bot.
 import { Category, categoryOf, egoToWorld, FORWARD, GRID_CELLS, GRID_RADIUS, gridIndex, itemIndexOf, NUM_ITEMS, worldToEgo } from './rules';
 import type { Offset } from './state';
+import { Vec3 } from './runtime-deps';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- mineflayer's Bot type pulls in the whole protocol typings; the few fields used are typed here */
 export interface BotLike {
@@ -37,8 +38,7 @@ function categories(bot: BotLike): Uint8Array {
 
 /** A reusable position object for the lookups (prismarine-world reads x, y, z only). */
 function lookup(bot: BotLike, table: Uint8Array): (x: number, y: number, z: number) => number {
-  const { Vec3 } = require('vec3');
-  const p = new Vec3(0, 0, 0);
+  const p = Vec3(0, 0, 0);
   return (x, y, z) => {
     p.x = x;
     p.y = y;

@@ -1,6 +1,8 @@
 // Every workaround the local flying-squid 1.12 server needs, one function or block per fix with
 // the reason beside it. local-server.ts applies them; nothing else may patch flying-squid.
 // Found on MC 1.16.5 with mineflayer 4.39 bots (docs/minecraft.md "Known limits").
+import { sep } from 'node:path';
+import { itemClass, requireFlyingSquid, requireFlyingSquidLog, Vec3 } from './runtime-deps';
 import { RECIPE_BY_RESULT, ITEM_NAMES, itemIndexOf } from './rules';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- flying-squid ships no types; these are its runtime objects */
@@ -18,40 +20,47 @@ export function requireFlyingSquidQuietly(): Serv {
   const before = proc.browser;
   proc.browser = true;
   try {
-    require('flying-squid/src/lib/plugins/log.js');
+    requireFlyingSquidLog();
   } finally {
     if (before === undefined) delete proc.browser;
     else proc.browser = before;
   }
-  return require('flying-squid');
+  return requireFlyingSquid();
 }
 
 /**
- * Fix 2: each login starts a 5 s tab-list latency interval that is never cleared, so a
- * reconnecting bot leaks one per login and a stopped server keeps the process alive. The
- * interval is created synchronously right after `serv._sendPlayerList(player)` (a function the
- * login plugin redefines for every new player, so this runs on each 'newPlayer'); we catch it
- * there and clear it when the player disconnects or the server stops.
+ * Fix 9 (options): (a) every joining player adds process-wide 'unhandledRejection' and
+ * 'uncaughtException' handlers that are never removed (a MaxListeners warning after 10 bots) and
+ * that call process.exit() on any uncaught exception of the host process (an actor-runner would
+ * die without draining); the plugin skips them when `serv.debug` is set, which the log plugin
+ * copies from the `debug` option, so we pass a no-op debug logger. (b) `noConsoleOutput` keeps
+ * the server's log lines out of the host's stdout.
  */
-export function trackLoginIntervals(serv: Serv, timers: Set<NodeJS.Timeout>): void {
-  const original = serv._sendPlayerList.bind(serv);
-  serv._sendPlayerList = (toPlayer: Player): void => {
-    original(toPlayer);
-    const real = globalThis.setInterval;
-    const once = ((fn: () => void, ms: number): NodeJS.Timeout => {
-      globalThis.setInterval = real;
-      const t = real(fn, ms);
+export function withOptionFixes(options: Record<string, unknown>): Record<string, unknown> {
+  return { ...options, debug: () => undefined, noConsoleOutput: true, logging: false };
+}
+
+/**
+ * Fix 2: flying-squid starts intervals it never clears: a 5 s tab-list latency interval per
+ * login (a reconnecting bot leaks one each time) and a 100 ms dig-animation interval left
+ * running when a player disconnects mid-dig; either keeps the process alive after the server
+ * stops. While the local server runs, intervals created from flying-squid's code (seen in the
+ * creating stack) are unref'd and recorded, and stopServer clears them. Returns the uninstaller.
+ */
+export function trackServerIntervals(timers: Set<NodeJS.Timeout>): () => void {
+  const real = globalThis.setInterval;
+  const marker = `${sep}flying-squid${sep}`;
+  const wrapped = function (this: unknown, ...args: Parameters<typeof setInterval>): NodeJS.Timeout {
+    const t = real.apply(this, args) as NodeJS.Timeout;
+    if (new Error().stack?.includes(marker)) {
+      t.unref();
       timers.add(t);
-      toPlayer.once('disconnected', () => {
-        clearInterval(t);
-        timers.delete(t);
-      });
-      return t;
-    }) as unknown as typeof setInterval;
-    globalThis.setInterval = once;
-    queueMicrotask(() => {
-      if (globalThis.setInterval === once) globalThis.setInterval = real;
-    });
+    }
+    return t;
+  } as typeof setInterval;
+  globalThis.setInterval = wrapped;
+  return () => {
+    if (globalThis.setInterval === wrapped) globalThis.setInterval = real;
   };
 }
 
@@ -95,7 +104,7 @@ export function fixRespawn(player: Player): void {
   });
 }
 
-/** Fix 6: the tick interval survives `serv.destroy()` and keeps the process alive; stop it with the server. */
+/** Fix 6: the tick interval survives `serv.destroy()` and keeps the process alive; stop it with the server (and Fix 2's intervals). */
 export async function stopServer(serv: Serv, timers: Set<NodeJS.Timeout>): Promise<void> {
   for (const t of timers) clearInterval(t);
   timers.clear();
@@ -136,7 +145,7 @@ export async function craftOnServer(serv: Serv, player: Player, result: string):
   for (const [item, n] of recipe.needs) if (countItem(player, item) < n) return false;
   if (recipe.needsTable && !(await tableNear(serv, player))) return false;
   for (const [item, n] of recipe.needs) removeItems(player, item, n);
-  const Item = require('prismarine-item')(serv.registry);
+  const Item = itemClass(serv.registry);
   const mcId = serv.registry.itemsByName[result].id;
   const stackSize = serv.registry.itemsByName[result].stackSize ?? 64;
   let left = recipe.gives[1];
@@ -161,12 +170,11 @@ export async function craftOnServer(serv: Serv, player: Player, result: string):
 }
 
 async function tableNear(serv: Serv, player: Player): Promise<boolean> {
-  const { Vec3 } = require('vec3');
   const p = player.position.floored();
   const tableId = serv.registry.blocksByName.crafting_table.id;
   for (let dx = -4; dx <= 4; dx++)
     for (let dy = -2; dy <= 3; dy++)
-      for (let dz = -4; dz <= 4; dz++) if ((await player.world.getBlockType(new Vec3(p.x + dx, p.y + dy, p.z + dz))) === tableId) return true;
+      for (let dz = -4; dz <= 4; dz++) if ((await player.world.getBlockType(Vec3(p.x + dx, p.y + dy, p.z + dz))) === tableId) return true;
   return false;
 }
 

@@ -90,13 +90,6 @@ export class LiveMinecraftEnv implements AsyncEnv {
   async reset(args: ResetArgs = {}): Promise<ResetResult> {
     if (this.closed) throw new EnvError(`${this.id}: env is closed`);
     if (args.seed !== undefined) this.rng = Pcg64.fromSeed(args.seed);
-    if (!this.connected()) {
-      this.reconnecting ??= this.connect().finally(() => (this.reconnecting = undefined));
-      await this.reconnecting;
-      this.reconnects += 1;
-    }
-    const bot = this.bot!;
-    this.actuator!.halt();
     const half = this.config.startArea / 2;
     let x = 0;
     let z = 0;
@@ -105,22 +98,27 @@ export class LiveMinecraftEnv implements AsyncEnv {
       z = Math.floor(this.rng.nextFloat() * 2 * half - half);
     } while (this.server && hasTree(this.server.worldSeed, x, z));
     this.facing = randInt(this.rng, 4);
-    const y = SURFACE_Y + 1;
-    const work = async (): Promise<void> => {
-      if (this.server) await this.server.resetPlayer(this.username, x + 0.5, y, z + 0.5, 12);
-      else {
-        bot.chat(`/clear ${this.username}`);
-        bot.chat(`/tp ${this.username} ${x + 0.5} ~ ${z + 0.5}`);
+    // a connection that is dying (the server already dropped the player) fails the first attempt: reconnect and retry once
+    for (let attempt = 0; ; attempt++) {
+      if (!this.connected()) {
+        this.reconnecting ??= this.connect().finally(() => (this.reconnecting = undefined));
+        await this.reconnecting;
+        this.reconnects += 1;
       }
-      for (let i = 0; i < 60; i++) {
-        const p = bot.entity.position;
-        if (Math.abs(p.x - (x + 0.5)) < 0.3 && Math.abs(p.z - (z + 0.5)) < 0.3) break;
-        await waitTicks(bot, 1);
+      try {
+        await withTimeout(
+          this.placeBot(x + 0.5, SURFACE_Y + 1, z + 0.5),
+          RESET_TIMEOUT_MS,
+          () => new EnvError(`${this.id}: reset of ${this.username} took more than ${RESET_TIMEOUT_MS} ms`),
+        );
+        break;
+      } catch (e) {
+        if (attempt > 0) throw e instanceof EnvError ? e : new EnvError(`${this.id}: reset of ${this.username} failed: ${String(e)}`, { cause: e });
+        this.bot!.alaEnded = true;
+        this.bot!.quit();
       }
-      this.actuator!.face(this.facing);
-      await waitTicks(bot, 2);
-    };
-    await withTimeout(work(), RESET_TIMEOUT_MS, () => new EnvError(`${this.id}: reset of ${this.username} took more than ${RESET_TIMEOUT_MS} ms`));
+    }
+    const bot = this.bot!;
     const p = bot.entity.position;
     this.start = [p.x, p.y, p.z];
     const view = viewOf(bot as unknown as BotLike, this.facing);
@@ -138,6 +136,24 @@ export class LiveMinecraftEnv implements AsyncEnv {
       logsCollected: 0,
     };
     return { obs: encodeObservation(this.state), info: { username: this.username, start: [...this.start], facing: this.facing } };
+  }
+
+  /** Empties the inventory and teleports the bot to (x, y, z) (y ignored on a remote server), then faces `this.facing`. */
+  private async placeBot(x: number, y: number, z: number): Promise<void> {
+    const bot = this.bot!;
+    this.actuator!.halt();
+    if (this.server) await this.server.resetPlayer(this.username, x, y, z, 12);
+    else {
+      bot.chat(`/clear ${this.username}`);
+      bot.chat(`/tp ${this.username} ${x} ~ ${z}`);
+    }
+    for (let i = 0; i < 60; i++) {
+      const p = bot.entity.position;
+      if (Math.abs(p.x - x) < 0.3 && Math.abs(p.z - z) < 0.3) break;
+      await waitTicks(bot, 1);
+    }
+    this.actuator!.face(this.facing);
+    await waitTicks(bot, 2);
   }
 
   async step(action: number): Promise<StepResult> {

@@ -13,8 +13,10 @@ import {
   requireFlyingSquidQuietly,
   stopServer,
   teleportVisible,
-  trackLoginIntervals,
+  trackServerIntervals,
+  withOptionFixes,
 } from './flying-squid-fixes';
+import { Vec3 } from './runtime-deps';
 import { forestGeneration, originalBlockName, stateId, SURFACE_Y, TREE_HEIGHT } from './world-gen';
 
 export interface LocalServer {
@@ -26,6 +28,8 @@ export interface LocalServer {
   resetPlayer(username: string, x: number, y: number, z: number, regrowRadius: number): Promise<void>;
   /** Crafts a task recipe for a player server-side (flying-squid has no crafting); false when not available. */
   craft(username: string, result: string): Promise<boolean>;
+  /** Server and client socket errors seen so far (bots that vanished mid-packet). */
+  errors(): number;
   /** Drops this user's reference; the last one stops the server. */
   release(): Promise<void>;
 }
@@ -37,6 +41,8 @@ interface Shared {
   worldSeed: number;
   refs: number;
   timers: Set<NodeJS.Timeout>;
+  untrack: () => void;
+  errors: { count: number };
 }
 let shared: Promise<Shared> | undefined;
 
@@ -44,40 +50,50 @@ async function start(version: string, worldSeed: number): Promise<Shared> {
   const fs = requireFlyingSquidQuietly();
   fs.generations.ala_forest = forestGeneration;
   const timers = new Set<NodeJS.Timeout>();
-  const serv = fs.createMCServer({
-    'online-mode': false,
-    host: '127.0.0.1',
-    port: 0,
-    version,
-    logging: false,
-    noConsoleOutput: true,
-    gameMode: 0,
-    difficulty: 0,
-    generation: { name: 'ala_forest', options: { seed: worldSeed } },
-    'view-distance': 4,
-    'max-players': 1000,
-    'everybody-op': true,
-    kickTimeout: 30000,
-    plugins: {},
-    'max-entities': 1000,
-    motd: 'ALA local server',
-    'player-list-text': { header: { text: 'ALA' }, footer: { text: 'local' } },
-  });
-  serv.on('newPlayer', (player: Player) => {
-    trackLoginIntervals(serv, timers); // login.js redefines serv._sendPlayerList for every new player
-    markLoginDone(player);
-    fixRespawn(player);
-  });
-  serv.on('error', () => undefined); // socket errors of a bot that vanished; the env sees its own side
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('flying-squid did not start listening within 20 s')), 20_000);
-    serv.once('listening', (p: number) => {
-      clearTimeout(timer);
-      resolve(p);
+  const untrack = trackServerIntervals(timers);
+  const errors = { count: 0 };
+  let serv: Serv;
+  try {
+    serv = fs.createMCServer(
+      withOptionFixes({
+        'online-mode': false,
+        host: '127.0.0.1',
+        port: 0,
+        version,
+        gameMode: 0,
+        difficulty: 0,
+        generation: { name: 'ala_forest', options: { seed: worldSeed } },
+        'view-distance': 4,
+        'max-players': 1000,
+        'everybody-op': true,
+        kickTimeout: 30000,
+        plugins: {},
+        'max-entities': 1000,
+        motd: 'ALA local server',
+        'player-list-text': { header: { text: 'ALA' }, footer: { text: 'local' } },
+      }),
+    );
+    serv.on('newPlayer', (player: Player) => {
+      markLoginDone(player);
+      fixRespawn(player);
     });
-  });
-  await serv.waitForReady(20_000);
-  return { serv, port, version, worldSeed, refs: 0, timers };
+    // socket errors of a bot that vanished (the env sees its own side of it): counted, see LocalServer.errors
+    serv.on('error', () => (errors.count += 1));
+    serv.on('clientError', () => (errors.count += 1));
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('flying-squid did not start listening within 20 s')), 20_000);
+      serv.once('listening', (p: number) => {
+        clearTimeout(timer);
+        resolve(p);
+      });
+    });
+    await serv.waitForReady(20_000);
+    return { serv, port, version, worldSeed, refs: 0, timers, untrack, errors };
+  } catch (e) {
+    untrack();
+    for (const t of timers) clearInterval(t);
+    throw e;
+  }
 }
 
 function findPlayer(s: Shared, username: string): Player {
@@ -88,7 +104,6 @@ function findPlayer(s: Shared, username: string): Player {
 
 /** Puts back the generated blocks (trees, and air where tables were placed) around (x, z), skipping cells a player stands in. */
 async function regrow(s: Shared, cx: number, cz: number, radius: number): Promise<void> {
-  const { Vec3 } = require('vec3');
   const world = s.serv.overworld;
   const occupied = new Set<string>();
   for (const p of s.serv.players as Player[]) {
@@ -102,7 +117,7 @@ async function regrow(s: Shared, cx: number, cz: number, radius: number): Promis
         const name = originalBlockName(s.worldSeed, x, y, z);
         let want = ids.get(name);
         if (want === undefined) ids.set(name, (want = stateId(s.serv.registry, name)));
-        const pos = new Vec3(x, y, z);
+        const pos = Vec3(x, y, z);
         if ((await world.getBlockStateId(pos)) !== want && !occupied.has(`${x},${y},${z}`)) await s.serv.setBlock(world, pos, want);
       }
     }
@@ -130,9 +145,9 @@ export async function acquireLocalServer(version: string, worldSeed: number): Pr
       player.updateHealth(20);
       player.updateFood(20);
       await regrow(s, x, z, regrowRadius);
-      const { Vec3 } = require('vec3');
-      await teleportVisible(player, new Vec3(x, y, z));
+      await teleportVisible(player, Vec3(x, y, z));
     },
+    errors: () => s.errors.count,
     async craft(username, result) {
       return craftOnServer(s.serv, findPlayer(s, username), result);
     },
@@ -143,6 +158,7 @@ export async function acquireLocalServer(version: string, worldSeed: number): Pr
       if (s.refs === 0 && shared !== undefined) {
         shared = undefined;
         await stopServer(s.serv, s.timers);
+        s.untrack();
       }
     },
   };

@@ -114,10 +114,10 @@ export const FORWARD: readonly (readonly [number, number])[] = [
 export function egoToWorld(facing: number, fwd: number, right: number): [number, number] {
   const [fx, fz] = FORWARD[facing & 3]!;
   // right of forward (fx, fz) is (-fz, fx)
-  return [fx * fwd - fz * right, fz * fwd + fx * right];
+  return [fx * fwd - fz * right + 0, fz * fwd + fx * right + 0]; // + 0 turns -0 into 0
 }
 /** Egocentric (fwd, right) of a world offset (dx, dz) for `facing` (inverse of egoToWorld). */
 export function worldToEgo(facing: number, dx: number, dz: number): [number, number] {
   const [fx, fz] = FORWARD[facing & 3]!;
-  return [fx * dx + fz * dz, -fz * dx + fx * dz];
+  return [fx * dx + fz * dz + 0, -fz * dx + fx * dz + 0];
 }

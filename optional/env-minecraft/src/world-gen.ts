@@ -3,6 +3,8 @@
 // (`originalBlockName`) and two servers with the same seed hold the same world. Registered as a
 // flying-squid world generation (see local-server.ts). Must not draw from Math.random or do I/O.
 
+import { chunkClass } from './runtime-deps';
+
 /** Height of the grass surface block; a bot standing on the plain has its feet at SURFACE_Y + 1. */
 export const SURFACE_Y = 4;
 /** Trunk height of every tree (logs at SURFACE_Y + 1 .. SURFACE_Y + TREE_HEIGHT). */
@@ -66,8 +68,7 @@ export function stateId(registry: GenRegistry, name: string): number {
 export function forestGeneration(options: { seed?: number; registry: GenRegistry }): (chunkX: number, chunkZ: number) => unknown {
   const registry = options.registry;
   const seed = (options.seed ?? 0) >>> 0;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Chunk = require('prismarine-chunk')(registry) as new () => ChunkLike;
+  const Chunk = chunkClass(registry) as new () => ChunkLike;
   const ids = Object.fromEntries(['bedrock', 'dirt', 'grass_block', 'oak_log', 'oak_leaves', 'air'].map((n) => [n, stateId(registry, n)]));
   const top = SURFACE_Y + TREE_HEIGHT + 1;
   return (chunkX: number, chunkZ: number) => {
