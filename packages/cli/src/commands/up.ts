@@ -14,7 +14,7 @@ import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { consoleLogger, type BusLogger } from '@ala/bus';
-import { EnvRegistryError, isAsyncEnv, resolveEnvId } from '@ala/envs';
+import { EnvRegistryError, isAsyncEnv, listEnvs, resolveEnvId } from '@ala/envs';
 import { CliUsageError } from '../errors';
 import { appendJsonl, runtimeVersions, writeJson } from '../train/run-dir';
 import { SOLVED_THRESHOLDS } from './train';
@@ -70,8 +70,10 @@ export function resolveUpEnv(name: string): { envId: string; async: boolean } {
     const envId = resolveEnvId(name);
     return { envId, async: isAsyncEnv(envId) }; // loads an optional env's package: a missing one says how to install it
   } catch (err) {
-    if (err instanceof EnvRegistryError) throw new CliUsageError(`--env ${name}: ${err.message}`, 'env');
-    throw err;
+    if (!(err instanceof EnvRegistryError)) throw err;
+    const ids = listEnvs().map((e) => e.id);
+    const known = ids.some((id) => id === name || id.startsWith(`${name}-`)); // ambiguous, or an optional env not installed
+    throw new CliUsageError(known ? `--env ${name}: ${err.message}` : `--env ${name} is not registered (one of ${ids.join(', ')})`, 'env');
   }
 }
 
