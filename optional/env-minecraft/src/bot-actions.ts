@@ -14,6 +14,8 @@ type Bot = any;
 export class BotActuator {
   /** Background calls (dig, place, craft, equip) that failed so far. */
   failures = 0;
+  /** Digs stopped by another action before the block broke. */
+  digsAborted = 0;
   private pending: Promise<void> | undefined;
 
   constructor(
@@ -100,8 +102,10 @@ export class BotActuator {
       const current = bot.targetDigBlock;
       if (current && current.position.equals(block.position)) return; // still digging it
       if (current) bot.stopDigging();
-      bot.dig(block, 'ignore').catch(() => {
-        this.failures += 1;
+      bot.dig(block, 'ignore').catch((e: unknown) => {
+        // stopDigging (another action, episode end) rejects the dig on purpose: counted apart
+        if (String((e as Error)?.message).includes('aborted')) this.digsAborted += 1;
+        else this.failures += 1;
       });
       return;
     }

@@ -1,9 +1,12 @@
 // Every workaround the local flying-squid 1.12 server needs, one function or block per fix with
 // the reason beside it. local-server.ts applies them; nothing else may patch flying-squid.
-// Found on MC 1.16.5 with mineflayer 4.39 bots (docs/minecraft.md "Known limits").
+// Found on MC 1.16.5 with mineflayer 4.39 bots (docs/minecraft.md "Known limits"). Two
+// client-side accommodations live with the code they shape: bot-connection.ts retries a reconnect
+// that the server kicks as "already connected" (it still holds the old session), and live-env.ts
+// sends /tp with explicit coordinates (flying-squid misreads `~`).
 import { sep } from 'node:path';
 import { itemClass, requireFlyingSquid, requireFlyingSquidLog, Vec3 } from './runtime-deps';
-import { RECIPE_BY_RESULT, ITEM_NAMES, itemIndexOf } from './rules';
+import { RECIPE_BY_RESULT, itemIndexOf } from './rules';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- flying-squid ships no types; these are its runtime objects */
 export type Serv = any;
@@ -29,7 +32,7 @@ export function requireFlyingSquidQuietly(): Serv {
 }
 
 /**
- * Fix 9 (options): (a) every joining player adds process-wide 'unhandledRejection' and
+ * Fix 2 (options): (a) every joining player adds process-wide 'unhandledRejection' and
  * 'uncaughtException' handlers that are never removed (a MaxListeners warning after 10 bots) and
  * that call process.exit() on any uncaught exception of the host process (an actor-runner would
  * die without draining); the plugin skips them when `serv.debug` is set, which the log plugin
@@ -41,7 +44,7 @@ export function withOptionFixes(options: Record<string, unknown>): Record<string
 }
 
 /**
- * Fix 2: flying-squid starts intervals it never clears: a 5 s tab-list latency interval per
+ * Fix 3: flying-squid starts intervals it never clears: a 5 s tab-list latency interval per
  * login (a reconnecting bot leaks one each time) and a 100 ms dig-animation interval left
  * running when a player disconnects mid-dig; either keeps the process alive after the server
  * stops. While the local server runs, intervals created from flying-squid's code (seen in the
@@ -65,7 +68,7 @@ export function trackServerIntervals(timers: Set<NodeJS.Timeout>): () => void {
 }
 
 /**
- * Fix 3 (login/teleport race): login ends by re-sending the login position once the client
+ * Fix 4 (login/teleport race): login ends by re-sending the login position once the client
  * moves (`waitPlayerLogin`), which undoes a teleport made in between. `player.alaLoggedIn`
  * resolves when login has fully finished; teleports wait for it.
  */
@@ -83,7 +86,7 @@ export function markLoginDone(player: Player): void {
 }
 
 /**
- * Fix 4 (player visibility): players are (de)spawned for each other only when one walks more
+ * Fix 5 (player visibility): players are (de)spawned for each other only when one walks more
  * than 2 blocks; after a teleport the others keep seeing the old position or nothing. We
  * refresh the nearby-entity sets of the teleported player (and of those around it) at once.
  */
@@ -93,7 +96,7 @@ export async function teleportVisible(player: Player, position: unknown): Promis
 }
 
 /**
- * Fix 5 (respawn): the respawn handler restores health but neither food nor the position the
+ * Fix 6 (respawn): the respawn handler restores health but neither food nor the position the
  * env expects; after a respawn request we restore food too (the env then teleports).
  */
 export function fixRespawn(player: Player): void {
@@ -104,7 +107,7 @@ export function fixRespawn(player: Player): void {
   });
 }
 
-/** Fix 6: the tick interval survives `serv.destroy()` and keeps the process alive; stop it with the server (and Fix 2's intervals). */
+/** Fix 7: the tick interval survives `serv.destroy()` and keeps the process alive; stop it with the server (and Fix 3's intervals). */
 export async function stopServer(serv: Serv, timers: Set<NodeJS.Timeout>): Promise<void> {
   for (const t of timers) clearInterval(t);
   timers.clear();
@@ -134,7 +137,7 @@ function removeItems(player: Player, index: number, n: number): void {
 }
 
 /**
- * Fix 7: flying-squid implements no crafting (clicks in the crafting grid do nothing), so the
+ * Fix 8: flying-squid implements no crafting (clicks in the crafting grid do nothing), so the
  * local server crafts the four task recipes itself, with vanilla ingredients and counts, checking
  * the inventory (and a crafting table within 4 blocks for the pickaxe). Returns false when the
  * recipe is not available.
@@ -166,7 +169,7 @@ export async function craftOnServer(serv: Serv, player: Player, result: string):
     player.inventory.updateSlot(empty, new Item(mcId, add));
     left -= add;
   }
-  return ITEM_NAMES[recipe.gives[0]] !== undefined;
+  return true;
 }
 
 async function tableNear(serv: Serv, player: Player): Promise<boolean> {
@@ -178,7 +181,7 @@ async function tableNear(serv: Serv, player: Player): Promise<boolean> {
   return false;
 }
 
-/** Fix 8: there is no /clear; the env's reset empties the inventory server-side. */
+/** Fix 9: there is no /clear; the env's reset empties the inventory server-side. */
 export function clearInventory(player: Player): void {
   const slots = player.inventory.slots as any[];
   for (let slot = 0; slot < slots.length; slot++) if (slots[slot]) player.inventory.updateSlot(slot, undefined);

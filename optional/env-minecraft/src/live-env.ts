@@ -91,8 +91,8 @@ export class LiveMinecraftEnv implements AsyncEnv {
     if (this.closed) throw new EnvError(`${this.id}: env is closed`);
     if (args.seed !== undefined) this.rng = Pcg64.fromSeed(args.seed);
     const half = this.config.startArea / 2;
-    let x = 0;
-    let z = 0;
+    let x: number;
+    let z: number;
     do {
       x = Math.floor(this.rng.nextFloat() * 2 * half - half);
       z = Math.floor(this.rng.nextFloat() * 2 * half - half);
@@ -138,14 +138,15 @@ export class LiveMinecraftEnv implements AsyncEnv {
     return { obs: encodeObservation(this.state), info: { username: this.username, start: [...this.start], facing: this.facing } };
   }
 
-  /** Empties the inventory and teleports the bot to (x, y, z) (y ignored on a remote server), then faces `this.facing`. */
+  /** Empties the inventory and teleports the bot to (x, y, z) (a remote server keeps the bot's height), then faces `this.facing`. */
   private async placeBot(x: number, y: number, z: number): Promise<void> {
     const bot = this.bot!;
     this.actuator!.halt();
     if (this.server) await this.server.resetPlayer(this.username, x, y, z, 12);
     else {
       bot.chat(`/clear ${this.username}`);
-      bot.chat(`/tp ${this.username} ${x} ~ ${z}`);
+      // explicit coordinates at the bot's current height: flying-squid misreads `~`, and `/spreadplayers` is vanilla-only
+      bot.chat(`/tp ${this.username} ${x} ${Math.floor(bot.entity.position.y)} ${z}`);
     }
     for (let i = 0; i < 60; i++) {
       const p = bot.entity.position;
@@ -212,8 +213,10 @@ export class LiveMinecraftEnv implements AsyncEnv {
     return encodeMinecraftState(this.currentState());
   }
 
+  /** Mask of the captured state; before the first reset, noop and the moves. */
   async legalActions(): Promise<Uint8Array> {
-    return legalMask(this.currentState());
+    if (this.state) return legalMask(this.state);
+    return Uint8Array.from(ACTION_NAMES, (_, a) => (a <= Action.jump ? 1 : 0));
   }
 
   async describe(): Promise<string> {

@@ -43,6 +43,7 @@ interface Shared {
   timers: Set<NodeJS.Timeout>;
   untrack: () => void;
   errors: { count: number };
+  stopped: boolean;
 }
 let shared: Promise<Shared> | undefined;
 
@@ -88,7 +89,7 @@ async function start(version: string, worldSeed: number): Promise<Shared> {
       });
     });
     await serv.waitForReady(20_000);
-    return { serv, port, version, worldSeed, refs: 0, timers, untrack, errors };
+    return { serv, port, version, worldSeed, refs: 0, timers, untrack, errors, stopped: false };
   } catch (e) {
     untrack();
     for (const t of timers) clearInterval(t);
@@ -131,6 +132,7 @@ export async function acquireLocalServer(version: string, worldSeed: number): Pr
     throw e;
   });
   const s = await shared;
+  if (s.stopped) return acquireLocalServer(version, worldSeed); // the last user left while we waited: start a new one
   s.refs += 1;
   let released = false;
   return {
@@ -155,7 +157,8 @@ export async function acquireLocalServer(version: string, worldSeed: number): Pr
       if (released) return;
       released = true;
       s.refs -= 1;
-      if (s.refs === 0 && shared !== undefined) {
+      if (s.refs === 0 && !s.stopped) {
+        s.stopped = true;
         shared = undefined;
         await stopServer(s.serv, s.timers);
         s.untrack();

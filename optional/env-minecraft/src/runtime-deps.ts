@@ -5,10 +5,11 @@
 // Must not hold logic.
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 
-/** vec3's Vec3 constructor. */
+let vec3: (new (x: number, y: number, z: number) => any) | undefined;
+/** A vec3 Vec3 (the module is resolved once: `require` stats the file system on every call). */
 export function Vec3(x: number, y: number, z: number): any {
-  const { Vec3: V } = require('vec3');
-  return new V(x, y, z);
+  vec3 ??= require('vec3').Vec3 as new (x: number, y: number, z: number) => any;
+  return new vec3(x, y, z);
 }
 
 /** mineflayer's `createBot`. */
@@ -16,9 +17,12 @@ export function createBot(options: Record<string, unknown>): any {
   return require('mineflayer').createBot(options);
 }
 
-/** prismarine-item's Item class for a registry. */
-export function itemClass(registry: unknown): new (type: number, count: number) => any {
-  return require('prismarine-item')(registry);
+const itemClasses = new WeakMap<object, new (type: number, count: number) => any>();
+/** prismarine-item's Item class for a registry (built once per registry). */
+export function itemClass(registry: object): new (type: number, count: number) => any {
+  let c = itemClasses.get(registry);
+  if (!c) itemClasses.set(registry, (c = require('prismarine-item')(registry)));
+  return c!;
 }
 
 /** prismarine-chunk's Chunk class for a registry. */

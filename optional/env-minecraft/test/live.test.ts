@@ -3,6 +3,7 @@
 // scripted expert (rewards, observations, truncation at maxSteps), a third bot whose steps exceed
 // the per-step timeout, and a bot whose connection drops mid-episode and is reconnected.
 import { ResetNeededError } from '@ala/envs';
+import { acquireLocalServer } from '../src/local-server';
 import { minecraftEnvSpec, OBS_SIZE, decodeMinecraftState, MinecraftStateEnv, type LiveMinecraftEnv } from '../src/index';
 
 jest.setTimeout(120_000);
@@ -99,5 +100,36 @@ describe('Minecraft-v0 live env (local flying-squid server)', () => {
     const next = await env.step(1);
     expect(next.truncated).toBe(false);
     expect(next.info.disconnected).toBeUndefined();
+  });
+
+  it('connects to an existing server from ALA_MINECRAFT_* alone (chat-command reset)', async () => {
+    const server = await acquireLocalServer('1.16.5', 0); // stands in for a server run elsewhere
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, {
+        ALA_MINECRAFT_HOST: server.host,
+        ALA_MINECRAFT_PORT: String(server.port),
+        ALA_MINECRAFT_VERSION: '1.16.5',
+        ALA_MINECRAFT_AUTH: 'offline',
+      });
+      const env = (await spec.createAsync({ index: 0, agents: 1, actorId: 'remote-test' })) as LiveMinecraftEnv;
+      envs.push(env);
+      expect(env.config).toMatchObject({ host: server.host, port: server.port });
+      const r = await env.reset({ seed: 21 });
+      const start = decodeMinecraftState(env.exportState());
+      expect(r.obs.length).toBe(OBS_SIZE);
+      // the remote reset teleports with /tp to the centre of the drawn block
+      expect(Math.abs(start.x % 1)).toBeCloseTo(0.5, 1);
+      let moved = 0;
+      for (let t = 0; t < 20; t++) {
+        const s = await env.step(1);
+        expect(s.info.timeout).toBeUndefined();
+        moved = Math.hypot(decodeMinecraftState(env.exportState()).x - start.x, decodeMinecraftState(env.exportState()).z - start.z);
+      }
+      expect(moved).toBeGreaterThan(0.5);
+    } finally {
+      process.env = saved;
+      await server.release();
+    }
   });
 });
