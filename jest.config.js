@@ -12,7 +12,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // tests/llm needs a real LLM server (scripts/install-llm.sh): `npm run test:llm` runs it (jest.llm.config.js);
   // tests/faults kills servers and times the actor: `npm run test:faults` runs it alone (jest.faults.config.js)
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/llm/', '<rootDir>/tests/faults/'],
+  // tests/minecraft needs the optional Minecraft package: `npm run test:minecraft` runs it (jest.minecraft.config.js)
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/llm/', '<rootDir>/tests/faults/', '<rootDir>/tests/minecraft/'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
