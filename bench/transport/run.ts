@@ -168,8 +168,10 @@ async function main(): Promise<void> {
     const busChain = (agent: string, hops: 1 | 3): Chain => {
       const first = hops === 1 ? s.bias(agent) : s.advice(agent);
       if (hops === 3) {
-        r1.subscribe(Bias, s.advice(agent), (v, meta) => void forward(r1, Bias, s.vote(agent), v, meta));
-        r2.subscribe(Bias, s.vote(agent), (v, meta) => void forward(r2, Bias, s.bias(agent), v, meta));
+        // each relay's target subject built once, as the raw relays' (a subject built per message is the caller's cost, not the bus's)
+        const [vote, biasSubject] = [s.vote(agent), s.bias(agent)];
+        r1.subscribe(Bias, s.advice(agent), (v, meta) => void forward(r1, Bias, vote, v, meta));
+        r2.subscribe(Bias, vote, (v, meta) => void forward(r2, Bias, biasSubject, v, meta));
       }
       return {
         send: (seq) => pub.publish(Bias, first, { ...bias, stateSeq: seq }, { ttlMs: TTL_MS }),

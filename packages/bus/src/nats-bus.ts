@@ -10,7 +10,7 @@ import { BusClosedError, BusRequestError } from './errors';
 import { consoleLogger } from './logger';
 import { rateLimitedLogger } from './rate-limited-log';
 import { noopBusMetrics, type BusMetrics } from './metrics';
-import { headerBlock, NOT_PLAIN, scanHeader, TtlHeaderCache } from './nats-headers';
+import { headerBlock, NOT_PLAIN, scanHeader, scanTtlMs, TtlHeaderCache } from './nats-headers';
 import { Receiver, type RawDelivery, type ReceiverDeps } from './receive';
 import { assertPublishSubject, assertSubscribeSubject } from './subject-match';
 import type { Bus, BusDeps, BusSubscription, Handler, PublishOptions, RequestOptions, SubscribeOptions } from './types';
@@ -32,6 +32,9 @@ export function readHeader(h: MsgHdrs | undefined, name: string): string | undef
 const TTL_HEADER = HEADER_TTL_MS;
 const TTL_LOWER = HEADER_TTL_MS.toLowerCase();
 const encodePayload = encode;
+const blockOf = headerBlock;
+const scanBlock = scanHeader;
+const scanTtl = scanTtlMs;
 
 /**
  * A received nats.js message as the Receiver reads it. `Ala-Ttl-Ms` is read from the header bytes
@@ -54,14 +57,24 @@ class NatsDelivery implements RawDelivery {
 
   header(name: string): string | undefined {
     if (name === TTL_HEADER || name.toLowerCase() === TTL_LOWER) {
-      const block = headerBlock(this.msg);
+      const block = blockOf(this.msg);
       if (block === undefined) return undefined;
       if (block !== NOT_PLAIN) {
-        const v = scanHeader(block, TTL_LOWER);
+        const v = scanBlock(block, TTL_LOWER);
         if (v !== NOT_PLAIN) return v;
       }
     }
     return readHeader(this.msg.headers, name);
+  }
+
+  ttlHeader(): number | string | undefined {
+    const block = blockOf(this.msg);
+    if (block === undefined) return undefined;
+    if (block !== NOT_PLAIN) {
+      const v = scanTtl(block);
+      if (v !== NOT_PLAIN) return v;
+    }
+    return readHeader(this.msg.headers, TTL_HEADER);
   }
 }
 

@@ -3,10 +3,12 @@
 // A header block that is not plain printable ASCII is handed to nats.js's own parser instead, so
 // every message is read exactly as nats.js reads it (same value, same refusal of a malformed
 // block). It must not keep any message, and must not send anything.
-import { formatTtlMs, HEADER_TTL_MS } from '@ala/protocol';
+import { formatTtlMs, HEADER_TTL_MS, MAX_TTL_MS } from '@ala/protocol';
 import { headers as natsHeaders, type Msg, type MsgHdrs } from '@nats-io/transport-node';
 
 const TTL_HEADER = HEADER_TTL_MS;
+const TTL_LOWER = HEADER_TTL_MS.toLowerCase();
+const MAX_TTL = MAX_TTL_MS;
 const formatTtl = formatTtlMs;
 
 const CR = 13;
@@ -30,17 +32,22 @@ export function headerBlock(msg: Msg): Uint8Array | undefined | typeof NOT_PLAIN
   return hdr > -1 ? m._rdata.subarray(0, hdr) : undefined;
 }
 
+/** What locateHeader returns when the header is absent (NOT_PLAIN_AT: the block needs nats.js's parser). */
+const ABSENT_AT = -1;
+const NOT_PLAIN_AT = -2;
+/** End (exclusive) of the value found by the last locateHeader call. */
+let valueEnd = 0;
+
 /**
- * Value of header `lowerName` (lower-case ASCII) in a raw block, as nats.js would read it with
- * Match.IgnoreCase: the first line whose key matches, value trimmed. Undefined when absent;
- * NOT_PLAIN when the block has a status code or any byte outside printable ASCII besides the
- * CRLF line ends (nats.js decides those, including refusing an invalid key).
+ * Start of the (trimmed) value of header `lowerName` in a raw block, its end in `valueEnd`; as
+ * scanHeader reads it, ABSENT_AT or NOT_PLAIN_AT otherwise.
  */
-export function scanHeader(block: Uint8Array, lowerName: string): string | undefined | typeof NOT_PLAIN {
+function locateHeader(block: Uint8Array, lowerName: string): number {
   const n = block.length;
-  if (n < STATUS_LINE.length) return NOT_PLAIN;
-  for (let i = 0; i < STATUS_LINE.length; i++) if (block[i] !== STATUS_LINE[i]) return NOT_PLAIN;
-  let found: string | undefined;
+  if (n < STATUS_LINE.length) return NOT_PLAIN_AT;
+  for (let i = 0; i < STATUS_LINE.length; i++) if (block[i] !== STATUS_LINE[i]) return NOT_PLAIN_AT;
+  let foundAt = ABSENT_AT;
+  let foundEnd = 0;
   let start = STATUS_LINE.length;
   while (start < n) {
     let end = start;
@@ -48,21 +55,59 @@ export function scanHeader(block: Uint8Array, lowerName: string): string | undef
     for (; end < n; end++) {
       const c = block[end]!;
       if (c === CR && end + 1 < n && block[end + 1] === LF) break;
-      if (c < SPACE || c > 126) return NOT_PLAIN;
+      if (c < SPACE || c > 126) return NOT_PLAIN_AT;
       if (c === COLON && colon < 0) colon = end;
     }
     // keys are printable ASCII without spaces (nats.js refuses the block otherwise): let it refuse
-    for (let k = start; k < (colon < 0 ? start : colon); k++) if (block[k] === SPACE) return NOT_PLAIN;
-    if (found === undefined && colon - start === lowerName.length && keyMatches(block, start, lowerName)) {
+    for (let k = start; k < (colon < 0 ? start : colon); k++) if (block[k] === SPACE) return NOT_PLAIN_AT;
+    if (foundAt === ABSENT_AT && colon - start === lowerName.length && keyMatches(block, start, lowerName)) {
       let a = colon + 1;
       let b = end;
       while (a < b && block[a] === SPACE) a++;
       while (b > a && block[b - 1] === SPACE) b--;
-      found = b - a <= 16 ? asciiString(block, a, b) : Buffer.from(block.buffer, block.byteOffset + a, b - a).toString('latin1');
+      foundAt = a;
+      foundEnd = b;
     }
     start = end + 2;
   }
-  return found;
+  valueEnd = foundEnd;
+  return foundAt;
+}
+
+/**
+ * Value of header `lowerName` (lower-case ASCII) in a raw block, as nats.js would read it with
+ * Match.IgnoreCase: the first line whose key matches, value trimmed. Undefined when absent;
+ * NOT_PLAIN when the block has a status code or any byte outside printable ASCII besides the
+ * CRLF line ends (nats.js decides those, including refusing an invalid key).
+ */
+export function scanHeader(block: Uint8Array, lowerName: string): string | undefined | typeof NOT_PLAIN {
+  const a = locateHeader(block, lowerName);
+  if (a === NOT_PLAIN_AT) return NOT_PLAIN;
+  if (a === ABSENT_AT) return undefined;
+  const b = valueEnd;
+  return b - a <= 16 ? asciiString(block, a, b) : Buffer.from(block.buffer, block.byteOffset + a, b - a).toString('latin1');
+}
+
+/**
+ * `Ala-Ttl-Ms` of a raw block as scanHeader reads it, already a number when it is what
+ * parseTtlMs accepts (1-9 decimal digits, at most MAX_TTL_MS); any other value comes back as
+ * its string, for parseTtlMs to refuse with its own error. Undefined when absent, NOT_PLAIN as scanHeader.
+ */
+export function scanTtlMs(block: Uint8Array): number | string | undefined | typeof NOT_PLAIN {
+  const a = locateHeader(block, TTL_LOWER);
+  if (a === NOT_PLAIN_AT) return NOT_PLAIN;
+  if (a === ABSENT_AT) return undefined;
+  const b = valueEnd;
+  if (b - a >= 1 && b - a <= 9) {
+    let ms = 0;
+    for (let i = a; i < b; i++) {
+      const d = block[i]! - 48;
+      if (d < 0 || d > 9) return asciiString(block, a, b);
+      ms = ms * 10 + d;
+    }
+    if (ms <= MAX_TTL) return ms;
+  }
+  return b - a <= 16 ? asciiString(block, a, b) : Buffer.from(block.buffer, block.byteOffset + a, b - a).toString('latin1');
 }
 
 function asciiString(block: Uint8Array, a: number, b: number): string {

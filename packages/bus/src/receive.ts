@@ -15,12 +15,16 @@ const decodePayload = decode;
 const parseTtl = parseTtlMs;
 const assertSubject = assertSubjectMatches;
 const TTL_HEADER = HEADER_TTL_MS;
+/** Continuations are chained on it: a microtask without the async resource Node's queueMicrotask allocates per call. */
+const SETTLED = Promise.resolve();
 
 /** One message as the transport saw it. */
 export interface RawDelivery {
   readonly subject: string;
   readonly data: Uint8Array;
   header(name: string): string | undefined;
+  /** `Ala-Ttl-Ms` as header() reads it, or already the number parseTtlMs would return for it (a transport that reads it from bytes). */
+  ttlHeader?(): number | string | undefined;
   readonly reply: string | undefined;
 }
 
@@ -103,8 +107,8 @@ export class Receiver<T> {
     let ttlMs: number | undefined;
     let value: T;
     try {
-      const ttlHeader = raw.header(TTL_HEADER);
-      ttlMs = ttlHeader === undefined ? undefined : parseTtl(ttlHeader);
+      const ttlHeader = raw.ttlHeader === undefined ? raw.header(TTL_HEADER) : raw.ttlHeader();
+      ttlMs = ttlHeader === undefined || typeof ttlHeader === 'number' ? ttlHeader : parseTtl(ttlHeader);
       if (ttlMs !== undefined && ttlMs <= 0) {
         metrics.count('expired', name);
         return;
@@ -137,7 +141,7 @@ export class Receiver<T> {
    * next message), after its promise for an asynchronous one.
    */
   private after(pending: Promise<void> | undefined): void {
-    if (pending === undefined) queueMicrotask(this.next);
+    if (pending === undefined) void SETTLED.then(this.next);
     else this.running = pending.then(this.next);
   }
 

@@ -4,9 +4,10 @@
 // It must not create streams (jetstream.ts) and must not hand out expired bias.
 import { Bias, decode, HEADER_TTL_MS, parseTtlMs, subjects, type MessageDef } from '@ala/protocol';
 import type { PubAck } from '@nats-io/jetstream';
+import { InvalidArgumentError } from '@nats-io/transport-node';
 import { systemClock, type Clock } from './clock';
 import { envelope } from './envelope';
-import { DurablePublishError } from './errors';
+import { BusInputError, DurablePublishError } from './errors';
 import { resourceNames, type JetStreamContext } from './jetstream';
 import { noopBusMetrics, type BusMetrics } from './metrics';
 import { readHeader, toMsgHdrs } from './nats-bus';
@@ -95,7 +96,9 @@ export interface DurableOptions {
 /**
  * JetStream publish with `Nats-Msg-Id` = `msgId`, retried with the same id until acknowledged, so
  * a chunk sent across a server restart is stored exactly once (within the stream's duplicate
- * window). Resolves with the ack (`duplicate: true` when the server had it already).
+ * window). Resolves with the ack (`duplicate: true` when the server had it already). A message
+ * larger than the server's `max_payload` is refused at once with a BusInputError: no retry can
+ * store it.
  */
 export async function publishDurable<T>(
   ctx: JetStreamContext,
@@ -106,6 +109,13 @@ export async function publishDurable<T>(
   opts: DurableOptions = {},
 ): Promise<PubAck> {
   const env = envelope(def, msg, { headers: opts.headers });
+  const maxPayload = ctx.nc.info?.max_payload;
+  if (maxPayload !== undefined && env.data.byteLength > maxPayload) {
+    throw new BusInputError(
+      'payload',
+      `${def.name} ${msgId} is ${env.data.byteLength} bytes, over the server's max_payload of ${maxPayload}; nothing was sent`,
+    );
+  }
   const giveUpAt = performance.now() + (opts.timeoutMs ?? 30_000);
   let attempts = 0;
   let lastError: unknown;
@@ -120,6 +130,8 @@ export async function publishDurable<T>(
       (opts.metrics ?? noopBusMetrics).count('out', def.name);
       return ack;
     } catch (err) {
+      // nats.js refuses a payload over max_payload (headers included) before sending: retrying cannot help
+      if (err instanceof InvalidArgumentError) throw new BusInputError('payload', `${def.name} ${msgId}: ${err.message}; nothing was sent`, { cause: err });
       lastError = err;
       if (ctx.nc.isClosed()) break;
       await new Promise((r) => setTimeout(r, opts.retryDelayMs ?? 100));

@@ -5,6 +5,7 @@ import { subjects, TrajectoryChunk } from '@ala/protocol';
 import { StorageType } from '@nats-io/jetstream';
 import { startNatsServer, waitFor, type NatsServerHandle } from '@ala/testkit';
 import {
+  BusInputError,
   connect,
   CountingBusMetrics,
   detectTtlSupport,
@@ -143,5 +144,27 @@ describe('durable publish', () => {
     expect(ack.duplicate).toBe(true);
     expect(ack.seq).toBe(first.seq);
     await waitFor(async () => (await ctx.jsm.streams.info('ALA_TRAJ')).state.messages === before + 1, 5_000);
+  });
+
+  it('a message over the server max_payload is refused at once, not retried until the deadline', async () => {
+    await ensureStreams(ctx, 'ala');
+    const [T, obsDim] = [8, 40_000]; // 9 x 40k float32 obs: 1.4 MB, over the default 1 MiB max_payload
+    const f32 = (): Float32Array => new Float32Array(T);
+    const u8 = (): Uint8Array => new Uint8Array(T);
+    const big = {
+      ...minimalChunk('actor-big'),
+      ...{ T, obsDim, obs: new Float32Array(T * obsDim).fill(0.5), nextObs: new Float32Array(obsDim), actions: new Int32Array(T) },
+      ...{ rewards: f32(), terminated: u8(), truncated: u8(), values: f32(), logpMu: f32().fill(-1), logpPk: f32().fill(-1) },
+      ...{ policyVersion: new Uint32Array(T), advised: u8(), biasTaken: f32(), adviceAgeMs: f32(), truncValue: f32() },
+    };
+    const before = (await ctx.jsm.streams.info('ALA_TRAJ')).state.messages;
+    const t0 = performance.now();
+    const err: unknown = await publishDurable(ctx, TrajectoryChunk, s.traj('actor-big'), big, 'actor-big:inc-1:0', { timeoutMs: 20_000 }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(BusInputError);
+    expect((err as BusInputError).message).toMatch(/max_payload/);
+    expect(performance.now() - t0).toBeLessThan(5_000); // not the 20 s deadline of retries
+    expect((await ctx.jsm.streams.info('ALA_TRAJ')).state.messages).toBe(before);
   });
 });

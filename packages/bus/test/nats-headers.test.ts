@@ -1,10 +1,11 @@
 // The bus's own reading of `Ala-Ttl-Ms` from header bytes must give exactly what nats.js's parser
-// gives (same value, same refusal) for every block, plain or not; and a reused header set for a
+// gives (same value, same refusal) for every block, plain or not, also when it parses the value
+// to a number itself; and a reused header set for a
 // TTL value must put the same bytes on the wire as a fresh one.
-import { HEADER_TTL_MS } from '@ala/protocol';
+import { HEADER_TTL_MS, MAX_TTL_MS, parseTtlMs } from '@ala/protocol';
 import { headers as natsHeaders, Match, type MsgHdrs } from '@nats-io/transport-node';
 import { MsgHdrsImpl } from '@nats-io/nats-core/internal';
-import { NOT_PLAIN, scanHeader, TtlHeaderCache } from '../src/nats-headers';
+import { NOT_PLAIN, scanHeader, scanTtlMs, TtlHeaderCache } from '../src/nats-headers';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -59,6 +60,37 @@ describe('scanHeader', () => {
     for (const name of ['status code', 'key with an inner space', 'key with a trailing space', 'non-ASCII value', 'tab in the value']) {
       expect(scanHeader(bytes(blocks[name]!), 'ala-ttl-ms')).toBe(NOT_PLAIN);
     }
+  });
+});
+
+/** What the receiver makes of a header value: the parsed ms, or the error parseTtlMs throws. */
+function parsed(v: string | number | undefined | null): number | undefined | null | string {
+  if (v === undefined || v === null || typeof v === 'number') return v;
+  try {
+    return parseTtlMs(v);
+  } catch (err) {
+    return `error: ${(err as Error).message}`;
+  }
+}
+
+describe('scanTtlMs', () => {
+  const values = ['0', '1', '007', '5000', '86400000', '86400001', '999999999', '1234567890', '', '12a', '-5', '+5', '1e3', ' 5', '5.0', '٣'];
+  const cases = { ...blocks, ...Object.fromEntries(values.map((v) => [`value ${JSON.stringify(v)}`, `NATS/1.0\r\nAla-Ttl-Ms: ${v}\r\n\r\n`])) };
+
+  it.each(Object.entries(cases))('gives for %s what parseTtlMs gives for scanHeader', (_name, text) => {
+    const block = bytes(text);
+    const str = scanHeader(block, HEADER_TTL_MS.toLowerCase());
+    const num = scanTtlMs(block);
+    if (str === NOT_PLAIN) return expect(num).toBe(NOT_PLAIN);
+    expect(parsed(num)).toEqual(parsed(str));
+  });
+
+  it('returns a number exactly for the values parseTtlMs accepts', () => {
+    expect(scanTtlMs(bytes('NATS/1.0\r\nAla-Ttl-Ms: 5000\r\n\r\n'))).toBe(5000);
+    expect(scanTtlMs(bytes(`NATS/1.0\r\nAla-Ttl-Ms: ${MAX_TTL_MS}\r\n\r\n`))).toBe(MAX_TTL_MS);
+    expect(scanTtlMs(bytes(`NATS/1.0\r\nAla-Ttl-Ms: ${MAX_TTL_MS + 1}\r\n\r\n`))).toBe(String(MAX_TTL_MS + 1));
+    expect(scanTtlMs(bytes('NATS/1.0\r\nAla-Ttl-Ms: 12a\r\n\r\n'))).toBe('12a');
+    expect(scanTtlMs(bytes('NATS/1.0\r\nX-Trace: t1\r\n\r\n'))).toBeUndefined();
   });
 });
 

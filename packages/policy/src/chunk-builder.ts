@@ -45,6 +45,26 @@ function alloc(T: number, n: number, obsDim: number, nActions: number): Columns 
   };
 }
 
+/** Bytes per agent-step of a chunk's columns, beside the observation and legal mask (actions .. truncValue). */
+const ROW_BYTES = 4 + 4 + 1 + 1 + 4 + 4 + 4 + 4 + 1 + 4 + 4 + 4;
+/** Field names, headers and msgpack framing of one chunk message (generous). */
+const CHUNK_OVERHEAD_BYTES = 4096;
+
+/**
+ * Upper estimate of a TrajectoryChunk's encoded size (msgpack, typed arrays as raw bytes), to keep
+ * chunks under a server's max_payload: T steps of n agents, plus the bootstrap columns.
+ */
+export function chunkWireBytes(T: number, nAgents: number, obsDim: number, nActions: number): number {
+  return CHUNK_OVERHEAD_BYTES + T * nAgents * (4 * obsDim + nActions + ROW_BYTES) + nAgents * (4 * obsDim + 4 + 1);
+}
+
+/** The most steps per chunk (at least 1, at most `cap`) whose chunk fits in `maxBytes`. */
+export function maxChunkSteps(maxBytes: number, nAgents: number, obsDim: number, nActions: number, cap: number): number {
+  const perStep = nAgents * (4 * obsDim + nActions + ROW_BYTES);
+  const fixed = chunkWireBytes(0, nAgents, obsDim, nActions);
+  return Math.max(1, Math.min(cap, Math.floor((maxBytes - fixed) / perStep)));
+}
+
 export class ChunkBuilder {
   private cols: Columns;
   private t = 0;

@@ -14,7 +14,7 @@ export { OrtPolicy } from './ort-policy';
 export type { PolicyOutput } from './ort-policy';
 export { VectorActor } from './vector-actor';
 export type { ActingEnv, LiveAdvice, VectorActorOptions, PolicyForward, EpisodeEnd, ActingStep } from './vector-actor';
-export { ChunkBuilder } from './chunk-builder';
+export { ChunkBuilder, chunkWireBytes, maxChunkSteps } from './chunk-builder';
 export type { StepRecord } from './chunk-builder';
 export { DEFAULT_PPO_CONFIG, PPO_PRESETS, presetFor, makePpoConfig, batchSize, minibatchSize } from './ppo-config';
 export type { PpoConfig, AdvantageEstimator } from './ppo-config';

@@ -13,15 +13,21 @@ import { ChunkBuilder } from './chunk-builder';
 import { OnnxError } from './errors';
 import type { OrtPolicy } from './ort-policy';
 
-/** What acting needs of the envs: @ala/envs VectorEnv, or the serial trainer's EnvSlots. */
+/**
+ * What acting needs of the envs: @ala/envs VectorEnv, AsyncVectorEnv (server-backed envs: `step`
+ * returns a promise, awaited only then), or the serial trainer's EnvSlots.
+ */
 export interface ActingEnv {
   readonly numEnvs: number;
   readonly obsDim: number;
   readonly numActions: number;
   /** [numEnvs][numActions], 1 = legal. */
   legalActionMasks(): Uint8Array;
-  /** Same-step autoreset: `infos[i]` has `episode` and `finalObs` when agent i's episode ended. */
-  step(actions: ArrayLike<number>): VectorStepResult;
+  /**
+   * Same-step autoreset: `infos[i]` has `episode` and `finalObs` when agent i's episode ended. A
+   * truncated row with `finalObs` is bootstrapped from V(finalObs), with or without `episode`.
+   */
+  step(actions: ArrayLike<number>): VectorStepResult | Promise<VectorStepResult>;
 }
 
 /** The live advice of one step (the actor-runner's BiasTable). */
@@ -131,18 +137,19 @@ export class VectorActor {
   }
 
   /**
-   * One step for all agents: legal masks and one batched policy call, then `onForward` (e.g. the
+   * One step for all agents: legal masks and one batched policy call, then `onForward` (awaited when it returns a promise; e.g. the
    * actor-runner's snapshots, which read π before any bias), then μ = softmax(z + βb), the chunk
    * row, the env step, the truncation bootstrap and, every chunkSteps steps, the chunk.
    */
-  async step(advice?: LiveAdvice, onForward?: (f: PolicyForward) => void): Promise<ActingStep> {
+  async step(advice?: LiveAdvice, onForward?: (f: PolicyForward) => unknown): Promise<ActingStep> {
     const env = this.env;
     const n = env.numEnvs;
     const policy = this.policy;
     const policyVersion = this.policyVersion;
     const legal = env.legalActionMasks();
     const { logits, value } = await policy.run(this.obs, n);
-    onForward?.({ obs: this.obs, legal, logits, value, policyVersion });
+    const forwarded = onForward?.({ obs: this.obs, legal, logits, value, policyVersion });
+    if (forwarded instanceof Promise) await forwarded; // async envs' descriptions; a sync callback costs no await
     const active = advice?.active;
     let advised = 0;
     if (active !== undefined) for (let i = 0; i < n; i++) advised += active[i]!;
@@ -163,7 +170,8 @@ export class VectorActor {
     });
     advice?.markApplied();
     this.builder.beginStep(this.obs, legal);
-    const r = env.step(this.out.action);
+    const stepped = env.step(this.out.action);
+    const r = stepped instanceof Promise ? await stepped : stepped; // no extra await for a synchronous VectorEnv
     const episodes: EpisodeEnd[] = [];
     const truncatedAgents: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -181,11 +189,10 @@ export class VectorActor {
         biasTaken: isAdvised ? this.out.biasTaken[i]! : 0,
         adviceAgeMs: isAdvised ? advice!.ageMs[i]! : 0,
       });
-      const ep = r.infos[i]?.episode;
-      if (ep !== undefined) {
-        episodes.push({ agent: i, return: ep.return, length: ep.length });
-        if (r.truncated[i] === 1 && r.terminated[i] === 0) truncatedAgents.push(i);
-      }
+      const info = r.infos[i];
+      const ep = info?.episode;
+      if (ep !== undefined) episodes.push({ agent: i, return: ep.return, length: ep.length });
+      if (r.truncated[i] === 1 && r.terminated[i] === 0 && info?.finalObs !== undefined) truncatedAgents.push(i);
     }
     // Time-limit truncation: bootstrap from V(final obs), one batched call for all of them
     if (truncatedAgents.length > 0) {

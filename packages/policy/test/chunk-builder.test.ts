@@ -1,7 +1,7 @@
 // ChunkBuilder: rows land at t*nAgents + i, bootstrap columns and done flags are filled, the
 // result is a valid TrajectoryChunk (encode validates), and a full chunk refuses another step.
 import { decode, encode, TrajectoryChunk } from '@ala/protocol';
-import { ChunkBuilder, type StepRecord } from '@ala/policy';
+import { ChunkBuilder, chunkWireBytes, maxChunkSteps, type StepRecord } from '@ala/policy';
 
 const rec = (over: Partial<StepRecord> = {}): StepRecord => ({
   action: 1,
@@ -49,4 +49,29 @@ test('a full chunk refuses another step, and finish refuses a partial one', () =
   b.record(0, rec());
   b.endStep();
   expect(() => b.beginStep(new Float32Array(1), Uint8Array.from([1, 1]))).toThrow(/full/);
+});
+
+test.each([
+  [4, 3, 10, 5],
+  [32, 20, 1401, 13], // Minecraft-v0 with 20 agents: ~3.6 MB, over a default 1 MB max_payload
+  [32, 2, 4, 2],
+])('chunkWireBytes bounds the encoded size of T=%i x %i agents (obs %i, %i actions)', (T, n, obsDim, nActions) => {
+  const b = new ChunkBuilder('act-1', T, n, obsDim, nActions);
+  for (let t = 0; t < T; t++) {
+    b.beginStep(new Float32Array(n * obsDim).fill(0.5), new Uint8Array(n * nActions).fill(1));
+    for (let i = 0; i < n; i++) b.record(i, rec());
+    b.endStep();
+  }
+  const bytes = encode(TrajectoryChunk, b.finish(new Float32Array(n * obsDim), new Float32Array(n))).length;
+  const estimate = chunkWireBytes(T, n, obsDim, nActions);
+  expect(estimate).toBeGreaterThanOrEqual(bytes);
+  expect(estimate - bytes).toBeLessThan(4096);
+  expect(maxChunkSteps(estimate, n, obsDim, nActions, 1000)).toBe(T); // the inverse of chunkWireBytes
+  expect(maxChunkSteps(estimate - 1, n, obsDim, nActions, 1000)).toBe(Math.max(1, T - 1));
+});
+
+test('maxChunkSteps: Minecraft-v0 with 20 agents fits 8 steps in 1 MiB, the cap in 8 MiB, and never fewer than 1', () => {
+  expect(maxChunkSteps(1024 * 1024, 20, 1401, 13, 32)).toBe(8);
+  expect(maxChunkSteps(8 * 1024 * 1024, 20, 1401, 13, 32)).toBe(32);
+  expect(maxChunkSteps(1000, 20, 1401, 13, 32)).toBe(1);
 });

@@ -3,9 +3,11 @@
 // trajectory chunk, V(final obs) bootstrapping) plus what only the service does: state snapshots
 // for the agents that are due (every `snapshotEvery` of an agent's steps, at most `snapshotMaxHz`
 // per agent by the injected monotonic clock, with the env's portable state when it has one).
+// The envs are a VectorEnv (synchronous, e.g. CartPole) or an AsyncVectorEnv (server-backed envs:
+// their steps and descriptions are awaited; a down env gets no snapshot).
 // Must not: touch the bus, wait for advice, or swap the policy in the middle of a step.
 import { systemClock, type Clock } from '@ala/bus';
-import type { VectorEnv } from '@ala/envs';
+import { AsyncVectorEnv, type VectorEnv } from '@ala/envs';
 import { VectorActor, type OrtPolicy, type PolicyForward } from '@ala/policy';
 import type { StateSnapshot, TrajectoryChunk } from '@ala/protocol';
 import { softmax, type Rng } from '@ala/rl-core';
@@ -48,6 +50,9 @@ export interface StepOutcome {
  */
 export const SNAPSHOT_BURST = 16;
 
+/** The envs of an actor: synchronous, or asynchronous (server-backed). */
+export type ActorVectorEnv = VectorEnv | AsyncVectorEnv;
+
 export class Acting {
   private readonly actor: VectorActor;
   private readonly episodeStep: Int32Array;
@@ -59,16 +64,24 @@ export class Acting {
   private throttledTotal = 0;
   private readonly probs: Float64Array;
 
+  /**
+   * `start`: the seed to reset a VectorEnv with, or the observations of envs already reset (an
+   * AsyncVectorEnv's reset is awaited by the caller), [nAgents][obsDim].
+   */
   constructor(
-    private readonly venv: VectorEnv,
+    private readonly venv: ActorVectorEnv,
     policy: OrtPolicy,
     policyVersion: number,
     private readonly opts: ActingOptions,
     rng: Rng,
-    seed: number,
+    start: number | Float32Array,
   ) {
     const n = venv.numEnvs;
-    this.actor = new VectorActor(venv, policy, policyVersion, opts, rng, venv.reset({ seed }).obs);
+    let obs: Float32Array;
+    if (typeof start !== 'number') obs = start;
+    else if (venv instanceof AsyncVectorEnv) throw new TypeError('Acting: reset an AsyncVectorEnv first and pass its observations');
+    else obs = venv.reset({ seed: start }).obs;
+    this.actor = new VectorActor(venv, policy, policyVersion, opts, rng, obs);
     this.episodeStep = new Int32Array(n);
     this.snapSeq = new Float64Array(n);
     this.snapTat = new Float64Array(n).fill(-Infinity);
@@ -117,7 +130,11 @@ export class Acting {
   async step(table: BiasTable): Promise<StepOutcome> {
     const snapshots: StateSnapshot[] = [];
     let throttled = 0;
-    const r = await this.actor.step(table, (f) => (throttled = this.snapshotsFor(f, snapshots)));
+    const r = await this.actor.step(table, (f) => {
+      const due = this.snapshotsFor(f, snapshots);
+      throttled = due.throttled;
+      return due.texts;
+    });
     const episodeReturns: number[] = [];
     for (let i = 0; i < this.episodeStep.length; i++) this.episodeStep[i]! += 1;
     for (const e of r.episodes) {
@@ -128,16 +145,23 @@ export class Acting {
     return { snapshots, ...(r.chunk ? { chunk: r.chunk } : {}), episodeReturns, advised: r.advised, snapshotsThrottled: throttled };
   }
 
-  /** Snapshots for due agents into `out`: the state they act in now, with π(·|s) before any bias. Returns how many the rate limit skipped. */
-  private snapshotsFor(f: PolicyForward, out: StateSnapshot[]): number {
+  /**
+   * Snapshots for due agents into `out`: the state they act in now, with π(·|s) before any bias.
+   * Returns how many the rate limit skipped and, for async envs, the promise of their texts (the
+   * snapshots are complete once it resolves, before the envs step).
+   */
+  private snapshotsFor(f: PolicyForward, out: StateSnapshot[]): { throttled: number; texts?: Promise<void> } {
     const every = this.opts.snapshotEvery;
-    if (every <= 0) return 0;
+    if (every <= 0) return { throttled: 0 };
     const venv = this.venv;
+    const isAsync = venv instanceof AsyncVectorEnv;
+    const texts: Promise<void>[] = [];
     const A = venv.numActions;
     let throttled = 0;
     const now = this.snapPeriodMs > 0 ? this.clock.now() : 0;
     for (let i = 0; i < venv.numEnvs; i++) {
       if (this.episodeStep[i]! % every !== 0) continue;
+      if (isAsync && !venv.healthy(i)) continue; // a down env: nothing to advise on
       if (!this.snapshotAllowed(i, now)) {
         throttled += 1; // skipped before describe(), softmax and export: costs nothing
         continue;
@@ -146,7 +170,7 @@ export class Acting {
       const row = f.logits.subarray(i * A, (i + 1) * A);
       const lrow = f.legal.subarray(i * A, (i + 1) * A);
       softmax(row, lrow, this.probs);
-      out.push({
+      const snap: StateSnapshot = {
         v: 1,
         agentId: this.opts.agentIds[i]!,
         actorId: this.opts.actorId,
@@ -154,15 +178,17 @@ export class Acting {
         seq: this.snapSeq[i]!++,
         policyVersion: f.policyVersion,
         episodeStep: this.episodeStep[i]!,
-        text: venv.describe(i),
+        text: isAsync ? '' : venv.describe(i),
         actionNames: [...venv.singleActionSpace.actionNames],
         legal: Array.from(lrow, (x) => x === 1),
         obs: Array.from(f.obs.subarray(i * venv.obsDim, (i + 1) * venv.obsDim)),
         probs: Array.from(this.probs),
         ...(envState !== undefined ? { envState } : {}),
         createdAt: Date.now(),
-      });
+      };
+      if (isAsync) texts.push(venv.describe(i).then((text) => void (snap.text = text)));
+      out.push(snap);
     }
-    return throttled;
+    return texts.length === 0 ? { throttled } : { throttled, texts: Promise.all(texts).then(() => undefined) };
   }
 }

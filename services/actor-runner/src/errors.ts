@@ -24,3 +24,15 @@ export class BiasIntakeError extends Error {
     super(message, options);
   }
 }
+
+/** A trajectory chunk of this config would exceed the server's max_payload (every publish would fail): nothing starts. */
+export class ChunkSizeError extends Error {
+  override readonly name = 'ChunkSizeError';
+  constructor(
+    readonly chunkBytes: number,
+    readonly maxPayload: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -38,6 +38,13 @@ export const ACTOR_METRICS: readonly StatsMetricDef<ActorStats>[] = [
     help: '1 when live biases are received on the intake worker thread, 0 on the main thread',
   },
   { field: 'biasIntakeCrashes', name: 'ala_actor_bias_intake_crashes_total', kind: C, help: 'crashes of the bias intake worker thread (each restarted)' },
+  {
+    field: 'envStepFailures',
+    name: 'ala_actor_env_step_failures_total',
+    kind: C,
+    help: 'steps of a server-backed env that failed (timeout, disconnect); each ended its episode as truncated',
+  },
+  { field: 'envResetFailures', name: 'ala_actor_env_reset_failures_total', kind: C, help: 'resets of a server-backed env that failed (retried)' },
   { field: 'loopErrors', name: 'ala_actor_loop_errors_total', kind: C, help: 'step-loop errors (the loop stops after one)' },
   { field: 'snapshotsPublished', name: 'ala_actor_snapshots_published_total', kind: C, help: 'state snapshots published' },
   { field: 'snapshotsThrottled', name: 'ala_actor_snapshots_throttled_total', kind: C, help: 'snapshots skipped by the per-agent snapshotMaxHz limit' },

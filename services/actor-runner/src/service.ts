@@ -4,19 +4,21 @@
 // between steps; chunks go to JetStream with bounded in-flight acknowledgements. Live biases are
 // received either here (intake 'main') or by a worker thread with its own connection (intake
 // 'thread', bias-intake-thread.ts) whose latest bias per agent the table pulls before each step.
+// A server-backed env (its spec has createAsync) is stepped through an AsyncVectorEnv whose failing
+// envs end their episode (truncated) instead of stopping the loop (counted in envStepFailures).
 // Must not: hold RL maths (acting.ts, @ala/rl-core) or read configuration (config.ts).
 import { randomBytes } from 'node:crypto';
-import { VectorEnv } from '@ala/envs';
-import type { OrtPolicy } from '@ala/policy';
+import { AsyncVectorEnv, isAsyncEnv, makeAsyncEnvs, VectorEnv } from '@ala/envs';
+import { chunkWireBytes, maxChunkSteps, type OrtPolicy } from '@ala/policy';
 import { Bias, PolicyAnnounce, StateSnapshot, subjects } from '@ala/protocol';
 import { NatsBus, rateLimitedLogger, systemClock, silentLogger, type Bus, type BusLogger, type BusMetrics, type BusSubscription, type Clock } from '@ala/bus';
 import { rngSplit } from '@ala/rl-core';
-import { Acting } from './acting';
+import { Acting, type ActorVectorEnv } from './acting';
 import { BiasIntakeThread } from './bias-intake-thread';
 import { BiasTable, limitsWarning, type BiasEntry } from './bias-table';
 import { zeroTotals } from './bias-slots';
 import type { ActorRunnerConfig } from './config';
-import { BiasIntakeError } from './errors';
+import { BiasIntakeError, ChunkSizeError } from './errors';
 import { fetchPolicy, loadShared, PreparedPolicy, sharedLoadKey } from './policy-loader';
 import type { PolicySource, StoredBiasSource, TrajectorySink } from './ports';
 import { emptyActorStats, type ActorStats } from './stats';
@@ -36,8 +38,8 @@ export interface ActorRunnerDeps {
   readonly onBiasAccepted?: (agentId: string, adviceId: string, atMs: number) => void;
   /** Called once per accepted bias, right after the first step that acted with it. */
   readonly onBiasApplied?: (agentId: string, adviceId: string, atMs: number) => void;
-  /** Env factory (default VectorEnv.make). */
-  readonly makeVectorEnv?: (envId: string, agents: number) => VectorEnv;
+  /** Env factory (default makeActorEnv: VectorEnv.make, or an AsyncVectorEnv for a server-backed env). */
+  readonly makeVectorEnv?: (envId: string, agents: number) => ActorVectorEnv | Promise<ActorVectorEnv>;
   /** Where the thread intake's bus counters for 'Bias' go (default: the NatsBus's own metrics). */
   readonly busMetrics?: BusMetrics;
 }
@@ -64,8 +66,31 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
   const clock = deps.clock ?? systemClock;
   const log = rateLimitedLogger(deps.logger ?? silentLogger, { clock }); // repeated failures: one line per kind per 10 s, all counted in stats
   const s = subjects(cfg.prefix);
-  const venv = (deps.makeVectorEnv ?? ((id, n) => VectorEnv.make(id, n)))(cfg.envId, cfg.agents);
+  const venv = await (deps.makeVectorEnv ?? ((id, n) => makeActorEnv(id, n, { actorId: cfg.actorId, logger: log })))(cfg.envId, cfg.agents);
+  // async envs are reset here (awaited); a VectorEnv is reset by Acting with the seed
+  const firstObs =
+    venv instanceof AsyncVectorEnv
+      ? await venv.reset({ seed: cfg.seed }).then(
+          (r) => r.obs,
+          async (err: unknown) => {
+            await venv.close().catch(() => undefined); // the reset's error is the one to report
+            throw err;
+          },
+        )
+      : undefined;
   const { obsDim, numActions: nActions } = venv;
+  // a chunk over the server's max_payload could never be stored: refuse to start, saying what fits
+  const maxPayload = deps.bus instanceof NatsBus ? deps.bus.nc.info?.max_payload : undefined;
+  const chunkBytes = chunkWireBytes(cfg.chunkSteps, cfg.agents, obsDim, nActions);
+  if (maxPayload !== undefined && chunkBytes > maxPayload) {
+    await closeEnv(venv).catch(() => undefined);
+    const fit = maxChunkSteps(maxPayload, cfg.agents, obsDim, nActions, cfg.chunkSteps);
+    throw new ChunkSizeError(
+      chunkBytes,
+      maxPayload,
+      `a trajectory chunk of ${cfg.chunkSteps} steps x ${cfg.agents} agents x ${obsDim} observations is ~${chunkBytes} bytes, over the NATS server's max_payload ${maxPayload}: set ALA_CHUNK_STEPS <= ${fit}, fewer agents per actor, or raise max_payload (infra/nats/nats.conf: 8MB)`,
+    );
+  }
   const agentIds = Array.from({ length: cfg.agents }, (_, i) => `${cfg.actorId}-${i}`);
   const table = new BiasTable(agentIds, nActions, { bound: cfg.biasBound, maxTtlMs: cfg.maxAdviceTtlMs });
   const st = emptyActorStats();
@@ -108,8 +133,8 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
   };
 
   const subs: BusSubscription[] = [];
-  const intake = await startIntake(cfg, deps, { agentIds, nActions, clock, log }).catch((err: unknown) => {
-    venv.close(); // ALA_BIAS_INTAKE=thread and no worker: nothing starts
+  const intake = await startIntake(cfg, deps, { agentIds, nActions, clock, log }).catch(async (err: unknown) => {
+    await closeEnv(venv).catch(() => undefined); // ALA_BIAS_INTAKE=thread and no worker: nothing starts (the intake's error is reported)
     throw err;
   });
   let biasReceived = 0; // main intake: handler calls and refusals (the thread intake counts its own)
@@ -223,7 +248,7 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
     if (p === undefined || inStep || stopped) return;
     pending = undefined;
     if (acting === undefined) {
-      acting = new Acting(venv, p.policy, p.version, { ...cfg, agentIds, clock }, rngSplit(cfg.seed, 2), cfg.seed);
+      acting = new Acting(venv, p.policy, p.version, { ...cfg, agentIds, clock }, rngSplit(cfg.seed, 2), firstObs ?? cfg.seed);
       markReady();
     } else {
       const old = acting.setPolicy(p.policy, p.version);
@@ -331,6 +356,11 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
       st.biasIntakeCrashes = intake?.crashes ?? 0;
       st.meanReturn100 = recent.length === 0 ? 0 : recent.reduce((a, b) => a + b, 0) / recent.length;
       st.chunksInflight = inflight.size;
+      if (venv instanceof AsyncVectorEnv) {
+        const f = venv.failureCounts();
+        st.envStepFailures = f.step;
+        st.envResetFailures = f.reset;
+      }
       return { ...st };
     },
     stop: async () => {
@@ -343,10 +373,31 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
       table.clear();
       if (pending) await pending.policy.release();
       if (acting) await acting.release();
-      venv.close();
+      await closeEnv(venv);
     },
   };
 }
+
+/**
+ * The actor's envs for `envId`: a VectorEnv of `agents` copies, or for a server-backed env (its
+ * spec has createAsync) an AsyncVectorEnv of `agents` envs built with `{ actorId, index, agents }`
+ * in which a failing env ends its agent's episode (truncated) and is reset, each failure logged
+ * (rate-limited) and counted (envStepFailures, envResetFailures).
+ */
+export async function makeActorEnv(envId: string, agents: number, o: { actorId: string; logger?: BusLogger }): Promise<ActorVectorEnv> {
+  if (!isAsyncEnv(envId)) return VectorEnv.make(envId, agents);
+  const log = o.logger ?? silentLogger;
+  const envs = await makeAsyncEnvs(envId, agents, { actorId: o.actorId });
+  return new AsyncVectorEnv(envs, {
+    onEnvError: 'truncate',
+    onFailure: (i, phase, err) => log.warn(`actor: env ${i} ${phase} failed; its episode ends (truncated)`, { actor: o.actorId, env: envId, error: err }),
+  });
+}
+
+const closeEnv = async (venv: ActorVectorEnv): Promise<void> => {
+  if (venv instanceof AsyncVectorEnv) await venv.close();
+  else venv.close();
+};
 
 /**
  * The thread intake when the config asks for it ('thread') or allows it ('auto': the bus is NATS

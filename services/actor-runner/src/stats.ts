@@ -58,6 +58,10 @@ export interface ActorStats {
   chunksInflight: number;
   /** Times the loop waited because maxInflightChunks were unacknowledged. */
   chunkBackpressureWaits: number;
+  /** Steps of a server-backed env that failed (timeout, disconnect): each ended its agent's episode as truncated. */
+  envStepFailures: number;
+  /** Resets of a server-backed env that failed (the agent's rows stay truncated until a retry succeeds). */
+  envResetFailures: number;
   /** Step-loop errors (env or policy threw); the loop stops after one. */
   loopErrors: number;
   /** 1 when live biases are received by the intake worker thread (ALA_BIAS_INTAKE), 0 on the main thread. */
@@ -94,6 +98,8 @@ export function emptyActorStats(): ActorStats {
     chunkPublishErrors: 0,
     chunksInflight: 0,
     chunkBackpressureWaits: 0,
+    envStepFailures: 0,
+    envResetFailures: 0,
     loopErrors: 0,
     biasIntakeThread: 0,
     biasIntakeCrashes: 0,

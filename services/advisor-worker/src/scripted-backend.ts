@@ -4,7 +4,9 @@
 // CraftWorld (every registered variant): the planner needs the whole map, so the env is rebuilt
 // from the snapshot's `envState` (CraftWorldEnv.fromState); a snapshot without it is refused as
 // `unsupported`, malformed bytes or a state that disagrees with the snapshot's legal mask as
-// `invalid-answer` (counted by the service, no advice). Must not publish or read the bus.
+// `invalid-answer` (counted by the service, no advice). Any other registered env with a portable
+// state and an expert (e.g. Minecraft-v0) takes the generic path of state-expert.ts with the same
+// refusals. Must not publish or read the bus.
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CARTPOLE_ID,
@@ -20,6 +22,7 @@ import {
 } from '@ala/envs';
 import type { StateSnapshot } from '@ala/protocol';
 import { BackendError, type AdvisorBackend, type BackendAnswer } from './backend';
+import { stateExpert } from './state-expert';
 
 export interface ScriptedOptions {
   /** Simulated thinking time per snapshot, ms (counts against the snapshot's TTL). */
@@ -77,6 +80,7 @@ export function scriptedBackend(opts: ScriptedOptions): AdvisorBackend {
   if (!(cartEnv instanceof CartPoleEnv)) throw new BackendError('unsupported', `${CARTPOLE_ID} is not a CartPoleEnv`);
   const modes = { expert: 0, random: 0, adversarial: 0 };
   const craft = { answered: 0, noState: 0, badState: 0 };
+  const generic = stateExpert(knobs);
 
   const adviseCartPole = (snapshot: StateSnapshot): BackendAnswer => {
     const obs = snapshot.obs;
@@ -131,15 +135,24 @@ export function scriptedBackend(opts: ScriptedOptions): AdvisorBackend {
       if (signal.aborted) throw new BackendError('aborted', 'aborted');
       if (snapshot.envId === CARTPOLE_ID) return adviseCartPole(snapshot);
       if (isCraftWorld(snapshot.envId)) return adviseCraftWorld(snapshot);
-      throw new BackendError('unsupported', `scripted advice needs ${CARTPOLE_ID} or a CraftWorld variant, got ${snapshot.envId}`);
+      const advice = generic.advise(snapshot); // any env with a portable state and an expert, else `unsupported`
+      modes[advice.mode]++;
+      return {
+        scores: tameOutliers(advice.scores),
+        action: advice.action,
+        confidence: opts.confidence,
+        model: `scripted-${snapshot.envId}`,
+        rationale: `${snapshot.envId} ${advice.mode}`,
+      };
     },
     stats: () => ({
       scriptedExpert: modes.expert,
       scriptedRandom: modes.random,
       scriptedAdversarial: modes.adversarial,
       scriptedCraftWorld: craft.answered,
-      scriptedNoEnvState: craft.noState,
-      scriptedBadEnvState: craft.badState,
+      scriptedStateEnv: generic.counts.answered,
+      scriptedNoEnvState: craft.noState + generic.counts.noState,
+      scriptedBadEnvState: craft.badState + generic.counts.badState,
     }),
   };
 }

@@ -9,7 +9,16 @@
 // (learner-thread.ts), so its synchronous PPO update never stalls the actor's step loop; on the
 // in-process bus (or with learnerThread 'main') it shares the main thread.
 // Must not: print progress or write run files (up.ts does).
-import { start as startActor, ACTOR_DEFAULTS, jetStreamActorPorts, validateActorConfig, type ActorRunner, type ActorRunnerConfig } from '@ala/actor-runner';
+import {
+  start as startActor,
+  ACTOR_DEFAULTS,
+  jetStreamActorPorts,
+  makeActorEnv,
+  validateActorConfig,
+  type ActorRunner,
+  type ActorRunnerConfig,
+  type ActorVectorEnv,
+} from '@ala/actor-runner';
 import { start as startAdvisor, loadConfig as advisorConfig, validateAdvisorConfig, ADVISOR_DEFAULTS, type AdvisorConfig } from '@ala/advisor-worker';
 import { start as startRouter, loadConfig as routerConfig, validateRouterConfig, ROUTER_DEFAULTS, type RouterConfig } from '@ala/bias-router';
 import {
@@ -34,7 +43,8 @@ import {
 } from '@ala/bus';
 import { subjects } from '@ala/protocol';
 import { registerStatusEndpoint, type StatusEndpoint } from '@ala/telemetry';
-import { VectorEnv } from '@ala/envs';
+import { AsyncVectorEnv, flatSize, makeEnv } from '@ala/envs';
+import { maxChunkSteps } from '@ala/policy';
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { MemoryPolicies, MemoryTrajectories } from './up-memory';
 import { startLearnerThread, type LearnerThread, type LearnerThreadError } from '../learner-thread';
@@ -226,7 +236,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     stepHz: opts.stepHz,
     adviceTtlMs: opts.adviceTtlMs,
     seed: opts.seed,
-    chunkSteps: opts.chunkSteps ?? ACTOR_DEFAULTS.chunkSteps,
+    chunkSteps: opts.chunkSteps ?? fittingChunkSteps(opts, onNats ? (await t.link('actor-runner')).conn.nc.info?.max_payload : undefined),
     snapshotEvery: opts.advisor === 'none' ? 0 : (opts.snapshotEvery ?? ACTOR_DEFAULTS.snapshotEvery),
     beta: opts.beta ?? ACTOR_DEFAULTS.beta,
     biasBound: advice.router.bound,
@@ -254,19 +264,25 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   let lastStep: number | undefined;
   // the run's start for the advice log's offsets and a replay's schedule: the actor's first step
   let startedAt: { wallMs: number; monoMs: number } | undefined;
-  const makeVectorEnv = (envId: string, n: number): VectorEnv => {
-    const venv = VectorEnv.make(envId, n);
-    const step = venv.step.bind(venv);
-    venv.step = (actions) => {
-      const now = performance.now();
-      if (startedAt === undefined) {
-        startedAt = { wallMs: Date.now(), monoMs: now };
-        replay?.start();
-      }
-      if (lastStep !== undefined) stepGapUs.record(Math.max(1, Math.round((now - lastStep) * 1000)));
-      lastStep = now;
-      return step(actions);
-    };
+  const noteStep = (): void => {
+    const now = performance.now();
+    if (startedAt === undefined) {
+      startedAt = { wallMs: Date.now(), monoMs: now };
+      replay?.start();
+    }
+    if (lastStep !== undefined) stepGapUs.record(Math.max(1, Math.round((now - lastStep) * 1000)));
+    lastStep = now;
+  };
+  // the actor's own envs (a VectorEnv, or an AsyncVectorEnv for a server-backed env), their step timed
+  const makeVectorEnv = async (envId: string, n: number): Promise<ActorVectorEnv> => {
+    const venv = await makeActorEnv(envId, n, { actorId: actorConfig.actorId, logger: log });
+    if (venv instanceof AsyncVectorEnv) {
+      const step = venv.step.bind(venv);
+      venv.step = (actions) => (noteStep(), step(actions));
+    } else {
+      const step = venv.step.bind(venv);
+      venv.step = (actions) => (noteStep(), step(actions));
+    }
     return venv;
   };
   const actor = await startActor({ config: actorConfig, bus, ...actorPorts, logger: log, makeVectorEnv }).catch(async (err: unknown) => {
@@ -335,6 +351,19 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       await t.close();
     },
   };
+}
+
+/**
+ * The actor's default steps per chunk, cut so that a chunk fits the server's max_payload (e.g. 20
+ * Minecraft-v0 agents with 1401 observations: ~113 KB per step, 8 steps on a 1 MiB server).
+ */
+function fittingChunkSteps(opts: StackOptions, maxPayload: number | undefined): number {
+  if (maxPayload === undefined) return ACTOR_DEFAULTS.chunkSteps;
+  const probe = makeEnv(opts.envId);
+  const obsDim = flatSize(probe.observationSpace);
+  const nActions = probe.actionSpace.n;
+  probe.close();
+  return maxChunkSteps(maxPayload, opts.agents, obsDim, nActions, ACTOR_DEFAULTS.chunkSteps);
 }
 
 /** The replay publisher in the advisor's place (no LLM, so no failures by kind). */

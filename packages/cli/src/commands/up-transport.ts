@@ -133,7 +133,8 @@ export async function openUpTransport(opts: UpTransportOptions): Promise<UpTrans
   try {
     writeCreds(credsDir, { keep: true, prefix: opts.prefix });
     const conf = path.join(credsDir, 'server.conf');
-    writeFileSync(conf, '# nats-server config of `ala up`: the identities of `ala creds`\ninclude "auth.conf"\n');
+    // max_payload as infra/nats/nats.conf: trajectory chunks of many agents with large observations are MiBs
+    writeFileSync(conf, '# nats-server config of `ala up`: the identities of `ala creds`\ninclude "auth.conf"\nmax_payload: 8MB\n');
     server = await startNatsServer({ docker: 'never', args: ['-c', conf] });
   } catch (err) {
     if (removeCreds) rmSync(credsDir, { recursive: true, force: true });

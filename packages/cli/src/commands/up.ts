@@ -14,7 +14,7 @@ import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { consoleLogger, type BusLogger } from '@ala/bus';
-import { listEnvs } from '@ala/envs';
+import { EnvRegistryError, isAsyncEnv, listEnvs, resolveEnvId } from '@ala/envs';
 import { CliUsageError } from '../errors';
 import { appendJsonl, runtimeVersions, writeJson } from '../train/run-dir';
 import { SOLVED_THRESHOLDS } from './train';
@@ -55,6 +55,28 @@ export const UP_DEFAULTS = {
  * the samples the run can produce (stepHz x agents x maxSeconds), else 0 = the PPO preset's value
  * (CartPole: 100k samples, after which a longer run would stop learning).
  */
+/**
+ * Defaults that differ for a server-backed env (its spec has createAsync, e.g. Minecraft-v0): it
+ * steps in real time (~50 ms per step for Minecraft) so the actor is not paced beyond the env's
+ * own speed (step-hz 0); an advice must outlive a few of those steps (TTL 500 ms: a 50 ms scripted
+ * answer reaches the actor during the next env step and acts from the one after); and the final
+ * evaluation would start another set of players on the server, so it is off unless asked for.
+ */
+export const UP_ASYNC_ENV_DEFAULTS = { stepHz: 0, adviceTtlMs: 500, evalEpisodes: 0 };
+
+/** The registered env id for `--env`: an id, or a family name with one registered version (`Minecraft` -> `Minecraft-v0`). */
+export function resolveUpEnv(name: string): { envId: string; async: boolean } {
+  try {
+    const envId = resolveEnvId(name);
+    return { envId, async: isAsyncEnv(envId) }; // loads an optional env's package: a missing one says how to install it
+  } catch (err) {
+    if (!(err instanceof EnvRegistryError)) throw err;
+    const ids = listEnvs().map((e) => e.id);
+    const known = ids.some((id) => id === name || id.startsWith(`${name}-`)); // ambiguous, or an optional env not installed
+    throw new CliUsageError(known ? `--env ${name}: ${err.message}` : `--env ${name} is not registered (one of ${ids.join(', ')})`, 'env');
+  }
+}
+
 export function annealHorizon(a: { totalTimesteps?: number; stepHz: number; agents: number; maxSeconds: number }): number {
   if (a.totalTimesteps !== undefined) return a.totalTimesteps;
   return a.stepHz > 0 ? Math.max(1, Math.round(a.stepHz * a.agents * a.maxSeconds)) : 0;
@@ -104,8 +126,6 @@ export interface UpOutcome {
 }
 
 function check(args: UpArgs): void {
-  const envs = listEnvs().map((e) => e.id);
-  if (args.env !== undefined && !envs.includes(args.env)) throw new CliUsageError(`--env ${args.env} is not registered (one of ${envs.join(', ')})`, 'env');
   if (args.advisor !== undefined && !['scripted', 'openai-compatible', 'none'].includes(args.advisor))
     throw new CliUsageError(`--advisor must be scripted, openai-compatible or none, got ${args.advisor}`, 'advisor');
   if (args.transport !== undefined && !['auto', 'nats', 'in-process'].includes(args.transport))
@@ -124,8 +144,8 @@ function check(args: UpArgs): void {
 /** Run the system until a stop condition; resolves when every file is written and everything stopped. */
 export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.stdout): Promise<UpOutcome> {
   check(args);
-  const d = UP_DEFAULTS;
-  const envId = args.env ?? d.env;
+  const { envId, async: serverBacked } = resolveUpEnv(args.env ?? UP_DEFAULTS.env);
+  const d = serverBacked ? { ...UP_DEFAULTS, ...UP_ASYNC_ENV_DEFAULTS } : { ...UP_DEFAULTS, evalEpisodes: 40 };
   const seed = args.seed ?? d.seed;
   const maxSeconds = args.maxSeconds ?? d.maxSeconds;
   const targetReturn = args.replay ? undefined : (args.targetReturn ?? SOLVED_THRESHOLDS[envId]);
@@ -158,6 +178,7 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
     ...(args.replay ? { replay: { records: args.replay.records, durationMs: args.replay.durationMs } } : {}),
     ...(args.voting ? { voting: args.voting } : {}),
   };
+  const evalEpisodes = args.evalEpisodes ?? d.evalEpisodes;
   const stack = await startStack(opts);
   await writeJson(path.join(outDir, 'config.json'), {
     command: 'ala up',
@@ -168,6 +189,9 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
     seed,
     maxSeconds,
     targetReturn: targetReturn ?? null,
+    evalEpisodes,
+    // a server-backed env's own settings (ALA_MINECRAFT_* for Minecraft-v0, read by the env package)
+    envSettings: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith(`ALA_${envId.split('-')[0]!.toUpperCase()}_`))),
     transport: stack.transport,
     learnerThread: stack.learnerThread,
     totalTimesteps,
@@ -246,9 +270,7 @@ export async function runUp(args: UpArgs, out: NodeJS.WritableStream = process.s
     await appendJsonl(metricsFile, updates.splice(0));
     // the actors' return is μ's (with advice); evaluate π alone on fresh envs
     const evaluation =
-      policyBytes && args.evalEpisodes !== 0
-        ? await evaluatePolicy(policyBytes, envId, { episodes: args.evalEpisodes ?? 40, seed: seed + 1_000_003 })
-        : undefined;
+      policyBytes && evalEpisodes > 0 ? await evaluatePolicy(policyBytes, envId, { episodes: evalEpisodes, seed: seed + 1_000_003 }) : undefined;
     const summary = summarize(final, {
       envId,
       wallSeconds,
@@ -312,15 +334,25 @@ expert answering in ${d.advisorLatencyMs} ms, advice living ${d.adviceTtlMs} ms 
 it answers and steers its agent until the next advice replaces it (~1 step) or it expires (at most ~2 steps more): CartPole's best
 action flips every few steps, so advice older than ~3 steps hurts, and fresh advice visibly lifts the return while the policy is
 weak (bench/system/advice-effect.ts). Steps covered per advice ~ min(snapshot interval, TTL x step rate - delay); the summary
-reports the advised-step fraction. Files: DIR/summary.json, DIR/config.json,
+reports the advised-step fraction. Server-backed envs (Minecraft-v0: \`npm run setup:minecraft\`, settings ALA_MINECRAFT_*,
+docs/minecraft.md) step in real time: unpaced, advice TTL ${UP_ASYNC_ENV_DEFAULTS.adviceTtlMs} ms, no final evaluation, no solved threshold (runs to
+--max-seconds). Files: DIR/summary.json, DIR/config.json,
 DIR/metrics.jsonl, DIR/advice-log.jsonl (on NATS: every advice and vote, for \`ala replay DIR\`), DIR/learner/ (checkpoint), DIR/creds/ (the embedded server's nkey identities, docs/security.md).`,
     )
-    .option('--env <id>', `environment id (default ${d.env})`)
+    .option('--env <id>', `environment id, or a family name with one registered version, e.g. Minecraft (default ${d.env})`)
     .option('--agents <n>', `agents in the actor (default ${d.agents})`, num('--agents'))
-    .option('--step-hz <n>', `steps per second per agent, 0 = unpaced (default ${d.stepHz})`, num('--step-hz', false))
+    .option(
+      '--step-hz <n>',
+      `steps per second per agent, 0 = unpaced (default ${d.stepHz}; ${UP_ASYNC_ENV_DEFAULTS.stepHz} for a server-backed env)`,
+      num('--step-hz', false),
+    )
     .option('--advisor <kind>', `scripted | openai-compatible | none (default ${d.advisor})`)
     .option('--advisor-latency-ms <n>', `scripted advisor thinking time (default ${d.advisorLatencyMs})`, num('--advisor-latency-ms', false))
-    .option('--advice-ttl-ms <n>', `lifetime of a snapshot and its advice (default ${d.adviceTtlMs})`, num('--advice-ttl-ms'))
+    .option(
+      '--advice-ttl-ms <n>',
+      `lifetime of a snapshot and its advice (default ${d.adviceTtlMs}; ${UP_ASYNC_ENV_DEFAULTS.adviceTtlMs} for a server-backed env)`,
+      num('--advice-ttl-ms'),
+    )
     .option('--max-seconds <n>', `stop after this long (default ${d.maxSeconds})`, num('--max-seconds', false))
     .option(
       '--target-return <x>',
@@ -346,7 +378,11 @@ DIR/metrics.jsonl, DIR/advice-log.jsonl (on NATS: every advice and vote, for \`a
     )
     .option('--snapshot-every <n>', `state snapshot every n steps per agent (default ${d.snapshotEvery})`, num('--snapshot-every'))
     .option('--progress <mode>', 'auto | plain | none', 'auto')
-    .option('--eval-episodes <n>', 'episodes to run the final policy without advice for the summary (0 = skip)', num('--eval-episodes'), 40)
+    .option(
+      '--eval-episodes <n>',
+      'episodes to run the final policy without advice for the summary (0 = skip; default 40, 0 for a server-backed env)',
+      num('--eval-episodes'),
+    )
     .action(async (o: UpArgs) => {
       const ac = new AbortController();
       const onSigint = (): void => {

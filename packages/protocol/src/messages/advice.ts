@@ -2,10 +2,13 @@
 // the agent's actions with a priority and a confidence, sent to the vote aggregator. Definition
 // only: no voting or LLM logic here.
 import { Type, type Static } from '@sinclair/typebox';
-import { actionIndexBelow, firstViolation } from '../checks';
+import { actionIndexBelow } from '../checks';
 import { defineMessage, type MessageDef } from '../codec';
 import { MAX_ACTIONS, MAX_BYTES, MAX_NAME, MAX_RATIONALE } from '../limits';
 import { Count, Id, NonNegative, NumberVector, Unit } from '../schema-types';
+
+// Per-message path: imported bindings read once (a transpiled import is a property getter on every use)
+const indexBelow = actionIndexBelow;
 
 const schema = Type.Object(
   {
@@ -41,5 +44,5 @@ export const Advice: MessageDef<Advice> = defineMessage({
   maxBytes: MAX_BYTES.advice,
   schema,
   subject: { family: 'advice', idField: 'agentId' },
-  check: (m) => firstViolation(() => actionIndexBelow('/recommended', m.recommended, m.bias.length)),
+  check: (m) => indexBelow('/recommended', m.recommended, m.bias.length),
 });

@@ -3,11 +3,15 @@
 // authoritative remaining lifetime travels in the `Ala-Ttl-Ms` header, not in the payload.
 // Definition only: no routing, bounding or clock logic here.
 import { Type, type Static } from '@sinclair/typebox';
-import { actionIndexBelow, allWithinBound, firstViolation } from '../checks';
+import { actionIndexBelow, allWithinBound } from '../checks';
 import { defineMessage, type MessageDef } from '../codec';
 import { MAX_ACTIONS, MAX_BIAS_BOUND, MAX_BYTES } from '../limits';
 import { HEADER_TTL_MS, MAX_TTL_MS } from '../headers';
 import { Count, Id, NumberVector, WallMs } from '../schema-types';
+
+// Per-message path: imported bindings read once (a transpiled import is a property getter on every use)
+const withinBound = allWithinBound;
+const indexBelow = actionIndexBelow;
 
 const schema = Type.Object(
   {
@@ -32,9 +36,6 @@ export const Bias: MessageDef<Bias> = defineMessage({
   maxBytes: MAX_BYTES.bias,
   schema,
   subject: { family: 'bias', idField: 'agentId' },
-  check: (m) =>
-    firstViolation(
-      () => allWithinBound('/bias', m.bias, m.bound),
-      () => actionIndexBelow('/recommended', m.recommended, m.bias.length),
-    ),
+  // checked on every message a relay or actor receives: first violation in order, no closures
+  check: (m) => withinBound('/bias', m.bias, m.bound) ?? indexBelow('/recommended', m.recommended, m.bias.length),
 });

@@ -2,10 +2,14 @@
 // (the winner, or a blend of several advisors), sent to the bias router. Definition only: no
 // voting logic here.
 import { Type, type Static } from '@sinclair/typebox';
-import { actionIndexBelow, firstViolation, lengthIs } from '../checks';
+import { actionIndexBelow, lengthIs } from '../checks';
 import { defineMessage, type MessageDef } from '../codec';
 import { MAX_ACTIONS, MAX_BYTES, MAX_VOTE_INPUTS } from '../limits';
 import { Count, Id, NumberVector, Unit } from '../schema-types';
+
+// Per-message path: imported bindings read once (a transpiled import is a property getter on every use)
+const sameLength = lengthIs;
+const indexBelow = actionIndexBelow;
 
 const schema = Type.Object(
   {
@@ -32,9 +36,7 @@ export const Vote: MessageDef<Vote> = defineMessage({
   maxBytes: MAX_BYTES.vote,
   schema,
   subject: { family: 'vote', idField: 'agentId' },
+  // checked on every message the router receives: first violation in order, no closures
   check: (m) =>
-    firstViolation(
-      () => lengthIs('/advisorIds', m.advisorIds.length, m.adviceIds.length, 'one advisor per advice id'),
-      () => actionIndexBelow('/recommended', m.recommended, m.bias.length),
-    ),
+    sameLength('/advisorIds', m.advisorIds.length, m.adviceIds.length, 'one advisor per advice id') ?? indexBelow('/recommended', m.recommended, m.bias.length),
 });
