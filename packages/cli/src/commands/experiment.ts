@@ -22,6 +22,7 @@ interface ExperimentArgs {
   readonly only?: string;
   readonly docs?: string;
   readonly progress?: string;
+  readonly llmEndpoint?: string;
 }
 
 const BIN = require.resolve('../../bin/ala.js');
@@ -58,6 +59,7 @@ async function runHere(exps: readonly Experiment[], o: ExperimentArgs, a: Return
         command,
         ...(a.shard ? { shard: a.shard } : {}),
         ...(o.only ? { only: o.only.split(',') } : {}),
+        ...(o.llmEndpoint ? { llmEndpoint: o.llmEndpoint } : {}),
         onRun: (e) => {
           if (bar) {
             bar.setTotal(e.total);
@@ -106,12 +108,17 @@ export function register(program: Command): void {
     .option('--only <ids>', 'comma-separated config ids to run')
     .option('--docs <dir>', 'with report: where results.md and the figures go (default docs)')
     .option('--progress <mode>', 'auto | plain')
+    .option(
+      '--llm-endpoint <url>',
+      'OpenAI-compatible server for llm advisors (default: start the local llama-server, npm run llm:install, on the first uncached answer)',
+    )
     .addHelpText(
       'after',
       `
 Experiments (issue #15), each on CraftWorld-v0 with simulated advisors (the scripted expert with a latency
 distribution and accuracy/adversarial knobs): ${EXPERIMENTS.map((e) => e.name).join(', ')}.
 Results: DIR/<experiment>/experiment.json and DIR/<experiment>/<config>/seed-<n>.json; a finished pair is not rerun.
+An llm advisor's answers are cached in <config>/seed-<n>.llm-cache.json: with it, a rerun needs no LLM server.
 Example: ala experiment all --out docs/results --seeds 5 --jobs 2 && ala experiment report docs/results`,
     )
     .action(async (name: string, dir: string | undefined, o: ExperimentArgs) => {
