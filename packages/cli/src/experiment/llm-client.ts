@@ -66,9 +66,13 @@ export class LlmServerError extends Error {
   }
 }
 
+/** New answers between two cache-file writes during a run. */
+const SAVE_EVERY = 20;
+
 export class LlmClient {
   private cache = new Map<string, CachedCompletion>();
   private dirty = false;
+  private saving: Promise<void> = Promise.resolve();
   private server: LlamaServerHandle | undefined;
   private starting: Promise<string> | undefined;
   private info: LlmServerInfo | undefined;
@@ -117,6 +121,7 @@ export class LlmClient {
       this.cache.set(key, answer);
       this.dirty = true;
       this.counts.calls += 1;
+      if (this.counts.calls % SAVE_EVERY === 0) await this.save(); // an interrupted run keeps its answers
       return { ...answer, cached: false };
     } finally {
       this.running -= 1;
@@ -124,8 +129,13 @@ export class LlmClient {
     }
   }
 
-  /** Writes the cache file (atomically) if anything was added. */
-  async save(): Promise<void> {
+  /** Writes the cache file (atomically) if anything was added; writes never overlap. */
+  save(): Promise<void> {
+    this.saving = this.saving.then(() => this.write());
+    return this.saving;
+  }
+
+  private async write(): Promise<void> {
     const file = this.opts.cacheFile;
     if (file === undefined || !this.dirty) return;
     await fs.mkdir(path.dirname(file), { recursive: true });
