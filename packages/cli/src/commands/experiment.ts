@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { MultiBar, Presets } from 'cli-progress';
 import { CliUsageError } from '../errors';
-import { EXPERIMENTS, experimentNamed, type Experiment } from '../experiment/registry';
+import { EXPERIMENTS, experimentNamed, needsLlm, type Experiment } from '../experiment/registry';
 import { runExperiment } from '../experiment/runner';
 import { writeReport } from '../experiment/report';
 
@@ -115,9 +115,12 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       `
-Experiments (issue #15), each on CraftWorld-v0 with simulated advisors (the scripted expert with a latency
-distribution and accuracy/adversarial knobs): ${EXPERIMENTS.map((e) => e.name).join(', ')}.
+Experiments (issue #15), on CraftWorld-v0 (cartpole-*: CartPole-v1) with simulated advisors (the scripted expert
+with a latency distribution and accuracy/adversarial knobs; llm-advisor: also a real LLM): ${EXPERIMENTS.map((e) => e.name).join(', ')}.
 Results: DIR/<experiment>/experiment.json and DIR/<experiment>/<config>/seed-<n>.json; a finished pair is not rerun.
+\`all\` runs every experiment but those with a real LLM advisor (${EXPERIMENTS.filter(needsLlm)
+        .map((e) => e.name)
+        .join(', ')}): run those by name (npm run llm:install first, or --llm-endpoint).
 An llm advisor's answers are cached in <config>/seed-<n>.llm-cache.json: with it, a rerun needs no LLM server.
 Example: ala experiment all --out docs/results --seeds 5 --jobs 2 && ala experiment report docs/results`,
     )
@@ -132,7 +135,7 @@ Example: ala experiment all --out docs/results --seeds 5 --jobs 2 && ala experim
         out.write(`wrote ${r.markdown} and ${r.figures} figures\n`);
         return;
       }
-      const exps = name === 'all' ? EXPERIMENTS : [experimentNamed(name)];
+      const exps = name === 'all' ? EXPERIMENTS.filter((e) => !needsLlm(e)) : [experimentNamed(name)];
       if (!o.out) throw new CliUsageError('--out DIR is required', 'out');
       const a = parseArgs(o);
       if (a.jobs > 1 && a.shard === undefined) await runJobs(o, name, a.jobs, out);

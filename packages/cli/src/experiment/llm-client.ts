@@ -51,7 +51,7 @@ export interface LlmClientOptions {
   readonly timeoutMs?: number;
   /** Calls at once (default 1: on a small CPU box parallel slots only split the cores and lose the prompt cache). */
   readonly concurrency?: number;
-  /** Threads of the local llama-server (default 2). */
+  /** Threads of the local llama-server (default 1: on a loaded box more threads stall on each other at every sync). */
   readonly threads?: number;
 }
 
@@ -166,7 +166,7 @@ export class LlmClient {
   private async connect(): Promise<string> {
     let endpoint = this.opts.endpoint?.replace(/\/+$/, '');
     if (endpoint === undefined) {
-      this.server = await startLlamaServer({ slots: this.opts.concurrency ?? 1, threads: this.opts.threads ?? 2 });
+      this.server = await startLlamaServer({ slots: this.opts.concurrency ?? 1, threads: this.opts.threads ?? 1 });
       endpoint = this.server.url;
     }
     const get = async (p: string): Promise<Response> => {

@@ -43,7 +43,7 @@ function make(quick: boolean, id: string, label: string, over: Partial<RunConfig
 const CARTPOLE: Partial<RunConfig> = { envId: 'CartPole-v1', stepHz: 50 };
 
 /** Snapshots of one agent at least this far apart in the llm-advisor experiment (every arm): bounds the real LLM calls. */
-const LLM_GAP_MS = 20_000;
+const LLM_GAP_MS = 30_000;
 
 /** SmolLM2-135M-Instruct as served by the local llama-server (scripts/install-llm.sh). */
 const SMOLLM2 = { model: 'smollm2-135m' } as const;
@@ -170,6 +170,11 @@ export const EXPERIMENTS: readonly Experiment[] = [
     },
   },
 ];
+
+/** Whether `e` has configurations advised by a real LLM (`all` leaves those out: they need a server and real minutes per run). */
+export function needsLlm(e: Experiment): boolean {
+  return e.configs(true).some((c) => c.config.advisors.some((a) => a.llm !== undefined));
+}
 
 export class UnknownExperimentError extends Error {
   constructor(readonly experiment: string) {

@@ -52,6 +52,8 @@ export interface RunSummary {
   /** Behaviour return averaged over the curve points from `fromStep` on (set by the caller). */
   readonly curve: RunFile['result']['curve'];
   readonly evals: RunFile['result']['evals'];
+  /** Per real-LLM advisor: model, server, latencies, agreement (absent for scripted advisors). */
+  readonly llm?: RunFile['result']['llm'];
 }
 
 export interface ConfigResults {
@@ -99,6 +101,7 @@ export function summarizeRun(r: RunFile): RunSummary {
     gitRevision: r.gitRevision ?? 'unknown',
     curve: c,
     evals: e,
+    ...(r.result.llm ? { llm: r.result.llm } : {}),
   };
 }
 

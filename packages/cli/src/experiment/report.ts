@@ -10,6 +10,7 @@ import { MILESTONES } from '@ala/envs';
 import { bandChartSvg, sweepChartSvg, type BandPoint } from './charts';
 import { EXPERIMENTS } from './registry';
 import { loadResults, meanCurve, over, secondHalfEval, type ConfigResults, type ExperimentResults, type RunSummary } from './report-data';
+import { llmTable } from './report-extra';
 import { headline } from './report-verdicts';
 import { diffCi, fmtCi, verdict } from './stats';
 
@@ -100,7 +101,7 @@ async function figures(e: ExperimentResults, figDir: string, docsDir: string): P
           title: `${e.meta.name}: return against ${e.meta.xLabel}`,
           x: e.meta.xLabel,
           y: 'return (mean over training)',
-          xLog: e.meta.name === 'latency-sweep',
+          xLog: e.meta.name.endsWith('latency-sweep'),
           rules: e.meta.name === 'is-modes' ? [] : rules,
         },
       ),
@@ -267,9 +268,9 @@ async function validation(dir: string): Promise<string[]> {
 const LIMITS = [
   '## Limits of these experiments',
   '',
-  '- Advisors are simulated: the scripted CraftWorld planner (which knows the whole map) behind the accuracy/adversarial knobs, not a language model. Its advice is the next primitive action of its plan (move, face, interact, craft, place), turned into a bias over the actions as the advisor-worker does; a strategic intent ("make a stone pickaxe next") reaches the agent only as that action. Advice that is seconds old therefore carries moves planned for a position the agent has left.',
+  '- Advisors are simulated except in llm-advisor (a real SmolLM2-135M on llama-server, the only LLM tested, far smaller than the paper\'s): the scripted CraftWorld planner (which knows the whole map) behind the accuracy/adversarial knobs, not a language model. Its advice is the next primitive action of its plan (move, face, interact, craft, place), turned into a bias over the actions as the advisor-worker does; a strategic intent ("make a stone pickaxe next") reaches the agent only as that action. Advice that is seconds old therefore carries moves planned for a position the agent has left.',
   '- Runs are lockstep on a virtual clock: one PPO update per chunk, policy lag 0, the learner taking no run time. The real system updates in parallel with acting (lag >= 1); the real-clock runs (section above) check the timing model, not the NATS services.',
-  '- 8 agents at 10 steps/s each; 40,960 env steps per run (about 8.5 minutes of game time), a 64-64 MLP: the early phase of learning, where advice is supposed to matter most. Longer runs may differ.',
+  '- CraftWorld: 8 agents at 10 steps/s each (CartPole: 50 steps/s, its 20 ms physics step); 40,960 env steps per run (about 8.5 minutes of game time), a 64-64 MLP: the early phase of learning, where advice is supposed to matter most. Longer runs may differ.',
   '- "Behaviour" is the mean return of the last 100 finished episodes: with episodes of up to 300 steps and 8 agents that window spans up to 30,000 env steps, so the behaviour curves are smooth and lag; π alone is measured on fresh envs at each evaluation.',
   '- A milestone counts as reached when at least half of the episodes in the window reached it; π alone is evaluated on 16 episodes every 4,096 steps.',
   '',
@@ -302,7 +303,7 @@ export async function writeReport(dir: string, docsDir: string, command: string)
       '',
     );
     await fs.writeFile(path.join(dir, m.name, 'summary.csv'), csv(e));
-    md.push(...mainTable(e), ...milestoneTable(e), ...isTable(e), ...tailTable(e), '');
+    md.push(...mainTable(e), ...milestoneTable(e), ...isTable(e), ...tailTable(e), ...llmTable(e), '');
     for (const f of await figures(e, figDir, docsDir)) {
       md.push(`![${m.name}](${f})`, '');
       nFig += 1;
