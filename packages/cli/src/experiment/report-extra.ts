@@ -93,9 +93,9 @@ export function extraClaims(results: readonly ExperimentResults[]): { claims: st
     const helps = rows.filter((c) => verdict(d(c, noneC, beh)) === 'higher').map((c) => c.cfg.x!);
     const piHelps = rows.filter((c) => verdict(d(c, noneC, auc)) === 'higher').map((c) => c.cfg.x!);
     claims.push(
-      `- **Seconds-old advice in a fast control task** (cartpole-latency-sweep, CartPole-v1 at 50 steps/s, TTL = 2.5 L, ${seeds(noneC)}): no advice ${fmtCi(over(noneC, beh))} advised return, π alone ${fmtCi(over(noneC, auc))}; the advised return was higher than without advice at ${helps.length ? `L = ${helps.join(', ')} ms` : 'no latency tested'}, π alone at ${piHelps.length ? `L = ${piHelps.join(', ')} ms` : 'no latency tested'}. ` +
-        rows.map((c) => `L ${c.cfg.x} ms: advised ${cmp(d(c, noneC, beh))}, π alone ${cmp(d(c, noneC, auc))}`).join('; ') +
-        '.',
+      `- **Seconds-old advice in a fast control task** (cartpole-latency-sweep, CartPole-v1 at 50 steps/s, TTL = 2.5 L, ${seeds(noneC)}): no advice ${fmtCi(over(noneC, beh))} advised return, π alone ${fmtCi(over(noneC, auc))}; the advised return was higher than without advice at ${helps.length ? `L = ${helps.join(', ')} ms` : 'no latency tested'}, π alone at ${piHelps.length ? `L = ${piHelps.join(', ')} ms` : 'no latency tested'}.` +
+        rows.map((c) => ` L ${c.cfg.x} ms: advised ${cmp(d(c, noneC, beh))}, π alone ${cmp(d(c, noneC, auc))}`).join(';') +
+        (rows.length > 0 ? '.' : ''),
     );
     const paper = rows.find((c) => c.cfg.x === 4000);
     if (paper && enough(noneC, paper) && verdict(d(paper, noneC, beh)) !== 'higher' && verdict(d(paper, noneC, auc)) !== 'higher')
