@@ -4,12 +4,12 @@
 // summary.csv per experiment and Vega-Lite SVG figures; bad input is refused. Configurations with
 // a real-LLM advisor run in `npm run test:llm` (tests/llm/llm-experiment.test.ts); here only a
 // dead LLM server is checked to fail fast and clearly.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EXPERIMENTS, experimentNamed, UnknownExperimentError } from '../../packages/cli/src/experiment/registry';
 import { llmCacheFileName, runExperiment, runFileName, type RunFile } from '../../packages/cli/src/experiment/runner';
-import { LlmServerError } from '../../packages/cli/src/experiment/llm-client';
+import { LlmCacheError, LlmServerError } from '../../packages/cli/src/experiment/llm-client';
 import type { NamedConfig } from '../../packages/cli/src/experiment/run-config';
 import { freePort } from '@ala/testkit';
 import { runOnce } from '../../packages/cli/src/experiment/run-loop';
@@ -123,6 +123,14 @@ test('an llm advisor whose server is down fails the run with LlmServerError, pro
   expect(performance.now() - t0).toBeLessThan(20_000);
   expect(() => statSync(runFileName(path.join(out, exp.name), 'smollm2', 1))).toThrow();
   expect(() => statSync(llmCacheFileName(path.join(out, exp.name), 'smollm2', 1))).toThrow();
+  // a damaged cache file is refused by name and left as it was
+  const cacheFile = llmCacheFileName(path.join(out, exp.name), 'smollm2', 1);
+  mkdirSync(path.dirname(cacheFile), { recursive: true });
+  writeFileSync(cacheFile, '{"answers": ');
+  await expect(runExperiment(exp, { seeds: [1], quick: true, out, command: 'test', only: llmIds, llmEndpoint: `http://127.0.0.1:${port}` })).rejects.toThrow(
+    LlmCacheError,
+  );
+  expect(readFileSync(cacheFile, 'utf8')).toBe('{"answers": ');
 });
 
 test('bad input is refused with a named error', () => {

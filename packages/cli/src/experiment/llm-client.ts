@@ -69,6 +69,17 @@ export class LlmServerError extends Error {
 /** New answers between two cache-file writes during a run. */
 const SAVE_EVERY = 20;
 
+/** The answer cache file exists but cannot be read as one (fix or delete it; nothing is overwritten). */
+export class LlmCacheError extends Error {
+  override readonly name = 'LlmCacheError';
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`LLM answer cache ${file}: ${detail}`);
+  }
+}
+
 export class LlmClient {
   private cache = new Map<string, CachedCompletion>();
   private dirty = false;
@@ -90,7 +101,16 @@ export class LlmClient {
         if (err.code === 'ENOENT') return undefined;
         throw err;
       });
-      if (text !== undefined) c.cache = new Map(Object.entries((JSON.parse(text) as { answers: Record<string, CachedCompletion> }).answers));
+      if (text !== undefined) {
+        let answers: unknown;
+        try {
+          answers = (JSON.parse(text) as { answers?: unknown }).answers;
+        } catch (err) {
+          throw new LlmCacheError(opts.cacheFile, `not JSON (${(err as Error).message})`);
+        }
+        if (typeof answers !== 'object' || answers === null) throw new LlmCacheError(opts.cacheFile, 'no "answers" object');
+        c.cache = new Map(Object.entries(answers as Record<string, CachedCompletion>));
+      }
     }
     return c;
   }
