@@ -136,6 +136,12 @@ Example: ala experiment all --out docs/results --seeds 5 --jobs 2 && ala experim
         return;
       }
       const exps = name === 'all' ? EXPERIMENTS.filter((e) => !needsLlm(e)) : [experimentNamed(name)];
+      // Ctrl-C / SIGTERM exit through 'exit', where @ala/testkit stops a llama-server an llm advisor started
+      for (const [sig, code] of [
+        ['SIGINT', 130],
+        ['SIGTERM', 143],
+      ] as const)
+        process.once(sig, () => process.exit(code));
       if (!o.out) throw new CliUsageError('--out DIR is required', 'out');
       const a = parseArgs(o);
       if (a.jobs > 1 && a.shard === undefined) await runJobs(o, name, a.jobs, out);
