@@ -20,6 +20,8 @@ export interface ExperimentMeta {
   readonly seeds: number[];
   readonly configs: NamedConfig[];
   readonly command: string;
+  /** Every command that ran into this directory, oldest first (older files: absent). */
+  readonly commands?: string[];
   readonly gitRevision: string;
 }
 

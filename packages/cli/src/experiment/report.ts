@@ -299,7 +299,7 @@ export async function writeReport(dir: string, docsDir: string, command: string)
     const revs = [...new Set(e.configs.flatMap((c) => c.runs.map((r) => r.gitRevision)))];
     md.push(`## ${m.name}`, '', `**Claim.** ${m.claim}`, '', `**Design.** ${m.design}`, '');
     md.push(
-      `Command: \`${m.command}\`; clock: ${m.clock}${m.quick ? ' (QUICK MODE: sizes for tests, not results)' : ''}; ${runs} runs; git revision(s): ${revs.map((r) => `\`${r.slice(0, 12)}\``).join(', ') || '–'}.`,
+      `Command${(m.commands?.length ?? 1) > 1 ? 's' : ''}: ${(m.commands ?? [m.command]).map((c) => `\`${c}\``).join(', then ')}; clock: ${m.clock}${m.quick ? ' (QUICK MODE: sizes for tests, not results)' : ''}; ${runs} runs; git revision(s): ${revs.map((r) => `\`${r.slice(0, 12)}\``).join(', ') || '–'}.`,
       '',
     );
     await fs.writeFile(path.join(dir, m.name, 'summary.csv'), csv(e));

@@ -133,7 +133,14 @@ export async function runExperiment(exp: Experiment, opts: RunnerOptions): Promi
   const clock = opts.clock ?? 'virtual';
   const all = exp.configs(opts.quick);
   const configs = all.filter((c) => opts.only === undefined || opts.only.includes(c.id));
-  await writeAtomic(path.join(dir, 'experiment.json'), {
+  const metaFile = path.join(dir, 'experiment.json');
+  // every command that added runs here (e.g. a later --only for one new configuration), oldest first
+  const before = await fs
+    .readFile(metaFile, 'utf8')
+    .then((t) => JSON.parse(t) as { command?: string; commands?: string[] })
+    .catch(() => undefined);
+  const commands = [...new Set([...(before?.commands ?? (before?.command ? [before.command] : [])), opts.command])];
+  await writeAtomic(metaFile, {
     name: exp.name,
     claim: exp.claim,
     design: exp.design,
@@ -143,6 +150,7 @@ export async function runExperiment(exp: Experiment, opts: RunnerOptions): Promi
     seeds: opts.seeds,
     configs: all,
     command: opts.command,
+    commands,
     gitRevision: gitRevision(),
     versions: runtimeVersions(tf.version.tfjs, ort.env.versions.common),
     writtenAt: new Date().toISOString(),
