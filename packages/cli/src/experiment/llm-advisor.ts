@@ -44,6 +44,8 @@ export interface LlmAdvisorStats {
   /** Valid answers whose action has the expert's best score (ties count), and the chance rate of a random legal action. */
   readonly agreeRate: number;
   readonly chanceRate: number;
+  /** Valid answers per recommended action name. */
+  readonly actions: Record<string, number>;
 }
 
 export class LlmAdvisorConfigError extends Error {
@@ -69,6 +71,7 @@ export class LlmAdvisor implements Advisor {
   private calls = 0;
   private agree = 0;
   private chance = 0;
+  private readonly actions: Record<string, number> = {};
 
   constructor(
     readonly spec: AdvisorSpec,
@@ -142,6 +145,10 @@ export class LlmAdvisor implements Advisor {
       return undefined;
     }
     this.modes.llm! += 1;
+    if (parsed.action !== undefined) {
+      const name = r.snapshot.actionNames[parsed.action]!;
+      this.actions[name] = (this.actions[name] ?? 0) + 1;
+    }
     const expert = this.scores.of(env);
     const legalScores = expert.filter((x, a) => legal[a] && Number.isFinite(x));
     const top = Math.max(...legalScores);
@@ -184,6 +191,7 @@ export class LlmAdvisor implements Advisor {
       completionTokens: this.tokens.completion,
       agreeRate: valid === 0 ? 0 : this.agree / valid,
       chanceRate: valid === 0 ? 0 : this.chance / valid,
+      actions: Object.fromEntries(Object.entries(this.actions).sort(([a], [b]) => a.localeCompare(b))),
     };
   }
 }

@@ -33,21 +33,26 @@ export function llmTable(e: ExperimentResults): string[] {
     '',
     'The real LLM advisor per configuration (means over seeds with 95 % intervals; latencies are the real seconds of the calls on this shared 2-core machine, the advice itself arrived 3-5 s of run time after its snapshot):',
     '',
-    '| configuration | model (server build) | seeds | answers per run | invalid or truncated | agrees with the scripted expert | chance (random legal action) | real call latency p50 / p95 (ms) | calls / cache hits |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| configuration | model (server build) | seeds | answers per run | invalid or truncated | agrees with the scripted expert | chance (random legal action) | most recommended action (share of valid answers) | real call latency p50 / p95 (ms) | calls / cache hits |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const c of rows) {
     const runs = llmRuns(c);
     const builds = [...new Set(runs.flatMap((x) => (x.s.server?.serverVersion ? [x.s.server.serverVersion] : [])))];
     const models = [...new Set(runs.map((x) => x.s.model))];
     const ci = (f: (s: LlmStats) => number, digits = 2): string => fmtCi(meanCi(runs.map((x) => f(x.s))), digits);
+    const counts: Record<string, number> = {};
+    for (const x of runs) for (const [a, n] of Object.entries(x.s.actions ?? {})) counts[a] = (counts[a] ?? 0) + n;
+    const total = Object.values(counts).reduce((s, n) => s + n, 0);
+    const top = Object.entries(counts).sort((a, b) => b[1] - a[1])[0];
+    const topCell = top ? `${top[0]} (${((100 * top[1]) / total).toFixed(1)} %)` : '–';
     const p50 = Math.max(...runs.map((x) => x.s.latencyMs.p50));
     const p95 = Math.max(...runs.map((x) => x.s.latencyMs.p95));
     out.push(
       `| ${c.cfg.label} | ${models.join(', ')} (${builds.join(', ') || 'answers from the cache'}) | ${c.runs.length} | ${ci((s) => s.answers, 0)} | ${ci(
         (s) => (100 * (s.invalid + s.truncated)) / Math.max(1, s.answers),
         1,
-      )} % | ${ci((s) => 100 * s.agreeRate, 1)} % | ${ci((s) => 100 * s.chanceRate, 1)} % | ≤ ${p50} / ≤ ${p95} (worst seed) | ${runs.reduce((s, x) => s + x.s.calls, 0)} / ${runs.reduce(
+      )} % | ${ci((s) => 100 * s.agreeRate, 1)} % | ${ci((s) => 100 * s.chanceRate, 1)} % | ${topCell} | ≤ ${p50} / ≤ ${p95} (worst seed) | ${runs.reduce((s, x) => s + x.s.calls, 0)} / ${runs.reduce(
         (s, x) => s + x.s.cacheHits,
         0,
       )} |`,
