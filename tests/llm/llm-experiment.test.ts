@@ -70,7 +70,8 @@ test('the real-LLM arm advises on the virtual clock, records the server, and rer
   expect(rerun.result.flow).toEqual(run.result.flow);
   expect(rerun.result.advice).toEqual(run.result.advice);
   expect(rerun.result.llm?.smollm2).toMatchObject({ calls: 0, cacheHits: stats!.answers, latencyMs: stats!.latencyMs, agreeRate: stats!.agreeRate });
-  expect(rerun.result.llm?.smollm2?.server).toBeUndefined();
+  // the server that produced the answers, as the cache file recorded it
+  expect(rerun.result.llm?.smollm2?.server).toEqual({ ...stats!.server, fromCache: true });
 
   const rep = await writeReport(dir, path.join(dir, 'docs'), 'test report');
   const md = readFileSync(rep.markdown, 'utf8');

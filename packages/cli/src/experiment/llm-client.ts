@@ -5,7 +5,8 @@
 // there and needs no server. Without an endpoint, the first cache miss starts the local
 // llama-server with SmolLM2 (@ala/testkit, installed by scripts/install-llm.sh). A dead or absent
 // server is an LlmServerError naming the endpoint (bounded by a per-call timeout), never a hang.
-// Records the server's model and build and the real latency of every answer.
+// Records the server's model and build (also in the cache file, for reruns from it) and the real
+// latency of every answer.
 // Must not: parse answers or build prompts (the advisor-worker's prompt.ts does), or keep run time.
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -40,6 +41,8 @@ export interface LlmServerInfo {
   readonly serverVersion?: string;
   /** Whether this process started the server (the local llama-server) or was given it. */
   readonly started: boolean;
+  /** Set when no call was made: the server that produced the cached answers, as the cache file recorded it. */
+  readonly fromCache?: boolean;
 }
 
 export interface LlmClientOptions {
@@ -87,6 +90,7 @@ export class LlmClient {
   private server: LlamaServerHandle | undefined;
   private starting: Promise<string> | undefined;
   private info: LlmServerInfo | undefined;
+  private cachedServer: LlmServerInfo | undefined;
   private running = 0;
   private readonly queue: (() => void)[] = [];
   /** Answers served from the cache / by the server in this process. */
@@ -104,7 +108,9 @@ export class LlmClient {
       if (text !== undefined) {
         let answers: unknown;
         try {
-          answers = (JSON.parse(text) as { answers?: unknown }).answers;
+          const file = JSON.parse(text) as { answers?: unknown; server?: LlmServerInfo };
+          answers = file.answers;
+          c.cachedServer = file.server;
         } catch (err) {
           throw new LlmCacheError(opts.cacheFile, `not JSON (${(err as Error).message})`);
         }
@@ -115,9 +121,9 @@ export class LlmClient {
     return c;
   }
 
-  /** The server, once a call needed it (undefined when every answer came from the cache). */
+  /** The server of this run's calls, else the one the cache file recorded (fromCache), else undefined. */
   serverInfo(): LlmServerInfo | undefined {
-    return this.info;
+    return this.info ?? (this.cachedServer ? { ...this.cachedServer, fromCache: true } : undefined);
   }
 
   static key(req: CompletionRequest): string {
@@ -161,7 +167,8 @@ export class LlmClient {
     await fs.mkdir(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     const answers = Object.fromEntries([...this.cache.entries()].sort(([a], [b]) => a.localeCompare(b)));
-    await fs.writeFile(tmp, `${JSON.stringify({ format: 1, answers })}\n`);
+    const server = this.info ?? this.cachedServer;
+    await fs.writeFile(tmp, `${JSON.stringify({ format: 1, ...(server ? { server } : {}), answers })}\n`);
     await fs.rename(tmp, file);
     this.dirty = false;
   }
