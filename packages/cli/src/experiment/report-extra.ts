@@ -25,6 +25,15 @@ function llmRuns(c: ConfigResults): { id: string; s: LlmStats }[] {
   return c.runs.flatMap((r) => Object.entries(r.llm ?? {}).map(([id, s]) => ({ id, s })));
 }
 
+/** The action the LLM recommended most, with its share of the valid answers over all runs ('–' without answers). */
+function topAction(runs: readonly { s: LlmStats }[]): string {
+  const counts: Record<string, number> = {};
+  for (const x of runs) for (const [a, n] of Object.entries(x.s.actions ?? {})) counts[a] = (counts[a] ?? 0) + n;
+  const total = Object.values(counts).reduce((s, n) => s + n, 0);
+  const top = Object.entries(counts).sort((a, b) => b[1] - a[1])[0];
+  return top ? `${top[0]} (${((100 * top[1]) / total).toFixed(1)} %)` : '–';
+}
+
 /** What the LLM advisors of an experiment did, per configuration (empty without LLM runs). */
 export function llmTable(e: ExperimentResults): string[] {
   const rows = e.configs.filter((c) => llmRuns(c).length > 0);
@@ -41,11 +50,7 @@ export function llmTable(e: ExperimentResults): string[] {
     const builds = [...new Set(runs.flatMap((x) => (x.s.server?.serverVersion ? [x.s.server.serverVersion] : [])))];
     const models = [...new Set(runs.map((x) => x.s.model))];
     const ci = (f: (s: LlmStats) => number, digits = 2): string => fmtCi(meanCi(runs.map((x) => f(x.s))), digits);
-    const counts: Record<string, number> = {};
-    for (const x of runs) for (const [a, n] of Object.entries(x.s.actions ?? {})) counts[a] = (counts[a] ?? 0) + n;
-    const total = Object.values(counts).reduce((s, n) => s + n, 0);
-    const top = Object.entries(counts).sort((a, b) => b[1] - a[1])[0];
-    const topCell = top ? `${top[0]} (${((100 * top[1]) / total).toFixed(1)} %)` : '–';
+    const topCell = topAction(runs);
     const p50 = Math.max(...runs.map((x) => x.s.latencyMs.p50));
     const p95 = Math.max(...runs.map((x) => x.s.latencyMs.p95));
     out.push(
@@ -81,7 +86,7 @@ export function extraClaims(results: readonly ExperimentResults[]): { claims: st
     const dp = d(llm, none, auc);
     const db = d(llm, none, beh);
     claims.push(
-      `- **A real LLM advising at 3-5 s helps** (llm-advisor, SmolLM2-135M on llama-server, ${seeds(llm)}; no advice ${seeds(none)}): its action agreed with the scripted expert's best in ${fmtCi(agree, 1)} % of answers (a random legal action: ${fmtCi(chance, 1)} %); against no advice, the advised return ${cmp(db)}, π alone ${cmp(dp)}.` +
+      `- **A real LLM advising at 3-5 s helps** (llm-advisor, SmolLM2-135M on llama-server, ${seeds(llm)}; no advice ${seeds(none)}): its action agreed with the scripted expert's best in ${fmtCi(agree, 1)} % of answers (a random legal action: ${fmtCi(chance, 1)} %), its most recommended action: ${topAction(runs)}; against no advice, the advised return ${cmp(db)}, π alone ${cmp(dp)}.` +
         (good ? ` The scripted expert in the same setting: advised ${cmp(d(good, none, beh))}, π alone ${cmp(d(good, none, auc))}.` : '') +
         (rnd ? ` The LLM against a random advisor: advised ${cmp(d(llm, rnd, beh))}, π alone ${cmp(d(llm, rnd, auc))}.` : ''),
     );
