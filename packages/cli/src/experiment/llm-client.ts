@@ -69,6 +69,8 @@ export class LlmServerError extends Error {
   }
 }
 
+const unreachable = (e: Error): string => `unreachable (${e.cause instanceof Error ? e.cause.message : e.message})`;
+
 /** New answers between two cache-file writes during a run. */
 const SAVE_EVERY = 20;
 
@@ -196,19 +198,10 @@ export class LlmClient {
       this.server = await startLlamaServer({ slots: this.opts.concurrency ?? 1, threads: this.opts.threads ?? 1 });
       endpoint = this.server.url;
     }
-    const get = async (p: string): Promise<Response> => {
-      try {
-        return await fetch(`${endpoint}${p}`, { signal: AbortSignal.timeout(10_000) });
-      } catch (err) {
-        throw new LlmServerError(
-          endpoint,
-          `unreachable (${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message})`,
-          {
-            cause: err,
-          },
-        );
-      }
-    };
+    const get = (p: string): Promise<Response> =>
+      fetch(`${endpoint}${p}`, { signal: AbortSignal.timeout(10_000) }).catch((err: Error) => {
+        throw new LlmServerError(endpoint, unreachable(err), { cause: err });
+      });
     const models = await get('/v1/models');
     if (!models.ok) throw new LlmServerError(endpoint, `GET /v1/models answered HTTP ${models.status}`);
     const body = (await models.json()) as { data?: { id?: string }[] };
@@ -236,15 +229,19 @@ export class LlmClient {
       });
     } catch (err) {
       const e = err as Error;
-      const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `unreachable (${e.cause instanceof Error ? e.cause.message : e.message})`;
-      throw new LlmServerError(endpoint, why, { cause: err });
+      throw new LlmServerError(endpoint, e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : unreachable(e), { cause: err });
     }
     const text = await res.text();
     if (!res.ok) throw new LlmServerError(endpoint, `HTTP ${res.status}: ${text.slice(0, 300)}`);
-    const out = JSON.parse(text) as {
+    let out: {
       choices?: { message?: { content?: string | null }; finish_reason?: string | null }[];
       usage?: { prompt_tokens?: number; completion_tokens?: number };
     };
+    try {
+      out = JSON.parse(text) as typeof out;
+    } catch (err) {
+      throw new LlmServerError(endpoint, `answered HTTP ${res.status} with a body that is not JSON: ${text.slice(0, 120)}`, { cause: err });
+    }
     const choice = out.choices?.[0];
     return {
       content: choice?.message?.content ?? null,
