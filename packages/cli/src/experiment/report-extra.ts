@@ -63,6 +63,11 @@ export function llmTable(e: ExperimentResults): string[] {
       )} |`,
     );
   }
+  if (rows.every((c) => llmRuns(c).every((x) => x.s.server?.fromCache === true)))
+    out.push(
+      '',
+      'These result files were reproduced from the answer caches without a server (the last command above): every answer a cache hit, the same curves as the runs that called the server; the server build and the latencies are those the caches recorded.',
+    );
   out.push(
     '',
     'Every answer is cached per run in `<config>/seed-<n>.llm-cache.json` (keyed by the SHA-256 of the request: model, prompt, response format, max_tokens, temperature): deleting `seed-<n>.json` and rerunning the same command reproduces the run exactly from the cache, without an LLM server.',
@@ -92,7 +97,9 @@ export function extraClaims(results: readonly ExperimentResults[]): { claims: st
     );
     if (enough(none, llm) && verdict(dp) !== 'higher' && verdict(db) !== 'higher')
       contra.push(
-        `a real small LLM (SmolLM2-135M) advising at 3-5 s did not speed up learning in CraftWorld (π alone: ${verdict(dp)}; while advised: ${verdict(db)})`,
+        `a real small LLM (SmolLM2-135M) advising at 3-5 s did not speed up learning in CraftWorld (π alone: ${verdict(dp)}; while advised: ${verdict(db)}${
+          good ? `; the scripted expert in the same setting, π alone: ${verdict(d(good, none, auc))}, while advised: ${verdict(d(good, none, beh))}` : ''
+        })`,
       );
   } else claims.push('- **A real LLM advising at 3-5 s helps** (llm-advisor): not run yet.');
   // CartPole latency sweep
