@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { MultiBar, Presets } from 'cli-progress';
 import { CliUsageError } from '../errors';
-import { EXPERIMENTS, experimentNamed, type Experiment } from '../experiment/registry';
+import { EXPERIMENTS, experimentNamed, needsLlm, type Experiment } from '../experiment/registry';
 import { runExperiment } from '../experiment/runner';
 import { writeReport } from '../experiment/report';
 
@@ -22,6 +22,7 @@ interface ExperimentArgs {
   readonly only?: string;
   readonly docs?: string;
   readonly progress?: string;
+  readonly llmEndpoint?: string;
 }
 
 const BIN = require.resolve('../../bin/ala.js');
@@ -58,6 +59,7 @@ async function runHere(exps: readonly Experiment[], o: ExperimentArgs, a: Return
         command,
         ...(a.shard ? { shard: a.shard } : {}),
         ...(o.only ? { only: o.only.split(',') } : {}),
+        ...(o.llmEndpoint ? { llmEndpoint: o.llmEndpoint } : {}),
         onRun: (e) => {
           if (bar) {
             bar.setTotal(e.total);
@@ -106,12 +108,20 @@ export function register(program: Command): void {
     .option('--only <ids>', 'comma-separated config ids to run')
     .option('--docs <dir>', 'with report: where results.md and the figures go (default docs)')
     .option('--progress <mode>', 'auto | plain')
+    .option(
+      '--llm-endpoint <url>',
+      'OpenAI-compatible server for llm advisors (default: start the local llama-server, npm run llm:install, on the first uncached answer)',
+    )
     .addHelpText(
       'after',
       `
-Experiments (issue #15), each on CraftWorld-v0 with simulated advisors (the scripted expert with a latency
-distribution and accuracy/adversarial knobs): ${EXPERIMENTS.map((e) => e.name).join(', ')}.
+Experiments (issue #15), on CraftWorld-v0 (cartpole-*: CartPole-v1) with simulated advisors (the scripted expert
+with a latency distribution and accuracy/adversarial knobs; llm-advisor: also a real LLM): ${EXPERIMENTS.map((e) => e.name).join(', ')}.
 Results: DIR/<experiment>/experiment.json and DIR/<experiment>/<config>/seed-<n>.json; a finished pair is not rerun.
+\`all\` runs every experiment but those with a real LLM advisor (${EXPERIMENTS.filter(needsLlm)
+        .map((e) => e.name)
+        .join(', ')}): run those by name (npm run llm:install first, or --llm-endpoint).
+An llm advisor's answers are cached in <config>/seed-<n>.llm-cache.json: with it, a rerun needs no LLM server.
 Example: ala experiment all --out docs/results --seeds 5 --jobs 2 && ala experiment report docs/results`,
     )
     .action(async (name: string, dir: string | undefined, o: ExperimentArgs) => {
@@ -125,7 +135,13 @@ Example: ala experiment all --out docs/results --seeds 5 --jobs 2 && ala experim
         out.write(`wrote ${r.markdown} and ${r.figures} figures\n`);
         return;
       }
-      const exps = name === 'all' ? EXPERIMENTS : [experimentNamed(name)];
+      const exps = name === 'all' ? EXPERIMENTS.filter((e) => !needsLlm(e)) : [experimentNamed(name)];
+      // Ctrl-C / SIGTERM exit through 'exit', where @ala/testkit stops a llama-server an llm advisor started
+      for (const [sig, code] of [
+        ['SIGINT', 130],
+        ['SIGTERM', 143],
+      ] as const)
+        process.once(sig, () => process.exit(code));
       if (!o.out) throw new CliUsageError('--out DIR is required', 'out');
       const a = parseArgs(o);
       if (a.jobs > 1 && a.shard === undefined) await runJobs(o, name, a.jobs, out);

@@ -7,7 +7,7 @@
 // no timers, no bus.
 import { clipBias, voteBlend, voteSelect, type AdviceCandidate } from '@ala/rl-core';
 import type { Env } from '@ala/envs';
-import type { SimAdvisor, SimAnswer } from './sim-advisor';
+import type { Advisor, SimAnswer } from './sim-advisor';
 
 interface Pending {
   readonly at: number;
@@ -64,7 +64,7 @@ export class AdviceFlow {
   readonly counts: FlowCounts = { snapshots: 0, answers: 0, expiredOnArrival: 0, late: 0, votes: 0, expiredAtVote: 0 };
 
   constructor(
-    private readonly advisors: readonly SimAdvisor[],
+    private readonly advisors: readonly Advisor[],
     agents: number,
     private readonly opts: FlowOptions,
   ) {

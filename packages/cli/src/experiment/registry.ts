@@ -33,9 +33,20 @@ const FAST = [50, 100] as const;
 
 function make(quick: boolean, id: string, label: string, over: Partial<RunConfig>, x?: number): NamedConfig {
   const size = quick ? QUICK : FULL;
-  const config = runConfig({ ...over, ...size, ppo: { ...(over.ppo ?? {}), ...(size.ppo ?? {}) } });
+  // CartPole keeps its own time limit (500 steps; its option is maxEpisodeSteps, not CraftWorld's maxSteps)
+  const limit = over.envId?.startsWith('CartPole') ? { maxEpisodeSteps: null } : {};
+  const config = runConfig({ ...over, ...size, ...limit, ppo: { ...(over.ppo ?? {}), ...(size.ppo ?? {}) } });
   return { id, label, config, ...(x !== undefined ? { x } : {}) };
 }
+
+/** CartPole-v1 at its physics rate (τ = 20 ms: 50 steps/s). */
+const CARTPOLE: Partial<RunConfig> = { envId: 'CartPole-v1', stepHz: 50 };
+
+/** Snapshots of one agent at least this far apart in the llm-advisor experiment (every arm): bounds the real LLM calls. */
+const LLM_GAP_MS = 30_000;
+
+/** SmolLM2-135M-Instruct as served by the local llama-server (scripts/install-llm.sh). */
+const SMOLLM2 = { model: 'smollm2-135m' } as const;
 
 const good = (latencyMs: readonly [number, number], over: Partial<AdvisorSpec> = {}): AdvisorSpec[] => [goodAdvisor({ latencyMs, ...over })];
 
@@ -66,11 +77,11 @@ export const EXPERIMENTS: readonly Experiment[] = [
     name: 'ttl-sweep',
     claim: 'Stale advice hurts and expiry fixes it.',
     design:
-      'Good advisor (accuracy 0.9, B = 1) at 3-5 s; TTL from 2 s (shorter than any answer: nothing applies) to unlimited (advice stays until the next one replaces it).',
+      'Good advisor (accuracy 0.9, B = 1) at 3-5 s; TTL from 2 s (shorter than any answer: nothing applies) through 30 s to unlimited (advice stays until the next one replaces it).',
     xLabel: 'advice TTL (ms; unlimited plotted at 60000)',
     configs: (q) => [
       make(q, 'none', 'no advice', {}),
-      ...[2000, 4500, 6000, 10_000].map((ttl) => make(q, `ttl-${ttl}`, `TTL ${ttl} ms`, { advisors: good(PAPER), ttlMs: ttl }, ttl)),
+      ...[2000, 4500, 6000, 10_000, 30_000].map((ttl) => make(q, `ttl-${ttl}`, `TTL ${ttl} ms`, { advisors: good(PAPER), ttlMs: ttl }, ttl)),
       make(q, 'ttl-unlimited', 'TTL unlimited', { advisors: good(PAPER), ttlMs: null }, 60_000),
     ],
   },
@@ -131,7 +142,39 @@ export const EXPERIMENTS: readonly Experiment[] = [
         ),
       ),
   },
+  {
+    name: 'cartpole-latency-sweep',
+    claim: 'Advice that is seconds old is worthless in a fast control task (CartPole), while fresh advice helps.',
+    design:
+      'CartPole-v1 at 50 steps/s per agent (its 20 ms physics step), 8 agents, 40,960 env steps. Good advisor (the CartPole expert, accuracy 0.9, B = 1) with latency uniform in [0.75 L, 1.25 L], TTL = 2.5 L, L from 50 ms to 10 s; L = 0 is no advice.',
+    xLabel: 'advisor latency L (ms)',
+    configs: (q) => [
+      make(q, 'none', 'no advice', CARTPOLE, 0),
+      ...[50, 250, 1000, 4000, 10_000].map((L) =>
+        make(q, `lat-${L}`, `L = ${L} ms`, { ...CARTPOLE, advisors: good([0.75 * L, 1.25 * L]), ttlMs: Math.round(2.5 * L) }, L),
+      ),
+    ],
+  },
+  {
+    name: 'llm-advisor',
+    claim: 'A real language model answering in 3-5 s is a useful advisor (the paper advises with LLMs).',
+    design: `CraftWorld-v0, 8 agents at 10 steps/s, B = 1, TTL 10 s, answers delivered 3-5 s (run clock) after the snapshot, one snapshot per agent at most every ${LLM_GAP_MS / 1000} s in every arm (this bounds the real LLM calls). No advice vs the scripted expert (accuracy 0.9) vs a random advisor (accuracy 0: chance) vs SmolLM2-135M-Instruct (llama-server, the advisor-worker's prompt without history or rationale, temperature 0). The model is called while the run clock stands still; its answers are cached per run next to the results.`,
+    configs: (q) => {
+      const arm = { ttlMs: 10_000, snapshotGapMs: LLM_GAP_MS };
+      return [
+        make(q, 'none', 'no advice', {}),
+        make(q, 'scripted-good', 'scripted expert (accuracy 0.9)', { ...arm, advisors: good(PAPER) }),
+        make(q, 'random', 'random advisor (accuracy 0)', { ...arm, advisors: good(PAPER, { id: 'random', accuracy: 0 }) }),
+        make(q, 'smollm2', 'SmolLM2-135M (real LLM)', { ...arm, advisors: good(PAPER, { id: 'smollm2', accuracy: 0, llm: SMOLLM2 }) }),
+      ];
+    },
+  },
 ];
+
+/** Whether `e` has configurations advised by a real LLM (`all` leaves those out: they need a server and real minutes per run). */
+export function needsLlm(e: Experiment): boolean {
+  return e.configs(true).some((c) => c.config.advisors.some((a) => a.llm !== undefined));
+}
 
 export class UnknownExperimentError extends Error {
   constructor(readonly experiment: string) {

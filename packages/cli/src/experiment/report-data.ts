@@ -20,6 +20,8 @@ export interface ExperimentMeta {
   readonly seeds: number[];
   readonly configs: NamedConfig[];
   readonly command: string;
+  /** Every command that ran into this directory, oldest first (older files: absent). */
+  readonly commands?: string[];
   readonly gitRevision: string;
 }
 
@@ -52,6 +54,8 @@ export interface RunSummary {
   /** Behaviour return averaged over the curve points from `fromStep` on (set by the caller). */
   readonly curve: RunFile['result']['curve'];
   readonly evals: RunFile['result']['evals'];
+  /** Per real-LLM advisor: model, server, latencies, agreement (absent for scripted advisors). */
+  readonly llm?: RunFile['result']['llm'];
 }
 
 export interface ConfigResults {
@@ -99,6 +103,7 @@ export function summarizeRun(r: RunFile): RunSummary {
     gitRevision: r.gitRevision ?? 'unknown',
     curve: c,
     evals: e,
+    ...(r.result.llm ? { llm: r.result.llm } : {}),
   };
 }
 

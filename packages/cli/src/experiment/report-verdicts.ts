@@ -3,6 +3,7 @@
 // a plain list of where the evidence contradicts the paper. A claim without runs says "not run".
 // Must not: contain any number that does not come from the runs.
 import { over, secondHalfEval, type ConfigResults, type ExperimentResults, type RunSummary } from './report-data';
+import { extraClaims } from './report-extra';
 import { diffCi, fmtCi, verdict, type MeanCi } from './stats';
 
 type Pick = (r: RunSummary) => number;
@@ -137,6 +138,10 @@ export function headline(results: readonly ExperimentResults[]): string[] {
       `- **The policy keeps its performance when advice stops** (advice-off): π alone at the end, advice off at 50 % ${fmtCi(over(off, f))} vs advice throughout ${fmtCi(over(always, f))} (${cmp(d(off, always, f))}) vs never advised ${fmtCi(over(noneO, f))} (${cmp(d(off, noneO, f))}).`,
     );
   } else claims.push('- **The policy keeps its performance when advice stops**: not run yet.');
+  // 8-9. the real LLM advisor and CartPole (report-extra.ts)
+  const extra = extraClaims(results);
+  claims.push(...extra.claims);
+  contra.push(...extra.contra);
   return [
     ...(quick ? ['> **QUICK MODE**: these runs are test-sized; the numbers below are not results.', ''] : []),
     contra.length > 0

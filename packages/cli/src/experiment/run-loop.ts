@@ -15,7 +15,8 @@ import { BiasTable } from '@ala/actor-runner';
 import { AdviceFlow, type FlowCounts } from './advice-flow';
 import { MilestoneEnv, milestoneRates, type EpisodeSummary } from './milestone-env';
 import type { RunConfig } from './run-config';
-import { ScoreCache, SimAdvisor, snapshotEnv } from './sim-advisor';
+import { createAdvisors, llmStats, prepareAdvisors, type AdvisorContext, type LlmAdvisorStats } from './llm-advisor';
+import { snapshotEnv, type PendingSnapshot } from './sim-advisor';
 
 export type ClockMode = 'virtual' | 'real';
 
@@ -51,7 +52,9 @@ export interface RunResult {
   readonly evals: EvalPoint[];
   readonly flow: FlowCounts;
   readonly advice: { accepted: number; expired: number; expiredUnused: number; replaced: number; advisedSteps: number; meanAgeMs: number };
-  readonly modes: Record<string, { expert: number; random: number; adversarial: number }>;
+  readonly modes: Record<string, Record<string, number>>;
+  /** Per `llm` advisor: model, server, real call latencies, tokens, agreement with the expert. */
+  readonly llm?: Record<string, LlmAdvisorStats>;
   readonly envSteps: number;
   /** Run-clock seconds at the end. */
   readonly seconds: number;
@@ -62,7 +65,13 @@ export interface RunResult {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `cfg` with `seed`; `onProgress(envSteps)` after every update. */
-export async function runOnce(cfg: RunConfig, seed: number, clockMode: ClockMode = 'virtual', onProgress?: (envSteps: number) => void): Promise<RunResult> {
+export async function runOnce(
+  cfg: RunConfig,
+  seed: number,
+  clockMode: ClockMode = 'virtual',
+  onProgress?: (envSteps: number) => void,
+  ctx: AdvisorContext = {},
+): Promise<RunResult> {
   const wall0 = performance.now();
   const venv = VectorEnv.make(cfg.envId, cfg.agents, envOptions(cfg));
   const env = new MilestoneEnv(venv);
@@ -89,8 +98,8 @@ export async function runOnce(cfg: RunConfig, seed: number, clockMode: ClockMode
   );
   const agentIds = Array.from({ length: cfg.agents }, (_, i) => `exp-${i}`);
   const table = new BiasTable(agentIds, nActions, { bound: cfg.bound, maxTtlMs: cfg.ttlMs ?? 1e12 });
-  const cache = new ScoreCache();
-  const advisors = cfg.advisors.map((a, k) => new SimAdvisor(a, cfg.envId, seed, k, cache));
+  const advisors = createAdvisors(cfg.advisors, cfg.envId, seed, ctx);
+  const taken: PendingSnapshot[] = [];
   const flow = new AdviceFlow(advisors, cfg.agents, cfg);
   const period = 1000 / cfg.stepHz;
   const t0 = performance.now();
@@ -120,9 +129,11 @@ export async function runOnce(cfg: RunConfig, seed: number, clockMode: ClockMode
         for (let i = 0; i < cfg.agents; i++) {
           if (!flow.due(i, t)) continue;
           const legal = Array.from(f.legal.subarray(i * nActions, (i + 1) * nActions), (x) => x === 1);
-          flow.snapshot(i, t, snapshotEnv(cfg.envId, venv.exportState(i), f.obs.subarray(i * obsDim, (i + 1) * obsDim)), legal);
+          taken.push({ agent: i, env: snapshotEnv(cfg.envId, venv.exportState(i), f.obs.subarray(i * obsDim, (i + 1) * obsDim)), legal });
         }
       });
+      await prepareAdvisors(advisors, taken); // real LLM calls: the run clock stands still meanwhile
+      for (const s of taken.splice(0)) flow.snapshot(s.agent, t, s.env, s.legal);
       steps += cfg.agents;
       advisedSteps += live;
       chunkAdvised += live;
@@ -170,6 +181,7 @@ export async function runOnce(cfg: RunConfig, seed: number, clockMode: ClockMode
   const c = table.counts;
   const modes: RunResult['modes'] = {};
   for (const a of advisors) modes[a.spec.id] = { ...a.modes };
+  const llm = llmStats(advisors);
   return {
     curve,
     evals,
@@ -183,6 +195,7 @@ export async function runOnce(cfg: RunConfig, seed: number, clockMode: ClockMode
       meanAgeMs: advisedSteps === 0 ? 0 : ageSum / advisedSteps,
     },
     modes,
+    ...(llm ? { llm } : {}),
     envSteps: steps,
     seconds: now(k) / 1000,
     wallSeconds: (performance.now() - wall0) / 1000,

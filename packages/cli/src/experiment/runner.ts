@@ -2,7 +2,8 @@
 // configurations, seeds, command, git revision, versions) and one <config>/seed-<n>.json per
 // finished (config, seed), written atomically, so an interrupted run resumes where it stopped (a
 // finished pair is never rerun). `shard: [k, n]` runs only every n-th pair from the k-th (one
-// process per core). Must not: print (it reports through onRun/onSteps).
+// process per core). A configuration with `llm` advisors gets an LlmClient whose answer cache is
+// <config>/seed-<n>.llm-cache.json, so the run can be repeated without the server. Must not: print (it reports through onRun/onSteps).
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -10,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { runtimeVersions } from '../train/run-dir';
 import type { NamedConfig } from './run-config';
+import { LlmClient } from './llm-client';
 import { runOnce, type ClockMode, type RunResult } from './run-loop';
 import type { Experiment } from './registry';
 
@@ -37,6 +39,8 @@ export interface RunnerOptions {
   readonly shard?: readonly [number, number];
   /** Only these config ids (default all). */
   readonly only?: readonly string[];
+  /** OpenAI-compatible server of `llm` advisors (default: the local llama-server, started on the first cache miss). */
+  readonly llmEndpoint?: string;
   /** The command line that started the run, recorded in experiment.json. */
   readonly command: string;
   readonly onRun?: (e: { config: string; seed: number; skipped: boolean; done: number; total: number; wallSeconds?: number }) => void;
@@ -109,13 +113,34 @@ async function sameRun(out: string, settings: NamedConfig['config'], seed: numbe
   return undefined;
 }
 
+export const llmCacheFileName = (dir: string, config: string, seed: number): string => path.join(dir, config, `seed-${seed}.llm-cache.json`);
+
+/** One run, with an LLM client (and its cache file) when the configuration has `llm` advisors. */
+async function runWithAdvisors(c: NamedConfig, seed: number, clock: ClockMode, dir: string, opts: RunnerOptions): Promise<RunResult> {
+  const onSteps = (s: number): void => opts.onSteps?.(c.id, seed, s, c.config.totalSteps);
+  if (!c.config.advisors.some((a) => a.llm !== undefined)) return runOnce(c.config, seed, clock, onSteps);
+  const llm = await LlmClient.open({ cacheFile: llmCacheFileName(dir, c.id, seed), ...(opts.llmEndpoint ? { endpoint: opts.llmEndpoint } : {}) });
+  try {
+    return await runOnce(c.config, seed, clock, onSteps, { llm });
+  } finally {
+    await llm.close(); // the answers so far are kept even when the run failed
+  }
+}
+
 /** Runs every missing (config, seed) of `exp`; returns how many ran and how many were already there. */
 export async function runExperiment(exp: Experiment, opts: RunnerOptions): Promise<{ ran: number; skipped: number; dir: string }> {
   const dir = path.join(opts.out, exp.name);
   const clock = opts.clock ?? 'virtual';
   const all = exp.configs(opts.quick);
   const configs = all.filter((c) => opts.only === undefined || opts.only.includes(c.id));
-  await writeAtomic(path.join(dir, 'experiment.json'), {
+  const metaFile = path.join(dir, 'experiment.json');
+  // every command that added runs here (e.g. a later --only for one new configuration), oldest first
+  const before = await fs
+    .readFile(metaFile, 'utf8')
+    .then((t) => JSON.parse(t) as { command?: string; commands?: string[] })
+    .catch(() => undefined);
+  const commands = [...new Set([...(before?.commands ?? (before?.command ? [before.command] : [])), opts.command])];
+  await writeAtomic(metaFile, {
     name: exp.name,
     claim: exp.claim,
     design: exp.design,
@@ -125,6 +150,7 @@ export async function runExperiment(exp: Experiment, opts: RunnerOptions): Promi
     seeds: opts.seeds,
     configs: all,
     command: opts.command,
+    commands,
     gitRevision: gitRevision(),
     versions: runtimeVersions(tf.version.tfjs, ort.env.versions.common),
     writtenAt: new Date().toISOString(),
@@ -143,7 +169,7 @@ export async function runExperiment(exp: Experiment, opts: RunnerOptions): Promi
       continue;
     }
     const twin = clock === 'virtual' ? await sameRun(opts.out, c.config, seed) : undefined;
-    const result = twin?.result ?? (await runOnce(c.config, seed, clock, (s) => opts.onSteps?.(c.id, seed, s, c.config.totalSteps)));
+    const result = twin?.result ?? (await runWithAdvisors(c, seed, clock, dir, opts));
     const rec: RunFile = {
       experiment: exp.name,
       config: c.id,

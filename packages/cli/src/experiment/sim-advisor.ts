@@ -3,7 +3,8 @@
 // distribution, turned into a bias exactly as the advisor-worker does (tameOutliers, then
 // answerToBias scaled to B). Every random draw (latency, knobs) comes from generators seeded by
 // (run seed, advisor index). Must not: keep time, schedule anything or touch a bus (the run loop
-// decides when an answer arrives).
+// decides when an answer arrives). The `Advisor` seam is what the advice flow asks; an `llm` advisor
+// (llm-advisor.ts) implements it with a real model.
 import { CARTPOLE_ID, CartPoleEnv, CraftWorldEnv, Pcg64, craftWorldScores, createExpert, getExpert, type Env, type Expert } from '@ala/envs';
 import { answerToBias, tameOutliers } from '@ala/advisor-worker';
 
@@ -21,6 +22,39 @@ export interface AdvisorSpec {
   readonly priority?: number;
   /** Confidence sent with every answer, in [0, 1] (default 0.8). */
   readonly confidence?: number;
+  /** Set: the answers come from this real LLM (llm-advisor.ts); accuracy/adversarial/confidence do not apply. */
+  readonly llm?: LlmAdvisorSpec;
+}
+
+/** A real-LLM advisor: the model the OpenAI-compatible server is asked for and the request knobs. */
+export interface LlmAdvisorSpec {
+  /** The request's `model` (the local llama-server answers to 'smollm2-135m'). */
+  readonly model: string;
+  /** max_tokens of one answer (default 64: the JSON answer without rationale needs ~20). */
+  readonly maxTokens?: number;
+  /** Sampling temperature (default 0: the model's most likely answer). */
+  readonly temperature?: number;
+}
+
+/** A snapshot taken at one step, before the advisors answer it. */
+export interface PendingSnapshot {
+  readonly agent: number;
+  readonly env: Env;
+  readonly legal: readonly boolean[];
+}
+
+/** What the advice flow asks: an answer per snapshot, with its latency on the run clock. */
+export interface Advisor {
+  readonly spec: AdvisorSpec;
+  /** Answers per kind (expert/random/adversarial for the scripted one; llm/invalid/truncated for an LLM). */
+  readonly modes: Record<string, number>;
+  /**
+   * Gets what answer() needs for these snapshots (the real LLM calls, run time frozen meanwhile);
+   * the run loop awaits it before handing the snapshots to the flow. Absent: nothing to fetch.
+   */
+  prepare?(snapshots: readonly PendingSnapshot[]): Promise<void>;
+  /** The answer to the snapshot `env` with legal mask `legal` and bias scale `bound`; undefined = no advice. */
+  answer(env: Env, legal: readonly boolean[], bound: number): SimAnswer | undefined;
 }
 
 /** An answer the advisor will deliver `latencyMs` after the snapshot. */
@@ -31,7 +65,7 @@ export interface SimAnswer {
   readonly priority: number;
   readonly confidence: number;
   readonly latencyMs: number;
-  readonly mode: 'expert' | 'random' | 'adversarial';
+  readonly mode: 'expert' | 'random' | 'adversarial' | 'llm';
 }
 
 /**
@@ -63,10 +97,25 @@ export class ScoreCache {
   }
 }
 
-export class SimAdvisor {
+export function checkLatency(spec: AdvisorSpec): void {
+  const [lo, hi] = spec.latencyMs;
+  if (!(lo >= 0 && hi >= lo && Number.isFinite(hi)))
+    throw new RangeError(`advisor ${spec.id}: latencyMs must be [lo, hi] with 0 <= lo <= hi, got [${lo}, ${hi}]`);
+}
+
+/** The latency generator of advisor `index` of a run: the same draws whatever answers (scripted or LLM), so arms are paired. */
+export const latencyRng = (seed: number, index: number): Pcg64 => Pcg64.fromSeed(BigInt(seed) * 1000n + BigInt(101 + 2 * index));
+
+/** One thinking time, uniform in spec.latencyMs. */
+export function drawLatency(spec: AdvisorSpec, rng: Pcg64): number {
+  const [lo, hi] = spec.latencyMs;
+  return lo + (hi - lo) * rng.nextFloat();
+}
+
+export class SimAdvisor implements Advisor {
   private readonly expert: Expert;
   private readonly latencyRng: Pcg64;
-  readonly modes = { expert: 0, random: 0, adversarial: 0 };
+  readonly modes: Record<string, number> = { expert: 0, random: 0, adversarial: 0 };
 
   constructor(
     readonly spec: AdvisorSpec,
@@ -75,13 +124,11 @@ export class SimAdvisor {
     index: number,
     cache: ScoreCache = new ScoreCache(),
   ) {
-    const [lo, hi] = spec.latencyMs;
-    if (!(lo >= 0 && hi >= lo && Number.isFinite(hi)))
-      throw new RangeError(`advisor ${spec.id}: latencyMs must be [lo, hi] with 0 <= lo <= hi, got [${lo}, ${hi}]`);
+    checkLatency(spec);
     const knobRng = Pcg64.fromSeed(BigInt(seed) * 1000n + BigInt(100 + 2 * index));
     const knobs = { accuracy: spec.accuracy, adversarial: spec.adversarial ?? 0, rng: knobRng };
     this.expert = createExpert(envId, (env) => cache.of(env), knobs);
-    this.latencyRng = Pcg64.fromSeed(BigInt(seed) * 1000n + BigInt(101 + 2 * index));
+    this.latencyRng = latencyRng(seed, index);
   }
 
   /**
@@ -89,10 +136,9 @@ export class SimAdvisor {
    * Undefined when the answer carries no preference.
    */
   answer(env: Env, legal: readonly boolean[], bound: number): SimAnswer | undefined {
-    const [lo, hi] = this.spec.latencyMs;
-    const latencyMs = lo + (hi - lo) * this.latencyRng.nextFloat();
+    const latencyMs = drawLatency(this.spec, this.latencyRng);
     const advice = this.expert.advise(env);
-    this.modes[advice.mode] += 1;
+    this.modes[advice.mode]! += 1;
     const confidence = this.spec.confidence ?? 0.8;
     const b = answerToBias({ scores: tameOutliers(advice.scores), action: advice.action, confidence, model: 'sim', rationale: advice.mode }, legal, bound);
     if (b === undefined) return undefined;
