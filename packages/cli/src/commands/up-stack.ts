@@ -93,6 +93,8 @@ export interface StackOptions {
   readonly scripted?: Partial<AdvisorConfig['scripted']>;
   /** Snapshots the advisor answers at once (default max(8, 4 x agents) for the scripted advisor). */
   readonly advisorMaxInFlight?: number;
+  /** Called when the actor swaps in a new policy version (between two steps). */
+  readonly onPolicySwap?: (version: number) => void;
   /** Learner settings over the defaults (e.g. minBatch, hidden). */
   readonly learnerConfig?: Partial<Pick<PpoLearnerConfig, 'minBatch' | 'maxBatch' | 'maxPolicyLag' | 'hidden'>>;
 }
@@ -283,7 +285,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     };
     return venv;
   };
-  const actor = await startActor({ config: actorConfig, bus, ...actorPorts, logger: log, makeVectorEnv }).catch(async (err: unknown) => {
+  const actor = await startActor({
+    config: actorConfig,
+    bus,
+    ...actorPorts,
+    logger: log,
+    makeVectorEnv,
+    ...(opts.onPolicySwap ? { onPolicySwap: opts.onPolicySwap } : {}),
+  }).catch(async (err: unknown) => {
     await learner.stop().catch((err: unknown) => log.warn('ala up: stopping the learner failed', { error: err })); // no orphan learner worker
     throw err;
   });
