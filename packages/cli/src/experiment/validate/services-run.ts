@@ -81,11 +81,13 @@ export async function runOnServices(
   const swaps: { version: number; envSteps: number }[] = [];
   let envStepsNow = 0;
   const updates: Record<string, number>[] = [];
+  let actorSteps = (): number => envStepsNow;
   const stack = await startStack({
     ...stackOptionsFor(cfg, seed, knobs),
-    onPolicySwap: (version) => swaps.push({ version, envSteps: envStepsNow }),
+    onPolicySwap: (version) => swaps.push({ version, envSteps: actorSteps() }), // between two steps: the steps taken so far
     onUpdate: (m) => void updates.push(m),
   });
+  actorSteps = () => stack.actor.stats().envSteps;
   const curve: CurvePoint[] = [];
   const stored: { envSteps: number; t: number; version: number; bytes: Uint8Array }[] = [];
   try {
