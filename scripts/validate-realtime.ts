@@ -45,7 +45,7 @@ async function main(): Promise<number> {
     });
     process.stdout.write(`ran ${r.ran}, kept ${r.skipped}\n`);
   }
-  const c = await writeComparison(values.out, command, steps);
+  const c = await writeComparison(values.out, values['compare-only'] ? undefined : command, steps);
   for (const k of c.cases)
     for (const m of k.models)
       for (const x of m.measures)

@@ -50,7 +50,7 @@ async function servicesSection(dir: string): Promise<string[]> {
       `(the new policy acts ${c.policyDelayMs} ms after its chunk while the actors act on with the previous one, answers reach the actor ${c.deliveryMs} ms after the vote, snapshots every n steps of an agent as the actor takes them; both constants set before the comparison). ` +
       '"In CI" = the virtual mean lies in the 95 % Student-t interval of the services\' mean (the test the issue asks for); the last column is Welch\'s interval of services − virtual.',
     '',
-    `Command: \`${c.command}\`; git revision(s): ${c.gitRevisions.map((r) => `\`${r.slice(0, 12)}\``).join(', ')}; written ${c.writtenAt.slice(0, 16)} UTC.`,
+    `Commands: ${c.commands.map((x) => `\`${x}\``).join(', ') || '–'}; git revision(s): ${c.gitRevisions.map((r) => `\`${r.replace(/^([0-9a-f]{12})[0-9a-f]*/, '$1')}\``).join(', ')}; written ${c.writtenAt.slice(0, 16)} UTC.`,
     '',
     verdicts.length === 0 ? '**Every measure matches within the interval.**' : `**Outside the interval:** ${verdicts.join(', ')}.`,
     '',

@@ -37,7 +37,8 @@ export interface ValidateOptions {
 }
 
 export interface ComparisonFile {
-  readonly command: string;
+  /** The commands that ran the runs compared (kept from the previous comparison.json, plus this one). */
+  readonly commands: string[];
   readonly gitRevisions: string[];
   readonly writtenAt: string;
   readonly steps: number;
@@ -140,8 +141,13 @@ export function numbersOf(r: RunFile): RunNumbers {
   return { seed: r.seed, piAlone: s.evalAuc, piEnd: s.evalFinal, advisedReturn: s.behaviourAuc, advisedPct: 100 * s.advisedFrac };
 }
 
-/** Reads every run under `out` and writes OUT/comparison.json. */
-export async function writeComparison(out: string, command: string, steps = VALIDATION_STEPS): Promise<ComparisonFile> {
+/** Reads every run under `out` and writes OUT/comparison.json; `command` (if it ran anything) joins the commands recorded there. */
+export async function writeComparison(out: string, command: string | undefined, steps = VALIDATION_STEPS): Promise<ComparisonFile> {
+  const before = await fs
+    .readFile(path.join(out, 'comparison.json'), 'utf8')
+    .then((t) => (JSON.parse(t) as Partial<ComparisonFile>).commands ?? [])
+    .catch(() => [] as string[]);
+  const commands = command === undefined || before.includes(command) ? before : [...before, command];
   const revs = new Set<string>();
   const cases: ComparisonFile['cases'] = [];
   for (const c of validationCases(steps)) {
@@ -166,7 +172,7 @@ export async function writeComparison(out: string, command: string, steps = VALI
     });
   }
   const file: ComparisonFile = {
-    command,
+    commands,
     gitRevisions: [...revs].sort(),
     writtenAt: new Date().toISOString(),
     steps,
