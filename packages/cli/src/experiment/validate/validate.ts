@@ -51,7 +51,15 @@ export interface ComparisonFile {
     readonly seeds: Record<Side, number[]>;
     readonly models: { readonly model: ModelKind; readonly measures: MeasureComparison[] }[];
     /** Measured on the services: policy lag (env steps, all swaps of all seeds), update seconds, advice age, wall seconds per run, load average. */
-    readonly services: { policyLagSteps: MeanCi; updateSeconds: MeanCi; adviceAgeMs: MeanCi; wallSeconds: MeanCi; loadavg1: MeanCi };
+    readonly services: {
+      policyLagSteps: MeanCi;
+      updateSeconds: MeanCi;
+      adviceAgeMs: MeanCi;
+      wallSeconds: MeanCi;
+      loadavg1: MeanCi;
+      /** Lowest and highest advised-step percentage of a single services run. */
+      advisedPctRange: [number, number];
+    };
     readonly adviceAgeMs: Record<ModelKind, MeanCi>;
   }[];
 }
@@ -167,6 +175,7 @@ export async function writeComparison(out: string, command: string | undefined, 
         adviceAgeMs: meanCi(ex.map((e) => e.adviceAgeMs)),
         wallSeconds: meanCi(svc.map((r) => r.result.wallSeconds)),
         loadavg1: meanCi(ex.flatMap((e) => [e.loadavg.before[0]!, e.loadavg.after[0]!])),
+        advisedPctRange: [Math.min(...svc.map((r) => numbersOf(r).advisedPct)), Math.max(...svc.map((r) => numbersOf(r).advisedPct))],
       },
       adviceAgeMs: Object.fromEntries(MODELS.map((m) => [m, meanCi(runs[m].map((r) => r.result.advice.meanAgeMs))])) as Record<ModelKind, MeanCi>,
     });
