@@ -3,7 +3,7 @@
 // (a nats-server started here, every service, the learner in its worker thread) and on the
 // lockstep virtual loop, 2,048 env steps each (26 s of real time); then `writeComparison` writes
 // comparison.json. Checks the services run is well formed: one curve point per chunk, the stored
-// policy of the right version evaluated, policy swaps measured 0 < lag < one chunk, most steps
+// policy of the right version evaluated, policy swaps measured 0 <= lag < one chunk, most steps
 // advised, and a rerun reruns nothing.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +28,7 @@ test('a toy validation runs the real services and the virtual loop and compares 
   const lags = svc.extra!.policyLagSteps;
   expect(lags.length).toBeGreaterThanOrEqual(1);
   for (const l of lags) {
-    expect(l).toBeGreaterThan(0);
+    expect(l).toBeGreaterThanOrEqual(0); // 0: the update (~0.1 s) finished within the pacing sleep, before the next step
     expect(l).toBeLessThan(1024);
   }
   expect(svc.result.advice.advisedSteps / svc.result.envSteps).toBeGreaterThan(0.5);
