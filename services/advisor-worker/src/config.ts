@@ -59,42 +59,56 @@ export interface AdvisorConfig extends CommonConfig {
   biasScale: number;
   /** Snapshots arriving with less remaining lifetime than this are dropped, ms. */
   minRemainingMs: number;
-  scripted: { latencyMs: number; accuracy: number; adversarial: number; seed: number; confidence: number };
+  /**
+   * Scripted backend knobs. Thinking time: `latencyMs`, or, when `latencyMaxMs` > 0, uniform in
+   * [latencyMs, latencyMaxMs] per snapshot, drawn from a generator seeded by `seed`.
+   */
+  scripted: { latencyMs: number; latencyMaxMs: number; accuracy: number; adversarial: number; seed: number; confidence: number };
   llm: LlmConfig;
 }
 
-const DEF = defineConfig<AdvisorConfig>({
-  ...COMMON_SETTINGS,
-  advisorId: setting.string('ALA_ADVISOR_ID', 'scripted-0', { test: isValidId, rule: 'an id of [A-Za-z0-9_-]{1,64}' }),
-  priority: setting.number('ALA_ADVISOR_PRIORITY', 1, { min: 0 }),
-  backend: setting.oneOf('ALA_ADVISOR_BACKEND', 'scripted', BACKENDS),
-  maxInFlight: setting.int('ALA_ADVISOR_MAX_IN_FLIGHT', 8, { min: 1, max: 10_000 }),
-  pauseWhenBusy: setting.bool('ALA_ADVISOR_PAUSE_WHEN_BUSY', true),
-  biasScale: setting.number('ALA_ADVISOR_BIAS_SCALE', 1, { min: 0, max: 100 }),
-  minRemainingMs: setting.number('ALA_ADVISOR_MIN_REMAINING_MS', 1, { min: 0 }),
-  scripted: {
-    latencyMs: setting.number('ALA_SCRIPTED_LATENCY_MS', 0, { min: 0, max: 600_000 }),
-    accuracy: setting.number('ALA_SCRIPTED_ACCURACY', 1, { min: 0, max: 1 }),
-    adversarial: setting.number('ALA_SCRIPTED_ADVERSARIAL', 0, { min: 0, max: 1 }),
-    seed: setting.int('ALA_SCRIPTED_SEED', 0, { min: 0 }),
-    confidence: setting.number('ALA_SCRIPTED_CONFIDENCE', 0.9, { min: 0, max: 1 }),
+const DEF = defineConfig<AdvisorConfig>(
+  {
+    ...COMMON_SETTINGS,
+    advisorId: setting.string('ALA_ADVISOR_ID', 'scripted-0', { test: isValidId, rule: 'an id of [A-Za-z0-9_-]{1,64}' }),
+    priority: setting.number('ALA_ADVISOR_PRIORITY', 1, { min: 0 }),
+    backend: setting.oneOf('ALA_ADVISOR_BACKEND', 'scripted', BACKENDS),
+    maxInFlight: setting.int('ALA_ADVISOR_MAX_IN_FLIGHT', 8, { min: 1, max: 10_000 }),
+    pauseWhenBusy: setting.bool('ALA_ADVISOR_PAUSE_WHEN_BUSY', true),
+    biasScale: setting.number('ALA_ADVISOR_BIAS_SCALE', 1, { min: 0, max: 100 }),
+    minRemainingMs: setting.number('ALA_ADVISOR_MIN_REMAINING_MS', 1, { min: 0 }),
+    scripted: {
+      latencyMs: setting.number('ALA_SCRIPTED_LATENCY_MS', 0, { min: 0, max: 600_000 }),
+      latencyMaxMs: setting.number('ALA_SCRIPTED_LATENCY_MAX_MS', 0, { min: 0, max: 600_000 }),
+      accuracy: setting.number('ALA_SCRIPTED_ACCURACY', 1, { min: 0, max: 1 }),
+      adversarial: setting.number('ALA_SCRIPTED_ADVERSARIAL', 0, { min: 0, max: 1 }),
+      seed: setting.int('ALA_SCRIPTED_SEED', 0, { min: 0 }),
+      confidence: setting.number('ALA_SCRIPTED_CONFIDENCE', 0.9, { min: 0, max: 1 }),
+    },
+    llm: {
+      endpointUrl: setting.string('ALA_LLM_ENDPOINT', 'http://127.0.0.1:8000'),
+      model: setting.string('ALA_LLM_MODEL', 'gpt-oss-20b'),
+      apiKey: setting.optional('ALA_LLM_API_KEY'),
+      timeoutMs: setting.int('ALA_LLM_TIMEOUT_MS', 10_000, { min: 1 }),
+      maxTokens: setting.int('ALA_LLM_MAX_TOKENS', 512, { min: 1 }),
+      temperature: setting.number('ALA_LLM_TEMPERATURE', 0.2, { min: 0, max: 2 }),
+      breakerFailures: setting.int('ALA_LLM_BREAKER_FAILURES', 3, { min: 1 }),
+      breakerCooldownMs: setting.int('ALA_LLM_BREAKER_COOLDOWN_MS', 10_000, { min: 0 }),
+      cacheSize: setting.int('ALA_LLM_CACHE_SIZE', 256, { min: 0 }),
+      tokenBudget: setting.int('ALA_LLM_TOKEN_BUDGET', 0, { min: 0 }),
+      slots: setting.int('ALA_LLM_SLOTS', 2, { min: 1, max: 1024 }),
+      responseFormat: setting.oneOf('ALA_LLM_RESPONSE_FORMAT', 'auto', RESPONSE_FORMATS),
+      rationaleMaxChars: setting.int('ALA_LLM_RATIONALE_MAX_CHARS', 120, { min: 0, max: 2048 }),
+    },
   },
-  llm: {
-    endpointUrl: setting.string('ALA_LLM_ENDPOINT', 'http://127.0.0.1:8000'),
-    model: setting.string('ALA_LLM_MODEL', 'gpt-oss-20b'),
-    apiKey: setting.optional('ALA_LLM_API_KEY'),
-    timeoutMs: setting.int('ALA_LLM_TIMEOUT_MS', 10_000, { min: 1 }),
-    maxTokens: setting.int('ALA_LLM_MAX_TOKENS', 512, { min: 1 }),
-    temperature: setting.number('ALA_LLM_TEMPERATURE', 0.2, { min: 0, max: 2 }),
-    breakerFailures: setting.int('ALA_LLM_BREAKER_FAILURES', 3, { min: 1 }),
-    breakerCooldownMs: setting.int('ALA_LLM_BREAKER_COOLDOWN_MS', 10_000, { min: 0 }),
-    cacheSize: setting.int('ALA_LLM_CACHE_SIZE', 256, { min: 0 }),
-    tokenBudget: setting.int('ALA_LLM_TOKEN_BUDGET', 0, { min: 0 }),
-    slots: setting.int('ALA_LLM_SLOTS', 2, { min: 1, max: 1024 }),
-    responseFormat: setting.oneOf('ALA_LLM_RESPONSE_FORMAT', 'auto', RESPONSE_FORMATS),
-    rationaleMaxChars: setting.int('ALA_LLM_RATIONALE_MAX_CHARS', 120, { min: 0, max: 2048 }),
-  },
-});
+  (c) => [
+    [
+      'scripted.latencyMaxMs',
+      c.scripted.latencyMaxMs === 0 || c.scripted.latencyMaxMs >= c.scripted.latencyMs,
+      '0 (fixed latency) or >= ALA_SCRIPTED_LATENCY_MS',
+    ],
+  ],
+);
 
 export const ADVISOR_DEFAULTS: AdvisorConfig = DEF.defaults;
 /** Every environment variable loadConfig reads. */

@@ -6,7 +6,7 @@ export { loadConfig, validateAdvisorConfig, ADVISOR_DEFAULTS, CONFIG_ENV, BACKEN
 export type { AdvisorConfig, BackendKind, LlmConfig, ResponseFormatMode } from './config';
 export { BackendError } from './backend';
 export type { AdvisorBackend, BackendAnswer, BackendFailure } from './backend';
-export { scriptedBackend, tameOutliers } from './scripted-backend';
+export { scriptedBackend, tameOutliers, thinkingTime } from './scripted-backend';
 export type { ScriptedOptions } from './scripted-backend';
 export { createBackend } from './create-backend';
 export { answerToBias, NO_SIGNAL_TOLERANCE } from './score-to-bias';

@@ -1,6 +1,7 @@
 // The scripted advisor: the env's expert from @ala/envs answering from the snapshot alone, after
-// a simulated thinking time, with the expert's accuracy/adversarial knobs and one seeded generator
-// for all knob draws. CartPole-v1: the float32 observation is the physics state the expert reads.
+// a simulated thinking time (fixed, or uniform in [latencyMs, latencyMaxMs] from its own generator
+// seeded by `seed`), with the expert's accuracy/adversarial knobs and one seeded generator for all
+// knob draws. CartPole-v1: the float32 observation is the physics state the expert reads.
 // CraftWorld (every registered variant): the planner needs the whole map, so the env is rebuilt
 // from the snapshot's `envState` (CraftWorldEnv.fromState); a snapshot without it is refused as
 // `unsupported`, malformed bytes or a state that disagrees with the snapshot's legal mask as
@@ -25,8 +26,10 @@ import { BackendError, type AdvisorBackend, type BackendAnswer } from './backend
 import { stateExpert } from './state-expert';
 
 export interface ScriptedOptions {
-  /** Simulated thinking time per snapshot, ms (counts against the snapshot's TTL). */
+  /** Simulated thinking time per snapshot, ms (counts against the snapshot's TTL); the lower end when latencyMaxMs > 0. */
   latencyMs: number;
+  /** 0 (default): always latencyMs; else each thinking time is uniform in [latencyMs, latencyMaxMs]. */
+  latencyMaxMs?: number;
   /** Probability of the expert's action (else a random legal one). */
   accuracy: number;
   /** Probability of the worst action instead (adversarial advice). */
@@ -71,6 +74,16 @@ function craftWorldIds(): (envId: string) => boolean {
   };
 }
 
+/** Draws thinking times: fixed latencyMs, or uniform in [latencyMs, latencyMaxMs] from a generator of its own (the knob draws stay as they were). */
+export function thinkingTime(opts: Pick<ScriptedOptions, 'latencyMs' | 'latencyMaxMs' | 'seed'>): () => number {
+  const lo = opts.latencyMs;
+  const hi = opts.latencyMaxMs ?? 0;
+  if (hi === 0) return () => lo;
+  if (!(lo >= 0 && hi >= lo && Number.isFinite(hi))) throw new RangeError(`scripted latency: need 0 <= latencyMs <= latencyMaxMs, got [${lo}, ${hi}]`);
+  const rng = Pcg64.fromSeed(BigInt(opts.seed) * 2n + 1n);
+  return () => lo + (hi - lo) * rng.nextFloat();
+}
+
 export function scriptedBackend(opts: ScriptedOptions): AdvisorBackend {
   const knobs = { accuracy: opts.accuracy, adversarial: opts.adversarial, rng: Pcg64.fromSeed(opts.seed) };
   const cartExpert: Expert = getExpert(CARTPOLE_ID, knobs);
@@ -78,6 +91,7 @@ export function scriptedBackend(opts: ScriptedOptions): AdvisorBackend {
   const isCraftWorld = craftWorldIds();
   const cartEnv = makeEnv(CARTPOLE_ID);
   if (!(cartEnv instanceof CartPoleEnv)) throw new BackendError('unsupported', `${CARTPOLE_ID} is not a CartPoleEnv`);
+  const thinkingMs = thinkingTime(opts);
   const modes = { expert: 0, random: 0, adversarial: 0 };
   const craft = { answered: 0, noState: 0, badState: 0 };
   const generic = stateExpert(knobs);
@@ -125,9 +139,10 @@ export function scriptedBackend(opts: ScriptedOptions): AdvisorBackend {
   return {
     kind: 'scripted',
     async advise(snapshot: StateSnapshot, signal: AbortSignal): Promise<BackendAnswer> {
-      if (opts.latencyMs > 0) {
+      const latencyMs = thinkingMs();
+      if (latencyMs > 0) {
         try {
-          await sleep(opts.latencyMs, undefined, { signal });
+          await sleep(latencyMs, undefined, { signal });
         } catch (err) {
           throw new BackendError('aborted', 'aborted while thinking', { cause: err });
         }

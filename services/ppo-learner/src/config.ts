@@ -19,6 +19,8 @@ export interface PpoLearnerConfig extends CommonConfig {
   readonly maxPolicyLag: number;
   /** Env samples over which LR and clip are annealed; 0 = the preset's (ALA_TOTAL_TIMESTEPS, default 0). */
   readonly totalTimesteps: number;
+  /** Hidden layer widths, comma-separated (e.g. "64,64"); '' = the preset's (ALA_PPO_HIDDEN, default ''). */
+  readonly hidden: string;
   /** Directory for checkpoints, '' = none (ALA_CHECKPOINT_DIR, default ''). */
   readonly checkpointDir: string;
   /** Seconds between checkpoints (ALA_CHECKPOINT_EVERY_S, default 30). */
@@ -39,6 +41,10 @@ const DEF = defineConfig<PpoLearnerConfig>(
     maxBatch: setting.int('ALA_MAX_BATCH', 0, { min: 0, max: 4_000_000 }),
     maxPolicyLag: setting.int('ALA_MAX_POLICY_LAG', -1, { min: -1, max: 1_000_000 }),
     totalTimesteps: setting.int('ALA_TOTAL_TIMESTEPS', 0, { min: 0 }),
+    hidden: setting.string('ALA_PPO_HIDDEN', '', {
+      test: (h) => h === '' || hiddenWidths(h) !== undefined,
+      rule: "'' or comma-separated widths 1-4096, e.g. 64,64",
+    }),
     checkpointDir: setting.string('ALA_CHECKPOINT_DIR', ''),
     checkpointEverySec: setting.number('ALA_CHECKPOINT_EVERY_S', 30, { above: 0 }),
     consumer: setting.string('ALA_LEARNER_CONSUMER', 'ppo-learner', ID),
@@ -46,6 +52,12 @@ const DEF = defineConfig<PpoLearnerConfig>(
   },
   (c) => [['maxBatch', c.maxBatch === 0 || c.maxBatch >= c.minBatch, 'an integer >= minBatch (0 = 8 x minBatch)']],
 );
+
+/** "64,64" -> [64, 64]; undefined unless 1-8 integer widths in 1..4096. */
+export function hiddenWidths(h: string): number[] | undefined {
+  const w = h.split(',').map((x) => Number(x.trim()));
+  return w.length >= 1 && w.length <= 8 && w.every((x) => Number.isSafeInteger(x) && x >= 1 && x <= 4096) ? w : undefined;
+}
 
 export const LEARNER_DEFAULTS: PpoLearnerConfig = DEF.defaults;
 /** Every environment variable loadConfig reads. */

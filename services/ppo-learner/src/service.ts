@@ -11,7 +11,7 @@ import { PolicyAnnounce, subjects } from '@ala/protocol';
 import { rateLimitedLogger, silentLogger, type Bus, type BusLogger } from '@ala/bus';
 import { Batcher } from './batcher';
 import { loadLearnerCheckpoint, saveLearnerCheckpoint } from './checkpoint';
-import type { PpoLearnerConfig } from './config';
+import { hiddenWidths, type PpoLearnerConfig } from './config';
 import type { PolicySink, TrajectorySource } from './ports';
 import { emptyLearnerStats, lastUpdateStats, type LearnerStats } from './stats';
 
@@ -48,6 +48,7 @@ export async function start(deps: PpoLearnerDeps): Promise<PpoLearner> {
     {
       ...(cfg.maxPolicyLag >= 0 ? { maxPolicyLag: cfg.maxPolicyLag } : {}),
       ...(cfg.totalTimesteps > 0 ? { totalTimesteps: cfg.totalTimesteps } : {}),
+      ...(cfg.hidden !== '' ? { hidden: hiddenWidths(cfg.hidden) } : {}),
     },
     preset,
   );

@@ -28,7 +28,14 @@ import {
   AGGREGATOR_DEFAULTS,
   type AggregatorConfig,
 } from '@ala/vote-aggregator';
-import { start as startLearner, LEARNER_DEFAULTS, jetStreamLearnerPorts, validateLearnerConfig, type PpoLearner } from '@ala/ppo-learner';
+import {
+  start as startLearner,
+  LEARNER_DEFAULTS,
+  jetStreamLearnerPorts,
+  validateLearnerConfig,
+  type PpoLearner,
+  type PpoLearnerConfig,
+} from '@ala/ppo-learner';
 import {
   ensureStreams,
   InProcessBus,
@@ -92,6 +99,14 @@ export interface StackOptions {
   readonly replay?: { readonly records: readonly AdviceLogRecord[]; readonly durationMs: number };
   /** The aggregator's and router's settings of a recorded run (`ala replay`): they replace the environment's. */
   readonly voting?: Voting;
+  /** Scripted advisor knobs over the environment's (e.g. the realtime validation: a 3-5 s latency range, accuracy 0.9). */
+  readonly scripted?: Partial<AdvisorConfig['scripted']>;
+  /** Snapshots the advisor answers at once (default max(8, 4 x agents) for the scripted advisor). */
+  readonly advisorMaxInFlight?: number;
+  /** Called when the actor swaps in a new policy version (between two steps). */
+  readonly onPolicySwap?: (version: number) => void;
+  /** Learner settings over the defaults (e.g. minBatch, hidden). */
+  readonly learnerConfig?: Partial<Pick<PpoLearnerConfig, 'minBatch' | 'maxBatch' | 'maxPolicyLag' | 'hidden'>>;
 }
 
 /** The settings of the advice services that turn advice into biases (recorded in config.json). */
@@ -192,6 +207,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     seed: opts.seed,
     checkpointDir: opts.checkpointDir ?? '',
     totalTimesteps: opts.totalTimesteps ?? 0,
+    ...opts.learnerConfig,
   });
   const choice = opts.learnerThread ?? 'auto';
   if (choice === 'worker' && !t.url)
@@ -285,7 +301,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     }
     return venv;
   };
-  const actor = await startActor({ config: actorConfig, bus, ...actorPorts, logger: log, makeVectorEnv }).catch(async (err: unknown) => {
+  const actor = await startActor({
+    config: actorConfig,
+    bus,
+    ...actorPorts,
+    logger: log,
+    makeVectorEnv,
+    ...(opts.onPolicySwap ? { onPolicySwap: opts.onPolicySwap } : {}),
+  }).catch(async (err: unknown) => {
     await learner.stop().catch((err: unknown) => log.warn('ala up: stopping the learner failed', { error: err })); // no orphan learner worker
     throw err;
   });
@@ -381,7 +404,7 @@ function adviceConfigs(opts: StackOptions, prefix: string, store: boolean): { ad
   const env = process.env;
   const base = advisorConfig(env, ADVISOR_DEFAULTS);
   // an LLM server runs llm.slots requests at once: more would queue there and expire (940 sent, 8 answered)
-  const maxInFlight = opts.advisor === 'openai-compatible' ? base.llm.slots : Math.max(8, opts.agents * 4);
+  const maxInFlight = opts.advisorMaxInFlight ?? (opts.advisor === 'openai-compatible' ? base.llm.slots : Math.max(8, opts.agents * 4));
   const advisor = advisorConfig(env, { ...ADVISOR_DEFAULTS, maxInFlight });
   const router = routerConfig(env, { ...ROUTER_DEFAULTS, ratePerS: 100_000, burst: 100_000 });
   return {
@@ -390,7 +413,7 @@ function adviceConfigs(opts: StackOptions, prefix: string, store: boolean): { ad
       prefix,
       metricsPort: 0,
       backend: opts.advisor === 'none' ? 'scripted' : opts.advisor,
-      scripted: { ...advisor.scripted, latencyMs: opts.advisorLatencyMs, seed: opts.seed },
+      scripted: { ...advisor.scripted, latencyMs: opts.advisorLatencyMs, seed: opts.seed, ...opts.scripted },
     }),
     aggregator: validateAggregatorConfig({
       ...aggregatorConfig(env, { ...AGGREGATOR_DEFAULTS, windowMs: 5 }),

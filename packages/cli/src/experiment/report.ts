@@ -12,6 +12,7 @@ import { EXPERIMENTS } from './registry';
 import { loadResults, meanCurve, over, secondHalfEval, type ConfigResults, type ExperimentResults, type RunSummary } from './report-data';
 import { llmTable } from './report-extra';
 import { headline } from './report-verdicts';
+import { validation } from './report-realtime';
 import { diffCi, fmtCi, verdict } from './stats';
 
 const CSV_COLUMNS: (keyof RunSummary)[] = [
@@ -216,60 +217,12 @@ function tailTable(e: ExperimentResults): string[] {
   ];
 }
 
-/** The real-clock runs under DIR/realtime against the virtual-clock runs of the same configurations. */
-async function validation(dir: string): Promise<string[]> {
-  // every DIR/realtime* directory is a set of real-clock runs (e.g. one on a busy machine, one on a quiet one)
-  const sets = (await fs.readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory() && d.name.startsWith('realtime')).map((d) => d.name);
-  const real = (await Promise.all(sets.sort().map(async (set) => (await loadResults(path.join(dir, set))).map((e) => ({ ...e, set }))))).flat();
-  const virtual = await loadResults(dir);
-  const rows: string[] = [];
-  for (const e of real) {
-    for (const rc of e.configs.filter((c) => c.runs.length > 0)) {
-      const vc = virtual.find((v) => v.meta.name === e.meta.name)?.configs.find((c) => c.cfg.id === rc.cfg.id);
-      if (!vc || vc.runs.length === 0) continue;
-      for (const [what, f] of [
-        ['π alone, mean over training', (r: RunSummary) => r.evalAuc],
-        ['π alone, end', (r: RunSummary) => r.evalFinal],
-        ['behaviour, mean over training', (r: RunSummary) => r.behaviourAuc],
-        ['advised steps (%)', (r: RunSummary) => 100 * r.advisedFrac],
-      ] as const) {
-        const dd = diffCi(rc.runs.map(f), vc.runs.map(f));
-        const ok = Number.isFinite(dd.half) && Math.abs(dd.mean) <= dd.half;
-        rows.push(
-          `| ${e.set}: ${e.meta.name}/${rc.cfg.id} | ${what} | ${fmtCi(over(vc, f))} (${vc.runs.length}) | ${fmtCi(over(rc, f))} (${rc.runs.length}) | ${fmtCi(dd)} | ${ok ? 'yes' : 'NO'} |`,
-        );
-      }
-      const wall = (c: ConfigResults): string =>
-        fmtCi(
-          over(c, (r) => r.wallSeconds),
-          0,
-        );
-      rows.push(`| ${e.set}: ${e.meta.name}/${rc.cfg.id} | wall seconds per run | ${wall(vc)} | ${wall(rc)} | | |`);
-    }
-  }
-  const commands = [...new Set(real.map((e) => `${e.set}: \`${e.meta.command}\``))].join('; ');
-  if (rows.length === 0) return ['## Virtual clock against real time', '', 'Not run yet (`ala experiment <name> --clock real --out DIR/realtime`).', ''];
-  return [
-    '## Virtual clock against real time',
-    '',
-    'The same configurations and seeds run on the real clock (`--clock real`: each step paced by `performance.now()`, advice arriving after its latency in wall time, the learner update taking the time it takes), results under `realtime*/` (two sets at different times on the shared 2-core machine: `realtime/` while other jobs kept the load average at 10-20, `realtime-quiet/` later, with less competition). "Within CI" = the 95 % Welch interval of real − virtual contains 0. ' +
-      'On the real clock the lockstep learner update (and each evaluation) stalls acting for as long as it takes on this shared machine, and the loop then catches up at full speed, faster than advice can arrive: the advised-step fraction shows it (the real system runs the learner in its own thread).',
-    '',
-    `Command: ${commands}.`,
-    '',
-    '| configuration | measure | virtual (seeds) | real time (seeds) | real − virtual | within CI |',
-    '|---|---|---|---|---|---|',
-    ...rows,
-    '',
-  ];
-}
-
 /** What these experiments do not show: design facts of the runner, not results. */
 const LIMITS = [
   '## Limits of these experiments',
   '',
   '- Advisors are simulated except in llm-advisor (a real SmolLM2-135M on llama-server, the only LLM tested, far smaller than the paper\'s): the scripted CraftWorld planner (which knows the whole map) behind the accuracy/adversarial knobs, not a language model. Its advice is the next primitive action of its plan (move, face, interact, craft, place), turned into a bias over the actions as the advisor-worker does; a strategic intent ("make a stone pickaxe next") reaches the agent only as that action. Advice that is seconds old therefore carries moves planned for a position the agent has left.',
-  '- Runs are lockstep on a virtual clock: one PPO update per chunk, policy lag 0, the learner taking no run time. The real system updates in parallel with acting (lag >= 1); the real-clock runs (section above) check the timing model, not the NATS services.',
+  '- Runs are lockstep on a virtual clock: one PPO update per chunk, policy lag 0, the learner taking no run time, an answer usable the step after it arrives. The services update in parallel with acting (the actors act on with the previous version for 1-2 steps) and deliver advice a few ms later; the section "Virtual clock against the real services" measures what that changes.',
   '- CraftWorld: 8 agents at 10 steps/s each (CartPole: 50 steps/s, its 20 ms physics step); 40,960 env steps per run (about 8.5 minutes of game time), a 64-64 MLP: the early phase of learning, where advice is supposed to matter most. Longer runs may differ.',
   '- "Behaviour" is the mean return of the last 100 finished episodes: with episodes of up to 300 steps and 8 agents that window spans up to 30,000 env steps, so the behaviour curves are smooth and lag; π alone is measured on fresh envs at each evaluation.',
   '- A milestone counts as reached when at least half of the episodes in the window reached it; π alone is evaluated on 16 episodes every 4,096 steps.',

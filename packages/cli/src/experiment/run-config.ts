@@ -43,6 +43,16 @@ export interface RunConfig {
   /** π alone (no advice) is evaluated on fresh envs every this many env steps (0 = only at the end). */
   readonly evalEverySteps: number;
   readonly evalEpisodes: number;
+  /**
+   * How the learner's update reaches the actors. null (default): lockstep, the policy trained on a
+   * chunk acts from the very next step (policy lag 0). A number: as in the services, the actors
+   * keep acting with the previous version while the learner updates, and the new version acts from
+   * this many run-clock ms after the chunk's last step (the learner's update, the policy store and
+   * the actor's load); updates run one after another, so the next one waits for this one.
+   */
+  readonly policyDelayMs?: number | null;
+  /** Run-clock ms from an advisor's answer to the actor's bias table (aggregator window, router, transport); null = 0. */
+  readonly deliveryMs?: number | null;
 }
 
 export const RUN_DEFAULTS: RunConfig = {
@@ -108,6 +118,10 @@ export function validateRunConfig(c: RunConfig): RunConfig {
   if (!['none', 'seed', 'exact', 'decoupled'].includes(c.isMode))
     throw new RunConfigError(`isMode must be none|seed|exact|decoupled, got ${c.isMode}`, 'isMode');
   if (!['select', 'blend'].includes(c.vote)) throw new RunConfigError(`vote must be select|blend, got ${c.vote}`, 'vote');
+  for (const f of ['policyDelayMs', 'deliveryMs'] as const) {
+    const v = c[f];
+    if (v !== undefined && v !== null && !(v >= 0 && Number.isFinite(v))) throw new RunConfigError(`${f} must be a finite number >= 0 or null, got ${v}`, f);
+  }
   if (!(Number.isSafeInteger(c.evalEverySteps) && c.evalEverySteps >= 0)) throw new RunConfigError('evalEverySteps must be an integer >= 0', 'evalEverySteps');
   for (const a of c.advisors) {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(a.id)) throw new RunConfigError(`advisor id ${a.id} must match [A-Za-z0-9_-]{1,64}`, 'advisors');

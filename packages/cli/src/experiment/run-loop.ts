@@ -1,9 +1,13 @@
 // One (config, seed) run of an experiment: the acting code of the actor-runner (@ala/policy
 // VectorActor with the actor's BiasTable: deadlines, ±B clipping, expiry), the simulated advice
-// chain (advice-flow.ts) and the PPO Learner, in lockstep: a chunk of `chunkSteps` steps, one
-// update, the new policy swapped in (policy lag 0). On the 'virtual' clock a step takes exactly
-// 1000/stepHz ms, so a 4 s advisor costs no wall time and the learner's compute takes none; on the
-// 'real' clock the same loop is paced by performance.now() and sleeps (the validation run).
+// chain (advice-flow.ts) and the PPO Learner: a chunk of `chunkSteps` steps, one update. With
+// policyDelayMs null the new policy is swapped in at once (lockstep, policy lag 0); with a number
+// it acts from that many run-clock ms after the chunk, the actors acting on with the previous
+// version meanwhile, as with the services (the learner updating in its own thread, the actor
+// loading the stored policy). Answers reach the bias table deliveryMs after they are voted. On the
+// 'virtual' clock a step takes exactly 1000/stepHz ms, so a 4 s advisor costs no wall time and the
+// learner's compute takes none; on the 'real' clock the same loop is paced by performance.now() and
+// sleeps (the first validation, superseded by the services' run in validate/).
 // Records per chunk the behaviour return (with advice), milestone rates, advice and IS statistics,
 // and every evalEverySteps the return of π alone on fresh envs.
 // Must not: write files or print (runner.ts does).
@@ -102,6 +106,10 @@ export async function runOnce(
   const taken: PendingSnapshot[] = [];
   const flow = new AdviceFlow(advisors, cfg.agents, cfg);
   const period = 1000 / cfg.stepHz;
+  const deliveryMs = cfg.deliveryMs ?? 0;
+  // trained policies waiting to act (policyDelayMs set): when each starts acting on the run clock
+  const waiting: { at: number; policy: OrtPolicy; version: number }[] = [];
+  let learnerFreeAt = 0;
   const t0 = performance.now();
   const now = (k: number): number => (clockMode === 'virtual' ? k * period : performance.now() - t0);
 
@@ -119,7 +127,11 @@ export async function runOnce(
     while (steps < cfg.totalSteps) {
       const t = now(k);
       const adviceOn = cfg.adviceStopAtStep === null || steps < cfg.adviceStopAtStep;
-      for (const d of flow.poll(t)) {
+      while (waiting.length > 0 && waiting[0]!.at <= t) {
+        const w = waiting.shift()!;
+        await actor.setPolicy(w.policy, w.version).release();
+      }
+      for (const d of flow.poll(t - deliveryMs)) {
         if (adviceOn) table.set(agentIds[d.agent]!, d.bias, { adviceId: d.adviceId, receivedAt: t, deadline: Math.min(d.deadline, t + 1e12) }, t);
       }
       if (!adviceOn) table.clear();
@@ -147,7 +159,11 @@ export async function runOnce(
         maxLogRatio = Math.max(maxLogRatio, chunkMaxLogRatio(r.chunk));
         if (cfg.isMode === 'none') r.chunk.logpMu = r.chunk.logpPk.slice(); // no correction: μ treated as π
         const m = learner.update(r.chunk);
-        await actor.setPolicy(await onnx(), learner.policyVersion).release();
+        if (cfg.policyDelayMs === undefined || cfg.policyDelayMs === null) await actor.setPolicy(await onnx(), learner.policyVersion).release();
+        else {
+          learnerFreeAt = Math.max(now(k), learnerFreeAt) + cfg.policyDelayMs;
+          waiting.push({ at: learnerFreeAt, policy: await onnx(), version: learner.policyVersion });
+        }
         curve.push({
           envSteps: steps,
           t: now(k) / 1000,
@@ -174,6 +190,7 @@ export async function runOnce(
       }
     }
   } finally {
+    for (const w of waiting) await w.policy.release();
     await actor.release();
     learner.dispose();
     venv.close();
@@ -215,15 +232,20 @@ function chunkMaxLogRatio(chunk: TrajectoryChunk): number {
 }
 
 /** π alone (sampled, no advice) for cfg.evalEpisodes episodes on envs seeded apart from training. */
-async function evaluate(learner: Learner, cfg: RunConfig, seed: number): Promise<Omit<EvalPoint, 'envSteps' | 't'>> {
+function evaluate(learner: Learner, cfg: RunConfig, seed: number): Promise<Omit<EvalPoint, 'envSteps' | 't'>> {
+  return evaluateOnnx(learner.exportOnnx(), learner.policyVersion, cfg, seed);
+}
+
+/** π alone from its ONNX bytes (a stored policy of the services, or the learner's), as evaluate(). */
+export async function evaluateOnnx(bytes: Uint8Array, version: number, cfg: RunConfig, seed: number): Promise<Omit<EvalPoint, 'envSteps' | 't'>> {
   const venv = VectorEnv.make(cfg.envId, Math.min(cfg.agents, cfg.evalEpisodes), envOptions(cfg));
   const env = new MilestoneEnv(venv);
   const { obsDim, numActions: nActions } = venv;
-  const policy = await OrtPolicy.create(learner.exportOnnx(), { obsDim, nActions, policyVersion: learner.policyVersion });
+  const policy = await OrtPolicy.create(bytes, { obsDim, nActions, policyVersion: version });
   const actor = new VectorActor(
     env,
     policy,
-    learner.policyVersion,
+    version,
     { actorId: 'eval', beta: 0, chunkSteps: 256 },
     rngSplit(seed, 7),
     venv.reset({ seed: seed + 1_000_003 }).obs,
