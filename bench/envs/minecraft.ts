@@ -26,6 +26,8 @@ interface Phase {
   stepLatency: ReturnType<typeof distMs>;
   rounds: number;
   reward: number;
+  /** Logs collected per 1000 agent-steps (the logs task: reward = logs). */
+  rewardPer1000Steps: number;
   timeouts: number;
   rssMb: number;
   heapMb: number;
@@ -73,6 +75,7 @@ async function run(envs: LiveMinecraftEnv[], policy: 'noop' | 'expert', seconds:
     stepLatency: distMs(latencies),
     rounds,
     reward,
+    rewardPer1000Steps: Math.round((reward * 1e5) / Math.max(1, steps)) / 100,
     timeouts,
     rssMb: mb(mem.rss),
     heapMb: mb(mem.heapUsed),
@@ -84,7 +87,7 @@ async function main(): Promise<void> {
   const before = process.memoryUsage();
   const t0 = performance.now();
   const envs = (await Promise.all(
-    Array.from({ length: BOTS }, (_, index) => spec.createAsync({ index, agents: BOTS, actorId: 'bench', maxSteps: 500 })),
+    Array.from({ length: BOTS }, (_, index) => spec.createAsync({ index, agents: BOTS, actorId: 'bench' })),
   )) as LiveMinecraftEnv[];
   const spawnMs = Math.round(performance.now() - t0);
   console.log(`${BOTS} bots connected and spawned in ${spawnMs} ms`);
@@ -96,10 +99,20 @@ async function main(): Promise<void> {
     console.log(`${BOTS} bots noop: ${noop.agentStepsPerSec} agent-steps/s, p50 ${noop.stepLatency.p50Ms} ms, p99 ${noop.stepLatency.p99Ms} ms`);
     const expert = await run(envs, 'expert', SECONDS);
     console.log(
-      `${BOTS} bots expert: ${expert.agentStepsPerSec} agent-steps/s, p50 ${expert.stepLatency.p50Ms} ms, p99 ${expert.stepLatency.p99Ms} ms, reward ${expert.reward}, RSS ${expert.rssMb} MB`,
+      `${BOTS} bots expert: ${expert.agentStepsPerSec} agent-steps/s, p50 ${expert.stepLatency.p50Ms} ms, p99 ${expert.stepLatency.p99Ms} ms, reward ${expert.reward} (${expert.rewardPer1000Steps} per 1000 steps), RSS ${expert.rssMb} MB`,
     );
     const result = {
-      config: { bots: BOTS, seconds: SECONDS, seed: SEED, ticksPerStep: 1, task: 'logs', server: 'local flying-squid, MC 1.16.5, view distance 4', quick },
+      config: {
+        bots: BOTS,
+        seconds: SECONDS,
+        seed: SEED,
+        ticksPerStep: envs[0]!.config.ticksPerStep,
+        maxSteps: envs[0]!.config.maxSteps,
+        digThroughActions: envs[0]!.config.digThroughActions,
+        task: envs[0]!.config.task,
+        server: 'local flying-squid, MC 1.16.5, view distance 4',
+        quick,
+      },
       seed: SEED,
       versions: {
         'flying-squid': packageVersion('@ala/env-minecraft/node_modules/flying-squid'),

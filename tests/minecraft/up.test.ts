@@ -27,9 +27,9 @@ test('Minecraft-v0 is installed and found by its family name', () => {
   expect(resolveUpEnv('Minecraft')).toEqual({ envId: 'Minecraft-v0', async: true });
 });
 
-test('ala up --env Minecraft-v0 --agents 2: advice applied, trajectories reach the learner, versions reach the actor', async () => {
+test('ala up --env Minecraft-v0 --agents 4: advice applied, trajectories reach the learner, versions reach the actor', async () => {
   const out = tempDir('up-minecraft');
-  const { summary } = await runUp({ env: 'Minecraft', agents: 2, natsUrl: server.url, maxSeconds: 40, out, progress: 'none', logger: silentLogger });
+  const { summary } = await runUp({ env: 'Minecraft', agents: 4, natsUrl: server.url, maxSeconds: 60, out, progress: 'none', logger: silentLogger });
   const s = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as {
     stats: { actor: Record<string, number>; learner: Record<string, number>; advisor: Record<string, number> };
   };
@@ -43,7 +43,7 @@ test('ala up --env Minecraft-v0 --agents 2: advice applied, trajectories reach t
   expect(summary.stoppedBy).toBe('max-seconds'); // no solved threshold: runs to --max-seconds
   expect(summary.error).toBeNull();
   expect(summary.evalEpisodes).toBe(0); // no final evaluation for a server-backed env by default
-  expect(summary.envSteps).toBeGreaterThan(200); // real time: ~50 ms per step per bot
+  expect(summary.envSteps).toBeGreaterThan(200); // real time: ~200 ms per step per bot (ticksPerStep 4); a learner update needs 640 samples
   expect(advisor['scriptedStateEnv']).toBeGreaterThan(10); // the Minecraft expert answered from envState
   expect(summary.advice.applied).toBeGreaterThan(10);
   expect(summary.advice.invalid).toBe(0);

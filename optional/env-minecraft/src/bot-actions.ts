@@ -1,6 +1,8 @@
 // How a Minecraft-v0 action becomes mineflayer calls on a live bot: movement controls held for
-// the step, 90-degree turns, digging the lowest block in front (continued across steps, as
-// digging takes real time) or hitting the player there, placing a held crafting table, crafting
+// the step, 90-degree turns, digging the lowest block in front or hitting the player there (a dig
+// continues across steps until the block breaks, like a player holding the mouse button: other
+// actions do not stop it unless they turn the bot, step back, or the bot is no longer in front of
+// the block; `digThroughActions: false` restores stop-on-any-other-action), placing a held crafting table, crafting
 // (server-side on the local flying-squid, which has no crafting; the crafting protocol on a real
 // server) and equipping the pickaxe. Slow calls run in the background; a failed one is counted,
 // never thrown into the step. Must not read or write env state beyond the bot and `facing`.
@@ -22,6 +24,7 @@ export class BotActuator {
     private readonly bot: Bot,
     private readonly username: string,
     private readonly server: LocalServer | undefined,
+    private readonly digThroughActions = true,
   ) {}
 
   /** Yaw of a facing (0 north, 1 west, 2 south, 3 east) in mineflayer's convention. */
@@ -32,7 +35,7 @@ export class BotActuator {
   /** Applies `action` (already mapped to noop when illegal); returns the new facing. */
   apply(action: number, facing: number): number {
     const bot = this.bot;
-    if (action !== Action.dig && bot.targetDigBlock) bot.stopDigging();
+    if (action !== Action.dig && bot.targetDigBlock && this.stopsDig(action, facing)) bot.stopDigging();
     bot.setControlState('forward', action === Action.forward || action === Action.jump);
     bot.setControlState('back', action === Action.back);
     bot.setControlState('jump', action === Action.jump);
@@ -47,6 +50,14 @@ export class BotActuator {
     }
     this.face(facing);
     return facing;
+  }
+
+  /** Whether `action` (not dig) ends the dig in progress: a turn, a step back, or the bot no longer facing the dug column. */
+  private stopsDig(action: number, facing: number): boolean {
+    if (!this.digThroughActions || action === Action.back || action === Action.turn_left || action === Action.turn_right) return true;
+    const target = this.bot.targetDigBlock.position;
+    const f = this.frontCell(facing);
+    return target.x !== f.x || target.z !== f.z || target.y < f.y - 1 || target.y > f.y + 3;
   }
 
   /** Turns the bot to `facing`, level (instant on the client; the server hears it next tick). */

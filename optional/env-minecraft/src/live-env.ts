@@ -80,7 +80,7 @@ export class LiveMinecraftEnv implements AsyncEnv {
     const host = this.server?.host ?? c.host!;
     const port = this.server?.port ?? c.port ?? 25565;
     this.bot = await connectBot({ host, port, username: this.username, version: c.version, auth: c.auth }, () => this.closed);
-    this.actuator = new BotActuator(this.bot, this.username, this.server);
+    this.actuator = new BotActuator(this.bot, this.username, this.server, c.digThroughActions);
   }
 
   private connected(): boolean {

@@ -12,10 +12,12 @@ import { MINECRAFT_ID, TASKS, type Task } from './rules';
 export interface MinecraftOptions {
   /** 'logs' (default): +1 per log; 'techtree': milestones up to a wooden pickaxe. */
   readonly task?: Task;
-  /** Time limit in steps (truncation). Default 500. */
+  /** Time limit in steps (truncation). Default 250 (50 s of game time at the default ticksPerStep). */
   readonly maxSteps?: number;
-  /** Physics ticks (50 ms each) per step, 1..20. Default 1. */
+  /** Physics ticks (50 ms each) per step, 1..20. Default 4 (200 ms: a log takes ~15 dig steps). */
   readonly ticksPerStep?: number;
+  /** A dig continues through actions that neither turn the bot nor step back (true, default); false: any other action stops it. */
+  readonly digThroughActions?: boolean;
   /** Side of the square (centred on the world origin) where episode starts are drawn, 8..4096. Default 64. */
   readonly startArea?: number;
   /** World seed of the local server (trees). Default 0. */
@@ -46,6 +48,7 @@ export interface MinecraftConfig {
   readonly task: Task;
   readonly maxSteps: number;
   readonly ticksPerStep: number;
+  readonly digThroughActions: boolean;
   readonly startArea: number;
   readonly worldSeed: number;
   readonly host: string | undefined;
@@ -63,6 +66,7 @@ const KEYS = [
   'task',
   'maxSteps',
   'ticksPerStep',
+  'digThroughActions',
   'startArea',
   'worldSeed',
   'host',
@@ -94,6 +98,11 @@ function str(name: string, v: unknown, dflt: string, re: RegExp): string {
   if (typeof x !== 'string' || !re.test(x)) throw new InvalidOptionError(name, v, `${name} must match ${re.source}, got ${JSON.stringify(v)}`);
   return x;
 }
+function bool(name: string, v: unknown, dflt: boolean): boolean {
+  const x = v ?? dflt;
+  if (typeof x !== 'boolean') throw new InvalidOptionError(name, v, `${name} must be true or false, got ${String(v)}`);
+  return x;
+}
 const numEnv = (v: string | undefined): number | undefined => (v === undefined || v === '' ? undefined : Number(v));
 const strEnv = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
 
@@ -111,8 +120,9 @@ export function minecraftConfig(options: MinecraftOptions = {}, env: NodeJS.Proc
   return {
     id: str('id', options.id, MINECRAFT_ID, /^[A-Za-z0-9_.:-]{1,64}$/),
     task: oneOf('task', options.task, 'logs', TASKS),
-    maxSteps: int('maxSteps', options.maxSteps, 500, 1, MAX_MAX_STEPS),
-    ticksPerStep: int('ticksPerStep', options.ticksPerStep, 1, 1, 20),
+    maxSteps: int('maxSteps', options.maxSteps, 250, 1, MAX_MAX_STEPS),
+    ticksPerStep: int('ticksPerStep', options.ticksPerStep, 4, 1, 20),
+    digThroughActions: bool('digThroughActions', options.digThroughActions, true),
     startArea: int('startArea', options.startArea, 64, 8, 4096),
     worldSeed: int('worldSeed', options.worldSeed, 0, 0, 2 ** 31 - 1),
     host,

@@ -17,7 +17,7 @@ describe('Minecraft-v0 live env (local flying-squid server)', () => {
   });
 
   it('2 bots collect logs with the expert and truncate at maxSteps', async () => {
-    const maxSteps = 300;
+    const maxSteps = 150; // 30 s of game time at the default ticksPerStep (4)
     const [a, b] = (await Promise.all([0, 1].map((index) => spec.createAsync({ index, agents: 2, actorId: 'live-test', maxSteps })))) as LiveMinecraftEnv[];
     envs.push(a!, b!);
     expect(a!.username).not.toBe(b!.username);
@@ -45,17 +45,26 @@ describe('Minecraft-v0 live env (local flying-squid server)', () => {
       });
     }
     expect(ends).toEqual([maxSteps, maxSteps]);
-    // a log takes ~3 s (60 steps) to dig by hand: the expert gets at least one in 300 steps
-    expect(returns[0]! + returns[1]!).toBeGreaterThanOrEqual(2);
+    // a log takes ~3 s (15 steps of 200 ms) to dig by hand; the expert alone gets ~4 per bot in 150 steps (docs/minecraft.md)
+    expect(returns[0]!).toBeGreaterThanOrEqual(1);
+    expect(returns[1]!).toBeGreaterThanOrEqual(1);
+    expect(returns[0]! + returns[1]!).toBeGreaterThanOrEqual(4);
     const s = decodeMinecraftState(a!.exportState());
     expect(s).toMatchObject({ steps: maxSteps, done: true, task: 'logs' });
     expect(s.logsCollected).toBe(returns[0]);
-    expect(await a!.describe()).toMatch(/step 300\/300 \(episode over\)/);
+    expect(await a!.describe()).toMatch(/step 150\/150 \(episode over\)/);
     await expect(a!.step(0)).rejects.toThrow(ResetNeededError);
   });
 
   it('follows the tech tree to at least planks with milestone rewards', async () => {
-    const env = (await spec.createAsync({ index: 0, agents: 1, actorId: 'techtree-test', task: 'techtree', maxSteps: 400 })) as LiveMinecraftEnv;
+    const env = (await spec.createAsync({
+      index: 0,
+      agents: 1,
+      actorId: 'techtree-test',
+      task: 'techtree',
+      maxSteps: 400,
+      ticksPerStep: 1,
+    })) as LiveMinecraftEnv;
     envs.push(env);
     await env.reset({ seed: 5 });
     const view = new MinecraftStateEnv();

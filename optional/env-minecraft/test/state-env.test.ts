@@ -99,7 +99,8 @@ describe('Minecraft-v0 options', () => {
       { index: 3, agents: 20, actorId: 'actor-7' },
       { ALA_MINECRAFT_HOST: 'mc.example', ALA_MINECRAFT_PORT: '25570', ALA_MINECRAFT_AUTH: 'microsoft', ALA_MINECRAFT_STEP_TIMEOUT_MS: '900' },
     );
-    expect(c).toMatchObject({ host: 'mc.example', port: 25570, auth: 'microsoft', stepTimeoutMs: 900, version: '1.16.5', task: 'logs', maxSteps: 500 });
+    expect(c).toMatchObject({ host: 'mc.example', port: 25570, auth: 'microsoft', stepTimeoutMs: 900, version: '1.16.5', task: 'logs', maxSteps: 250 });
+    expect(c).toMatchObject({ ticksPerStep: 4, digThroughActions: true });
     expect(minecraftConfig({ host: 'other', port: 1 }, { ALA_MINECRAFT_HOST: 'mc.example' })).toMatchObject({ host: 'other', port: 1 });
     const name = botUsername(c);
     expect(name).toMatch(/^ala[0-9a-f]{4}_3$/);
@@ -108,6 +109,8 @@ describe('Minecraft-v0 options', () => {
     for (const bad of [
       { task: 'diamonds' },
       { maxSteps: 0 },
+      { ticksPerStep: 21 },
+      { digThroughActions: 'yes' },
       { index: 2, agents: 2 },
       { auth: 'mojang' },
       { usernamePrefix: 'way-too-long' },
