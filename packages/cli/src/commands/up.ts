@@ -57,7 +57,7 @@ export const UP_DEFAULTS = {
  */
 /**
  * Defaults that differ for a server-backed env (its spec has createAsync, e.g. Minecraft-v0): it
- * steps in real time (~50 ms per step for Minecraft) so the actor is not paced beyond the env's
+ * steps in real time (~200 ms per step for Minecraft at its default 4 ticks per step) so the actor is not paced beyond the env's
  * own speed (step-hz 0); an advice must outlive a few of those steps (TTL 500 ms: a 50 ms scripted
  * answer reaches the actor during the next env step and acts from the one after); and the final
  * evaluation would start another set of players on the server, so it is off unless asked for.
