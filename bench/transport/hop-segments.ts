@@ -13,24 +13,15 @@ import { Bias, decode, encode, HEADER_TTL_MS, subjects } from '@ala/protocol';
 import { headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { connect, forward, NatsBus, silentLogger, type AlaConnection } from '@ala/bus';
 import { startNatsServer } from '@ala/testkit';
+import { BENCH_BIAS, BENCH_TTL_MS } from './bias-fixture';
 import { writeResult } from '../common';
 
 const quick = process.argv.includes('--quick');
 const N = quick ? 2_000 : 10_000;
 const WARMUP = N / 5;
-const TTL_MS = 5_000;
+const TTL_MS = BENCH_TTL_MS;
 const s = subjects('seg');
-const bias: Bias = {
-  v: 1,
-  agentId: 'agent-07',
-  adviceId: 'adv-5f3a9c',
-  stateSeq: 0,
-  bound: 2,
-  ttlMs: TTL_MS,
-  createdAt: 1_795_000_000_123,
-  bias: Array.from({ length: 20 }, (_, k) => 2 * Math.sin(k * 1.7) * 0.999),
-  recommended: 4,
-};
+const bias: Bias = BENCH_BIAS;
 const CHAINS = ['rawHdr', 'rawCodec', 'bus'] as const;
 type ChainName = (typeof CHAINS)[number];
 const SEGMENTS = ['send', 'wire1', 'relay1', 'wire2', 'relay2', 'wire3', 'receiver'] as const;

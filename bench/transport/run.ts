@@ -16,26 +16,17 @@ import { Bias, decode, encode, HEADER_TTL_MS, subjects } from '@ala/protocol';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { connect, forward, NatsBus, silentLogger, type AlaConnection } from '@ala/bus';
 import { startNatsServer } from '@ala/testkit';
+import { BENCH_BIAS, BENCH_TTL_MS } from './bias-fixture';
 import { distMs, type DistMs } from '../common';
 import { cpuPerHop } from './cpu-per-hop';
 
 const quick = process.argv.includes('--quick');
 const N = quick ? 1_000 : 5_000;
 const WARMUP = quick ? 200 : 1_000;
-const TTL_MS = 5_000;
+const TTL_MS = BENCH_TTL_MS;
 const s = subjects('bench');
 
-const bias: Bias = {
-  v: 1,
-  agentId: 'agent-07',
-  adviceId: 'adv-5f3a9c',
-  stateSeq: 0,
-  bound: 2,
-  ttlMs: TTL_MS,
-  createdAt: 1_795_000_000_123,
-  bias: Array.from({ length: 20 }, (_, k) => 2 * Math.sin(k * 1.7) * 0.999),
-  recommended: 4,
-};
+const bias: Bias = BENCH_BIAS;
 
 /** A message not at the end of the chain within this long counts as lost (Infinity in the percentiles). */
 const LOST_MS = 1_000;

@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
-import { runtimeVersions } from '../train/run-dir';
+import { runtimeVersions, writeFileAtomic } from '../train/run-dir';
 import type { NamedConfig } from './run-config';
 import { LlmClient } from './llm-client';
 import { runOnce, type ClockMode, type RunResult } from './run-loop';
@@ -70,11 +70,10 @@ async function finished(file: string): Promise<boolean> {
   }
 }
 
-async function writeAtomic(file: string, data: unknown): Promise<void> {
+/** Writes `data` as one line of JSON, atomically (a crash leaves the old file or the new one), creating the directory. */
+export async function writeAtomic(file: string, data: unknown): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, `${JSON.stringify(data)}\n`);
-  await fs.rename(tmp, file);
+  await writeFileAtomic(file, `${JSON.stringify(data)}\n`);
 }
 
 /** JSON with object keys sorted and null values dropped, so equal settings compare equal whatever built them. */

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { summarizeRun } from '../report-data';
 import { runOnce, type RunResult } from '../run-loop';
-import { gitRevision, type RunFile } from '../runner';
+import { gitRevision, writeAtomic, type RunFile } from '../runner';
 import { meanCi, type MeanCi } from '../stats';
 import { DELIVERY_MS, MODELS, POLICY_DELAY_MS, VALIDATION_STEPS, validationCases, virtualConfig, type ModelKind, type ValidationCase } from './cases';
 import { compareRuns, type MeasureComparison, type RunNumbers } from './compare';
@@ -73,13 +73,6 @@ async function exists(file: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-async function writeAtomic(file: string, data: unknown): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, `${JSON.stringify(data)}\n`);
-  await fs.rename(tmp, file);
 }
 
 function record(
