@@ -246,7 +246,8 @@ export class LiveMinecraftEnv implements AsyncEnv {
     if (this.bot && !this.bot.alaEnded) {
       const ended = new Promise<void>((resolve) => this.bot!.once('end', () => resolve()));
       this.bot.quit();
-      await withTimeout(ended, 5000, () => new Error('quit timeout')).catch(() => undefined);
+      // a bot that has not ended 5 s after quit() loses its socket now (the server then drops the player)
+      await withTimeout(ended, 5000, () => new Error('quit timeout')).catch(() => this.bot?._client.end('quit timeout'));
     }
     await this.server?.release();
   }

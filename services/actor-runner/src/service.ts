@@ -83,7 +83,7 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
   const maxPayload = deps.bus instanceof NatsBus ? deps.bus.nc.info?.max_payload : undefined;
   const chunkBytes = chunkWireBytes(cfg.chunkSteps, cfg.agents, obsDim, nActions);
   if (maxPayload !== undefined && chunkBytes > maxPayload) {
-    await closeEnv(venv).catch(() => undefined);
+    await closeEnv(venv).catch(() => undefined); // the ChunkSizeError below is the one to report
     const fit = maxChunkSteps(maxPayload, cfg.agents, obsDim, nActions, cfg.chunkSteps);
     throw new ChunkSizeError(
       chunkBytes,

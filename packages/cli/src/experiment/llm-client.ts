@@ -205,7 +205,7 @@ export class LlmClient {
     const models = await get('/v1/models');
     if (!models.ok) throw new LlmServerError(endpoint, `GET /v1/models answered HTTP ${models.status}`);
     const body = (await models.json()) as { data?: { id?: string }[] };
-    const props = await get('/props').catch(() => undefined);
+    const props = await get('/props').catch(() => undefined); // llama-server's own endpoint: other servers lack it, the build then comes from the Server header
     const build = props?.ok ? ((await props.json()) as { build_info?: string }).build_info : undefined;
     this.info = {
       endpoint,

@@ -137,7 +137,10 @@ export async function runExperiment(exp: Experiment, opts: RunnerOptions): Promi
   const before = await fs
     .readFile(metaFile, 'utf8')
     .then((t) => JSON.parse(t) as { command?: string; commands?: string[] })
-    .catch(() => undefined);
+    .catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined; // a new experiment directory
+      throw new Error(`${metaFile} cannot be read (${err.message}); move it away to start the experiment's record afresh`, { cause: err });
+    });
   const commands = [...new Set([...(before?.commands ?? (before?.command ? [before.command] : [])), opts.command])];
   await writeAtomic(metaFile, {
     name: exp.name,
