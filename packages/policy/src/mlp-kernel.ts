@@ -6,6 +6,7 @@
 // test/mlp-kernel.test.ts. Must not: know about rollouts, annealing or minibatch order (learner.ts).
 import { PolicyConfigError } from './errors';
 import { MLP_KERNEL_WASM_BASE64 } from './mlp-kernel-wasm';
+import type { UpdateBatch } from './learner-engine';
 import { trunkDims, validateSpec, type ActorCriticWeights, type DenseParams, type MlpSpec } from './weights';
 
 interface KernelExports {
@@ -24,18 +25,8 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: unknown };
 }
 
-/** One minibatch, already gathered (rows = n). legal is 1 = legal per [n][nActions], or absent. */
-export interface KernelMinibatch {
-  readonly n: number;
-  readonly obs: Float32Array;
-  readonly actions: Int32Array;
-  readonly legal?: Uint8Array;
-  readonly advantages: Float32Array;
-  readonly returns: Float32Array;
-  readonly values: Float32Array;
-  readonly logpRef: Float32Array;
-  readonly isWeight: Float32Array;
-}
+/** One minibatch, already gathered: an UpdateBatch's arrays with n rows instead of k. */
+export type KernelMinibatch = Omit<UpdateBatch, 'k'> & { readonly n: number };
 
 export interface KernelCoefs {
   readonly clipCoef: number;

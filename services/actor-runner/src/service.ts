@@ -67,28 +67,27 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
   const log = rateLimitedLogger(deps.logger ?? silentLogger, { clock }); // repeated failures: one line per kind per 10 s, all counted in stats
   const s = subjects(cfg.prefix);
   const venv = await (deps.makeVectorEnv ?? ((id, n) => makeActorEnv(id, n, { actorId: cfg.actorId, logger: log })))(cfg.envId, cfg.agents);
+  /** A start that fails after the env exists: close it, then rethrow the start's error (a failed close is logged, not reported instead). */
+  const abortStart = async (err: unknown): Promise<never> => {
+    await closeEnv(venv).catch((closeErr: unknown) =>
+      log.warn('actor: closing the env after a failed start failed too', { actor: cfg.actorId, error: closeErr }),
+    );
+    throw err;
+  };
   // async envs are reset here (awaited); a VectorEnv is reset by Acting with the seed
-  const firstObs =
-    venv instanceof AsyncVectorEnv
-      ? await venv.reset({ seed: cfg.seed }).then(
-          (r) => r.obs,
-          async (err: unknown) => {
-            await venv.close().catch(() => undefined); // the reset's error is the one to report
-            throw err;
-          },
-        )
-      : undefined;
+  const firstObs = venv instanceof AsyncVectorEnv ? await venv.reset({ seed: cfg.seed }).then((r) => r.obs, abortStart) : undefined;
   const { obsDim, numActions: nActions } = venv;
   // a chunk over the server's max_payload could never be stored: refuse to start, saying what fits
   const maxPayload = deps.bus instanceof NatsBus ? deps.bus.nc.info?.max_payload : undefined;
   const chunkBytes = chunkWireBytes(cfg.chunkSteps, cfg.agents, obsDim, nActions);
   if (maxPayload !== undefined && chunkBytes > maxPayload) {
-    await closeEnv(venv).catch(() => undefined); // the ChunkSizeError below is the one to report
     const fit = maxChunkSteps(maxPayload, cfg.agents, obsDim, nActions, cfg.chunkSteps);
-    throw new ChunkSizeError(
-      chunkBytes,
-      maxPayload,
-      `a trajectory chunk of ${cfg.chunkSteps} steps x ${cfg.agents} agents x ${obsDim} observations is ~${chunkBytes} bytes, over the NATS server's max_payload ${maxPayload}: set ALA_CHUNK_STEPS <= ${fit}, fewer agents per actor, or raise max_payload (infra/nats/nats.conf: 8MB)`,
+    return abortStart(
+      new ChunkSizeError(
+        chunkBytes,
+        maxPayload,
+        `a trajectory chunk of ${cfg.chunkSteps} steps x ${cfg.agents} agents x ${obsDim} observations is ~${chunkBytes} bytes, over the NATS server's max_payload ${maxPayload}: set ALA_CHUNK_STEPS <= ${fit}, fewer agents per actor, or raise max_payload (infra/nats/nats.conf: 8MB)`,
+      ),
     );
   }
   const agentIds = Array.from({ length: cfg.agents }, (_, i) => `${cfg.actorId}-${i}`);
@@ -133,10 +132,8 @@ export async function start(deps: ActorRunnerDeps): Promise<ActorRunner> {
   };
 
   const subs: BusSubscription[] = [];
-  const intake = await startIntake(cfg, deps, { agentIds, nActions, clock, log }).catch(async (err: unknown) => {
-    await closeEnv(venv).catch(() => undefined); // ALA_BIAS_INTAKE=thread and no worker: nothing starts (the intake's error is reported)
-    throw err;
-  });
+  // e.g. ALA_BIAS_INTAKE=thread and no worker: nothing starts, the intake's error is reported
+  const intake = await startIntake(cfg, deps, { agentIds, nActions, clock, log }).catch(abortStart);
   let biasReceived = 0; // main intake: handler calls and refusals (the thread intake counts its own)
   let biasRejected = 0;
   // A bias beyond the actor's own limits is clipped (table), counted and reported at most every 10 s

@@ -205,7 +205,12 @@ export class LlmClient {
     const models = await get('/v1/models');
     if (!models.ok) throw new LlmServerError(endpoint, `GET /v1/models answered HTTP ${models.status}`);
     const body = (await models.json()) as { data?: { id?: string }[] };
-    const props = await get('/props').catch(() => undefined); // llama-server's own endpoint: other servers lack it, the build then comes from the Server header
+    // llama-server's own endpoint (other servers answer 404 and the build comes from the Server header);
+    // /v1/models has just answered, so a failure here is odd but not fatal: said once, the build then unknown
+    const props = await get('/props').catch((err: unknown) => {
+      console.warn(`llm: ${endpoint}/props failed (${(err as Error).message}); the server build is not recorded`);
+      return undefined;
+    });
     const build = props?.ok ? ((await props.json()) as { build_info?: string }).build_info : undefined;
     this.info = {
       endpoint,

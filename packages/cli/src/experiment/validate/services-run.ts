@@ -183,7 +183,10 @@ export async function runOnServices(
     };
     return { result, extra };
   } catch (err) {
-    await stack.stop().catch(() => undefined); // the run failed already; its error is the one to report
+    // the run failed already: its error is the one to report, a failed stop is only said
+    await stack
+      .stop()
+      .catch((stopErr: unknown) => console.warn(`validate: stopping the services after a failed run failed too: ${(stopErr as Error).message}`));
     throw err;
   }
 }
