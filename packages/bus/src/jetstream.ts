@@ -16,7 +16,7 @@ import {
 } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { Objm, type ObjectStore } from '@nats-io/obj';
-import { nanos, type NatsConnection } from '@nats-io/transport-node';
+import { nanos, PermissionViolationError, type NatsConnection } from '@nats-io/transport-node';
 import { subjects } from '@ala/protocol';
 import { JetStreamSetupError } from './errors';
 
@@ -201,12 +201,14 @@ export async function ensurePolicyStores(ctx: JetStreamContext, prefix = 'ala', 
 /**
  * Opens the policy stores without creating them (an actor's identity may not, docs/security.md):
  * polls their stream info every `pollMs` until the ppo-learner has created both, calling
- * `onWaiting` once if it has to wait, then opens them as ensurePolicyStores does.
+ * `onWaiting` once if it has to wait, then opens them as ensurePolicyStores does. A stream-info
+ * error other than a permission error (e.g. a timeout while a cluster elects the new stream's
+ * leader) is reported to `onTransientError` and polled again; a permission error is thrown.
  */
 export async function openPolicyStores(
   ctx: JetStreamContext,
   prefix = 'ala',
-  opts: { pollMs?: number; onWaiting?: () => void; signal?: AbortSignal; replicas?: number } = {},
+  opts: { pollMs?: number; onWaiting?: () => void; onTransientError?: (stream: string, err: unknown) => void; signal?: AbortSignal; replicas?: number } = {},
 ): Promise<PolicyStores> {
   const names = resourceNames(prefix);
   let warned = false;
@@ -216,8 +218,15 @@ export async function openPolicyStores(
         ctx.jsm.streams.info(n).then(
           () => true,
           (err: unknown) => {
-            if (/stream not found/i.test(String((err as Error).message))) return false;
-            throw new JetStreamSetupError(n, 'cannot read the policy store', { cause: err });
+            const message = String((err as Error).message);
+            if (/stream not found/i.test(message)) return false;
+            // a permission error never heals; anything else (a timeout, a cluster electing the
+            // stream's leader just after the learner created it) is polled again like a missing store
+            if (err instanceof PermissionViolationError || /permission|authorization/i.test(message)) {
+              throw new JetStreamSetupError(n, 'cannot read the policy store', { cause: err });
+            }
+            opts.onTransientError?.(n, err);
+            return false;
           },
         ),
       ),

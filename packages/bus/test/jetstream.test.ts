@@ -11,8 +11,10 @@ import {
   detectTtlSupport,
   ensurePolicyStores,
   ensureStreams,
+  JetStreamSetupError,
   natsTtl,
   openJetStream,
+  openPolicyStores,
   publishBiasStored,
   publishDurable,
   readLastBias,
@@ -125,6 +127,30 @@ describe('stored bias', () => {
     expect((await readLastBias(ctx, 'a2'))?.value.stateSeq).toBe(2);
     expect((await ctx.jsm.streams.getMessage('ALA_BIAS', { last_by_subj: s.bias('a2') }))?.seq).toBeGreaterThan(0);
     expect(await readLastBias(ctx, 'nobody')).toBeUndefined();
+  });
+});
+
+describe('openPolicyStores', () => {
+  // the real context, with stream info failing as a cluster does while it elects a new stream's leader, or as a missing permission does
+  const failingInfo = (failures: number, error: () => Error): { ctx: JetStreamContext; calls: () => number } => {
+    let calls = 0;
+    const info = (name: string) => (++calls <= failures ? Promise.reject(error()) : ctx.jsm.streams.info(name));
+    return { ctx: { ...ctx, jsm: { ...ctx.jsm, streams: { ...ctx.jsm.streams, info } } } as unknown as JetStreamContext, calls: () => calls };
+  };
+
+  it('polls again after a transient stream-info error and opens the stores the learner created', async () => {
+    await ensurePolicyStores(ctx, 'ops');
+    const seen: string[] = [];
+    const f = failingInfo(3, () => new Error('TimeoutError: timeout'));
+    const stores = await openPolicyStores(f.ctx, 'ops', { pollMs: 10, onTransientError: (stream) => seen.push(stream) });
+    expect(stores.kv).toBeDefined();
+    expect(seen).toHaveLength(3);
+    expect(f.calls()).toBeGreaterThan(3);
+  });
+
+  it('throws a permission error at once', async () => {
+    const f = failingInfo(1, () => new Error("Permissions Violation for Publish to '$JS.API.STREAM.INFO.KV_ops'"));
+    await expect(openPolicyStores(f.ctx, 'ops', { pollMs: 10 })).rejects.toThrow(JetStreamSetupError);
   });
 });
 

@@ -62,10 +62,16 @@ export async function jetStreamActorPorts(
   prefix: string,
   opts: { metrics?: BusMetrics; clock?: Clock; logger?: BusLogger; replicas?: number } = {},
 ): Promise<{ policies: PolicySource; trajectories: TrajectorySink; storedBias: StoredBiasSource }> {
+  let transient = 0; // stream-info errors while the stores came up (logged once, counted here)
   const stores = await openPolicyStores(ctx, prefix, {
     replicas: opts.replicas,
     onWaiting: () => opts.logger?.info('waiting for the ppo-learner to create the policy stores'),
+    onTransientError: (stream, err) => {
+      transient += 1;
+      if (transient === 1) opts.logger?.warn('reading the policy stores failed; polling again', { stream, error: err });
+    },
   });
+  if (transient > 0) opts.logger?.info('policy stores opened', { transientErrors: transient });
   return {
     policies: jetStreamPolicySource(stores),
     trajectories: jetStreamTrajectorySink(ctx, prefix, opts.metrics),
