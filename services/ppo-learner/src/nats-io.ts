@@ -37,17 +37,28 @@ export async function jetStreamTrajectorySource(
   let redelivered = 0;
   const seen = new Set<string>(); // recent Nats-Msg-Ids (insertion order: the oldest is evicted first)
   let closing = false;
-  let dead: Error | undefined; // set when the consumer stops delivering; every later pull() throws it
+  // Set while the consumer cannot deliver (its iterator failed, or the server says the consumer or
+  // stream is gone); pull() then throws it, so the learner counts it, instead of returning nothing.
+  let dead: Error | undefined;
+  const fail = (why: string, cause?: unknown): void => {
+    dead = new Error(`trajectory consumer ${name} on ${stream}: ${why}`, { cause });
+    wake?.();
+  };
   const pump = (async () => {
     for await (const m of messages) {
+      dead = undefined; // delivering again (e.g. the consumer was recreated)
       queue.push(m);
       wake?.();
     }
     if (!closing) throw new Error('the consumer stopped delivering');
-  })().catch((err: unknown) => {
-    dead = new Error(`trajectory consumer ${name} on ${stream} is dead: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-    wake?.();
-  });
+  })().catch((err: unknown) => fail(`dead: ${err instanceof Error ? err.message : String(err)}`, err));
+  void (async () => {
+    for await (const st of messages.status()) {
+      if (st.type === 'consumer_deleted') fail(`deleted on the server (${st.description})`);
+      else if (st.type === 'consumer_not_found' || st.type === 'stream_not_found') fail(st.type.replace(/_/g, ' '));
+      else if (st.type === 'heartbeat') dead = undefined; // the server serves this consumer's pulls again
+    }
+  })().catch((err: unknown) => fail(`status stream failed: ${err instanceof Error ? err.message : String(err)}`, err));
   return {
     pull: async (max, expiresMs) => {
       if (dead !== undefined && queue.length === 0) throw dead;
