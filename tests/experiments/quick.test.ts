@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EXPERIMENTS, experimentNamed, UnknownExperimentError } from '../../packages/cli/src/experiment/registry';
-import { llmCacheFileName, runExperiment, runFileName, type RunFile } from '../../packages/cli/src/experiment/runner';
+import { llmCacheFileName, runExperiment, runFileName, StaleRunError, type RunFile } from '../../packages/cli/src/experiment/runner';
 import { LlmCacheError, LlmServerError } from '../../packages/cli/src/experiment/llm-client';
 import type { NamedConfig } from '../../packages/cli/src/experiment/run-config';
 import { freePort } from '@ala/testkit';
@@ -56,6 +56,9 @@ test('every experiment runs in quick mode, resumes without rerunning, and the re
       expect(run.result.evals.at(-1)?.envSteps).toBe(c.config.totalSteps);
       expect(Number.isFinite(run.result.evals.at(-1)?.ret)).toBe(true);
       if (c.config.advisors.length === 0) expect(run.result.advice.advisedSteps).toBe(0);
+      // the engine is recorded; every experiment runs the services' timing and the ppo-learner's engine
+      expect(run.result.learner).toBe('kernel');
+      expect(run.settings).toMatchObject({ policyDelayMs: 100, deliveryMs: 8, learner: 'kernel' });
       // run time is virtual: steps / (agents x stepHz)
       expect(run.result.seconds).toBeCloseTo(c.config.totalSteps / (c.config.agents * c.config.stepHz), 6);
     }
@@ -83,6 +86,18 @@ test('every experiment runs in quick mode, resumes without rerunning, and the re
   }
   expect(first).toBeLessThan(60_000);
 }, 120_000);
+
+test('a finished run made with other settings is refused by name, not mixed into the experiment', async () => {
+  const out = path.join(dir, 'stale');
+  const exp = experimentNamed('advice-off');
+  await runExperiment(exp, { seeds: [1], quick: true, out, command: 'test', only: ['none'] });
+  const file = runFileName(path.join(out, exp.name), 'none', 1);
+  const run = JSON.parse(readFileSync(file, 'utf8')) as RunFile;
+  const before = JSON.stringify({ ...run, settings: { ...run.settings, learner: undefined } }); // as written before the engine was a setting
+  writeFileSync(file, before);
+  await expect(runExperiment(exp, { seeds: [1], quick: true, out, command: 'test', only: ['none'] })).rejects.toThrow(StaleRunError);
+  expect(readFileSync(file, 'utf8')).toBe(before);
+});
 
 test('identical seeds give identical runs (every random choice is seeded)', async () => {
   const cfg = experimentNamed('advice-vs-none')

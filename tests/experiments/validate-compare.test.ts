@@ -62,10 +62,10 @@ describe('compareRuns', () => {
 });
 
 describe('validation cases', () => {
-  it('the lockstep model is the experiment configuration; the services model adds the delays and the actor snapshot schedule', () => {
+  it('the lockstep model is the case without delays; the services model adds the delays and the actor snapshot schedule', () => {
     const [none, slow, fast] = validationCases(4096);
     expect(virtualConfig(slow!, 'lockstep')).toBe(slow!.config);
-    expect(slow!.config.policyDelayMs).toBeUndefined();
+    expect(slow!.config).toMatchObject({ policyDelayMs: null, deliveryMs: null });
     const m = virtualConfig(slow!, 'services-model');
     expect(m).toMatchObject({ policyDelayMs: POLICY_DELAY_MS, deliveryMs: DELIVERY_MS, snapshotGapMs: 4000, inFlightPerAgent: 64, ttlMs: 10_000 });
     expect(virtualConfig(fast!, 'services-model')).toMatchObject({ snapshotGapMs: 100, ttlMs: 200 });
@@ -106,9 +106,9 @@ describe('virtual services model', () => {
   });
 
   it('null delays are the lockstep loop; set delays change the run and stay deterministic per seed', async () => {
-    const base = runConfig({ ...small, ...fast });
+    const base = runConfig({ ...small, ...fast, policyDelayMs: null, deliveryMs: null });
     const a = await runOnce(base, 3);
-    const b = await runOnce(runConfig({ ...small, ...fast, policyDelayMs: null, deliveryMs: null }), 3);
+    const b = await runOnce(runConfig({ ...small, ...fast, policyDelayMs: 0, deliveryMs: 0 }), 3);
     expect(b.curve).toEqual(a.curve);
     const modelled = runConfig({ ...small, ...fast, policyDelayMs: 250, deliveryMs: 60 });
     const c = await runOnce(modelled, 3);

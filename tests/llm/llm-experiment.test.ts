@@ -26,6 +26,22 @@ afterAll(async () => {
 
 const read = (file: string): RunFile => JSON.parse(readFileSync(file, 'utf8')) as RunFile;
 
+test('the real LLM advises CartPole from its 4 observation values (cartpole-llm arm)', async () => {
+  const exp = experimentNamed('cartpole-llm');
+  const r = await runExperiment(exp, { seeds: [1], quick: true, out: dir, command: 'test', llmEndpoint: llm.url, only: ['smollm2'] });
+  expect(r.ran).toBe(1);
+  const run = read(runFileName(path.join(dir, exp.name), 'smollm2', 1));
+  expect(run.settings.envId).toBe('CartPole-v1');
+  const stats = run.result.llm?.smollm2;
+  expect(stats?.answers).toBe(run.result.flow.snapshots);
+  expect(stats!.answers).toBeGreaterThan(0);
+  // a valid answer names one of CartPole's two actions; a random one agrees with the expert half the time (more on ties)
+  expect(Object.keys(stats!.actions).every((a) => ['push_left', 'push_right'].includes(a))).toBe(true);
+  expect(stats!.chanceRate).toBeGreaterThanOrEqual(0.5);
+  expect(stats!.chanceRate).toBeLessThanOrEqual(1);
+  for (const p of run.result.curve) expect(p.maxLogRatio).toBeLessThanOrEqual(2 * run.settings.beta * run.settings.bound + 1e-6);
+});
+
 test('the real-LLM arm advises on the virtual clock, records the server, and reruns from its cache without the server', async () => {
   const exp = experimentNamed('llm-advisor');
   const expDir = path.join(dir, exp.name);

@@ -31,8 +31,11 @@ const QUICK: Partial<RunConfig> = {
 const PAPER = [3000, 5000] as const;
 const FAST = [50, 100] as const;
 
-function make(quick: boolean, id: string, label: string, over: Partial<RunConfig>, x?: number): NamedConfig {
-  const size = quick ? QUICK : FULL;
+/** 6x a full run: long enough for π alone to reach the stone and furnace milestones without advice. */
+const LONG: Partial<RunConfig> = { totalSteps: 245_760, evalEverySteps: 16_384, evalEpisodes: 16 };
+
+function make(quick: boolean, id: string, label: string, over: Partial<RunConfig>, x?: number, full: Partial<RunConfig> = FULL): NamedConfig {
+  const size = quick ? QUICK : full;
   // CartPole keeps its own time limit (500 steps; its option is maxEpisodeSteps, not CraftWorld's maxSteps)
   const limit = over.envId?.startsWith('CartPole') ? { maxEpisodeSteps: null } : {};
   const config = runConfig({ ...over, ...size, ...limit, ppo: { ...(over.ppo ?? {}), ...(size.ppo ?? {}) } });
@@ -44,6 +47,9 @@ const CARTPOLE: Partial<RunConfig> = { envId: 'CartPole-v1', stepHz: 50 };
 
 /** Snapshots of one agent at least this far apart in the llm-advisor experiment (every arm): bounds the real LLM calls. */
 const LLM_GAP_MS = 30_000;
+
+/** Snapshots of one CartPole agent at least this far apart in cartpole-llm (every arm): ~20 real calls per agent per run. */
+const CARTPOLE_LLM_GAP_MS = 5_000;
 
 /** SmolLM2-135M-Instruct as served by the local llama-server (scripts/install-llm.sh). */
 const SMOLLM2 = { model: 'smollm2-135m' } as const;
@@ -61,6 +67,17 @@ export const EXPERIMENTS: readonly Experiment[] = [
       make(q, 'good-3-5s', 'good advisor, 3-5 s, B=1', { advisors: good(PAPER), ttlMs: 10_000 }),
       make(q, 'good-3-5s-b3', 'good advisor, 3-5 s, B=3', { advisors: good(PAPER), ttlMs: 10_000, bound: 3 }),
       make(q, 'good-50ms', 'good advisor, 50-100 ms, B=1', { advisors: good(FAST), ttlMs: 200 }),
+    ],
+  },
+  {
+    name: 'long-horizon',
+    claim: 'Given training long enough to climb the tech tree, advice at 3-5 s gets the agents to the later milestones sooner.',
+    design:
+      'advice-vs-none run 6x longer: CraftWorld-v0, 8 agents at 10 steps/s, 245,760 env steps (51 minutes of game time); π alone evaluated on 16 episodes every 16,384 steps. No advice vs a good advisor (accuracy 0.9, B = 1) at 3-5 s (TTL 10 s) and at 50-100 ms (TTL 200 ms).',
+    configs: (q) => [
+      make(q, 'none', 'no advice', {}, undefined, LONG),
+      make(q, 'good-3-5s', 'good advisor, 3-5 s', { advisors: good(PAPER), ttlMs: 10_000 }, undefined, LONG),
+      make(q, 'good-50ms', 'good advisor, 50-100 ms', { advisors: good(FAST), ttlMs: 200 }, undefined, LONG),
     ],
   },
   {
@@ -166,6 +183,20 @@ export const EXPERIMENTS: readonly Experiment[] = [
         make(q, 'scripted-good', 'scripted expert (accuracy 0.9)', { ...arm, advisors: good(PAPER) }),
         make(q, 'random', 'random advisor (accuracy 0)', { ...arm, advisors: good(PAPER, { id: 'random', accuracy: 0 }) }),
         make(q, 'smollm2', 'SmolLM2-135M (real LLM)', { ...arm, advisors: good(PAPER, { id: 'smollm2', accuracy: 0, llm: SMOLLM2 }) }),
+      ];
+    },
+  },
+  {
+    name: 'cartpole-llm',
+    claim: 'A real language model knows which way to push a falling pole (CartPole), so its advice is worth having when it arrives in time.',
+    design: `CartPole-v1 at 50 steps/s, 8 agents, 40,960 env steps, B = 1, TTL 200 ms, answers delivered 50-100 ms (run clock) after the snapshot (as if the model were fast: this isolates what its advice is worth from its latency, which cartpole-latency-sweep covers), one snapshot per agent at most every ${CARTPOLE_LLM_GAP_MS / 1000} s in every arm (this bounds the real LLM calls, so few steps are advised: the measure is the answers' agreement with the expert). No advice vs the scripted CartPole expert (accuracy 0.9) vs a random advisor (accuracy 0) vs SmolLM2-135M-Instruct (the advisor-worker's prompt with the 4 observation values, temperature 0).`,
+    configs: (q) => {
+      const arm = { ...CARTPOLE, ttlMs: 200, snapshotGapMs: CARTPOLE_LLM_GAP_MS };
+      return [
+        make(q, 'none', 'no advice', CARTPOLE),
+        make(q, 'scripted-good', 'scripted expert (accuracy 0.9)', { ...arm, advisors: good(FAST) }),
+        make(q, 'random', 'random advisor (accuracy 0)', { ...arm, advisors: good(FAST, { id: 'random', accuracy: 0 }) }),
+        make(q, 'smollm2', 'SmolLM2-135M (real LLM)', { ...arm, advisors: good(FAST, { id: 'smollm2', accuracy: 0, llm: SMOLLM2 }) }),
       ];
     },
   },

@@ -1,7 +1,7 @@
 // One configuration of an experiment (what a run varies: env, advisors, latency, TTL, IS mode,
 // β, B, voting, when advice stops) with its defaults and its validation, and a stable id for the
 // results directory. Must not: run anything (run-loop.ts does) or read the environment.
-import type { PpoConfig } from '@ala/policy';
+import type { LearnerBackend, PpoConfig } from '@ala/policy';
 import type { AdvisorSpec } from './sim-advisor';
 
 /** How the learner corrects for advised sampling: the learner's modes, plus 'none' (treat μ as π: no correction). */
@@ -53,7 +53,21 @@ export interface RunConfig {
   readonly policyDelayMs?: number | null;
   /** Run-clock ms from an advisor's answer to the actor's bias table (aggregator window, router, transport); null = 0. */
   readonly deliveryMs?: number | null;
+  /**
+   * The learner's engine: 'kernel' (the WebAssembly MLP kernel, what ppo-learner runs) or TF.js
+   * 'wasm' / 'cpu'. Absent in results written before it was recorded: those used TF.js 'wasm'.
+   * Engines compute the same update up to float rounding, so one seed's runs differ between them.
+   */
+  readonly learner?: LearnerBackend;
 }
+
+/**
+ * How the services deliver an update and an answer, as measured against them (`npm run
+ * validate:realtime`, docs/results.md "Virtual clock against the services"): the new policy acts
+ * ~100 ms after the chunk's last step (update, store, load) and an answer reaches the actor's
+ * table ~8 ms after the advisor sent it. Every experiment runs with these (lockstep = both 0).
+ */
+export const SERVICES_TIMING = { policyDelayMs: 100, deliveryMs: 8 } as const;
 
 export const RUN_DEFAULTS: RunConfig = {
   envId: 'CraftWorld-v0',
@@ -75,6 +89,8 @@ export const RUN_DEFAULTS: RunConfig = {
   adviceStopAtStep: null,
   evalEverySteps: 4096,
   evalEpisodes: 16,
+  ...SERVICES_TIMING,
+  learner: 'kernel',
 };
 
 /** A named configuration inside an experiment. */
@@ -122,6 +138,8 @@ export function validateRunConfig(c: RunConfig): RunConfig {
     const v = c[f];
     if (v !== undefined && v !== null && !(v >= 0 && Number.isFinite(v))) throw new RunConfigError(`${f} must be a finite number >= 0 or null, got ${v}`, f);
   }
+  if (c.learner !== undefined && !['kernel', 'wasm', 'cpu'].includes(c.learner))
+    throw new RunConfigError(`learner must be kernel|wasm|cpu, got ${String(c.learner)}`, 'learner');
   if (!(Number.isSafeInteger(c.evalEverySteps) && c.evalEverySteps >= 0)) throw new RunConfigError('evalEverySteps must be an integer >= 0', 'evalEverySteps');
   for (const a of c.advisors) {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(a.id)) throw new RunConfigError(`advisor id ${a.id} must match [A-Za-z0-9_-]{1,64}`, 'advisors');

@@ -57,6 +57,8 @@ export interface RunResult {
   readonly flow: FlowCounts;
   readonly advice: { accepted: number; expired: number; expiredUnused: number; replaced: number; advisedSteps: number; meanAgeMs: number };
   readonly modes: Record<string, Record<string, number>>;
+  /** The learner's engine that ran ('kernel', or the TF.js backend: 'wasm' / 'cpu'; a kernel that failed to load falls back to TF.js). */
+  readonly learner: string;
   /** Per `llm` advisor: model, server, real call latencies, tokens, agreement with the expert. */
   readonly llm?: Record<string, LlmAdvisorStats>;
   readonly envSteps: number;
@@ -90,7 +92,7 @@ export async function runOnce(
     beta: cfg.beta,
     isMode: cfg.isMode === 'none' ? 'exact' : cfg.isMode,
   });
-  const learner = await Learner.create({ obsDim, nActions, config: ppo, seed });
+  const learner = await Learner.create({ obsDim, nActions, config: ppo, seed, backend: cfg.learner ?? 'kernel' });
   const onnx = (): Promise<OrtPolicy> => OrtPolicy.create(learner.exportOnnx(), { obsDim, nActions, policyVersion: learner.policyVersion });
   const actor = new VectorActor(
     env,
@@ -212,6 +214,7 @@ export async function runOnce(
       meanAgeMs: advisedSteps === 0 ? 0 : ageSum / advisedSteps,
     },
     modes,
+    learner: learner.backend,
     ...(llm ? { llm } : {}),
     envSteps: steps,
     seconds: now(k) / 1000,

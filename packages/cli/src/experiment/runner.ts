@@ -60,14 +60,29 @@ export function gitRevision(cwd = process.cwd()): string {
 
 export const runFileName = (dir: string, config: string, seed: number): string => path.join(dir, config, `seed-${seed}.json`);
 
-/** A run file that exists and parses with a result; anything else is rerun. */
-async function finished(file: string): Promise<boolean> {
+/** A finished run in `file` made with other settings than the configuration now has (the code's defaults changed, or the registry did). */
+export class StaleRunError extends Error {
+  override readonly name = 'StaleRunError';
+  constructor(readonly file: string) {
+    super(`${file} was run with other settings than the configuration has now: move its experiment directory away (or use another --out) to rerun it`);
+  }
+}
+
+/**
+ * Whether `file` holds a finished run of `settings` (a missing or unreadable file is rerun).
+ * Throws StaleRunError when it holds a finished run of other settings: resuming must not mix runs
+ * of two configurations under one name.
+ */
+async function finished(file: string, settings: NamedConfig['config']): Promise<boolean> {
+  let r: Partial<RunFile>;
   try {
-    const r = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<RunFile>;
-    return r.result !== undefined && Array.isArray(r.result.curve);
+    r = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<RunFile>;
   } catch {
     return false;
   }
+  if (r.result === undefined || !Array.isArray(r.result.curve)) return false;
+  if (canonical(r.settings) !== canonical(settings)) throw new StaleRunError(file);
+  return true;
 }
 
 /** Writes `data` as one line of JSON, atomically (a crash leaves the old file or the new one), creating the directory. */
@@ -165,7 +180,7 @@ export async function runExperiment(exp: Experiment, opts: RunnerOptions): Promi
   for (const { c, seed } of mine) {
     const file = runFileName(dir, c.id, seed);
     const done = ran + skipped + 1;
-    if (await finished(file)) {
+    if (await finished(file, c.config)) {
       skipped += 1;
       opts.onRun?.({ config: c.id, seed, skipped: true, done, total: mine.length });
       continue;

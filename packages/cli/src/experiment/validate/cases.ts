@@ -7,7 +7,7 @@
 // ('services model': the policy acts `POLICY_DELAY_MS` after its chunk, answers reach the actor
 // `DELIVERY_MS` after the vote, snapshots every `snapshotEvery` steps of an agent as the actor
 // takes them). Must not: run anything.
-import { goodAdvisor, runConfig, type RunConfig } from '../run-config';
+import { SERVICES_TIMING, goodAdvisor, runConfig, type RunConfig } from '../run-config';
 
 /** Env steps of a validation run (all agents): 16,384 = 2,048 vector steps = 205 s at 8 x 10 steps/s. */
 export const VALIDATION_STEPS = 16_384;
@@ -19,9 +19,9 @@ export const VALIDATION_STEPS = 16_384;
  * (8-16 env steps) after the chunk; every validation reports the measured lag
  * (ServicesExtra.policyLagSteps). Set before the comparison, not fitted to it.
  */
-export const POLICY_DELAY_MS = 100;
+export const POLICY_DELAY_MS = SERVICES_TIMING.policyDelayMs;
 /** Answer to bias table in the services model: the vote-aggregator's 5 ms window (`ala up`'s) plus NATS hops. */
-export const DELIVERY_MS = 8;
+export const DELIVERY_MS = SERVICES_TIMING.deliveryMs;
 
 export type ModelKind = 'lockstep' | 'services-model';
 export const MODELS: readonly ModelKind[] = ['lockstep', 'services-model'];
@@ -35,7 +35,9 @@ export interface ValidationCase {
   readonly snapshotEvery: number;
 }
 
-const SIZE = { totalSteps: VALIDATION_STEPS, evalEverySteps: 4096, evalEpisodes: 16 };
+/** Lockstep: the policy trained on a chunk acts from the next step, answers reach the table at once. */
+const LOCKSTEP = { policyDelayMs: null, deliveryMs: null };
+const SIZE = { totalSteps: VALIDATION_STEPS, evalEverySteps: 4096, evalEpisodes: 16, ...LOCKSTEP };
 
 export function validationCases(steps = VALIDATION_STEPS): ValidationCase[] {
   const size = { ...SIZE, totalSteps: steps, evalEverySteps: Math.min(SIZE.evalEverySteps, steps) };

@@ -177,6 +177,7 @@ export async function runOnServices(
         meanAgeMs: extra.adviceAgeMs,
       },
       modes: {},
+      learner: 'kernel', // the ppo-learner's engine (Learner.create's default)
       envSteps: a.envSteps,
       seconds: (performance.now() - t0) / 1000,
       wallSeconds: (performance.now() - wall0) / 1000,
