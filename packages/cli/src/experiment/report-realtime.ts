@@ -1,16 +1,14 @@
 // The realtime section of docs/results.md: the validation of the virtual clock against the real
-// services (DIR/realtime-services/comparison.json, written by `npm run validate:realtime`), then the
-// earlier check of the virtual loop against itself on the real clock (DIR/realtime*/ sets of
-// `--clock real` runs). Must not: run anything or write files.
+// services (DIR/realtime-services/comparison.json, written by `npm run validate:realtime`).
+// Must not: run anything or write files.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { loadResults, over, type ConfigResults, type RunSummary } from './report-data';
-import { diffCi, fmtCi, type MeanCi } from './stats';
+import { fmtCi, type MeanCi } from './stats';
 import type { ComparisonFile } from './validate/validate';
 
 export const SERVICES_DIR = 'realtime-services';
 
-const MODEL_LABEL = { lockstep: 'lockstep (as the experiments)', 'services-model': 'services model' } as const;
+const MODEL_LABEL = { lockstep: 'lockstep', 'services-model': 'services model' } as const;
 
 function fmt(c: MeanCi, digits = 2): string {
   return `${fmtCi(c, digits)}${c.n > 0 ? ` (${c.n})` : ''}`;
@@ -56,8 +54,9 @@ async function servicesSection(dir: string): Promise<string[]> {
     '',
     `The real system, in real time: the \`ala up\` stack (a nats-server, actor-runner, advisor-worker with the scripted backend drawing each thinking time uniformly from the advisor's range with a seeded generator, vote-aggregator, bias-router, ppo-learner in its worker thread) configured like the advice-vs-none experiment (CraftWorld-v0, 8 agents at 10 steps/s, chunks of 128 steps = one learner batch of 1,024, 64-64 MLP, accuracy 0.9, TTL 10 s / 200 ms, β = B = 1), ${c.steps.toLocaleString('en-US')} env steps per run (${(c.steps / 80).toFixed(0)} s of real time). ` +
       'π alone is the stored policy of the same version the virtual run evaluates, evaluated after the run by the same code on the same envs. ' +
-      'Against it, the virtual loop two ways over the same seeds: **lockstep** (exactly as the experiments above run: the new policy acts the step after its chunk, an answer is usable the step after it arrives, one snapshot in flight per agent) and the **services model** ' +
+      'Against it, the virtual loop two ways over the same seeds: **lockstep** (the new policy acts the step after its chunk, an answer is usable the step after it arrives, one snapshot in flight per agent) and the **services model** ' +
       `(the new policy acts ${c.policyDelayMs} ms after its chunk while the actors act on with the previous one, answers reach the actor ${c.deliveryMs} ms after the vote, snapshots every n steps of an agent as the actor takes them; both constants set before the comparison). ` +
+      "The experiments above run with the services model's two delays and their own snapshot schedule (a new snapshot of an agent once its previous one is answered, as an LLM advisor with one request per agent in flight). " +
       '"In CI" = the virtual mean lies in the 95 % Student-t interval of the services\' mean (the test the issue asks for); the last column is Welch\'s interval of services − virtual.',
     '',
     `Commands: ${c.commands.map((x) => `\`${x}\``).join(', ') || '–'}; git revision(s): ${c.gitRevisions.map((r) => `\`${r.replace(/^([0-9a-f]{12})[0-9a-f]*/, '$1')}\``).join(', ')}; written ${c.writtenAt.slice(0, 16)} UTC.`,
@@ -82,51 +81,6 @@ async function servicesSection(dir: string): Promise<string[]> {
   ];
 }
 
-/** The earlier `--clock real` runs under DIR/realtime*: the virtual loop itself paced by the wall clock. */
-async function realClockSection(dir: string): Promise<string[]> {
-  const sets = (await fs.readdir(dir, { withFileTypes: true }))
-    .filter((d) => d.isDirectory() && d.name.startsWith('realtime') && d.name !== SERVICES_DIR)
-    .map((d) => d.name);
-  const real = (await Promise.all(sets.sort().map(async (set) => (await loadResults(path.join(dir, set))).map((e) => ({ ...e, set }))))).flat();
-  const virtual = await loadResults(dir);
-  const rows: string[] = [];
-  for (const e of real) {
-    for (const rc of e.configs.filter((c) => c.runs.length > 0)) {
-      const vc = virtual.find((v) => v.meta.name === e.meta.name)?.configs.find((c) => c.cfg.id === rc.cfg.id);
-      if (!vc || vc.runs.length === 0) continue;
-      for (const [what, f] of [
-        ['π alone, mean over training', (r: RunSummary) => r.evalAuc],
-        ['behaviour, mean over training', (r: RunSummary) => r.behaviourAuc],
-        ['advised steps (%)', (r: RunSummary) => 100 * r.advisedFrac],
-      ] as const) {
-        const dd = diffCi(rc.runs.map(f), vc.runs.map(f));
-        const ok = Number.isFinite(dd.half) && Math.abs(dd.mean) <= dd.half;
-        rows.push(`| ${e.set}: ${e.meta.name}/${rc.cfg.id} | ${what} | ${fmtCi(over(vc, f))} | ${fmtCi(over(rc, f))} | ${fmtCi(dd)} | ${ok ? 'yes' : 'NO'} |`);
-      }
-      const wall = (c: ConfigResults): string =>
-        fmtCi(
-          over(c, (r) => r.wallSeconds),
-          0,
-        );
-      rows.push(`| ${e.set}: ${e.meta.name}/${rc.cfg.id} | wall seconds per run | ${wall(vc)} | ${wall(rc)} | | |`);
-    }
-  }
-  if (rows.length === 0) return [];
-  const commands = [...new Set(real.map((e) => `${e.set}: \`${e.meta.command}\``))].join('; ');
-  return [
-    '### Earlier check: the virtual loop on the real clock',
-    '',
-    'Before the services validation, the experiment loop itself was paced by the wall clock (`--clock real`, full-size runs, 5 seeds) on the busy (`realtime/`, load 10-20) and a quieter (`realtime-quiet/`) machine. In that loop a learner update and each evaluation pause acting, and the loop then catches up faster than advice can arrive, so its advised-step fraction is an artefact of the loop, not of the system; it is superseded by the section above and kept as a record. "Within CI" = Welch\'s interval of real − virtual contains 0.',
-    '',
-    `Command: ${commands}.`,
-    '',
-    '| configuration | measure | virtual | real clock | real − virtual | within CI |',
-    '|---|---|---|---|---|---|',
-    ...rows,
-    '',
-  ];
-}
-
 export async function validation(dir: string): Promise<string[]> {
-  return [...(await servicesSection(dir)), ...(await realClockSection(dir))];
+  return servicesSection(dir);
 }
