@@ -116,13 +116,13 @@ export function register(program: Command): void {
       'after',
       `
 Experiments (issue #15), on CraftWorld-v0 (cartpole-*: CartPole-v1) with simulated advisors (the scripted expert
-with a latency distribution and accuracy/adversarial knobs; llm-advisor: also a real LLM): ${EXPERIMENTS.map((e) => e.name).join(', ')}.
+with a latency distribution and accuracy/adversarial knobs; llm-advisor and cartpole-llm: also a real LLM): ${EXPERIMENTS.map((e) => e.name).join(', ')}.
 Results: DIR/<experiment>/experiment.json and DIR/<experiment>/<config>/seed-<n>.json; a finished pair is not rerun.
 \`all\` runs every experiment but those with a real LLM advisor (${EXPERIMENTS.filter(needsLlm)
         .map((e) => e.name)
         .join(', ')}): run those by name (npm run llm:install first, or --llm-endpoint).
 An llm advisor's answers are cached in <config>/seed-<n>.llm-cache.json: with it, a rerun needs no LLM server.
-Example: ala experiment all --out docs/results --seeds 5 --jobs 2 && ala experiment report docs/results`,
+Example: ala experiment all --out docs/results --seeds 10 --jobs 2 && ala experiment report docs/results`,
     )
     .action(async (name: string, dir: string | undefined, o: ExperimentArgs) => {
       const out = process.stdout;
