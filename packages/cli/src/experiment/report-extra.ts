@@ -2,6 +2,7 @@
 // (model, server build, answers, invalid/truncated, agreement with the scripted expert against
 // chance, real call latencies, cache use) and the headline sentences for the llm-advisor,
 // cartpole-llm, cartpole-latency-sweep and long-horizon experiments. Must not: contain a number that no run produced, or run anything.
+import { MILESTONES } from '@ala/envs';
 import { over, type ConfigResults, type ExperimentResults, type RunSummary } from './report-data';
 import { diffCi, fmtCi, meanCi, verdict, type MeanCi } from './stats';
 
@@ -20,6 +21,19 @@ const seedsOf2 = (...cs: ConfigResults[]): string => seeds(cs.reduce((a, b) => (
 const enough = (...cs: ConfigResults[]): boolean => cs.every((c) => c.runs.length >= 5);
 
 type LlmStats = NonNullable<RunSummary['llm']>[string];
+
+/**
+ * The last milestone of the tech tree that the behaviour (or π alone) held in at least half the
+ * episodes until the end of the run in at least half the seeds, with how many seeds held it.
+ */
+function furthest(c: ConfigResults, of: 'behaviour' | 'eval'): string {
+  const steps = (r: RunSummary): (number | null)[] => (of === 'eval' ? r.milestoneStepsEval : r.milestoneSteps);
+  for (let j = MILESTONES.length - 1; j >= 0; j--) {
+    const n = c.runs.filter((r) => steps(r)[j] !== null).length;
+    if (2 * n >= c.runs.length) return `${MILESTONES[j]} (${n}/${c.runs.length} seeds)`;
+  }
+  return 'none';
+}
 
 /** Per run and LLM advisor, its recorded statistics. */
 function llmRuns(c: ConfigResults): { id: string; s: LlmStats }[] {
@@ -131,9 +145,9 @@ export function extraClaims(results: readonly ExperimentResults[]): { claims: st
     const fastLong = cfgOf(results, 'long-horizon', 'good-50ms');
     const end: Pick = (r) => r.evalFinal;
     const line = (c: ConfigResults): string =>
-      `π alone at the end ${fmtCi(over(c, end))} (${cmp(d(c, noneLong, end))}), over training ${cmp(d(c, noneLong, auc))}, while advised ${cmp(d(c, noneLong, beh))}`;
+      `π alone at the end ${fmtCi(over(c, end))} (${cmp(d(c, noneLong, end))}), over training ${cmp(d(c, noneLong, auc))}, while advised ${cmp(d(c, noneLong, beh))}; furthest milestone held by the agents while advised: ${furthest(c, 'behaviour')}, by π alone: ${furthest(c, 'eval')}`;
     claims.push(
-      `- **With 6x the training** (long-horizon, 245,760 env steps, ${seedsOf2(noneLong, slowLong)}): no advice reached π alone ${fmtCi(over(noneLong, end))} at the end. The good advisor at 3-5 s: ${line(slowLong)}.` +
+      `- **With 6x the training** (long-horizon, 245,760 env steps, ${seedsOf2(noneLong, slowLong)}): no advice reached π alone ${fmtCi(over(noneLong, end))} at the end; furthest milestone held without advice: ${furthest(noneLong, 'behaviour')}, by π alone: ${furthest(noneLong, 'eval')}. The good advisor at 3-5 s: ${line(slowLong)}.` +
         (fastLong ? ` At 50-100 ms: ${line(fastLong)}.` : '') +
         ' Env steps to each milestone are in the long-horizon section.',
     );
