@@ -11,7 +11,9 @@ import { AGGREGATOR_METRIC_DEFS } from '@ala/vote-aggregator';
 
 test('every declared metric is documented in docs/metrics.md', () => {
   const docs = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'metrics.md'), 'utf8');
-  const names = [ACTOR_METRICS, LEARNER_METRICS, ADVISOR_METRIC_DEFS, LLM_METRIC_DEFS, AGGREGATOR_METRIC_DEFS, ROUTER_METRIC_DEFS, busMetricDefs()].flat().map((d) => d.name);
+  const names = [ACTOR_METRICS, LEARNER_METRICS, ADVISOR_METRIC_DEFS, LLM_METRIC_DEFS, AGGREGATOR_METRIC_DEFS, ROUTER_METRIC_DEFS, busMetricDefs()]
+    .flat()
+    .map((d) => d.name);
   expect(names.length).toBeGreaterThan(70);
   expect(names.filter((n) => !docs.includes(`\`${n}\``))).toEqual([]);
 });
