@@ -4,21 +4,8 @@
 // cartpole-llm, cartpole-latency-sweep and long-horizon experiments. Must not: contain a number that no run produced, or run anything.
 import { MILESTONES } from '@ala/envs';
 import { over, type ConfigResults, type ExperimentResults, type RunSummary } from './report-data';
-import { diffCi, fmtCi, meanCi, verdict, type MeanCi } from './stats';
-
-type Pick = (r: RunSummary) => number;
-const auc: Pick = (r) => r.evalAuc;
-const beh: Pick = (r) => r.behaviourAuc;
-const d = (a: ConfigResults, b: ConfigResults, f: Pick): MeanCi => diffCi(a.runs.map(f), b.runs.map(f));
-const cmp = (x: MeanCi): string => `Δ ${fmtCi(x)}, ${verdict(x)}`;
-const cfgOf = (results: readonly ExperimentResults[], exp: string, id: string): ConfigResults | undefined => {
-  const c = results.find((e) => e.meta.name === exp)?.configs.find((x) => x.cfg.id === id);
-  return c && c.runs.length > 0 ? c : undefined;
-};
-const seeds = (c: ConfigResults): string => `${c.runs.length} seed${c.runs.length === 1 ? '' : 's'}`;
-const seedsOf2 = (...cs: ConfigResults[]): string => seeds(cs.reduce((a, b) => (b.runs.length < a.runs.length ? b : a)));
-/** As in report-verdicts: a claim counts against the paper only with at least 5 seeds on each side. */
-const enough = (...cs: ConfigResults[]): boolean => cs.every((c) => c.runs.length >= 5);
+import { auc, beh, cfgOf, cmp, d, enough, seedsOf, type Pick } from './report-claims';
+import { fmtCi, meanCi, verdict } from './stats';
 
 type LlmStats = NonNullable<RunSummary['llm']>[string];
 
@@ -106,7 +93,7 @@ export function extraClaims(results: readonly ExperimentResults[]): { claims: st
     const dp = d(llm, none, auc);
     const db = d(llm, none, beh);
     claims.push(
-      `- **A real LLM advising at 3-5 s helps** (llm-advisor, SmolLM2-135M on llama-server, ${seeds(llm)}; no advice ${seeds(none)}): its action agreed with the scripted expert's best in ${fmtCi(agree, 1)} % of answers (a random legal action: ${fmtCi(chance, 1)} %), its most recommended action: ${topAction(runs)}; against no advice, the advised return ${cmp(db)}, π alone ${cmp(dp)}.` +
+      `- **A real LLM advising at 3-5 s helps** (llm-advisor, SmolLM2-135M on llama-server, ${seedsOf(llm)}; no advice ${seedsOf(none)}): its action agreed with the scripted expert's best in ${fmtCi(agree, 1)} % of answers (a random legal action: ${fmtCi(chance, 1)} %), its most recommended action: ${topAction(runs)}; against no advice, the advised return ${cmp(db)}, π alone ${cmp(dp)}.` +
         (good ? ` The scripted expert in the same setting: advised ${cmp(d(good, none, beh))}, π alone ${cmp(d(good, none, auc))}.` : '') +
         (rnd ? ` The LLM against a random advisor: advised ${cmp(d(llm, rnd, beh))}, π alone ${cmp(d(llm, rnd, auc))}.` : ''),
     );
@@ -126,7 +113,7 @@ export function extraClaims(results: readonly ExperimentResults[]): { claims: st
     const agree = meanCi(runs.map((x) => 100 * x.s.agreeRate));
     const chance = meanCi(runs.map((x) => 100 * x.s.chanceRate));
     claims.push(
-      `- **A real LLM knows CartPole** (cartpole-llm, SmolLM2-135M, answers arriving 50-100 ms after the snapshot, ${seeds(llmP)}): its action agreed with the expert's in ${fmtCi(agree, 1)} % of answers (a random action: ${fmtCi(chance, 1)} %), most recommended: ${topAction(runs)}; advised steps ${fmtCi(
+      `- **A real LLM knows CartPole** (cartpole-llm, SmolLM2-135M, answers arriving 50-100 ms after the snapshot, ${seedsOf(llmP)}): its action agreed with the expert's in ${fmtCi(agree, 1)} % of answers (a random action: ${fmtCi(chance, 1)} %), most recommended: ${topAction(runs)}; advised steps ${fmtCi(
         over(llmP, (r) => 100 * r.advisedFrac),
         1,
       )} %; against no advice, the advised return ${cmp(d(llmP, noneP, beh))}, π alone ${cmp(d(llmP, noneP, auc))}.` +
@@ -147,7 +134,7 @@ export function extraClaims(results: readonly ExperimentResults[]): { claims: st
     const line = (c: ConfigResults): string =>
       `π alone at the end ${fmtCi(over(c, end))} (${cmp(d(c, noneLong, end))}), over training ${cmp(d(c, noneLong, auc))}, while advised ${cmp(d(c, noneLong, beh))}; furthest milestone held by the agents while advised: ${furthest(c, 'behaviour')}, by π alone: ${furthest(c, 'eval')}`;
     claims.push(
-      `- **With 6x the training** (long-horizon, 245,760 env steps, ${seedsOf2(noneLong, slowLong)}): no advice reached π alone ${fmtCi(over(noneLong, end))} at the end; furthest milestone held without advice: ${furthest(noneLong, 'behaviour')}, by π alone: ${furthest(noneLong, 'eval')}. The good advisor at 3-5 s: ${line(slowLong)}.` +
+      `- **With 6x the training** (long-horizon, 245,760 env steps, ${seedsOf(noneLong, slowLong)}): no advice reached π alone ${fmtCi(over(noneLong, end))} at the end; furthest milestone held without advice: ${furthest(noneLong, 'behaviour')}, by π alone: ${furthest(noneLong, 'eval')}. The good advisor at 3-5 s: ${line(slowLong)}.` +
         (fastLong ? ` At 50-100 ms: ${line(fastLong)}.` : '') +
         ' Env steps to each milestone are in the long-horizon section.',
     );
@@ -164,7 +151,7 @@ export function extraClaims(results: readonly ExperimentResults[]): { claims: st
     const helps = rows.filter((c) => verdict(d(c, noneC, beh)) === 'higher').map((c) => c.cfg.x!);
     const piHelps = rows.filter((c) => verdict(d(c, noneC, auc)) === 'higher').map((c) => c.cfg.x!);
     claims.push(
-      `- **Seconds-old advice in a fast control task** (cartpole-latency-sweep, CartPole-v1 at 50 steps/s, TTL = 2.5 L, ${seeds(noneC)}): no advice ${fmtCi(over(noneC, beh))} advised return, π alone ${fmtCi(over(noneC, auc))}; the advised return was higher than without advice at ${helps.length ? `L = ${helps.join(', ')} ms` : 'no latency tested'}, π alone at ${piHelps.length ? `L = ${piHelps.join(', ')} ms` : 'no latency tested'}.` +
+      `- **Seconds-old advice in a fast control task** (cartpole-latency-sweep, CartPole-v1 at 50 steps/s, TTL = 2.5 L, ${seedsOf(noneC)}): no advice ${fmtCi(over(noneC, beh))} advised return, π alone ${fmtCi(over(noneC, auc))}; the advised return was higher than without advice at ${helps.length ? `L = ${helps.join(', ')} ms` : 'no latency tested'}, π alone at ${piHelps.length ? `L = ${piHelps.join(', ')} ms` : 'no latency tested'}.` +
         rows.map((c) => ` L ${c.cfg.x} ms: advised ${cmp(d(c, noneC, beh))}, π alone ${cmp(d(c, noneC, auc))}`).join(';') +
         (rows.length > 0 ? '.' : ''),
     );

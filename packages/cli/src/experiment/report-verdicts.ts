@@ -2,30 +2,10 @@
 // the runs (means, 95 % intervals, and whether the interval of the difference excludes zero), and
 // a plain list of where the evidence contradicts the paper. A claim without runs says "not run".
 // Must not: contain any number that does not come from the runs.
-import { over, secondHalfEval, type ConfigResults, type ExperimentResults, type RunSummary } from './report-data';
+import { over, secondHalfEval, type ExperimentResults } from './report-data';
+import { auc, beh, cfgOf, cmp, d, enough, seedsOf, type Pick } from './report-claims';
 import { extraClaims } from './report-extra';
-import { diffCi, fmtCi, verdict, type MeanCi } from './stats';
-
-type Pick = (r: RunSummary) => number;
-const auc: Pick = (r) => r.evalAuc;
-const beh: Pick = (r) => r.behaviourAuc;
-
-function cfgOf(results: readonly ExperimentResults[], exp: string, id: string): ConfigResults | undefined {
-  const c = results.find((e) => e.meta.name === exp)?.configs.find((x) => x.cfg.id === id);
-  return c && c.runs.length > 0 ? c : undefined;
-}
-
-function d(a: ConfigResults, b: ConfigResults, f: Pick): MeanCi {
-  return diffCi(a.runs.map(f), b.runs.map(f));
-}
-
-const seedsOf = (...cs: ConfigResults[]): string => {
-  const n = Math.min(...cs.map((c) => c.runs.length));
-  return `${n} seed${n === 1 ? '' : 's'}`;
-};
-/** A claim not supported counts against the paper only with at least 5 seeds on each side. */
-const enough = (...cs: ConfigResults[]): boolean => cs.every((c) => c.runs.length >= 5);
-const cmp = (x: MeanCi): string => `Δ ${fmtCi(x)}, ${verdict(x)}`;
+import { fmtCi, verdict } from './stats';
 
 export function headline(results: readonly ExperimentResults[]): string[] {
   const claims: string[] = [];
