@@ -221,8 +221,9 @@ export function decode<T>(def: MessageDef<T>, bytes: Uint8Array): T {
     throw new ProtocolError('too-large', def.name, `${bytes.byteLength} bytes > maxBytes ${def.maxBytes}`);
   }
   if (bytes.byteLength === 0) throw new ProtocolError('malformed', def.name, 'empty payload');
-  // the common payload without msgpackr (the same value); anything else through msgpackr
-  let raw: unknown = readFlat(bytes, def.flatKeys);
+  // the common payload without msgpackr (the same value); anything else through msgpackr. A message
+  // with packed fields always carries bin, which the short path does not read: straight to msgpackr
+  let raw: unknown = def.packedFields.length === 0 ? readFlat(bytes, def.flatKeys) : undefined;
   if (raw === undefined) {
     try {
       raw = unpackr.unpack(bytes);
